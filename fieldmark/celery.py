@@ -1,0 +1,15 @@
+"""The Celery application. Workers consume ``default`` (CPU) and, where a GPU exists, ``gpu``."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fieldmark.settings")
+
+app = Celery("fieldmark")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.task_queues = (Queue("default"), Queue("gpu"))
+app.autodiscover_tasks()

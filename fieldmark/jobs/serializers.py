@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from fieldmark.jobs.models import Job
+
+
+class JobSerializer(serializers.ModelSerializer[Job]):
+    project = serializers.CharField(source="project.slug", read_only=True)
+
+    class Meta:
+        model = Job
+        fields = [
+            "id", "project", "kind", "state", "progress", "message", "params", "result", "error",
+            "created_at", "started_at", "finished_at",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,17 @@
+"""Loaded with ``-p tests.environment`` before pytest-django reads the settings, so test state
+(SQLite files, broker, RDF store, secret key) stays out of the developer's var/.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+TMP = Path(tempfile.mkdtemp(prefix="fieldmark-tests-"))
+os.environ.setdefault("FIELDMARK_VAR_DIR", str(TMP / "var"))
+os.environ["FIELDMARK_RDF_STORE"] = str(TMP / "rdf")
+os.environ.setdefault("FIELDMARK_LOGIN_RATE", "1000/min")
+if not os.environ.get("REDIS_URL"):
+    os.environ.setdefault("CELERY_BROKER_URL", f"sqla+sqlite:///{TMP / 'broker.sqlite3'}")
+    os.environ.setdefault("CELERY_RESULT_BACKEND", f"db+sqlite:///{TMP / 'results.sqlite3'}")
