@@ -71,8 +71,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def env_url(name: str, default: str, *, schemes: tuple[str, ...]) -> str:
-    """Read a URL and check its scheme, so a wrong service URL is caught at start-up."""
-    raw = os.environ.get(name, default)
+    """Check a URL's scheme (the value of NAME, else ``default``), so a wrong service URL is
+    caught at start-up."""
+    raw = default if os.environ.get(name) is None else os.environ[name]
     scheme, sep, rest = raw.partition("://")
     if not sep or scheme.lower() not in schemes or not rest:
         raise ImproperlyConfiguredEnv(name, raw, f"a URL with scheme {' or '.join(schemes)}")

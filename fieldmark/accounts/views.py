@@ -7,6 +7,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,6 +27,11 @@ User = get_user_model()
 
 class LoginThrottle(AnonRateThrottle):
     scope = "login"
+
+
+def _enforce_csrf(request: Request) -> None:
+    """Session sign-in needs the CSRF token too, or a hostile page could sign a victim in."""
+    SessionAuthentication().enforce_csrf(request)
 
 
 def _authenticate(request: Request) -> object:
@@ -58,6 +64,7 @@ class LoginView(APIView):
 
     @extend_schema(request=LoginSerializer, responses=UserSerializer)
     def post(self, request: Request) -> Response:
+        _enforce_csrf(request)
         user = _authenticate(request)
         login(request._request, user)  # type: ignore[arg-type]
         return Response(UserSerializer(user).data)
@@ -84,6 +91,7 @@ class RegisterView(APIView):
 
     @extend_schema(request=RegisterSerializer, responses={201: UserSerializer})
     def post(self, request: Request) -> Response:
+        _enforce_csrf(request)
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = User.objects.create_user(

@@ -8,7 +8,7 @@ consumers and services all call :func:`check`. A caller who may not even see a p
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from rest_framework import exceptions
@@ -98,10 +98,17 @@ def can_see(user: AnyUser, project: Project) -> bool:
     return can(user, project, Action.VIEW_PROJECT)
 
 
+def _not_found(user: AnyUser) -> NoReturn:
+    # Anonymous callers get 401 whether or not the project exists, so neither answer leaks it.
+    if not user.is_authenticated:
+        raise exceptions.NotAuthenticated()
+    raise exceptions.NotFound("No project with that slug, or you are not a member.")
+
+
 def check(user: AnyUser, project: Project, action: Action) -> Role | None:
     """Return the caller's role, or raise 404 (cannot see the project) / 403 (lacks the role)."""
     if not can_see(user, project):
-        raise exceptions.NotFound("No project with that slug, or you are not a member.")
+        _not_found(user)
     if not can(user, project, action):
         if not user.is_authenticated:
             raise exceptions.NotAuthenticated()
@@ -114,7 +121,7 @@ def check(user: AnyUser, project: Project, action: Action) -> Role | None:
 def get_project(user: AnyUser, slug: str, action: Action) -> tuple[Project, Role | None]:
     project = Project.objects.filter(slug=slug).first()
     if project is None:
-        raise exceptions.NotFound("No project with that slug, or you are not a member.")
+        _not_found(user)
     return project, check(user, project, action)
 
 

@@ -59,7 +59,8 @@ class ProjectListView(generics.ListCreateAPIView[Project]):
         if self.request.query_params.get("visibility") == "public":
             queryset = Project.objects.filter(visibility=Visibility.PUBLIC)
         else:
-            queryset = Project.objects.filter(memberships__user_id=user.pk)
+            mine = Membership.objects.filter(user_id=user.pk).values("project_id")
+            queryset = Project.objects.filter(pk__in=mine)
         return _with_role_and_count(queryset, user).order_by("name", "id")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
