@@ -19,7 +19,13 @@ import urllib.request
 from pathlib import Path
 from types import FrameType
 
-from fieldmark.storage.embedded import ChildServer, free_port, mongo_server, oxigraph_server, port_is_free
+from fieldmark.storage.embedded import (
+    ChildServer,
+    free_port,
+    mongo_server,
+    oxigraph_server,
+    port_is_free,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,7 +74,10 @@ class Platform:
     def manage(self, *args: str) -> str:
         result = subprocess.run(
             [sys.executable, str(ROOT / "manage.py"), *args],
-            env=self.env, cwd=ROOT, capture_output=True, text=True,
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
         )
         if result.returncode != 0:
             sys.stderr.write(result.stdout + result.stderr)
@@ -78,7 +87,11 @@ class Platform:
     def spawn(self, name: str, argv: list[str]) -> None:
         log = (self.var / "logs" / f"{name}.log").open("ab")
         process = subprocess.Popen(
-            argv, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            argv,
+            env=self.env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         self.processes.append((name, process))
@@ -90,9 +103,19 @@ class Platform:
         self.spawn(
             "celery",
             [
-                _bin("celery"), "-A", "fieldmark", "worker", "--beat", "-Q", ",".join(queues),
-                "--concurrency", "2", "-l", "INFO",
-                "--schedule", str(self.var / "celerybeat-schedule"),
+                _bin("celery"),
+                "-A",
+                "fieldmark",
+                "worker",
+                "--beat",
+                "-Q",
+                ",".join(queues),
+                "--concurrency",
+                "2",
+                "-l",
+                "INFO",
+                "--schedule",
+                str(self.var / "celerybeat-schedule"),
             ],
         )
 
@@ -100,8 +123,13 @@ class Platform:
         self.spawn(
             "web",
             [
-                _bin("daphne"), "-b", self.host, "-p", str(self.port),
-                "--access-log", str(self.var / "logs" / "access.log"),
+                _bin("daphne"),
+                "-b",
+                self.host,
+                "-p",
+                str(self.port),
+                "--access-log",
+                str(self.var / "logs" / "access.log"),
                 "fieldmark.asgi:application",
             ],
         )
@@ -113,7 +141,7 @@ class Platform:
         while time.monotonic() < deadline:
             self.check_children()
             try:
-                with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+                with urllib.request.urlopen(url, timeout=10) as response:
                     return dict(json.load(response))
             except urllib.error.HTTPError as exc:
                 last = dict(json.load(exc))

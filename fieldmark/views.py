@@ -8,7 +8,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from fieldmark.api.errors import error_body
 
 
-def frontend(request: HttpRequest, path: str = "") -> HttpResponse:
+def frontend(request: HttpRequest, path: str = "") -> HttpResponse | FileResponse:
     index = settings.FRONTEND_DIST / "index.html"
     if not index.exists():
         return HttpResponse(

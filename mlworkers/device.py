@@ -12,8 +12,7 @@ def torch_installed() -> bool:
 def cuda_available() -> bool:
     if not torch_installed():
         return False
-    import torch
-
+    torch = importlib.import_module("torch")
     return bool(torch.cuda.is_available())
 
 

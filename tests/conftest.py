@@ -21,7 +21,8 @@ def mongo_server() -> Iterator[str]:
     from django.conf import settings
 
     from fieldmark.storage import mongo
-    from fieldmark.storage.embedded import free_port, mongo_server as embedded
+    from fieldmark.storage.embedded import free_port
+    from fieldmark.storage.embedded import mongo_server as embedded
 
     database = f"fieldmark_test_{uuid.uuid4().hex[:8]}"
     settings.MONGO_DB = database
@@ -60,10 +61,18 @@ def celery_worker_session(django_db_setup: Any, django_db_blocker: Any) -> Itera
     from fieldmark.celery import app
 
     app.conf.update(task_always_eager=False, broker_connection_retry_on_startup=True)
-    with django_db_blocker.unblock(), start_worker(
-        app, pool="solo", concurrency=1, perform_ping_check=False, queues=["default", "gpu"],
-        loglevel="WARNING", shutdown_timeout=30,
-    ) as worker:
+    with (
+        django_db_blocker.unblock(),
+        start_worker(
+            app,
+            pool="solo",
+            concurrency=1,
+            perform_ping_check=False,
+            queues=["default", "gpu"],
+            loglevel="WARNING",
+            shutdown_timeout=30,
+        ) as worker,
+    ):
         yield worker
 
 
@@ -90,8 +99,10 @@ class Team:
 def make_user(django_user_model: Any) -> Any:
     def make(username: str, **extra: Any) -> Any:
         return django_user_model.objects.create_user(
-            username=username, email=extra.pop("email", f"{username}@example.org"),
-            password=extra.pop("password", "correct horse battery"), **extra,
+            username=username,
+            email=extra.pop("email", f"{username}@example.org"),
+            password=extra.pop("password", "correct horse battery"),
+            **extra,
         )
 
     return make

@@ -1,7 +1,8 @@
 """Access to ../shared/data, the real files made by other tools.
 
-Tests that read from it carry ``shared`` in their name and skip with a message when the folder is
-absent (a user's clone); CI always has it, and sets FIELDMARK_REQUIRE_SHARED=1 so a skip fails there.
+Tests that read from it carry ``shared`` in their name and skip with a message when the folder
+is absent (a user's clone); CI always has it and sets FIELDMARK_REQUIRE_SHARED=1, so a skip
+fails there.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 class DomainError(Exception):
     """A request that breaks a rule of the domain (not a bug): reported as a 4xx."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
 
     def __init__(
         self,
@@ -41,7 +41,7 @@ class DomainError(Exception):
 class Conflict(DomainError):
     """A write named a version that is no longer current; ``extra`` carries the current one."""
 
-    status_code = status.HTTP_409_CONFLICT
+    status_code: int = status.HTTP_409_CONFLICT
 
 
 def error_body(

@@ -11,7 +11,17 @@ class JobSerializer(serializers.ModelSerializer[Job]):
     class Meta:
         model = Job
         fields = [
-            "id", "project", "kind", "state", "progress", "message", "params", "result", "error",
-            "created_at", "started_at", "finished_at",
+            "id",
+            "project",
+            "kind",
+            "state",
+            "progress",
+            "message",
+            "params",
+            "result",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
         ]
         read_only_fields = fields

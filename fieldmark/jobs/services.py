@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,16 +26,17 @@ def resolve_queue(requested: str) -> str:
     return requested
 
 
-def start_job(
-    user: AbstractBaseUser | None, project: Project, kind: str, params: dict[str, Any]
-) -> Job:
+def start_job(user: User | None, project: Project, kind: str, params: dict[str, Any]) -> Job:
     """Create a job row and enqueue it once the surrounding transaction commits."""
     try:
         job_kind = get_kind(kind)
     except KeyError:
         raise DomainError("unknown_job_kind", f"No job kind {kind!r}.", field="kind") from None
     job = Job.objects.create(
-        project=project, kind=kind, params=params, created_by=user,
+        project=project,
+        kind=kind,
+        params=params,
+        created_by=user,
         queue=resolve_queue(job_kind.queue),
     )
     transaction.on_commit(lambda: enqueue(job))
@@ -45,7 +46,7 @@ def start_job(
 def enqueue(job: Job) -> None:
     from fieldmark.jobs.tasks import run_job
 
-    run_job.apply_async(args=[str(job.id)], queue=job.queue)
+    run_job.apply_async(args=(str(job.id),), queue=job.queue)
 
 
 def claim(job_id: str) -> Job | None:
@@ -59,8 +60,11 @@ def claim(job_id: str) -> Job | None:
 
 def _event(job: Job) -> dict[str, Any]:
     return {
-        "job": str(job.id), "kind": job.kind, "state": job.state,
-        "progress": job.progress, "message": job.message,
+        "job": str(job.id),
+        "kind": job.kind,
+        "state": job.state,
+        "progress": job.progress,
+        "message": job.message,
     }
 
 
@@ -117,7 +121,8 @@ def cancel(job: Job) -> Job:
     if not updated:
         job.refresh_from_db()
         raise DomainError(
-            "not_cancellable", f"The job is {job.state}; only queued jobs can be cancelled.",
+            "not_cancellable",
+            f"The job is {job.state}; only queued jobs can be cancelled.",
             status_code=409,
         )
     job.refresh_from_db()

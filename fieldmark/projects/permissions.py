@@ -133,7 +133,6 @@ class ProjectScopedMixin:
 
     project_actions: dict[str, Action] = {}
     project_slug_kwarg = "slug"
-    request: Request
     kwargs: dict[str, Any]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:

@@ -18,12 +18,15 @@ from fieldmark.projects.models import (
 
 class ProjectSerializer(serializers.ModelSerializer[Project]):
     slug = serializers.CharField(
-        max_length=64, required=False, validators=[slug_validator],
+        max_length=64,
+        required=False,
+        validators=[slug_validator],
         help_text="Unique; made from the name when left out. Cannot change later.",
     )
     object_languages = serializers.ListField(
         child=serializers.CharField(validators=[language_code_validator]),
-        required=False, max_length=50,
+        required=False,
+        max_length=50,
         help_text="ISO 639-3 codes or Glottocodes of the languages under study.",
     )
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
@@ -33,8 +36,15 @@ class ProjectSerializer(serializers.ModelSerializer[Project]):
     class Meta:
         model = Project
         fields = [
-            "slug", "name", "description", "object_languages", "visibility", "created_at",
-            "updated_at", "my_role", "member_count",
+            "slug",
+            "name",
+            "description",
+            "object_languages",
+            "visibility",
+            "created_at",
+            "updated_at",
+            "my_role",
+            "member_count",
         ]
         read_only_fields = ["created_at", "updated_at"]
 

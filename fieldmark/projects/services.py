@@ -8,10 +8,9 @@ import re
 import unicodedata
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from fieldmark.api.errors import DomainError
@@ -27,12 +26,10 @@ from fieldmark.projects.models import (
 from fieldmark.projects.permissions import Action
 from fieldmark.realtime.events import broadcast
 
-User = get_user_model()
-
 EDITABLE_FIELDS = ("name", "description", "object_languages", "visibility")
 
 
-def audit(project: Project, actor: AbstractBaseUser | None, action: str, **detail: Any) -> None:
+def audit(project: Project, actor: User | None, action: str, **detail: Any) -> None:
     AuditEntry.objects.create(project=project, actor=actor, action=action, detail=detail)
 
 
@@ -43,9 +40,7 @@ def slugify_name(name: str) -> str:
 
 
 def _unique_slug(base: str) -> str:
-    taken = set(
-        Project.objects.filter(slug__startswith=base).values_list("slug", flat=True)
-    )
+    taken = set(Project.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     if base not in taken:
         return base
     n = 2
@@ -55,7 +50,7 @@ def _unique_slug(base: str) -> str:
 
 
 @transaction.atomic
-def create_project(owner: AbstractBaseUser, data: dict[str, Any]) -> Project:
+def create_project(owner: User, data: dict[str, Any]) -> Project:
     slug = data.get("slug") or _unique_slug(slugify_name(data["name"]))
     if Project.objects.filter(slug=slug).exists():
         raise DomainError("slug_taken", "A project with this slug exists already.", field="slug")
@@ -80,7 +75,7 @@ def create_project(owner: AbstractBaseUser, data: dict[str, Any]) -> Project:
 
 
 @transaction.atomic
-def update_project(actor: AbstractBaseUser, project: Project, changes: dict[str, Any]) -> Project:
+def update_project(actor: User, project: Project, changes: dict[str, Any]) -> Project:
     permissions.check(actor, project, Action.UPDATE_PROJECT)
     diff: dict[str, dict[str, Any]] = {}
     for field in EDITABLE_FIELDS:
@@ -95,7 +90,7 @@ def update_project(actor: AbstractBaseUser, project: Project, changes: dict[str,
 
 
 @transaction.atomic
-def delete_project(actor: AbstractBaseUser, project: Project) -> None:
+def delete_project(actor: User, project: Project) -> None:
     permissions.check(actor, project, Action.DELETE_PROJECT)
     project_id = project.pk
     broadcast(project_id, "project.deleted", {"project": project.slug})
@@ -119,15 +114,13 @@ def _membership(project: Project, username: str) -> Membership:
     return membership
 
 
-def _check_owner_rules(actor: AbstractBaseUser, project: Project, *roles: str) -> None:
+def _check_owner_rules(actor: User, project: Project, *roles: str) -> None:
     if Role.OWNER in roles:
         permissions.check(actor, project, Action.GRANT_OWNER)
 
 
 @transaction.atomic
-def change_role(
-    actor: AbstractBaseUser, project: Project, username: str, role: str
-) -> Membership:
+def change_role(actor: User, project: Project, username: str, role: str) -> Membership:
     permissions.check(actor, project, Action.MANAGE_MEMBERS)
     # Lock the project's owner rows so two concurrent demotions cannot remove the last owner.
     list(Membership.objects.select_for_update().filter(project=project, role=Role.OWNER))
@@ -137,7 +130,8 @@ def change_role(
     _check_owner_rules(actor, project, membership.role, role)
     if membership.role == Role.OWNER and _owner_count(project) == 1:
         raise DomainError(
-            "last_owner", "A project must keep an owner: make someone else owner first.",
+            "last_owner",
+            "A project must keep an owner: make someone else owner first.",
             field="role",
         )
     old = membership.role
@@ -150,7 +144,7 @@ def change_role(
 
 
 @transaction.atomic
-def remove_member(actor: AbstractBaseUser, project: Project, username: str) -> None:
+def remove_member(actor: User, project: Project, username: str) -> None:
     permissions.check(actor, project, Action.MANAGE_MEMBERS)
     list(Membership.objects.select_for_update().filter(project=project, role=Role.OWNER))
     membership = _membership(project, username)
@@ -163,7 +157,7 @@ def remove_member(actor: AbstractBaseUser, project: Project, username: str) -> N
 
 
 @transaction.atomic
-def leave(user: AbstractBaseUser, project: Project) -> None:
+def leave(user: User, project: Project) -> None:
     permissions.check(user, project, Action.LEAVE)
     list(Membership.objects.select_for_update().filter(project=project, role=Role.OWNER))
     membership = _membership(project, user.get_username())
@@ -177,7 +171,7 @@ def leave(user: AbstractBaseUser, project: Project) -> None:
     broadcast(project.pk, "membership.changed", {"username": user.get_username(), "role": None})
 
 
-def _find_invitee(invitee: str) -> tuple[AbstractBaseUser | None, str]:
+def _find_invitee(invitee: str) -> tuple[User | None, str]:
     invitee = invitee.strip()
     if "@" in invitee:
         user = User.objects.filter(email__iexact=invitee).first()
@@ -194,7 +188,7 @@ def _find_invitee(invitee: str) -> tuple[AbstractBaseUser | None, str]:
 
 
 @transaction.atomic
-def invite(actor: AbstractBaseUser, project: Project, invitee: str, role: str) -> Invitation:
+def invite(actor: User, project: Project, invitee: str, role: str) -> Invitation:
     permissions.check(actor, project, Action.MANAGE_MEMBERS)
     _check_owner_rules(actor, project, role)
     user, email = _find_invitee(invitee)
@@ -206,12 +200,17 @@ def invite(actor: AbstractBaseUser, project: Project, invitee: str, role: str) -
         pending = Q(user=user) | Q(email__iexact=getattr(user, "email", "") or "-")
     else:
         pending = Q(email__iexact=email)
-    if Invitation.objects.filter(pending, project=project, status=InvitationStatus.PENDING).exists():
+    if Invitation.objects.filter(
+        pending, project=project, status=InvitationStatus.PENDING
+    ).exists():
         raise DomainError(
             "already_invited", "There is a pending invitation for them already.", field="invitee"
         )
     invitation = Invitation.objects.create(
-        project=project, user=user, email=email if user is None else "", role=role,
+        project=project,
+        user=user,
+        email=email if user is None else "",
+        role=role,
         invited_by=actor,
     )
     audit(project, actor, "member.invited", invitee=invitation.invitee, role=role)
@@ -219,7 +218,7 @@ def invite(actor: AbstractBaseUser, project: Project, invitee: str, role: str) -
     return invitation
 
 
-def pending_invitations_for(user: AbstractBaseUser) -> Any:
+def pending_invitations_for(user: User) -> QuerySet[Invitation]:
     email = getattr(user, "email", "") or ""
     match = Q(user=user) | (Q(user__isnull=True, email__iexact=email) if email else Q(pk__in=[]))
     return (
@@ -229,17 +228,22 @@ def pending_invitations_for(user: AbstractBaseUser) -> Any:
     )
 
 
-def _my_invitation(user: AbstractBaseUser, invitation_id: str) -> Invitation:
-    invitation = pending_invitations_for(user).select_for_update(of=("self",)).filter(
-        id=invitation_id
-    ).first()
+def _my_invitation(user: User, invitation_id: str) -> Invitation:
+    invitation = (
+        pending_invitations_for(user)
+        .select_for_update(of=("self",))
+        .filter(id=invitation_id)
+        .first()
+    )
     if invitation is None:
-        raise DomainError("not_found", "No pending invitation with that id for you.", status_code=404)
+        raise DomainError(
+            "not_found", "No pending invitation with that id for you.", status_code=404
+        )
     return invitation
 
 
 @transaction.atomic
-def accept_invitation(user: AbstractBaseUser, invitation_id: str) -> Project:
+def accept_invitation(user: User, invitation_id: str) -> Project:
     invitation = _my_invitation(user, invitation_id)
     project = invitation.project
     if not Membership.objects.filter(project=project, user=user).exists():
@@ -255,7 +259,7 @@ def accept_invitation(user: AbstractBaseUser, invitation_id: str) -> Project:
 
 
 @transaction.atomic
-def decline_invitation(user: AbstractBaseUser, invitation_id: str) -> None:
+def decline_invitation(user: User, invitation_id: str) -> None:
     invitation = _my_invitation(user, invitation_id)
     invitation.status = InvitationStatus.DECLINED
     invitation.responded_at = timezone.now()
@@ -265,7 +269,7 @@ def decline_invitation(user: AbstractBaseUser, invitation_id: str) -> None:
 
 
 @transaction.atomic
-def revoke_invitation(actor: AbstractBaseUser, project: Project, invitation_id: str) -> None:
+def revoke_invitation(actor: User, project: Project, invitation_id: str) -> None:
     permissions.check(actor, project, Action.MANAGE_MEMBERS)
     invitation = (
         Invitation.objects.select_for_update()

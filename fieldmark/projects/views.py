@@ -6,11 +6,13 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, permissions as drf_permissions, status
+from rest_framework import generics, status
+from rest_framework import permissions as drf_permissions
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fieldmark.api.auth import user_of
 from fieldmark.projects import services
 from fieldmark.projects.models import (
     AuditEntry,
@@ -34,7 +36,9 @@ from fieldmark.projects.serializers import (
 
 
 def _with_role_and_count(queryset: QuerySet[Project], user: Any) -> QuerySet[Project]:
-    my_role = Membership.objects.filter(project=OuterRef("pk"), user_id=user.pk).values("role")[:1]
+    my_role = Membership.objects.filter(project=OuterRef("pk"), user_id=int(user.pk or 0)).values(
+        "role"
+    )[:1]
     return queryset.annotate(
         my_role=Subquery(my_role), member_count=Count("memberships", distinct=True)
     )
@@ -46,7 +50,9 @@ class ProjectListView(generics.ListCreateAPIView[Project]):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "visibility", str, enum=["public"],
+                "visibility",
+                str,
+                enum=["public"],
                 description="`public` lists every public project, not only yours.",
             )
         ]
@@ -59,14 +65,14 @@ class ProjectListView(generics.ListCreateAPIView[Project]):
         if self.request.query_params.get("visibility") == "public":
             queryset = Project.objects.filter(visibility=Visibility.PUBLIC)
         else:
-            mine = Membership.objects.filter(user_id=user.pk).values("project_id")
+            mine = Membership.objects.filter(user_id=int(user.pk or 0)).values("project_id")
             queryset = Project.objects.filter(pk__in=mine)
         return _with_role_and_count(queryset, user).order_by("name", "id")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        project = services.create_project(request.user, serializer.validated_data)  # type: ignore[arg-type]
+        project = services.create_project(user_of(request), serializer.validated_data)
         project = _with_role_and_count(Project.objects.filter(pk=project.pk), request.user).get()
         return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
@@ -91,12 +97,12 @@ class ProjectDetailView(ProjectScopedMixin, APIView):
     def patch(self, request: Request, slug: str) -> Response:
         serializer = ProjectUpdateSerializer(self.project, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        project = services.update_project(request.user, self.project, serializer.validated_data)  # type: ignore[arg-type]
+        project = services.update_project(user_of(request), self.project, serializer.validated_data)
         return Response(self._data(project))
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, slug: str) -> Response:
-        services.delete_project(request.user, self.project)  # type: ignore[arg-type]
+        services.delete_project(user_of(request), self.project)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -120,13 +126,13 @@ class MemberDetailView(ProjectScopedMixin, APIView):
         serializer = RoleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         membership = services.change_role(
-            request.user, self.project, username, serializer.validated_data["role"]  # type: ignore[arg-type]
+            user_of(request), self.project, username, serializer.validated_data["role"]
         )
         return Response(MemberSerializer(membership).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, slug: str, username: str) -> Response:
-        services.remove_member(request.user, self.project, username)  # type: ignore[arg-type]
+        services.remove_member(user_of(request), self.project, username)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -135,7 +141,7 @@ class LeaveView(ProjectScopedMixin, APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request, slug: str) -> Response:
-        services.leave(request.user, self.project)  # type: ignore[arg-type]
+        services.leave(user_of(request), self.project)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -157,7 +163,7 @@ class InvitationListView(ProjectScopedMixin, generics.ListCreateAPIView[Invitati
         serializer = InviteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         invitation = services.invite(
-            request.user,  # type: ignore[arg-type]
+            user_of(request),
             self.project,
             serializer.validated_data["invitee"],
             serializer.validated_data["role"],
@@ -170,7 +176,7 @@ class InvitationDetailView(ProjectScopedMixin, APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, slug: str, invitation_id: str) -> Response:
-        services.revoke_invitation(request.user, self.project, invitation_id)  # type: ignore[arg-type]
+        services.revoke_invitation(user_of(request), self.project, invitation_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -178,13 +184,13 @@ class MyInvitationListView(generics.ListAPIView[Invitation]):
     serializer_class = MyInvitationSerializer
 
     def get_queryset(self) -> QuerySet[Invitation]:
-        return services.pending_invitations_for(self.request.user)  # type: ignore[no-any-return, arg-type]
+        return services.pending_invitations_for(user_of(self.request))
 
 
 class AcceptInvitationView(APIView):
     @extend_schema(request=None, responses=ProjectSerializer)
     def post(self, request: Request, invitation_id: str) -> Response:
-        project = services.accept_invitation(request.user, invitation_id)  # type: ignore[arg-type]
+        project = services.accept_invitation(user_of(request), invitation_id)
         annotated = _with_role_and_count(Project.objects.filter(pk=project.pk), request.user)
         return Response(ProjectSerializer(annotated.get()).data)
 
@@ -192,7 +198,7 @@ class AcceptInvitationView(APIView):
 class DeclineInvitationView(APIView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request, invitation_id: str) -> Response:
-        services.decline_invitation(request.user, invitation_id)  # type: ignore[arg-type]
+        services.decline_invitation(user_of(request), invitation_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

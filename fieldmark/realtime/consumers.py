@@ -48,7 +48,12 @@ class ProjectConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         await self.send_json(
-            {"type": "hello", "project": self.project.slug, "role": self.role, "id": self.channel_name}
+            {
+                "type": "hello",
+                "project": self.project.slug,
+                "role": self.role,
+                "id": self.channel_name,
+            }
         )
 
     async def disconnect(self, code: int) -> None:
@@ -71,7 +76,9 @@ class ProjectConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         try:
             await database_sync_to_async(self._recheck)(user, action)
         except exceptions.APIException as exc:
-            await self.send_json({"type": "error", "error": "permission_denied", "detail": str(exc)})
+            await self.send_json(
+                {"type": "error", "error": "permission_denied", "detail": str(exc)}
+            )
             await self.close(code=CLOSE_FORBIDDEN)
             return
         if kind == "ping":

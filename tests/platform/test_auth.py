@@ -23,7 +23,9 @@ def test_login_me_logout_with_csrf_enforced(make_user: Any) -> None:
     credentials = {"username": "alice", "password": "correct horse battery"}
 
     no_csrf = client.post("/api/v1/auth/login/", credentials, format="json")
-    with_csrf = client.post("/api/v1/auth/login/", credentials, format="json", HTTP_X_CSRFTOKEN=csrf)
+    with_csrf = client.post(
+        "/api/v1/auth/login/", credentials, format="json", HTTP_X_CSRFTOKEN=csrf
+    )
 
     assert no_csrf.status_code == 403
     assert with_csrf.status_code == 200
@@ -60,7 +62,8 @@ def test_token_auth_and_a_token_of_another_user(make_user: Any, api: Any) -> Non
     alice, bob = make_user("alice"), make_user("bob")
     services.create_project(alice, {"name": "Alice's", "slug": "alices"})
     token = api.post(
-        "/api/v1/auth/token/", {"username": "bob", "password": "correct horse battery"},
+        "/api/v1/auth/token/",
+        {"username": "bob", "password": "correct horse battery"},
         format="json",
     ).json()["token"]
     assert Token.objects.get(user=bob).key == token
@@ -83,7 +86,8 @@ def test_register_validates_and_signs_in(api: Any, make_user: Any) -> None:
     make_user("taken", email="taken@example.org")
 
     weak = api.post(
-        "/api/v1/auth/register/", {"username": "new", "email": "n@example.org", "password": "123"},
+        "/api/v1/auth/register/",
+        {"username": "new", "email": "n@example.org", "password": "123"},
         format="json",
     )
     duplicate = api.post(
@@ -111,10 +115,16 @@ def test_openapi_schema_describes_every_endpoint(api: Any) -> None:
     assert response.status_code == 200
     paths = response.json()["paths"]
     for path in (
-        "/api/v1/projects/", "/api/v1/projects/{slug}/", "/api/v1/projects/{slug}/members/",
-        "/api/v1/projects/{slug}/members/{username}/", "/api/v1/projects/{slug}/invitations/",
-        "/api/v1/invitations/{invitation_id}/accept/", "/api/v1/projects/{slug}/audit/",
-        "/api/v1/jobs/{job_id}/", "/api/health", "/api/v1/auth/login/",
+        "/api/v1/projects/",
+        "/api/v1/projects/{slug}/",
+        "/api/v1/projects/{slug}/members/",
+        "/api/v1/projects/{slug}/members/{username}/",
+        "/api/v1/projects/{slug}/invitations/",
+        "/api/v1/invitations/{invitation_id}/accept/",
+        "/api/v1/projects/{slug}/audit/",
+        "/api/v1/jobs/{job_id}/",
+        "/api/health",
+        "/api/v1/auth/login/",
     ):
         assert path in paths, path
 

@@ -45,7 +45,9 @@ def wait_finished(job_id: Any, timeout: float = 60) -> Job:
     raise AssertionError(f"job {job_id} did not finish: {Job.objects.get(id=job_id).state}")
 
 
-def test_job_runs_on_the_worker_and_reports(team: Any, celery_worker_session: Any, as_user: Any) -> None:
+def test_job_runs_on_the_worker_and_reports(
+    team: Any, celery_worker_session: Any, as_user: Any
+) -> None:
     job = services.start_job(team.annotator, team.project, "test.count", {"n": 5})
 
     done = wait_finished(job.id)
@@ -55,7 +57,11 @@ def test_job_runs_on_the_worker_and_reports(team: Any, celery_worker_session: An
     assert done.result == {"counted": 5}
     assert done.started_at is not None and done.finished_at is not None
     body = as_user(team.viewer).get(f"/api/v1/jobs/{job.id}/").json()
-    assert (body["state"], body["result"], body["project"]) == ("succeeded", {"counted": 5}, "lezgi")
+    assert (body["state"], body["result"], body["project"]) == (
+        "succeeded",
+        {"counted": 5},
+        "lezgi",
+    )
 
 
 def test_failed_job_keeps_the_problem_report(team: Any, celery_worker_session: Any) -> None:
@@ -68,7 +74,8 @@ def test_failed_job_keeps_the_problem_report(team: Any, celery_worker_session: A
     assert done.error is not None
     assert done.error["type"] == "BadRows"
     assert done.error["problems"] == [
-        {"line": 3, "problem": "3 morphemes, 2 glosses"}, {"line": 9, "problem": "x"},
+        {"line": 3, "problem": "3 morphemes, 2 glosses"},
+        {"line": 9, "problem": "x"},
     ]
 
 

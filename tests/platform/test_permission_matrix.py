@@ -49,7 +49,9 @@ CASES = [
     Case("post", "/api/v1/projects/lezgi/leave/", {**members_ok(204), "owner": 400}),
     Case("get", "/api/v1/projects/lezgi/invitations/", managers_ok(200)),
     Case(
-        "post", "/api/v1/projects/lezgi/invitations/", managers_ok(201),
+        "post",
+        "/api/v1/projects/lezgi/invitations/",
+        managers_ok(201),
         {"invitee": "newcomer@example.org", "role": "viewer"},
     ),
     Case("delete", "/api/v1/projects/lezgi/invitations/{invitation}/", managers_ok(204)),
@@ -61,7 +63,7 @@ CASES = [
 ]
 
 
-def snapshot() -> dict[str, list[dict[str, Any]]]:
+def snapshot() -> dict[str, list[Any]]:
     return {
         "projects": list(Project.objects.order_by("pk").values()),
         "members": list(Membership.objects.order_by("pk").values()),

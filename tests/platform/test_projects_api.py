@@ -123,9 +123,12 @@ def test_last_owner_cannot_be_demoted_removed_or_leave(team: Any, as_user: Any) 
 
 def test_a_second_owner_lets_the_first_leave(team: Any, as_user: Any) -> None:
     client = as_user(team.owner)
-    assert client.patch(
-        "/api/v1/projects/lezgi/members/manager/", {"role": "owner"}, format="json"
-    ).status_code == 200
+    assert (
+        client.patch(
+            "/api/v1/projects/lezgi/members/manager/", {"role": "owner"}, format="json"
+        ).status_code
+        == 200
+    )
 
     assert client.post("/api/v1/projects/lezgi/leave/").status_code == 204
     assert not Membership.objects.filter(project=team.project, user=team.owner).exists()
@@ -140,12 +143,15 @@ def test_managers_cannot_grant_or_take_the_owner_role(team: Any, as_user: Any) -
     )
     remove_owner = client.delete("/api/v1/projects/lezgi/members/owner/")
     invite_owner = client.post(
-        "/api/v1/projects/lezgi/invitations/", {"invitee": "outsider", "role": "owner"},
+        "/api/v1/projects/lezgi/invitations/",
+        {"invitee": "outsider", "role": "owner"},
         format="json",
     )
 
     assert [promote.status_code, remove_owner.status_code, invite_owner.status_code] == [
-        403, 403, 403,
+        403,
+        403,
+        403,
     ]
     assert list(Membership.objects.order_by("pk").values()) == before
     assert not Invitation.objects.exists()
@@ -154,7 +160,8 @@ def test_managers_cannot_grant_or_take_the_owner_role(team: Any, as_user: Any) -
 def test_invitation_by_username_is_accepted_by_the_invitee(team: Any, as_user: Any) -> None:
     invited = as_user(team.manager).post(
         "/api/v1/projects/lezgi/invitations/",
-        {"invitee": "outsider", "role": "annotator"}, format="json",
+        {"invitee": "outsider", "role": "annotator"},
+        format="json",
     )
     assert invited.status_code == 201, invited.content
     invitation_id = invited.json()["id"]
@@ -165,7 +172,9 @@ def test_invitation_by_username_is_accepted_by_the_invitee(team: Any, as_user: A
         (invitation_id, "lezgi", "annotator")
     ]
     # Nobody else can accept it.
-    assert as_user(team.viewer).post(f"/api/v1/invitations/{invitation_id}/accept/").status_code == 404
+    assert (
+        as_user(team.viewer).post(f"/api/v1/invitations/{invitation_id}/accept/").status_code == 404
+    )
 
     accepted = as_user(team.outsider).post(f"/api/v1/invitations/{invitation_id}/accept/")
 
@@ -180,7 +189,8 @@ def test_invitation_by_username_is_accepted_by_the_invitee(team: Any, as_user: A
 def test_invitation_by_email_waits_for_the_account(team: Any, as_user: Any, make_user: Any) -> None:
     response = as_user(team.owner).post(
         "/api/v1/projects/lezgi/invitations/",
-        {"invitee": "Newcomer@Example.org", "role": "viewer"}, format="json",
+        {"invitee": "Newcomer@Example.org", "role": "viewer"},
+        format="json",
     )
     assert response.status_code == 201
     newcomer = make_user("newcomer", email="newcomer@example.org")
@@ -197,9 +207,12 @@ def test_invitation_by_email_waits_for_the_account(team: Any, as_user: Any, make
     ("invitee", "field_error"),
     [("nobody-by-that-name", "unknown_user"), ("viewer", "already_member"), ("x@", "invalid")],
 )
-def test_bad_invitations_are_refused(team: Any, as_user: Any, invitee: str, field_error: str) -> None:
+def test_bad_invitations_are_refused(
+    team: Any, as_user: Any, invitee: str, field_error: str
+) -> None:
     response = as_user(team.owner).post(
-        "/api/v1/projects/lezgi/invitations/", {"invitee": invitee, "role": "viewer"},
+        "/api/v1/projects/lezgi/invitations/",
+        {"invitee": invitee, "role": "viewer"},
         format="json",
     )
 
@@ -213,7 +226,10 @@ def test_bad_invitations_are_refused(team: Any, as_user: Any, invitee: str, fiel
 def test_duplicate_pending_invitation_is_refused(team: Any, as_user: Any) -> None:
     client = as_user(team.owner)
     payload = {"invitee": "outsider", "role": "viewer"}
-    assert client.post("/api/v1/projects/lezgi/invitations/", payload, format="json").status_code == 201
+    assert (
+        client.post("/api/v1/projects/lezgi/invitations/", payload, format="json").status_code
+        == 201
+    )
 
     again = client.post("/api/v1/projects/lezgi/invitations/", payload, format="json")
 
@@ -223,13 +239,21 @@ def test_duplicate_pending_invitation_is_refused(team: Any, as_user: Any) -> Non
 
 
 def test_revoked_invitation_can_no_longer_be_accepted(team: Any, as_user: Any) -> None:
-    created = as_user(team.owner).post(
-        "/api/v1/projects/lezgi/invitations/", {"invitee": "outsider", "role": "viewer"},
-        format="json",
-    ).json()
-    assert as_user(team.manager).delete(
-        f"/api/v1/projects/lezgi/invitations/{created['id']}/"
-    ).status_code == 204
+    created = (
+        as_user(team.owner)
+        .post(
+            "/api/v1/projects/lezgi/invitations/",
+            {"invitee": "outsider", "role": "viewer"},
+            format="json",
+        )
+        .json()
+    )
+    assert (
+        as_user(team.manager)
+        .delete(f"/api/v1/projects/lezgi/invitations/{created['id']}/")
+        .status_code
+        == 204
+    )
 
     response = as_user(team.outsider).post(f"/api/v1/invitations/{created['id']}/accept/")
 
@@ -265,7 +289,9 @@ def test_member_list_is_paginated_without_n_plus_one(
     assert body["count"] == 34
     assert len(body["results"]) == 20
     assert body["results"][0] == {
-        "username": "owner", "email": "owner@example.org", "role": "owner",
+        "username": "owner",
+        "email": "owner@example.org",
+        "role": "owner",
         "joined_at": body["results"][0]["joined_at"],
     }
 

@@ -59,8 +59,12 @@ def test_start_up_stops_on_a_bad_setting(variable: str, value: str, tmp_path: Pa
     env = {**os.environ, variable: value, "FIELDMARK_VAR_DIR": str(tmp_path)}
 
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True,
-        text=True, timeout=120,
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
     assert result.returncode != 0

@@ -14,7 +14,9 @@ from fieldmark.storage.embedded import free_port, oxigraph_server
 
 
 def test_registered_indexes_are_created(mongo_db: Any) -> None:
-    mongo.register_indexes("probe", [IndexModel([("project", ASCENDING), ("n", ASCENDING)], name="project_n")])
+    mongo.register_indexes(
+        "probe", [IndexModel([("project", ASCENDING), ("n", ASCENDING)], name="project_n")]
+    )
 
     created = mongo.ensure_indexes()
 
