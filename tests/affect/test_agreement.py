@@ -124,7 +124,7 @@ def test_fleiss_kappa_from_ratings_matches_counts_and_two_coder_scott_pi() -> No
 def test_krippendorff_alpha_published_example(
     metric: str, expected: float | None, published: float
 ) -> None:
-    alpha = krippendorff_alpha(KRIPPENDORFF_2011, metric)  # type: ignore[arg-type]
+    alpha = krippendorff_alpha(KRIPPENDORFF_2011, metric)
     if expected is not None:
         assert alpha == pytest.approx(expected, abs=1e-12)
     assert round(alpha, 3) == published
