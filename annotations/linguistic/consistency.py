@@ -1,0 +1,234 @@
+"""Corpus-wide checks over texts: gloss consistency, statistics, and linking to the lexicon.
+
+All functions take plain domain objects and run in one pass over the morphemes, so they stay
+linear on million-morpheme corpora.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from annotations.linguistic.model import LexicalEntry, Morpheme, Sense, Text
+
+_MARKERS = "-=~"
+_STEMLIKE = frozenset({"root", "stem", "bound root", "bound stem"})
+_NAMESPACE = uuid.UUID("9b6f6c1e-3a57-4c44-9e51-2f0f2b7f9a10")
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a morpheme is: enough for a UI to open the utterance and highlight it."""
+
+    text_id: str
+    utterance_id: str
+    word_index: int
+    morpheme_index: int
+
+
+def iter_morphemes(texts: Iterable[Text]) -> Iterator[tuple[Location, Morpheme]]:
+    """Every morpheme with its location, in corpus order."""
+    for t in texts:
+        for u in t.utterances:
+            for wi, w in enumerate(u.words):
+                for mi, m in enumerate(w.morphemes):
+                    yield Location(t.id, u.id, wi, mi), m
+
+
+def normalize_form(form: str) -> str:
+    """Compare forms without case or boundary markers (FLEx writes ``-s`` for a suffix)."""
+    return form.strip(_MARKERS).casefold()
+
+
+@dataclass(slots=True)
+class InconsistentForm:
+    """A morpheme form glossed in more than one way, with counts and a few places for each."""
+
+    form: str
+    glosses: dict[str, int]
+    examples: dict[str, list[Location]]
+
+
+def gloss_inconsistencies(
+    texts: Iterable[Text], *, max_examples: int = 3, ignore_empty: bool = True
+) -> list[InconsistentForm]:
+    """Forms with more than one distinct gloss, most frequent form first."""
+    counts: dict[str, Counter[str]] = {}
+    examples: dict[str, dict[str, list[Location]]] = {}
+    for loc, m in iter_morphemes(texts):
+        if ignore_empty and not m.gloss:
+            continue
+        key = normalize_form(m.form)
+        counts.setdefault(key, Counter())[m.gloss] += 1
+        places = examples.setdefault(key, {}).setdefault(m.gloss, [])
+        if len(places) < max_examples:
+            places.append(loc)
+    out = [
+        InconsistentForm(form, dict(c.most_common()), examples[form])
+        for form, c in counts.items()
+        if len(c) > 1
+    ]
+    out.sort(key=lambda f: (-sum(f.glosses.values()), f.form))
+    return out
+
+
+@dataclass(slots=True)
+class CorpusStats:
+    texts: int = 0
+    utterances: int = 0
+    words: int = 0
+    morphemes: int = 0
+    glossed_morphemes: int = 0
+    gloss_frequency: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def percent_glossed(self) -> float:
+        return 100.0 * self.glossed_morphemes / self.morphemes if self.morphemes else 0.0
+
+
+def corpus_stats(texts: Iterable[Text]) -> CorpusStats:
+    """Counts for a corpus dashboard; unsegmented words count as one morpheme each."""
+    s = CorpusStats()
+    for t in texts:
+        s.texts += 1
+        for u in t.utterances:
+            s.utterances += 1
+            for w in u.words:
+                s.words += 1
+                glosses = [m.gloss for m in w.morphemes] if w.morphemes else [w.gloss]
+                s.morphemes += len(glosses)
+                for g in glosses:
+                    if g:
+                        s.glossed_morphemes += 1
+                        s.gloss_frequency[g] += 1
+    return s
+
+
+# --- lexicon links ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    location: Location
+    entry_id: str
+    sense_id: str | None
+
+
+@dataclass(slots=True)
+class LinkReport:
+    """Proposed links; ``ambiguous`` holds candidates a human must choose between."""
+
+    links: list[Link] = field(default_factory=list)
+    ambiguous: dict[Location, list[str]] = field(default_factory=dict)
+    unmatched: list[Location] = field(default_factory=list)
+
+
+def _types_match(a: str | None, b: str | None) -> bool:
+    if a is None or b is None or a == b:
+        return True
+    return a in _STEMLIKE and b in _STEMLIKE
+
+
+def _sense_for(entry: LexicalEntry, gloss: str) -> Sense | None:
+    g = gloss.casefold()
+    for s in entry.senses:
+        if any(v.casefold() == g for v in s.gloss.values()):
+            return s
+    return None
+
+
+def _lexicon_index(entries: Iterable[LexicalEntry]) -> dict[str, list[LexicalEntry]]:
+    index: dict[str, list[LexicalEntry]] = {}
+    for e in entries:
+        forms = set(e.forms.values())
+        for v in e.variants:
+            forms.update(v.forms.values())
+        for f in {normalize_form(x) for x in forms if x}:
+            index.setdefault(f, []).append(e)
+    return index
+
+
+def find_links(
+    texts: Iterable[Text], entries: Iterable[LexicalEntry], *, relink: bool = False
+) -> LinkReport:
+    """Match morphemes to entries by form (headword or variant) + morph type, then to a sense by
+    gloss. A match is certain when exactly one entry (and, if any sense matches, one sense) fits;
+    morphemes already linked are skipped unless ``relink``.
+    """
+    index = _lexicon_index(entries)
+    report = LinkReport()
+    for loc, m in iter_morphemes(texts):
+        if m.lemma is not None and not relink:
+            continue
+        cands = [
+            e
+            for e in index.get(normalize_form(m.form), [])
+            if _types_match(m.morph_type, e.morph_type)
+        ]
+        if not cands:
+            report.unmatched.append(loc)
+            continue
+        if m.gloss:
+            by_gloss = [(e, s) for e in cands if (s := _sense_for(e, m.gloss)) is not None]
+            if len(by_gloss) == 1:
+                e, s = by_gloss[0]
+                report.links.append(Link(loc, e.id, s.id))
+                continue
+            if len(by_gloss) > 1:
+                report.ambiguous[loc] = [e.id for e, _ in by_gloss]
+                continue
+        if len(cands) == 1:
+            report.links.append(Link(loc, cands[0].id, None))
+        else:
+            report.ambiguous[loc] = [e.id for e in cands]
+    return report
+
+
+def apply_links(texts: Sequence[Text], links: Iterable[Link]) -> int:
+    """Write links into the morphemes (in place); returns how many were set."""
+    by_text = {t.id: t for t in texts}
+    utt_index = {(t.id, u.id): u for t in texts for u in t.utterances}
+    n = 0
+    for link in links:
+        loc = link.location
+        if loc.text_id not in by_text:
+            continue
+        utt = utt_index.get((loc.text_id, loc.utterance_id))
+        if utt is None:
+            continue
+        m = utt.words[loc.word_index].morphemes[loc.morpheme_index]
+        m.lemma, m.sense = link.entry_id, link.sense_id
+        n += 1
+    return n
+
+
+def entries_from_corpus(
+    texts: Iterable[Text],
+    existing: Iterable[LexicalEntry] = (),
+    *,
+    vernacular: str = "und",
+    gloss_lang: str = "en",
+) -> list[LexicalEntry]:
+    """New entries for morpheme forms the lexicon lacks: one per (form, morph type), one sense
+    per distinct gloss (most frequent first). Ids are stable UUIDs derived from form and type,
+    so running this twice proposes the same entries.
+    """
+    known = set(_lexicon_index(existing))
+    groups: dict[tuple[str, str | None], tuple[str, Counter[str]]] = {}
+    for _, m in iter_morphemes(texts):
+        key = normalize_form(m.form)
+        if not key or key in known:
+            continue
+        form, glosses = groups.setdefault((key, m.morph_type), (m.form.strip(_MARKERS), Counter()))
+        if m.gloss:
+            glosses[m.gloss] += 1
+    out: list[LexicalEntry] = []
+    for (key, mtype), (form, glosses) in groups.items():
+        eid = str(uuid.uuid5(_NAMESPACE, f"{key}\x00{mtype or ''}"))
+        entry = LexicalEntry(id=eid, forms={vernacular: form}, morph_type=mtype)
+        for i, (gloss, _) in enumerate(glosses.most_common()):
+            entry.senses.append(Sense(id=f"{eid}-{i + 1}", gloss={gloss_lang: gloss}))
+        out.append(entry)
+    return out
