@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "fieldmark.projects",
     "fieldmark.jobs",
     "fieldmark.realtime",
+    "annotations.affect_api",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("fieldmark.accounts.urls")),
     path("", include("fieldmark.projects.urls")),
     path("", include("fieldmark.jobs.urls")),
+    path("", include("annotations.affect_api.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,38 @@
+"""Mongo collections of the affect API and their indexes (``manage.py ensure_indexes``).
+
+``videos`` and ``affect_layers`` are versioned documents (409 on a stale write, history);
+frame-level traces live in ``affect_trace_buckets``, one document per layer, track and time
+bucket (see :func:`annotations.affect.model.bucketize`), replaced whole when a layer's traces are.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from pymongo import ASCENDING, IndexModel
+from pymongo.collection import Collection
+
+from fieldmark.storage import mongo
+from fieldmark.storage.mongo import Document
+from fieldmark.storage.versioned import VersionedStore
+
+TRACE_BUCKETS: Final = "affect_trace_buckets"
+
+videos = VersionedStore("videos", noun="video")
+layers = VersionedStore("affect_layers", noun="layer")
+
+mongo.register_indexes(
+    "affect_layers", [IndexModel([("project", ASCENDING), ("video_id", ASCENDING)])]
+)
+mongo.register_indexes(
+    TRACE_BUCKETS,
+    [
+        IndexModel(
+            [("layer_id", ASCENDING), ("track", ASCENDING), ("bucket", ASCENDING)], unique=True
+        )
+    ],
+)
+
+
+def trace_buckets() -> Collection[Document]:
+    return mongo.collection(TRACE_BUCKETS)

@@ -1,0 +1,99 @@
+"""Request and response shapes of the affect API (they are also its OpenAPI schema)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+
+class VideoUploadSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField()
+
+
+class VideoSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField(source="_id")
+    filename = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    duration_ms = serializers.IntegerField()
+    fps = serializers.CharField(help_text="Exact frame rate as a fraction, e.g. `30000/1001`.")
+    frame_count = serializers.IntegerField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    container = serializers.CharField()
+    video_codec = serializers.CharField()
+    pix_fmt = serializers.CharField()
+    audio_codec = serializers.CharField(allow_null=True)
+    needs_transcode = serializers.BooleanField()
+    version = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    created_by = serializers.CharField()
+    updated_at = serializers.DateTimeField()
+    updated_by = serializers.CharField()
+
+
+class SegmentSerializer(serializers.Serializer[Any]):
+    t0_ms = serializers.IntegerField()
+    t1_ms = serializers.IntegerField()
+    aus = serializers.DictField(child=serializers.IntegerField(), required=False, default=dict)
+    emotion = serializers.CharField(allow_null=True, required=False, default=None)
+    dimensions = serializers.DictField(child=serializers.FloatField(), required=False, default=dict)
+    note = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class EventSerializer(serializers.Serializer[Any]):
+    au = serializers.CharField()
+    onset_ms = serializers.IntegerField()
+    apex_ms = serializers.IntegerField()
+    offset_ms = serializers.IntegerField()
+    intensity = serializers.IntegerField(required=False, default=1)
+
+
+class TraceSerializer(serializers.Serializer[Any]):
+    fps = serializers.FloatField(min_value=0.001)
+    values = serializers.ListField(child=serializers.FloatField(allow_null=True))
+
+
+class LayerWriteSerializer(serializers.Serializer[Any]):
+    segments = SegmentSerializer(many=True, required=False, default=list)
+    events = EventSerializer(many=True, required=False, default=list)
+    traces = serializers.DictField(child=TraceSerializer(), required=False)
+
+
+class LayerCreateSerializer(LayerWriteSerializer):
+    kind = serializers.ChoiceField(["coder", "gold", "model"], required=False, default="coder")
+
+
+class LayerUpdateSerializer(LayerWriteSerializer):
+    version = serializers.IntegerField(
+        required=False, help_text="The version you read; or send it as the `If-Match` header."
+    )
+
+
+class LayerSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField(source="_id")
+    video = serializers.CharField(source="video_id")
+    annotator = serializers.CharField()
+    kind = serializers.CharField()
+    schema_version = serializers.IntegerField()
+    segments = SegmentSerializer(many=True)
+    events = EventSerializer(many=True)
+    trace_tracks = serializers.ListField(child=serializers.CharField())
+    version = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    created_by = serializers.CharField()
+    updated_at = serializers.DateTimeField()
+    updated_by = serializers.CharField()
+
+
+class LayerDetailSerializer(LayerSerializer):
+    traces = serializers.DictField(child=TraceSerializer(), required=False)
+
+
+class HistoryEntrySerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField()
+    op = serializers.CharField()
+    by = serializers.CharField()
+    at = serializers.DateTimeField()
+    changed = serializers.ListField(child=serializers.CharField())

@@ -1,0 +1,259 @@
+"""Thin REST views of the affect API: check the action, validate, call one service, serialize."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotations.affect_api import services
+from annotations.affect_api.serializers import (
+    HistoryEntrySerializer,
+    LayerCreateSerializer,
+    LayerDetailSerializer,
+    LayerSerializer,
+    LayerUpdateSerializer,
+    VideoSerializer,
+    VideoUploadSerializer,
+)
+from fieldmark.api.auth import user_of
+from fieldmark.api.errors import Conflict, DomainError, error_body
+from fieldmark.projects.permissions import Action, ProjectScopedMixin
+
+
+class FirstRenderer(BaseContentNegotiation):
+    """Binary endpoints answer whatever the client accepts (a ``<video>`` element sends
+    ``video/*``) and leave ``?format=`` to the view; errors still render as JSON."""
+
+    def select_parser(self, request: Request, parsers: Any) -> Any:
+        return parsers[0] if parsers else None
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        first = next(iter(renderers))
+        return first, str(first.media_type)
+
+
+def _attachment(filename: str) -> str:
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in filename)
+    return f'attachment; filename="{safe}"'
+
+
+class VideoListView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA, "POST": Action.IMPORT_DATA}
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(responses=VideoSerializer(many=True))
+    def get(self, request: Request, slug: str) -> Response:
+        return Response(VideoSerializer(services.list_videos(self.project), many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": VideoUploadSerializer},
+        responses={201: VideoSerializer},
+        description=f"Upload a video (at most {services.MAX_VIDEO_BYTES} bytes).",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        # Refuse an oversized body before Django reads it into temporary files.
+        length = request.META.get("CONTENT_LENGTH") or ""
+        if length.isdigit():
+            services.check_upload_size(int(length) - 64 * 1024)
+        serializer = VideoUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        doc = services.upload_video(
+            user_of(request), self.project, serializer.validated_data["file"]
+        )
+        return Response(VideoSerializer(doc).data, status=status.HTTP_201_CREATED)
+
+
+class VideoDetailView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA}
+
+    @extend_schema(responses=VideoSerializer)
+    def get(self, request: Request, slug: str, video_id: str) -> Response:
+        return Response(VideoSerializer(services.get_video(self.project, video_id)).data)
+
+
+class VideoStreamView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA}
+    content_negotiation_class = FirstRenderer
+
+    @extend_schema(
+        parameters=[OpenApiParameter("Range", str, OpenApiParameter.HEADER, required=False)],
+        responses={
+            (200, "video/mp4"): OpenApiTypes.BINARY,
+            (206, "video/mp4"): OpenApiTypes.BINARY,
+            416: OpenApiResponse(description="The range lies outside the file."),
+        },
+    )
+    def get(self, request: Request, slug: str, video_id: str) -> HttpResponseBase:
+        video = services.get_video(self.project, video_id)
+        size = int(video["size"])
+        try:
+            byte_range = services.parse_range(request.headers.get("Range"), size)
+        except services.RangeNotSatisfiable:
+            response = Response(
+                error_body("range_not_satisfiable", f"The file has {size} bytes."),
+                status=status.HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE,
+            )
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+        whole = byte_range is None
+        chunk = byte_range or services.ByteRange(0, size)
+        body: Iterator[bytes] = services.read_bytes(str(video["storage_name"]), chunk)
+        streamed = StreamingHttpResponse(
+            body,
+            content_type=str(video["content_type"]),
+            status=status.HTTP_200_OK if whole else status.HTTP_206_PARTIAL_CONTENT,
+        )
+        streamed["Accept-Ranges"] = "bytes"
+        streamed["Content-Length"] = str(chunk.length)
+        streamed["ETag"] = f'"{video["_id"]}-{video["version"]}"'
+        streamed["Cache-Control"] = "private, max-age=3600"
+        if not whole:
+            streamed["Content-Range"] = f"bytes {chunk.start}-{chunk.stop - 1}/{size}"
+        return streamed
+
+
+class VideoPosterView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA}
+    content_negotiation_class = FirstRenderer
+
+    @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY})
+    def get(self, request: Request, slug: str, video_id: str) -> HttpResponseBase:
+        video = services.get_video(self.project, video_id)
+        response = FileResponse(
+            default_storage.open(str(video["poster_name"]), "rb"), content_type="image/jpeg"
+        )
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+
+class LayerListView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA, "POST": Action.EDIT_DATA}
+
+    @extend_schema(responses=LayerSerializer(many=True))
+    def get(self, request: Request, slug: str, video_id: str) -> Response:
+        docs = services.list_layers(self.project, video_id)
+        return Response(LayerSerializer(docs, many=True).data)
+
+    @extend_schema(request=LayerCreateSerializer, responses={201: LayerSerializer})
+    def post(self, request: Request, slug: str, video_id: str) -> Response:
+        serializer = LayerCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            doc = services.create_layer(
+                user_of(request), self.role, self.project, video_id, serializer.validated_data
+            )
+        except Conflict as exc:
+            exc.extra["current"] = LayerSerializer(exc.extra["current"]).data
+            raise
+        return Response(LayerSerializer(doc).data, status=status.HTTP_201_CREATED)
+
+
+def _expected_version(request: Request, body: dict[str, Any]) -> int:
+    if body.get("version") is not None:
+        return int(body["version"])
+    tag = (request.headers.get("If-Match") or "").strip().removeprefix("W/").strip('"')
+    if tag.isdigit():
+        return int(tag)
+    raise DomainError(
+        "invalid",
+        "Say which version you edited: `version` in the body or If-Match.",
+        field="version",
+    )
+
+
+class LayerDetailView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA, "PUT": Action.EDIT_DATA}
+
+    @extend_schema(responses=LayerDetailSerializer)
+    def get(self, request: Request, slug: str, video_id: str, layer_id: str) -> Response:
+        doc = services.get_layer(self.project, video_id, layer_id)
+        traces = services.load_layer(self.project, doc).traces
+        data = {**doc, "traces": {name: trace.to_doc() for name, trace in traces.items()}}
+        response = Response(LayerDetailSerializer(data).data)
+        response["ETag"] = f'"{doc["version"]}"'
+        return response
+
+    @extend_schema(
+        request=LayerUpdateSerializer,
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
+        responses={200: LayerSerializer, 409: OpenApiResponse(description="Stale version.")},
+    )
+    def put(self, request: Request, slug: str, video_id: str, layer_id: str) -> Response:
+        serializer = LayerUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        body = dict(serializer.validated_data)
+        expected = _expected_version(request, body)
+        body.pop("version", None)
+        try:
+            doc = services.update_layer(
+                user_of(request), self.role, self.project, video_id, layer_id, expected, body
+            )
+        except Conflict as exc:
+            exc.extra["current"] = LayerSerializer(exc.extra["current"]).data
+            raise
+        response = Response(LayerSerializer(doc).data)
+        response["ETag"] = f'"{doc["version"]}"'
+        return response
+
+
+class LayerHistoryView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA}
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True))
+    def get(self, request: Request, slug: str, video_id: str, layer_id: str) -> Response:
+        entries = services.layer_history(self.project, video_id, layer_id)
+        return Response(HistoryEntrySerializer(entries, many=True).data)
+
+
+class AgreementView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA}
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("aus", str, description="Comma-separated AUs (default: all).")
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request, slug: str, video_id: str) -> Response:
+        aus = request.query_params.get("aus")
+        wanted = [a for a in aus.split(",") if a.strip()] if aus else None
+        return Response(services.agreement(self.project, video_id, wanted))
+
+
+class ExportView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.EXPORT_DATA}
+    content_negotiation_class = FirstRenderer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("format", str, enum=list(services.EXPORT_FORMATS), required=True),
+            OpenApiParameter("layer", str, description="The layer (required for frames.csv)."),
+        ],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    def get(self, request: Request, slug: str, video_id: str) -> HttpResponseBase:
+        stream_url = request.build_absolute_uri(f"/api/v1/projects/{slug}/videos/{video_id}/stream")
+        result = services.export(
+            self.project,
+            video_id,
+            request.query_params.get("format", ""),
+            stream_url,
+            request.query_params.get("layer"),
+        )
+        response = StreamingHttpResponse(result.chunks, content_type=result.content_type)
+        response["Content-Disposition"] = _attachment(result.filename)
+        return response
