@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "fieldmark.jobs",
     "fieldmark.realtime",
     "annotations.affect_api",
+    "annotations.linguistic_api",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("fieldmark.projects.urls")),
     path("", include("fieldmark.jobs.urls")),
     path("", include("annotations.affect_api.urls")),
+    path("", include("annotations.linguistic_api.urls")),
 ]
 
 urlpatterns = [

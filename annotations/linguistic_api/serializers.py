@@ -1,0 +1,147 @@
+"""Request and response shapes; utterances and entries follow ``annotations.linguistic.model``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from annotations.linguistic_api import services
+
+
+class DocSerializer(serializers.Serializer[dict[str, Any]]):
+    """Leaves out absent optional fields, as the model's ``to_doc`` does."""
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        return {key: value for key, value in data.items() if value is not None}
+
+
+class StoredSerializer(DocSerializer):
+    """The fields the versioned store adds to every document."""
+
+    id = serializers.CharField(source="_id", read_only=True)
+    version = serializers.IntegerField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    created_by = serializers.CharField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+    updated_by = serializers.CharField(read_only=True)
+
+
+class TextSerializer(StoredSerializer):
+    title = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    lang = serializers.RegexField(r"^[a-z]{3}$", required=False, allow_null=True)
+    glottocode = serializers.RegexField(r"^[a-z0-9]{4}[0-9]{4}$", required=False, allow_null=True)
+    meta = serializers.DictField(required=False)
+    genre = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    speakers = serializers.ListField(child=serializers.CharField(), required=False)
+    source = serializers.CharField(  # type: ignore[assignment]
+        required=False, allow_blank=True, max_length=2000
+    )
+    source_id = serializers.CharField(read_only=True)
+
+
+class TextUpdateSerializer(TextSerializer):
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class MorphemeSerializer(DocSerializer):
+    form = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    gloss = serializers.CharField(required=False, allow_blank=True)
+    pos = serializers.CharField(required=False, allow_blank=True)
+    lemma = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    sense = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    type = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    sep = serializers.ChoiceField(["", "-", "="], required=False)
+    tiers = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+
+
+class WordSerializer(DocSerializer):
+    form = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    gloss = serializers.CharField(required=False, allow_blank=True)
+    pos = serializers.CharField(required=False, allow_blank=True)
+    morphemes = MorphemeSerializer(many=True, required=False)
+    tiers = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+
+
+class MediaSerializer(DocSerializer):
+    start = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    end = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    media = serializers.CharField(required=False, allow_null=True)
+
+
+class UtteranceSerializer(StoredSerializer):
+    text = serializers.CharField(read_only=True)
+    order = serializers.IntegerField(required=False, min_value=0)
+    transcription = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    media = MediaSerializer(required=False, allow_null=True)
+    speaker = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    translations = serializers.DictField(
+        child=serializers.CharField(allow_blank=True), required=False
+    )
+    notes = serializers.ListField(child=serializers.CharField(), required=False)
+    status = serializers.CharField(required=False, allow_blank=True)
+    paragraph = serializers.IntegerField(required=False, min_value=0)
+    words = WordSerializer(many=True, required=False)
+    tiers = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+
+
+class UtteranceUpdateSerializer(UtteranceSerializer):
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class UtteranceHistoryEntrySerializer(serializers.Serializer[dict[str, Any]]):
+    version = serializers.IntegerField()
+    op = serializers.CharField()
+    by = serializers.CharField()
+    at = serializers.DateTimeField()
+    changed = serializers.ListField(child=serializers.CharField())
+
+
+class RevertSerializer(serializers.Serializer[dict[str, Any]]):
+    to_version = serializers.IntegerField(min_value=1)
+    version = serializers.IntegerField(min_value=1)
+
+
+class EntrySerializer(StoredSerializer):
+    forms = serializers.DictField(child=serializers.CharField(), allow_empty=False)
+    type = serializers.CharField(required=False, allow_null=True)
+    pos = serializers.CharField(required=False, allow_blank=True)
+    citation = serializers.DictField(child=serializers.CharField(), required=False)
+    variants = serializers.ListField(child=serializers.DictField(), required=False)
+    senses = serializers.ListField(child=serializers.DictField(), required=False)
+    pronunciations = serializers.ListField(child=serializers.DictField(), required=False)
+    relations = serializers.ListField(child=serializers.DictField(), required=False)
+    iris = serializers.ListField(child=serializers.URLField(), required=False)
+    status = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.ListField(child=serializers.DictField(), required=False)
+    custom = serializers.DictField(required=False)
+
+
+class EntryUpdateSerializer(EntrySerializer):
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class ImportSerializer(serializers.Serializer[dict[str, Any]]):
+    file = serializers.FileField()
+    format = serializers.ChoiceField(services.IMPORT_FORMATS)
+
+
+class ConcordanceQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    field = serializers.ChoiceField(["form", "gloss", "lemma", "pos", "translation"])
+    q = serializers.CharField(max_length=500)
+    mode = serializers.ChoiceField(["exact", "prefix", "regex"], default="exact")
+    lang = serializers.CharField(default="en", max_length=20)
+
+
+class HitSerializer(serializers.Serializer[Any]):
+    utterance = serializers.CharField()
+    text = serializers.CharField()
+    order = serializers.IntegerField()
+    word = serializers.IntegerField()
+    morpheme = serializers.IntegerField(allow_null=True)
+    value = serializers.CharField()
+
+
+class ExportQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    format = serializers.ChoiceField(services.EXPORT_FORMATS)

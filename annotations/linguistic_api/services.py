@@ -1,0 +1,440 @@
+"""Interlinear texts, utterances and lexicon entries of a project: the rules REST and jobs share.
+
+Documents keep the shapes of :mod:`annotations.linguistic.model` (``to_doc``); the store adds
+``_id``, ``project`` and ``version``. Every write names the version it read (409 otherwise) and
+broadcasts one event after commit.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any, Literal
+
+from django.contrib.auth.models import User
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from pymongo import ASCENDING
+
+from annotations.linguistic.formats import csv as csv_format
+from annotations.linguistic.formats import flextext, lift, toolbox
+from annotations.linguistic.formats import json as json_format
+from annotations.linguistic.model import LexicalEntry, Text, Utterance
+from annotations.linguistic_api import documents
+from annotations.xmlsafe import DEFAULT_MAX_BYTES, FormatError
+from fieldmark.api.errors import DomainError
+from fieldmark.jobs.models import Job
+from fieldmark.jobs.services import start_job
+from fieldmark.projects.models import Project
+from fieldmark.realtime.events import broadcast
+from fieldmark.storage.versioned import Doc, VersionedStore, new_id
+
+MAX_IMPORT_BYTES = DEFAULT_MAX_BYTES
+IMPORT_FORMATS = ("toolbox", "lift", "flextext", "csv", "json")
+EXPORT_FORMATS = ("json", "csv", "toolbox", "flextext", "lift")
+TEXT_FIELDS = ("title", "lang", "glottocode", "meta", "genre", "speakers", "source")
+BATCH = 500
+
+Mode = Literal["exact", "prefix", "regex"]
+
+
+def _event(project: Project, kind: str, doc: Mapping[str, Any], origin: str = "") -> None:
+    broadcast(project.pk, kind, {"id": doc["_id"], "version": doc.get("version")}, origin)
+
+
+# --- texts ---------------------------------------------------------------------------------------
+
+
+class MongoList:
+    """A lazy query that Django's paginator can count and slice without loading it all."""
+
+    def __init__(
+        self, store: VersionedStore, project: Project, query: Doc, sort: list[tuple[str, int]]
+    ) -> None:
+        self.store, self.project_id, self.query, self.sort = store, project.pk, query, sort
+
+    def count(self) -> int:
+        return int(
+            self.store.collection.count_documents({**self.query, "project": self.project_id})
+        )
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Doc]:
+        start = index.start or 0
+        size = max((index.stop or start) - start, 0)
+        if size == 0:
+            return []
+        return list(
+            self.store.find(self.project_id, self.query, sort=self.sort, skip=start, limit=size)
+        )
+
+
+def list_texts(project: Project) -> MongoList:
+    return MongoList(documents.texts, project, {}, [("created_at", ASCENDING), ("_id", ASCENDING)])
+
+
+def get_text(project: Project, text_id: str) -> Doc:
+    return documents.texts.get(project.pk, text_id)
+
+
+def create_text(user: User, project: Project, body: Mapping[str, Any]) -> Doc:
+    doc = documents.texts.insert(project.pk, _only(body, TEXT_FIELDS), user.username)
+    _event(project, "linguistic.text.created", doc)
+    return doc
+
+
+def update_text(
+    user: User, project: Project, text_id: str, version: int, changes: Mapping[str, Any]
+) -> Doc:
+    doc = documents.texts.update(
+        project.pk, text_id, version, _only(changes, TEXT_FIELDS), user.username
+    )
+    _event(project, "linguistic.text.updated", doc)
+    return doc
+
+
+def delete_text(user: User, project: Project, text_id: str, version: int) -> None:
+    """Delete a text and its utterances (the version check guards the text document)."""
+    documents.texts.delete(project.pk, text_id, version, user.username)
+    documents.utterances.collection.delete_many({"project": project.pk, "text": text_id})
+    broadcast(project.pk, "linguistic.text.deleted", {"id": text_id})
+
+
+def _only(body: Mapping[str, Any], keys: Iterable[str]) -> Doc:
+    return {key: body[key] for key in keys if key in body}
+
+
+# --- utterances ----------------------------------------------------------------------------------
+
+
+def normalize_utterance(body: Mapping[str, Any], *, order: int, uid: str) -> Doc:
+    """The stored shape of an utterance: ``Utterance.to_doc()`` (empty fields dropped)."""
+    return Utterance.from_doc({**body, "id": body.get("id") or uid, "order": order}).to_doc()
+
+
+def list_utterances(project: Project, text_id: str) -> MongoList:
+    get_text(project, text_id)
+    return MongoList(documents.utterances, project, {"text": text_id}, [("order", ASCENDING)])
+
+
+def get_utterance(project: Project, utterance_id: str) -> Doc:
+    return documents.utterances.get(project.pk, utterance_id)
+
+
+def create_utterance(user: User, project: Project, text_id: str, body: Mapping[str, Any]) -> Doc:
+    """Append an utterance to a text (or place it at ``order``)."""
+    get_text(project, text_id)
+    order = body.get("order")
+    if order is None:
+        last = documents.utterances.collection.find_one(
+            {"project": project.pk, "text": text_id}, sort=[("order", -1)]
+        )
+        order = int(last["order"]) + 1 if last else 0
+    doc_id = new_id()
+    doc = normalize_utterance(body, order=order, uid=doc_id)
+    doc.update(_id=doc_id, text=text_id)
+    saved = documents.utterances.insert(project.pk, doc, user.username)
+    _event(project, "linguistic.utterance.created", saved)
+    return saved
+
+
+def replace_utterance(
+    user: User, project: Project, utterance_id: str, version: int, body: Mapping[str, Any]
+) -> Doc:
+    current = get_utterance(project, utterance_id)
+    order = body.get("order", current["order"])
+    doc = normalize_utterance(body, order=order, uid=str(current.get("id") or utterance_id))
+    doc.update(text=current["text"])
+    if "import_job" in current:
+        doc["import_job"] = current["import_job"]
+    saved = documents.utterances.update(
+        project.pk, utterance_id, version, doc, user.username, replace=True
+    )
+    _event(project, "linguistic.utterance.updated", saved)
+    return saved
+
+
+def utterance_history(project: Project, utterance_id: str) -> list[Doc]:
+    get_utterance(project, utterance_id)
+    return documents.utterances.history(project.pk, utterance_id)
+
+
+def revert_utterance(
+    user: User, project: Project, utterance_id: str, to_version: int, version: int
+) -> Doc:
+    saved = documents.utterances.revert(
+        project.pk, utterance_id, to_version, version, user.username
+    )
+    _event(project, "linguistic.utterance.updated", saved)
+    return saved
+
+
+# --- lexicon -------------------------------------------------------------------------------------
+
+
+def normalize_entry(body: Mapping[str, Any], uid: str) -> Doc:
+    try:
+        return LexicalEntry.from_doc({**body, "id": body.get("id") or uid}).to_doc()
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DomainError("invalid", f"Not a lexicon entry: {exc}", field="senses") from exc
+
+
+def list_entries(project: Project) -> MongoList:
+    return MongoList(
+        documents.lexicon, project, {}, [("created_at", ASCENDING), ("_id", ASCENDING)]
+    )
+
+
+def get_entry(project: Project, entry_id: str) -> Doc:
+    return documents.lexicon.get(project.pk, entry_id)
+
+
+def create_entry(user: User, project: Project, body: Mapping[str, Any]) -> Doc:
+    doc_id = new_id()
+    doc = {**normalize_entry(body, doc_id), "_id": doc_id}
+    saved = documents.lexicon.insert(project.pk, doc, user.username)
+    _event(project, "linguistic.entry.created", saved)
+    return saved
+
+
+def replace_entry(
+    user: User, project: Project, entry_id: str, version: int, body: Mapping[str, Any]
+) -> Doc:
+    current = get_entry(project, entry_id)
+    doc = normalize_entry(body, str(current.get("id") or entry_id))
+    saved = documents.lexicon.update(
+        project.pk, entry_id, version, doc, user.username, replace=True
+    )
+    _event(project, "linguistic.entry.updated", saved)
+    return saved
+
+
+# --- import --------------------------------------------------------------------------------------
+
+
+def check_upload_size(size: int) -> None:
+    if size > MAX_IMPORT_BYTES:
+        raise DomainError(
+            "file_too_large",
+            f"The file has {size:,} bytes; imports may have at most {MAX_IMPORT_BYTES:,}.",
+            field="file",
+            status_code=413,
+        )
+
+
+def start_import(user: User, project: Project, upload: UploadedFile, fmt: str) -> Job:
+    """Save the upload under MEDIA_ROOT/imports/ and start a ``linguistic.import`` job."""
+    check_upload_size(upload.size or 0)
+    name = Path(upload.name or "upload").name
+    stored = default_storage.save(f"imports/{uuid.uuid4().hex}-{name}", upload)
+    return start_job(
+        user, project, "linguistic.import", {"path": stored, "format": fmt, "name": name}
+    )
+
+
+class ImportFailed(DomainError):
+    """A file a user must fix; ``report`` lists each problem with its line."""
+
+    def __init__(self, detail: str, report: list[dict[str, Any]]) -> None:
+        super().__init__("invalid_file", detail, field="file")
+        self.report = report
+
+
+@dataclass
+class Parsed:
+    texts: list[Doc]
+    utterances: list[Doc]
+    entries: list[Doc]
+
+
+def parse_import(data: bytes, fmt: str, name: str, job_id: str) -> Parsed:
+    """Parse and validate a whole file before anything is written (imports are all or nothing)."""
+    try:
+        if fmt == "lift":
+            return Parsed([], [], [_entry_doc(e, job_id) for e in lift.loads(data)])
+        if fmt == "toolbox":
+            texts = toolbox.loads(data, text_id=Path(name).stem, title=Path(name).stem)
+        elif fmt == "flextext":
+            texts = flextext.loads(data)
+        elif fmt == "csv":
+            texts = csv_format.loads(data)
+        elif fmt == "json":
+            texts = json_format.loads(data)
+        else:
+            raise ImportFailed(f"Unknown format {fmt!r}.", [{"problem": f"unknown format {fmt}"}])
+    except FormatError as exc:
+        report = [
+            {"line": p.line, "element": p.element, "problem": p.message} for p in exc.problems
+        ]
+        raise ImportFailed(str(exc.problems[0]), report) from exc
+    parsed = Parsed([], [], [])
+    for text in texts:
+        text_doc = {key: value for key, value in text.to_doc().items() if key != "utterances"}
+        text_id = new_id()
+        parsed.texts.append(
+            {
+                **_only(text_doc, TEXT_FIELDS),
+                "_id": text_id,
+                "source_id": text.id,
+                "import_job": job_id,
+            }
+        )
+        for utt in text.utterances:
+            parsed.utterances.append(
+                {**utt.to_doc(), "_id": new_id(), "text": text_id, "import_job": job_id}
+            )
+    return parsed
+
+
+def _entry_doc(entry: LexicalEntry, job_id: str) -> Doc:
+    return {**entry.to_doc(), "_id": new_id(), "import_job": job_id}
+
+
+def write_import(project: Project, parsed: Parsed, user: str, job_id: str) -> dict[str, int]:
+    """Insert everything parsed; a re-delivered job first removes what its first run wrote."""
+    for store in (documents.texts, documents.utterances, documents.lexicon):
+        store.collection.delete_many({"project": project.pk, "import_job": job_id})
+    counts = {
+        "texts": documents.texts.insert_many(project.pk, parsed.texts, user),
+        "utterances": documents.utterances.insert_many(project.pk, parsed.utterances, user),
+        "entries": documents.lexicon.insert_many(project.pk, parsed.entries, user),
+    }
+    broadcast(project.pk, "linguistic.imported", {"job": job_id, **counts})
+    return counts
+
+
+# --- concordance ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    utterance: str
+    text: str
+    order: int
+    word: int
+    morpheme: int | None
+    value: str
+
+
+def _matcher(q: str, mode: Mode) -> tuple[Any, re.Pattern[str]]:
+    """The Mongo condition (served by the field's index) and the same test in Python."""
+    if mode == "regex":
+        try:
+            pattern = re.compile(q)
+        except re.error as exc:
+            raise DomainError(
+                "invalid", f"Not a valid regular expression: {exc}", field="q"
+            ) from exc
+        return {"$regex": q}, pattern
+    if mode == "prefix":
+        return {"$regex": "^" + re.escape(q)}, re.compile(re.escape(q))
+    return q, re.compile(re.escape(q) + r"\Z")
+
+
+def concordance(
+    project: Project, field: str, q: str, mode: Mode, lang: str = "en"
+) -> Iterator[Hit]:
+    """Every place ``field`` matches, in text and utterance order, read in cursor batches."""
+    condition, pattern = _matcher(q, mode)
+    path = documents.CONCORDANCE_PATHS.get(field, f"translations.{lang}")
+    cursor = documents.utterances.collection.find(
+        {"project": project.pk, path: condition},
+        {"text": 1, "order": 1, "words": 1, "translations": 1},
+        sort=[("text", ASCENDING), ("order", ASCENDING)],
+        batch_size=BATCH,
+    )
+    for doc in cursor:
+        yield from _hits(doc, field, pattern, lang)
+
+
+def _hits(doc: Doc, field: str, pattern: re.Pattern[str], lang: str) -> Iterator[Hit]:
+    base = (doc["_id"], doc["text"], int(doc["order"]))
+    if field == "translation":
+        value = str(doc.get("translations", {}).get(lang, ""))
+        if pattern.match(value):
+            yield Hit(*base, word=-1, morpheme=None, value=value)
+        return
+    for w, word in enumerate(doc.get("words", [])):
+        if field == "pos":
+            if pattern.match(str(word.get("pos", ""))):
+                yield Hit(*base, word=w, morpheme=None, value=str(word["pos"]))
+            continue
+        for m, morph in enumerate(word.get("morphemes", [])):
+            value = str(morph.get(field, ""))
+            if value and pattern.match(value):
+                yield Hit(*base, word=w, morpheme=m, value=value)
+
+
+class HitList:
+    """Concordance hits for the paginator: counted and sliced by streaming the cursor."""
+
+    def __init__(self, hits: Callable[[], Iterator[Hit]]) -> None:
+        self._hits = hits
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self._hits())
+
+    def __getitem__(self, index: slice) -> list[Hit]:
+        return list(islice(self._hits(), index.start, index.stop))
+
+
+# --- export --------------------------------------------------------------------------------------
+
+
+def _texts_stream(project: Project) -> Iterator[Text]:
+    """One text at a time, its utterances read from a cursor in batches."""
+    for text_doc in documents.texts.find(
+        project.pk, sort=[("created_at", ASCENDING)], batch_size=50
+    ):
+        meta = {key: text_doc[key] for key in TEXT_FIELDS if key in text_doc}
+        text = Text.from_doc({**meta, "id": text_doc.get("source_id") or text_doc["_id"]})
+        cursor = documents.utterances.find(
+            project.pk, {"text": text_doc["_id"]}, sort=[("order", ASCENDING)], batch_size=BATCH
+        )
+        text.utterances = [Utterance.from_doc(doc) for doc in cursor]
+        yield text
+
+
+def _entries_stream(project: Project) -> Iterator[LexicalEntry]:
+    cursor = documents.lexicon.find(project.pk, sort=[("created_at", ASCENDING)], batch_size=BATCH)
+    for doc in cursor:
+        yield LexicalEntry.from_doc(doc)
+
+
+def _translation_langs(project: Project) -> list[str]:
+    langs: set[str] = set()
+    for doc in documents.utterances.find(
+        project.pk, {}, projection={"translations": 1}, batch_size=BATCH
+    ):
+        langs.update(doc.get("translations", {}))
+    return sorted(langs)
+
+
+EXPORT_TYPES = {
+    "json": ("application/x-ndjson", "jsonl"),
+    "csv": ("text/csv", "csv"),
+    "toolbox": ("text/plain", "txt"),
+    "flextext": ("application/xml", "flextext"),
+    "lift": ("application/xml", "lift"),
+}
+
+
+def export_chunks(project: Project, fmt: str) -> Iterator[str]:
+    """The project's corpus (or, for ``lift``, its lexicon) as streamed chunks of ``fmt``."""
+    if fmt == "json":
+        return json_format.dumps(_texts_stream(project))
+    if fmt == "csv":
+        return csv_format.iter_morpheme_rows(_texts_stream(project), _translation_langs(project))
+    if fmt == "toolbox":
+        return toolbox.dumps(_texts_stream(project))
+    if fmt == "flextext":
+        return flextext.dumps(_texts_stream(project))
+    if fmt == "lift":
+        return lift.dumps(_entries_stream(project))
+    raise DomainError("invalid", f"Unknown format {fmt!r}.", field="format")

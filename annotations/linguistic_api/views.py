@@ -1,0 +1,265 @@
+"""Thin REST views of interlinear texts, the lexicon, imports, concordance and export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.http import HttpResponseBase, StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import Serializer
+from rest_framework.views import APIView
+
+from annotations.linguistic_api import serializers as s
+from annotations.linguistic_api import services
+from fieldmark.api.auth import user_of
+from fieldmark.api.errors import DomainError
+from fieldmark.api.pagination import Pagination
+from fieldmark.jobs.serializers import JobSerializer
+from fieldmark.projects.permissions import Action, ProjectScopedMixin
+
+IF_MATCH = OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)
+STALE = OpenApiResponse(description="Stale version: the body's `current` is the document now.")
+
+
+def expected_version(request: Request, body: dict[str, Any]) -> int:
+    """The version a write was based on: ``version`` in the body, else the If-Match header."""
+    if body.get("version") is not None:
+        return int(body["version"])
+    tag = (request.headers.get("If-Match") or "").strip().removeprefix("W/").strip('"')
+    if tag.isdigit():
+        return int(tag)
+    raise DomainError(
+        "version_required",
+        "Say which version you edited: `version` in the body or If-Match.",
+        field="version",
+    )
+
+
+def _valid(serializer: Serializer[Any]) -> dict[str, Any]:
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _with_etag(data: Any, doc: dict[str, Any], code: int = status.HTTP_200_OK) -> Response:
+    response = Response(data, status=code)
+    response["ETag"] = f'"{doc["version"]}"'
+    return response
+
+
+class PagedView(ProjectScopedMixin, APIView):
+    def paged(self, request: Request, items: Any, serializer: type[Serializer[Any]]) -> Response:
+        paginator = Pagination()
+        page = paginator.paginate_queryset(items, request, view=self)
+        return paginator.get_paginated_response(serializer(page, many=True).data)
+
+
+class TextListView(PagedView):
+    project_actions = {"GET": Action.VIEW_DATA, "POST": Action.EDIT_DATA}
+
+    @extend_schema(responses=s.TextSerializer(many=True))
+    def get(self, request: Request, slug: str) -> Response:
+        return self.paged(request, services.list_texts(self.project), s.TextSerializer)
+
+    @extend_schema(request=s.TextSerializer, responses={201: s.TextSerializer})
+    def post(self, request: Request, slug: str) -> Response:
+        body = _valid(s.TextSerializer(data=request.data))
+        doc = services.create_text(user_of(request), self.project, body)
+        return _with_etag(s.TextSerializer(doc).data, doc, status.HTTP_201_CREATED)
+
+
+class TextDetailView(ProjectScopedMixin, APIView):
+    project_actions = {
+        "GET": Action.VIEW_DATA,
+        "PATCH": Action.EDIT_DATA,
+        "DELETE": Action.EDIT_DATA,
+    }
+
+    @extend_schema(responses=s.TextSerializer)
+    def get(self, request: Request, slug: str, text_id: str) -> Response:
+        doc = services.get_text(self.project, text_id)
+        return _with_etag(s.TextSerializer(doc).data, doc)
+
+    @extend_schema(
+        request=s.TextUpdateSerializer,
+        parameters=[IF_MATCH],
+        responses={200: s.TextSerializer, 409: STALE},
+    )
+    def patch(self, request: Request, slug: str, text_id: str) -> Response:
+        body = _valid(s.TextUpdateSerializer(data=request.data, partial=True))
+        version = expected_version(request, body)
+        doc = services.update_text(user_of(request), self.project, text_id, version, body)
+        return _with_etag(s.TextSerializer(doc).data, doc)
+
+    @extend_schema(
+        parameters=[IF_MATCH, OpenApiParameter("version", int, required=False)],
+        responses={204: None, 409: STALE},
+    )
+    def delete(self, request: Request, slug: str, text_id: str) -> Response:
+        version = expected_version(request, {"version": request.query_params.get("version")})
+        services.delete_text(user_of(request), self.project, text_id, version)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class UtteranceListView(PagedView):
+    project_actions = {"GET": Action.VIEW_DATA, "POST": Action.EDIT_DATA}
+
+    @extend_schema(responses=s.UtteranceSerializer(many=True))
+    def get(self, request: Request, slug: str, text_id: str) -> Response:
+        items = services.list_utterances(self.project, text_id)
+        return self.paged(request, items, s.UtteranceSerializer)
+
+    @extend_schema(request=s.UtteranceSerializer, responses={201: s.UtteranceSerializer})
+    def post(self, request: Request, slug: str, text_id: str) -> Response:
+        body = _valid(s.UtteranceSerializer(data=request.data))
+        doc = services.create_utterance(user_of(request), self.project, text_id, body)
+        return _with_etag(s.UtteranceSerializer(doc).data, doc, status.HTTP_201_CREATED)
+
+
+class UtteranceDetailView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA, "PUT": Action.EDIT_DATA}
+
+    @extend_schema(responses=s.UtteranceSerializer)
+    def get(self, request: Request, slug: str, utterance_id: str) -> Response:
+        doc = services.get_utterance(self.project, utterance_id)
+        return _with_etag(s.UtteranceSerializer(doc).data, doc)
+
+    @extend_schema(
+        request=s.UtteranceUpdateSerializer,
+        parameters=[IF_MATCH],
+        responses={200: s.UtteranceSerializer, 409: STALE},
+    )
+    def put(self, request: Request, slug: str, utterance_id: str) -> Response:
+        body = _valid(s.UtteranceUpdateSerializer(data=request.data))
+        version = expected_version(request, body)
+        body.pop("version", None)
+        doc = services.replace_utterance(
+            user_of(request), self.project, utterance_id, version, body
+        )
+        return _with_etag(s.UtteranceSerializer(doc).data, doc)
+
+
+class UtteranceHistoryView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA}
+
+    @extend_schema(responses=s.UtteranceHistoryEntrySerializer(many=True))
+    def get(self, request: Request, slug: str, utterance_id: str) -> Response:
+        entries = services.utterance_history(self.project, utterance_id)
+        return Response(s.UtteranceHistoryEntrySerializer(entries, many=True).data)  # type: ignore[arg-type]
+
+
+class UtteranceRevertView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.EDIT_DATA}
+
+    @extend_schema(request=s.RevertSerializer, responses={200: s.UtteranceSerializer, 409: STALE})
+    def post(self, request: Request, slug: str, utterance_id: str) -> Response:
+        body = _valid(s.RevertSerializer(data=request.data))
+        doc = services.revert_utterance(
+            user_of(request), self.project, utterance_id, body["to_version"], body["version"]
+        )
+        return _with_etag(s.UtteranceSerializer(doc).data, doc)
+
+
+class EntryListView(PagedView):
+    project_actions = {"GET": Action.VIEW_DATA, "POST": Action.EDIT_DATA}
+
+    @extend_schema(responses=s.EntrySerializer(many=True))
+    def get(self, request: Request, slug: str) -> Response:
+        return self.paged(request, services.list_entries(self.project), s.EntrySerializer)
+
+    @extend_schema(request=s.EntrySerializer, responses={201: s.EntrySerializer})
+    def post(self, request: Request, slug: str) -> Response:
+        body = _valid(s.EntrySerializer(data=request.data))
+        doc = services.create_entry(user_of(request), self.project, body)
+        return _with_etag(s.EntrySerializer(doc).data, doc, status.HTTP_201_CREATED)
+
+
+class EntryDetailView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA, "PUT": Action.EDIT_DATA}
+
+    @extend_schema(responses=s.EntrySerializer)
+    def get(self, request: Request, slug: str, entry_id: str) -> Response:
+        doc = services.get_entry(self.project, entry_id)
+        return _with_etag(s.EntrySerializer(doc).data, doc)
+
+    @extend_schema(
+        request=s.EntryUpdateSerializer,
+        parameters=[IF_MATCH],
+        responses={200: s.EntrySerializer, 409: STALE},
+    )
+    def put(self, request: Request, slug: str, entry_id: str) -> Response:
+        body = _valid(s.EntryUpdateSerializer(data=request.data))
+        version = expected_version(request, body)
+        body.pop("version", None)
+        doc = services.replace_entry(user_of(request), self.project, entry_id, version, body)
+        return _with_etag(s.EntrySerializer(doc).data, doc)
+
+
+class ImportView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.IMPORT_DATA}
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": s.ImportSerializer},
+        responses={202: JobSerializer, 413: OpenApiResponse(description="File too large.")},
+        description=f"Import a file (at most {services.MAX_IMPORT_BYTES} bytes) as a job.",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        # Refuse an oversized body before Django spools it to disk.
+        length = request.META.get("CONTENT_LENGTH") or ""
+        if length.isdigit():
+            services.check_upload_size(int(length) - 64 * 1024)
+        body = _valid(s.ImportSerializer(data=request.data))
+        job = services.start_import(user_of(request), self.project, body["file"], body["format"])
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ConcordanceView(PagedView):
+    project_actions = {"GET": Action.VIEW_DATA}
+
+    @extend_schema(parameters=[s.ConcordanceQuerySerializer], responses=s.HitSerializer(many=True))
+    def get(self, request: Request, slug: str) -> Response:
+        query = _valid(s.ConcordanceQuerySerializer(data=request.query_params))
+        project = self.project
+        hits = services.HitList(
+            lambda: services.concordance(
+                project, query["field"], query["q"], query["mode"], query["lang"]
+            )
+        )
+        return self.paged(request, hits, s.HitSerializer)
+
+
+class AnyRenderer(BaseContentNegotiation):
+    """Leave ``?format=`` to the view (it names the export format, not a DRF renderer)."""
+
+    def select_parser(self, request: Request, parsers: Any) -> Any:
+        return parsers[0] if parsers else None
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        first = next(iter(renderers))
+        return first, str(first.media_type)
+
+
+class ExportView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.EXPORT_DATA}
+    content_negotiation_class = AnyRenderer
+
+    @extend_schema(parameters=[s.ExportQuerySerializer], responses={200: OpenApiTypes.BINARY})
+    def get(self, request: Request, slug: str) -> HttpResponseBase:
+        fmt = _valid(s.ExportQuerySerializer(data=request.query_params))["format"]
+        content_type, extension = services.EXPORT_TYPES[fmt]
+        chunks = services.export_chunks(self.project, fmt)
+        response = StreamingHttpResponse(
+            (chunk.encode() for chunk in chunks), content_type=f"{content_type}; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{self.project.slug}.{extension}"'
+        return response

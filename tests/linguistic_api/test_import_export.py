@@ -1,0 +1,233 @@
+"""Imports run as jobs on a real worker (all or nothing), concordance over the indexes, and
+streamed export that imports back to the same utterances."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from annotations.linguistic_api import documents
+from fieldmark.jobs.models import Job
+from tests.shared_data import shared_file
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BASE = "/api/v1/projects/lezgi"
+SYSTEM = {
+    "_id",
+    "project",
+    "version",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+    "text",
+    "import_job",
+}
+
+BAD_TOOLBOX = (
+    "\\t икьрар сад я .\n"
+    "\\m икьрар-ар сад я .\n"
+    "\\g agreement-PL one was .\n"
+    "\\l the decision is one\n"
+    "\n"
+    "\\t зун фена\n"
+    "\\m зун фе-на\n"
+    "\\g 1sg.abs go\n"
+    "\\l I went\n"
+).encode()
+
+
+def upload(client: Any, name: str, data: bytes, fmt: str) -> Any:
+    return client.post(
+        f"{BASE}/imports/",
+        {"file": SimpleUploadedFile(name, data), "format": fmt},
+        format="multipart",
+    )
+
+
+def wait_finished(job_id: str, timeout: float = 120) -> Job:
+    """Poll the job row, reading each answer whole: the test database is shared-cache SQLite,
+    where a half-read result would hold a table lock that fails the worker's next write."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        states = list(Job.objects.filter(id=job_id).values_list("state", flat=True))
+        if states and states[0] in ("succeeded", "failed", "cancelled"):
+            return Job.objects.get(id=job_id)
+        time.sleep(0.25)
+    raise AssertionError(f"job {job_id} did not finish")
+
+
+def run_import(client: Any, name: str, data: bytes, fmt: str) -> Job:
+    response = upload(client, name, data, fmt)
+    assert response.status_code == 202, response.content
+    assert response.json()["kind"] == "linguistic.import"
+    return wait_finished(response.json()["id"])
+
+
+def content(doc: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in doc.items() if key not in SYSTEM}
+
+
+def test_import_shared_lezgi_toolbox_on_the_worker(
+    team: Any, as_user: Any, mongo_db: Any, celery_worker_session: Any
+) -> None:
+    data = shared_file("glossing/Lezgi/lez-dev-track2-uncovered").read_bytes()
+
+    job = run_import(as_user(team.manager), "lez-dev-track2-uncovered", data, "toolbox")
+
+    assert job.state == "succeeded", job.error
+    assert job.result == {"texts": 1, "utterances": 88, "entries": 0}
+    assert documents.utterances.collection.count_documents({"project": team.project.pk}) == 88
+    text = documents.texts.collection.find_one({"project": team.project.pk})
+    assert text is not None and text["title"] == "lez-dev-track2-uncovered"
+    first = documents.utterances.collection.find_one({"text": text["_id"], "order": 0})
+    assert first is not None
+    assert first["words"][3]["form"] == "лагьана"
+    assert first["words"][3]["morphemes"] == [
+        {"form": "лагьа", "gloss": "say"},
+        {"form": "на", "gloss": "AOR", "sep": "-"},
+    ]
+    listed = as_user(team.viewer).get(f"{BASE}/texts/{text['_id']}/utterances/").json()
+    assert listed["count"] == 88
+    assert [u["order"] for u in listed["results"]] == list(range(50))
+
+
+def test_import_with_misaligned_gloss_fails_and_stores_nothing(
+    team: Any, as_user: Any, mongo_db: Any, celery_worker_session: Any
+) -> None:
+    job = run_import(as_user(team.manager), "bad.txt", BAD_TOOLBOX, "toolbox")
+
+    assert job.state == "failed"
+    problems = job.error["problems"]
+    assert len(problems) == 1
+    assert problems[0]["line"] == 8
+    assert "morpheme" in problems[0]["problem"]
+    assert documents.utterances.collection.count_documents({}) == 0
+    assert documents.texts.collection.count_documents({}) == 0
+
+
+def test_import_refuses_unknown_format_naming_it(team: Any, as_user: Any, mongo_db: Any) -> None:
+    response = upload(as_user(team.manager), "a.txt", b"x", "docx")
+
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["format"]
+    assert Job.objects.count() == 0
+
+
+def test_import_refuses_oversized_file_naming_it(
+    team: Any, as_user: Any, mongo_db: Any, monkeypatch: Any
+) -> None:
+    from annotations.linguistic_api import services
+
+    monkeypatch.setattr(services, "MAX_IMPORT_BYTES", 10)
+    response = as_user(team.manager).post(
+        f"{BASE}/imports/",
+        {"file": SimpleUploadedFile("big.txt", b"x" * 100), "format": "toolbox"},
+        format="multipart",
+    )
+
+    assert response.status_code == 413
+    assert list(response.json()["fields"]) == ["file"]
+    assert Job.objects.count() == 0
+
+
+def test_concordance_modes_and_bad_regex(
+    team: Any, as_user: Any, mongo_db: Any, celery_worker_session: Any
+) -> None:
+    job = run_import(
+        as_user(team.manager),
+        "lez.txt",
+        BAD_TOOLBOX.replace(b"1sg.abs go", b"1sg.abs go-AOR"),
+        "toolbox",
+    )
+    assert job.state == "succeeded", job.error
+    client = as_user(team.viewer)
+    first = documents.utterances.collection.find_one({"order": 0})
+    second = documents.utterances.collection.find_one({"order": 1})
+    assert first is not None and second is not None
+
+    exact = client.get(f"{BASE}/concordance/?field=gloss&q=PL").json()
+    prefix = client.get(f"{BASE}/concordance/?field=form&q=фе&mode=prefix").json()
+    regex = client.get(f"{BASE}/concordance/?field=gloss&q=^(PL|AOR)$&mode=regex").json()
+    translation = client.get(f"{BASE}/concordance/?field=translation&q=I went").json()
+    bad = client.get(f"{BASE}/concordance/?field=gloss&q=(&mode=regex")
+
+    assert exact["count"] == 1
+    assert exact["results"] == [
+        {
+            "utterance": first["_id"],
+            "text": first["text"],
+            "order": 0,
+            "word": 0,
+            "morpheme": 1,
+            "value": "PL",
+        }
+    ]
+    assert [(h["order"], h["word"], h["morpheme"]) for h in prefix["results"]] == [(1, 1, 0)]
+    assert [(h["order"], h["value"]) for h in regex["results"]] == [(0, "PL"), (1, "AOR")]
+    assert [h["utterance"] for h in translation["results"]] == [second["_id"]]
+    assert bad.status_code == 400
+    assert list(bad.json()["fields"]) == ["q"]
+
+
+def test_export_json_round_trip_and_streamed_formats(
+    team: Any, as_user: Any, mongo_db: Any, celery_worker_session: Any
+) -> None:
+    data = shared_file("glossing/Lezgi/lez-dev-track2-uncovered").read_bytes()
+    manager = as_user(team.manager)
+    assert run_import(manager, "lez.txt", data, "toolbox").state == "succeeded"
+    before = [content(doc) for doc in documents.utterances.collection.find({}, sort=[("order", 1)])]
+
+    exported = manager.get(f"{BASE}/export/?format=json")
+    body = b"".join(exported.streaming_content)
+    documents.utterances.collection.delete_many({})
+    documents.texts.collection.delete_many({})
+    job = run_import(manager, "lez.jsonl", body, "json")
+    after = [content(doc) for doc in documents.utterances.collection.find({}, sort=[("order", 1)])]
+
+    assert exported.status_code == 200
+    assert exported["Content-Type"] == "application/x-ndjson; charset=utf-8"
+    assert len(json.loads(body.decode().splitlines()[0])["utterances"]) == 88
+    assert job.state == "succeeded", job.error
+    assert len(after) == 88
+    assert after == before
+    for fmt, start in [("csv", b"text_id,"), ("toolbox", b"\\t "), ("flextext", b"<?xml")]:
+        streamed = manager.get(f"{BASE}/export/?format={fmt}")
+        assert streamed.status_code == 200
+        assert b"".join(streamed.streaming_content).startswith(start), fmt
+    bad = manager.get(f"{BASE}/export/?format=docx")
+    assert bad.status_code == 400
+    assert list(bad.json()["fields"]) == ["format"]
+
+
+LIFT = b"""<?xml version="1.0" encoding="UTF-8"?>
+<lift version="0.13">
+  <entry id="sad_1">
+    <lexical-unit><form lang="lez"><text>\xd1\x81\xd0\xb0\xd0\xb4</text></form></lexical-unit>
+    <sense id="s1"><grammatical-info value="Num"/><gloss lang="en"><text>one</text></gloss></sense>
+  </entry>
+</lift>
+"""
+
+
+def test_lift_import_fills_the_lexicon_and_exports_back(
+    team: Any, as_user: Any, mongo_db: Any, celery_worker_session: Any
+) -> None:
+    manager = as_user(team.manager)
+
+    job = run_import(manager, "lez.lift", LIFT, "lift")
+    listed = manager.get(f"{BASE}/lexicon/").json()
+    exported = b"".join(manager.get(f"{BASE}/export/?format=lift").streaming_content)
+
+    assert job.state == "succeeded", job.error
+    assert job.result == {"texts": 0, "utterances": 0, "entries": 1}
+    assert listed["count"] == 1
+    assert listed["results"][0]["forms"] == {"lez": "сад"}
+    assert listed["results"][0]["senses"][0]["gloss"] == {"en": "one"}
+    assert b'<entry id="sad_1"' in exported
+    assert "сад".encode() in exported
