@@ -24,7 +24,9 @@ from fieldmark.projects.models import (
     Role,
 )
 from fieldmark.projects.permissions import Action
+from fieldmark.projects.signals import project_deleted
 from fieldmark.realtime.events import broadcast
+from fieldmark.storage import mongo
 
 EDITABLE_FIELDS = ("name", "description", "object_languages", "visibility")
 
@@ -95,6 +97,14 @@ def delete_project(actor: User, project: Project) -> None:
     project_id = project.pk
     broadcast(project_id, "project.deleted", {"project": project.slug})
     project.delete()
+    transaction.on_commit(lambda: purge_project_data(project_id))
+
+
+def purge_project_data(project_id: int) -> None:
+    """Remove a deleted project's annotation documents (every registered collection keys them
+    by ``project``) and let apps remove files through ``project_deleted``."""
+    mongo.delete_project_documents(project_id)
+    project_deleted.send(sender=Project, project_id=project_id)
 
 
 def _owner_count(project: Project) -> int:

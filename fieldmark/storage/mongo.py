@@ -96,3 +96,11 @@ def ensure_indexes() -> dict[str, list[str]]:
 
 def ping() -> None:
     get_client().admin.command("ping")
+
+
+def delete_project_documents(project_id: int) -> dict[str, int]:
+    """Delete a project's documents from every registered collection; returns counts."""
+    return {
+        name: collection(name).delete_many({"project": project_id}).deleted_count
+        for name in registered_indexes()
+    }

@@ -310,3 +310,29 @@ def test_project_list_query_count_does_not_grow(
 
     assert body["count"] == 25
     assert {p["my_role"] for p in body["results"]} == {"owner"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_project_removes_its_documents_everywhere(
+    team: Any, as_user: Any, mongo_db: Any
+) -> None:
+    from fieldmark.projects.signals import project_deleted
+    from fieldmark.storage import mongo
+
+    mongo.register_indexes("probe_purge", [])
+    mongo_db["probe_purge"].insert_many([{"project": team.project.pk}, {"project": 999}])
+    heard: list[int] = []
+
+    def listener(sender: Any, project_id: int, **kwargs: Any) -> None:
+        heard.append(project_id)
+
+    project_deleted.connect(listener)
+    try:
+        response = as_user(team.owner).delete("/api/v1/projects/lezgi/")
+    finally:
+        project_deleted.disconnect(listener)
+
+    assert response.status_code == 204
+    assert heard == [team.project.pk]
+    assert [d["project"] for d in mongo_db["probe_purge"].find({}, {"_id": 0})] == [999]
+    assert not Membership.objects.filter(project_id=team.project.pk).exists()
