@@ -26,6 +26,11 @@ PLAYABLE_CONTAINER_BRANDS: Final = frozenset(
 )
 PLAYABLE_AUDIO: Final = frozenset({"aac"})
 _MP4_FORMAT: Final = "mov,mp4,m4a,3gp,3g2,mj2"
+# FFmpeg demuxers of real video files. Opening is not enough: FFmpeg reads any text file as ANSI
+# art ("tty") and a single image as a one-frame video, so anything else is refused here.
+VIDEO_CONTAINERS: Final = frozenset(
+    {_MP4_FORMAT, "matroska,webm", "avi", "mpeg", "mpegts", "ogg", "flv", "asf"}
+)
 _TAIL_SECONDS: Final = 2.0
 
 ProgressCallback = Callable[[float], None]
@@ -74,6 +79,9 @@ def _open(path: str | Path) -> av.container.InputContainer:
 def probe(path: str | Path) -> MediaInfo:
     """Describe a video; :class:`MediaError` for non-video, audio-only or truncated files.
 
+    Only the containers in :data:`VIDEO_CONTAINERS` are accepted: text files, images and other
+    things FFmpeg happens to open are not videos to annotate.
+
     Truncation is caught by demuxing the last seconds: an MP4 whose index is intact but whose
     media data was cut short opens fine and only fails there.
     """
@@ -81,6 +89,8 @@ def probe(path: str | Path) -> MediaInfo:
     with _open(path) as container:
         if not container.streams.video:
             raise MediaError(f"{name}: has no video stream")
+        if container.format.name not in VIDEO_CONTAINERS:
+            raise MediaError(f"{name}: not a video file ({container.format.name})")
         video = container.streams.video[0]
         ctx = video.codec_context
         if not ctx.width or not ctx.height:

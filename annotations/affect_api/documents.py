@@ -3,6 +3,7 @@
 ``videos`` and ``affect_layers`` are versioned documents (409 on a stale write, history);
 frame-level traces live in ``affect_trace_buckets``, one document per layer, track and time
 bucket (see :func:`annotations.affect.model.bucketize`), replaced whole when a layer's traces are.
+Chunked uploads in progress are plain documents in ``affect_uploads``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from fieldmark.storage.mongo import Document
 from fieldmark.storage.versioned import VersionedStore
 
 TRACE_BUCKETS: Final = "affect_trace_buckets"
+UPLOADS: Final = "affect_uploads"
 
 videos = VersionedStore("videos", noun="video")
 layers = VersionedStore("affect_layers", noun="layer")
@@ -33,6 +35,13 @@ mongo.register_indexes(
     ],
 )
 
+mongo.register_indexes(UPLOADS, [IndexModel([("project", ASCENDING), ("_id", ASCENDING)])])
+
 
 def trace_buckets() -> Collection[Document]:
     return mongo.collection(TRACE_BUCKETS)
+
+
+def uploads() -> Collection[Document]:
+    """Chunked uploads in progress: who announced which file of what size (not versioned)."""
+    return mongo.collection(UPLOADS)

@@ -26,6 +26,12 @@ class VideoSerializer(serializers.Serializer[Any]):
     pix_fmt = serializers.CharField()
     audio_codec = serializers.CharField(allow_null=True)
     needs_transcode = serializers.BooleanField()
+    transcode_job = serializers.CharField(
+        allow_null=True, help_text="The job making the H.264 copy, when one was needed."
+    )
+    h264_size = serializers.IntegerField(
+        allow_null=True, help_text="Size of the H.264 copy the stream serves; null until made."
+    )
     version = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     created_by = serializers.CharField()
@@ -97,3 +103,54 @@ class HistoryEntrySerializer(serializers.Serializer[Any]):
     by = serializers.CharField()
     at = serializers.DateTimeField()
     changed = serializers.ListField(child=serializers.CharField())
+
+
+class UploadCreateSerializer(serializers.Serializer[Any]):
+    filename = serializers.CharField(max_length=255)
+    size = serializers.IntegerField(min_value=1, help_text="The file's size in bytes.")
+
+
+class UploadSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    filename = serializers.CharField()
+    size = serializers.IntegerField()
+    offset = serializers.IntegerField(help_text="Bytes received so far; send the next from here.")
+    created_by = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class LayerImportSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField()
+    format = serializers.ChoiceField(["eaf", "csv", "frames.csv"])
+    annotator = serializers.CharField(
+        required=False, max_length=150, help_text="Whose frames a frames.csv holds (required)."
+    )
+    kind = serializers.ChoiceField(["coder", "model"], required=False, default="coder")
+
+
+class LayerImportResultSerializer(serializers.Serializer[Any]):
+    created = LayerSerializer(many=True)
+    updated = LayerSerializer(many=True)
+
+
+class AssignmentSerializer(serializers.Serializer[Any]):
+    t0_ms = serializers.IntegerField(min_value=0)
+    t1_ms = serializers.IntegerField(min_value=0)
+    annotator = serializers.CharField()
+
+
+class GoldSerializer(serializers.Serializer[Any]):
+    method = serializers.ChoiceField(["majority", "coder"])
+    tie_break = serializers.CharField(
+        required=False, help_text="majority: the coder whose value wins a tie."
+    )
+    aus = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="majority: AUs to vote on."
+    )
+    assignments = AssignmentSerializer(
+        many=True, required=False, help_text="coder: whose annotations to take for which range."
+    )
+    version = serializers.IntegerField(
+        required=False,
+        help_text="The version of your gold layer you read, to refuse a stale write.",
+    )

@@ -8,44 +8,56 @@ here (only a layer's annotator or a manager may change it).
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
+import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, BinaryIO, Final, Protocol
 
+from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from rest_framework import status
 
 from annotations.affect import media
+from annotations.affect.adjudication import Assignment, by_coder, majority_vote
 from annotations.affect.agreement import agreement_report
-from annotations.affect.formats.csv import write_frames_csv, write_segments_csv
-from annotations.affect.formats.eaf import write_eaf
+from annotations.affect.formats.csv import (
+    read_frames_csv,
+    read_segments_csv,
+    write_frames_csv,
+    write_segments_csv,
+)
+from annotations.affect.formats.eaf import read_eaf, write_eaf
 from annotations.affect.formats.emotionml import write_emotionml
 from annotations.affect.model import Event, Layer, Segment, Trace
 from annotations.affect.schema import DEFAULT_SCHEMA, ValidationError
 from annotations.affect_api import documents
 from fieldmark.api.errors import Conflict, DomainError
+from fieldmark.jobs.services import start_job
 from fieldmark.projects.models import Project, Role
 from fieldmark.projects.permissions import RANK
 from fieldmark.realtime.events import broadcast
 from fieldmark.storage.versioned import Doc, new_id
 
 MAX_VIDEO_BYTES: Final = 2 * 1024**3
+MAX_CHUNKED_UPLOAD_BYTES: Final = 4 * 1024**3
+MAX_IMPORT_BYTES: Final = 50 * 1024**2
 STREAM_CHUNK_BYTES: Final = 256 * 1024
-# FFmpeg demuxers of real video files. ``probe`` alone is not enough: FFmpeg reads any text file
-# as ANSI art ("tty") and single images as one-frame videos.
-VIDEO_CONTAINERS: Final = frozenset(
-    {"mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "avi", "mpeg", "mpegts", "ogg", "flv", "asf"}
-)
+COPY_CHUNK_BYTES: Final = 1024 * 1024
+TRANSCODE_JOB: Final = "affect.transcode"
 EXPORT_FORMATS: Final = ("csv", "frames.csv", "eaf", "emotionml", "json")
+IMPORT_FORMATS: Final = ("eaf", "csv", "frames.csv")
 
 
 def _invalid(exc: ValidationError) -> DomainError:
@@ -86,12 +98,12 @@ def _delete_folder(names: list[str]) -> None:
             default_storage.delete(name)
 
 
-def check_upload_size(size: int | None) -> None:
-    if size is not None and size > MAX_VIDEO_BYTES:
+def check_upload_size(size: int | None, limit: int = MAX_VIDEO_BYTES, field: str = "file") -> None:
+    if size is not None and size > limit:
         raise DomainError(
             "too_large",
-            f"The video is {size} bytes; the limit is {MAX_VIDEO_BYTES} bytes.",
-            field="file",
+            f"The video is {size} bytes; the limit is {limit} bytes.",
+            field=field,
             status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
 
@@ -107,31 +119,35 @@ def _content_type(container: str) -> str:
 def upload_video(user: User, project: Project, upload: UploadedFile) -> Doc:
     """Store, probe and describe an uploaded video; a file that is not a video stores nothing."""
     check_upload_size(upload.size)
+    return _create_video(user, project, Path(upload.name or "video").name, upload)
+
+
+def _create_video(user: User, project: Project, filename: str, content: File[Any]) -> Doc:
+    """The one way a video comes in (direct or chunked upload): store, probe, poster, describe,
+    and start a transcode when browsers cannot play it as it is."""
     video_id = new_id()
     folder = _folder(project, video_id)
-    suffix = Path(upload.name or "").suffix.lower()
+    suffix = Path(filename).suffix.lower()
     if not re.fullmatch(r"\.[a-z0-9]{1,8}", suffix):
         suffix = ".bin"
-    source = default_storage.save(f"{folder}/source{suffix}", upload)
+    source = default_storage.save(f"{folder}/source{suffix}", content)
     stored = [source]
     try:
         with local_path(source) as path:
             info = media.probe(path)
-            if info.container not in VIDEO_CONTAINERS:
-                raise media.MediaError(f"{path.name}: not a video file ({info.container})")
             jpeg = media.poster(path)
         poster = default_storage.save(f"{folder}/poster.jpg", ContentFile(jpeg))
         stored.append(poster)
     except media.MediaError as exc:
         _delete_folder(stored)
-        message = str(exc).replace(Path(source).name, Path(upload.name or "file").name)
+        message = str(exc).replace(Path(source).name, filename)
         raise DomainError("invalid_media", message, field="file") from None
     except BaseException:
         _delete_folder(stored)
         raise
     body = {
         "_id": video_id,
-        "filename": Path(upload.name or "video").name,
+        "filename": filename,
         "content_type": _content_type(info.container),
         "size": default_storage.size(source),
         "storage_name": source,
@@ -147,8 +163,20 @@ def upload_video(user: User, project: Project, upload: UploadedFile) -> Doc:
         "pix_fmt": info.pix_fmt,
         "audio_codec": info.audio_codec,
         "needs_transcode": media.needs_transcode(info),
+        "transcode_job": None,
+        "h264_name": None,
+        "h264_size": None,
     }
-    documents.videos.insert(project.pk, body, user.username)
+    try:
+        # The job is enqueued when this block commits, so its worker finds the video document.
+        with transaction.atomic():
+            if body["needs_transcode"]:
+                job = start_job(user, project, TRANSCODE_JOB, {"video": video_id})
+                body["transcode_job"] = str(job.id)
+            documents.videos.insert(project.pk, body, user.username)
+    except BaseException:
+        _delete_folder(stored)
+        raise
     # Read back: Mongo keeps milliseconds, so the answer matches every later read.
     doc = documents.videos.get(project.pk, video_id)
     broadcast(project.pk, "video.created", {"video": video_id}, origin=user.username)
@@ -227,6 +255,226 @@ def read_bytes(name: str, byte_range: ByteRange) -> Iterator[bytes]:
             yield bytes(chunk)
     finally:
         handle.close()
+
+
+@dataclass(frozen=True)
+class StoredVideo:
+    """The file a stream request is answered from."""
+
+    name: str
+    size: int
+    content_type: str
+    etag: str
+
+
+def stream_file(video: Mapping[str, Any], original: bool = False) -> StoredVideo:
+    """The browser-playable H.264 copy when a transcode made one, else (or when asked) the
+    uploaded original."""
+    tag = f"{video['_id']}-{video['version']}"
+    if video.get("h264_name") and not original:
+        return StoredVideo(
+            str(video["h264_name"]), int(video["h264_size"]), "video/mp4", f"{tag}-h264"
+        )
+    return StoredVideo(
+        str(video["storage_name"]), int(video["size"]), str(video["content_type"]), tag
+    )
+
+
+class MediaProblem(DomainError):
+    """A job could not use a video; ``report`` lists the problems for the job's error."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("invalid_media", detail, field="file")
+        self.report = [{"problem": detail}]
+
+
+def transcode_video(
+    project: Project, video_id: str, by: str, progress: Callable[[float], None]
+) -> dict[str, Any]:
+    """Write the H.264/AAC MP4 copy of a video and record it on the video document.
+
+    Idempotent: a copy already recorded and present is kept, so a redelivered job does nothing.
+    """
+    video = get_video(project, video_id)
+    recorded = video.get("h264_name")
+    if recorded and default_storage.exists(str(recorded)):
+        progress(1.0)
+        return {"video": video_id, "h264_size": int(video["h264_size"])}
+    target = f"{_folder(project, video_id)}/h264.mp4"
+    with local_path(str(video["storage_name"])) as src, tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "h264.mp4"
+        try:
+            media.transcode_h264(src, out, progress)
+        except media.MediaError as exc:
+            raise MediaProblem(str(exc).replace(src.name, str(video["filename"]))) from None
+        if default_storage.exists(target):
+            default_storage.delete(target)
+        with out.open("rb") as handle:
+            name = default_storage.save(target, File(handle, name="h264.mp4"))
+    changes = {"h264_name": name, "h264_size": default_storage.size(name)}
+    for _ in range(5):
+        current = get_video(project, video_id)
+        try:
+            documents.videos.update(project.pk, video_id, int(current["version"]), changes, by)
+            break
+        except Conflict:
+            continue
+    else:  # pragma: no cover - five concurrent writers to one video document
+        raise RuntimeError(f"video {video_id} kept changing; the H.264 copy was not recorded")
+    broadcast(project.pk, "video.updated", {"video": video_id})
+    return {"video": video_id, "h264_size": changes["h264_size"]}
+
+
+# --- resumable uploads -----------------------------------------------------------------------
+#
+# A chunked upload is a Mongo document (who, which file, how big) plus a ``.part`` file under
+# MEDIA_ROOT/uploads/. The part file is the truth about the offset: a chunk that was cut off
+# mid-way keeps the bytes that arrived, and the client resumes from the offset it reads back.
+
+
+def _upload_dir(project: Project) -> Path:
+    return Path(settings.MEDIA_ROOT) / "uploads" / str(project.pk)
+
+
+def _upload_path(project: Project, upload_id: str) -> Path:
+    return _upload_dir(project) / f"{upload_id}.part"
+
+
+def _get_upload(project: Project, upload_id: str) -> Doc:
+    doc = documents.uploads().find_one({"_id": upload_id, "project": project.pk})
+    if doc is None or not _upload_path(project, upload_id).is_file():
+        raise DomainError("not_found", f"No upload with id {upload_id}.", status_code=404)
+    return doc
+
+
+def _upload_state(doc: Mapping[str, Any], offset: int) -> dict[str, Any]:
+    return {
+        "id": doc["_id"],
+        "filename": doc["filename"],
+        "size": doc["size"],
+        "offset": offset,
+        "created_by": doc["created_by"],
+        "created_at": doc["created_at"],
+    }
+
+
+@contextlib.contextmanager
+def _locked_part(project: Project, upload_id: str) -> Iterator[tuple[Doc, BinaryIO, int]]:
+    """The upload, its part file open for writing and its offset, while no one else writes it."""
+    doc = _get_upload(project, upload_id)
+    with _upload_path(project, upload_id).open("r+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            offset = os.fstat(handle.fileno()).st_size
+            raise Conflict(
+                "upload_busy",
+                "Another request is writing this upload; try again when it has finished.",
+                extra={"offset": offset},
+            ) from None
+        yield doc, handle, os.fstat(handle.fileno()).st_size
+
+
+def create_upload(user: User, project: Project, filename: str, size: int) -> dict[str, Any]:
+    """Announce a chunked upload of ``size`` bytes; the answer's ``id`` names it from then on."""
+    check_upload_size(size, MAX_CHUNKED_UPLOAD_BYTES, field="size")
+    upload_id = new_id()
+    _upload_dir(project).mkdir(parents=True, exist_ok=True)
+    _upload_path(project, upload_id).touch(exist_ok=False)
+    doc = {
+        "_id": upload_id,
+        "project": project.pk,
+        "filename": Path(filename).name or "video",
+        "size": size,
+        "created_by": user.username,
+        "created_at": datetime.now(UTC).replace(microsecond=0),
+    }
+    documents.uploads().insert_one(doc)
+    return _upload_state(doc, 0)
+
+
+def upload_state(project: Project, upload_id: str) -> dict[str, Any]:
+    doc = _get_upload(project, upload_id)
+    return _upload_state(doc, _upload_path(project, upload_id).stat().st_size)
+
+
+class Readable(Protocol):
+    def read(self, size: int, /) -> bytes: ...
+
+
+def append_chunk(
+    project: Project, upload_id: str, offset: int, length: int, body: Readable
+) -> dict[str, Any]:
+    """Write ``length`` bytes of ``body`` at ``offset``, which must be the upload's offset.
+
+    A wrong offset is a 409 carrying the right one and writes nothing; a body that ends early
+    keeps what arrived.
+    """
+    with _locked_part(project, upload_id) as (doc, handle, current):
+        if offset != current:
+            raise Conflict(
+                "offset_mismatch",
+                f"The upload is at byte {current}, not {offset}; send from byte {current}.",
+                field="Upload-Offset",
+                extra={"offset": current},
+            )
+        if current + length > int(doc["size"]):
+            raise DomainError(
+                "too_large",
+                f"{length} bytes at byte {current} go beyond the announced size {doc['size']}.",
+                field="file",
+                status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
+        handle.seek(current)
+        left = length
+        while left > 0:
+            chunk = body.read(min(COPY_CHUNK_BYTES, left))
+            if not chunk:
+                break
+            handle.write(chunk)
+            left -= len(chunk)
+        handle.flush()
+        return _upload_state(doc, handle.tell())
+
+
+def cancel_upload(project: Project, upload_id: str) -> None:
+    with _locked_part(project, upload_id):
+        _upload_path(project, upload_id).unlink()
+    documents.uploads().delete_one({"_id": upload_id, "project": project.pk})
+
+
+class _PartFile(File):  # type: ignore[type-arg]  # not subscriptable at runtime
+    # FileSystemStorage moves a file that has a temporary path instead of copying it.
+    def __init__(self, handle: BinaryIO, path: Path) -> None:
+        super().__init__(handle, name=path.name)
+        self.path = path
+
+    def temporary_file_path(self) -> str:
+        return str(self.path)
+
+
+def finish_upload(user: User, project: Project, upload_id: str) -> Doc:
+    """Turn a complete upload into a video exactly as a direct upload would.
+
+    An incomplete upload is a 400 naming ``file`` and stays to be resumed; a complete one that
+    is no usable video is discarded. Either way no video is created.
+    """
+    path = _upload_path(project, upload_id)
+    try:
+        with _locked_part(project, upload_id) as (doc, _handle, offset):
+            if offset != int(doc["size"]):
+                raise DomainError(
+                    "incomplete_upload",
+                    f"{doc['filename']}: {offset} of {doc['size']} bytes have arrived; "
+                    f"send the rest from byte {offset} before finishing.",
+                    field="file",
+                    extra={"offset": offset},
+                )
+            with path.open("rb") as part:
+                return _create_video(user, project, str(doc["filename"]), _PartFile(part, path))
+    finally:
+        if not path.exists():
+            documents.uploads().delete_one({"_id": upload_id, "project": project.pk})
 
 
 # --- layers ----------------------------------------------------------------------------------
@@ -369,6 +617,167 @@ def update_layer(
 def layer_history(project: Project, video_id: str, layer_id: str) -> list[Doc]:
     get_layer(project, video_id, layer_id)
     return documents.layers.history(project.pk, layer_id)
+
+
+def _write_layer(
+    user: User,
+    project: Project,
+    layer: Layer,
+    current: Doc | None,
+    expected_version: int | None = None,
+) -> Doc:
+    """Insert a new layer, or replace ``current`` (traces too) with a new version; a stale
+    ``expected_version`` is a 409 that writes nothing."""
+    if current is None:
+        documents.layers.insert(
+            project.pk, {"_id": layer.layer_id, **layer.to_doc()}, user.username
+        )
+        event = "affect.layer.created"
+    else:
+        expected = int(current["version"]) if expected_version is None else expected_version
+        documents.layers.update(project.pk, layer.layer_id, expected, layer.to_doc(), user.username)
+        event = "affect.layer.updated"
+    _write_traces(project, layer)
+    doc = documents.layers.get(project.pk, layer.layer_id)
+    broadcast(
+        project.pk,
+        event,
+        {"video": layer.video_id, "layer": layer.layer_id, "version": doc["version"]},
+        origin=user.username,
+    )
+    return doc
+
+
+def _own_layer(project: Project, video_id: str, annotator: str, kind: str) -> Doc | None:
+    return documents.layers.collection.find_one(
+        {"project": project.pk, "video_id": video_id, "annotator": annotator, "kind": kind}
+    )
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: list[Doc]
+    updated: list[Doc]
+
+
+def import_layers(
+    user: User,
+    project: Project,
+    video_id: str,
+    fmt: str,
+    data: bytes,
+    *,
+    annotator: str | None = None,
+    kind: str = "coder",
+) -> ImportResult:
+    """Read layers from an EAF, segment CSV or (one annotator's) frame CSV and store them.
+
+    All or nothing: every layer is read and validated before the first write. An annotator who
+    already has a layer of that kind on the video gets it replaced by a new version (its history
+    keeps the old one); layer ids in the file are not trusted.
+    """
+    if fmt not in IMPORT_FORMATS:
+        raise DomainError(
+            "invalid", f"format must be one of {', '.join(IMPORT_FORMATS)}.", field="format"
+        )
+    if len(data) > MAX_IMPORT_BYTES:
+        raise DomainError(
+            "too_large",
+            f"The file is {len(data)} bytes; the limit is {MAX_IMPORT_BYTES} bytes.",
+            field="file",
+            status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    video = get_video(project, video_id)
+    duration = int(video["duration_ms"])
+    try:
+        if fmt == "eaf":
+            layers = read_eaf(data, video_id=video_id, duration_ms=duration)
+        elif fmt == "csv":
+            layers = read_segments_csv(data, video_id=video_id, duration_ms=duration)
+        else:
+            if not annotator:
+                raise DomainError(
+                    "invalid", "A frames.csv holds one annotator's frames: name them.",
+                    field="annotator",
+                )  # fmt: skip
+            layer = read_frames_csv(
+                data,
+                fps=video_fps(video),
+                layer_id=video_id,
+                video_id=video_id,
+                annotator=annotator,
+                n_frames=int(video["frame_count"]),
+            )
+            layers = [layer]
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    except UnicodeDecodeError:
+        raise DomainError("invalid", "The file is not UTF-8 text.", field="file") from None
+    if not layers:
+        raise DomainError("invalid", "The file holds no annotations.", field="file")
+    pending: list[tuple[Layer, Doc | None]] = []
+    for layer in layers:
+        current = _own_layer(project, video_id, layer.annotator, kind)
+        layer.kind = kind  # type: ignore[assignment]  # validated below
+        layer.layer_id = str(current["_id"]) if current else new_id()
+        _validate(layer, video)
+        pending.append((layer, current))
+    created: list[Doc] = []
+    updated: list[Doc] = []
+    for layer, current in pending:
+        doc = _write_layer(user, project, layer, current)
+        (created if current is None else updated).append(doc)
+    return ImportResult(created, updated)
+
+
+def build_gold(
+    user: User,
+    project: Project,
+    video_id: str,
+    method: str,
+    *,
+    tie_break: str | None = None,
+    assignments: list[Mapping[str, Any]] | None = None,
+    aus: list[str] | None = None,
+    expected_version: int | None = None,
+) -> tuple[Doc, bool]:
+    """Build the caller's gold layer of a video from its coder layers (majority vote, or by
+    coder per time range); an existing one is replaced by a new version. Returns the layer and
+    whether it was created."""
+    video = get_video(project, video_id)
+    coders = _coder_layers(project, video_id)
+    if not coders:
+        raise DomainError(
+            "invalid", "This video has no coder layers to adjudicate.", field="method"
+        )
+    current = _own_layer(project, video_id, user.username, "gold")
+    layer_id = str(current["_id"]) if current else new_id()
+    try:
+        if method == "majority":
+            gold = majority_vote(
+                coders,
+                video_fps(video),
+                int(video["frame_count"]),
+                layer_id=layer_id,
+                annotator=user.username,
+                aus=aus,
+                tie_break=tie_break,
+            )
+        else:
+            if not assignments:
+                raise DomainError(
+                    "invalid", "Say which coder to take for which time range.",
+                    field="assignments",
+                )  # fmt: skip
+            ranges = [
+                Assignment(int(a["t0_ms"]), int(a["t1_ms"]), str(a["annotator"]))
+                for a in assignments
+            ]
+            gold = by_coder(coders, ranges, layer_id=layer_id, annotator=user.username)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    _validate(gold, video)
+    return _write_layer(user, project, gold, current, expected_version), current is None
 
 
 # --- agreement and exports -------------------------------------------------------------------

@@ -4,6 +4,7 @@ from annotations.affect_api import views
 
 VIDEO = "projects/<slug:slug>/videos/<str:video_id>"
 LAYER = f"{VIDEO}/layers/<str:layer_id>"
+UPLOAD = "projects/<slug:slug>/uploads/<str:upload_id>"
 
 urlpatterns = [
     path("projects/<slug:slug>/videos/", views.VideoListView.as_view(), name="affect-video-list"),
@@ -15,4 +16,11 @@ urlpatterns = [
     path(f"{LAYER}/history/", views.LayerHistoryView.as_view(), name="affect-layer-history"),
     path(f"{VIDEO}/agreement/", views.AgreementView.as_view(), name="affect-agreement"),
     path(f"{VIDEO}/export", views.ExportView.as_view(), name="affect-export"),
+    path(f"{VIDEO}/imports/", views.ImportView.as_view(), name="affect-import"),
+    path(f"{VIDEO}/gold/", views.GoldView.as_view(), name="affect-gold"),
+    path(
+        "projects/<slug:slug>/uploads/", views.UploadListView.as_view(), name="affect-upload-list"
+    ),
+    path(UPLOAD, views.UploadDetailView.as_view(), name="affect-upload-detail"),
+    path(f"{UPLOAD}/finish", views.UploadFinishView.as_view(), name="affect-upload-finish"),
 ]

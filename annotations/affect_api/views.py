@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import BaseParser, FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,11 +19,16 @@ from rest_framework.views import APIView
 
 from annotations.affect_api import services
 from annotations.affect_api.serializers import (
+    GoldSerializer,
     HistoryEntrySerializer,
     LayerCreateSerializer,
     LayerDetailSerializer,
+    LayerImportResultSerializer,
+    LayerImportSerializer,
     LayerSerializer,
     LayerUpdateSerializer,
+    UploadCreateSerializer,
+    UploadSerializer,
     VideoSerializer,
     VideoUploadSerializer,
 )
@@ -90,7 +95,16 @@ class VideoStreamView(ProjectScopedMixin, APIView):
     content_negotiation_class = FirstRenderer
 
     @extend_schema(
-        parameters=[OpenApiParameter("Range", str, OpenApiParameter.HEADER, required=False)],
+        parameters=[
+            OpenApiParameter("Range", str, OpenApiParameter.HEADER, required=False),
+            OpenApiParameter(
+                "source",
+                str,
+                enum=["original"],
+                description="`original`: the uploaded file, not its H.264 copy.",
+            ),
+        ],
+        description="The H.264 copy when the video was transcoded, else the uploaded file.",
         responses={
             (200, "video/mp4"): OpenApiTypes.BINARY,
             (206, "video/mp4"): OpenApiTypes.BINARY,
@@ -99,7 +113,9 @@ class VideoStreamView(ProjectScopedMixin, APIView):
     )
     def get(self, request: Request, slug: str, video_id: str) -> HttpResponseBase:
         video = services.get_video(self.project, video_id)
-        size = int(video["size"])
+        original = request.query_params.get("source") == "original"
+        stored = services.stream_file(video, original=original)
+        size = stored.size
         try:
             byte_range = services.parse_range(request.headers.get("Range"), size)
         except services.RangeNotSatisfiable:
@@ -111,15 +127,15 @@ class VideoStreamView(ProjectScopedMixin, APIView):
             return response
         whole = byte_range is None
         chunk = byte_range or services.ByteRange(0, size)
-        body: Iterator[bytes] = services.read_bytes(str(video["storage_name"]), chunk)
+        body: Iterator[bytes] = services.read_bytes(stored.name, chunk)
         streamed = StreamingHttpResponse(
             body,
-            content_type=str(video["content_type"]),
+            content_type=stored.content_type,
             status=status.HTTP_200_OK if whole else status.HTTP_206_PARTIAL_CONTENT,
         )
         streamed["Accept-Ranges"] = "bytes"
         streamed["Content-Length"] = str(chunk.length)
-        streamed["ETag"] = f'"{video["_id"]}-{video["version"]}"'
+        streamed["ETag"] = f'"{stored.etag}"'
         streamed["Cache-Control"] = "private, max-age=3600"
         if not whole:
             streamed["Content-Range"] = f"bytes {chunk.start}-{chunk.stop - 1}/{size}"
@@ -257,3 +273,156 @@ class ExportView(ProjectScopedMixin, APIView):
         response = StreamingHttpResponse(result.chunks, content_type=result.content_type)
         response["Content-Disposition"] = _attachment(result.filename)
         return response
+
+
+# --- resumable uploads -----------------------------------------------------------------------
+
+
+class ChunkParser(BaseParser):
+    """Names the chunk body's media type for the schema; the view streams the body itself."""
+
+    media_type = "application/offset+octet-stream"
+
+
+def _with_offset(data: dict[str, Any], response_status: int = status.HTTP_200_OK) -> Response:
+    response = Response(UploadSerializer(data).data, status=response_status)
+    response["Upload-Offset"] = str(data["offset"])
+    return response
+
+
+class UploadListView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.IMPORT_DATA}
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=UploadCreateSerializer,
+        responses={201: UploadSerializer},
+        description=(
+            "Announce a resumable upload (at most "
+            f"{services.MAX_CHUNKED_UPLOAD_BYTES} bytes); see docs/api-uploads.md."
+        ),
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        serializer = UploadCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        state = services.create_upload(
+            user_of(request), self.project, data["filename"], data["size"]
+        )
+        return _with_offset(state, status.HTTP_201_CREATED)
+
+
+class UploadDetailView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.IMPORT_DATA, "PUT": Action.IMPORT_DATA,
+                       "DELETE": Action.IMPORT_DATA}  # fmt: skip
+    parser_classes = [ChunkParser]
+
+    @extend_schema(responses=UploadSerializer)
+    def get(self, request: Request, slug: str, upload_id: str) -> Response:
+        return _with_offset(services.upload_state(self.project, upload_id))
+
+    @extend_schema(
+        request={"application/offset+octet-stream": OpenApiTypes.BINARY},
+        parameters=[OpenApiParameter("Upload-Offset", int, OpenApiParameter.HEADER, required=True)],
+        responses={
+            200: UploadSerializer,
+            409: OpenApiResponse(description="Wrong offset; `offset` says where to resume."),
+        },
+    )
+    def put(self, request: Request, slug: str, upload_id: str) -> Response:
+        offset = (request.headers.get("Upload-Offset") or "").strip()
+        if not offset.isdigit():
+            raise DomainError(
+                "invalid", "Upload-Offset must be the byte offset of this chunk.",
+                field="Upload-Offset",
+            )  # fmt: skip
+        length = (request.META.get("CONTENT_LENGTH") or "").strip()
+        if not length.isdigit():
+            raise DomainError(
+                "length_required", "Send the chunk with a Content-Length.", field="file",
+                status_code=status.HTTP_411_LENGTH_REQUIRED,
+            )  # fmt: skip
+        # The body is streamed to disk from the raw request, never held in memory.
+        state = services.append_chunk(
+            self.project, upload_id, int(offset), int(length), request._request
+        )
+        return _with_offset(state)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, slug: str, upload_id: str) -> Response:
+        services.cancel_upload(self.project, upload_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class UploadFinishView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.IMPORT_DATA}
+
+    @extend_schema(
+        request=None,
+        responses={201: VideoSerializer},
+        description="Make the video from a complete upload, as a direct upload would.",
+    )
+    def post(self, request: Request, slug: str, upload_id: str) -> Response:
+        doc = services.finish_upload(user_of(request), self.project, upload_id)
+        return Response(VideoSerializer(doc).data, status=status.HTTP_201_CREATED)
+
+
+# --- imports and adjudication ----------------------------------------------------------------
+
+
+class ImportView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.IMPORT_DATA}
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": LayerImportSerializer},
+        responses={201: LayerImportResultSerializer},
+        description="Import layers (all or nothing); an annotator's existing layer is replaced.",
+    )
+    def post(self, request: Request, slug: str, video_id: str) -> Response:
+        serializer = LayerImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        upload = data["file"]
+        services.check_upload_size(upload.size, services.MAX_IMPORT_BYTES)
+        result = services.import_layers(
+            user_of(request),
+            self.project,
+            video_id,
+            data["format"],
+            upload.read(),
+            annotator=data.get("annotator"),
+            kind=data["kind"],
+        )
+        body = {"created": result.created, "updated": result.updated}
+        return Response(LayerImportResultSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class GoldView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.IMPORT_DATA}
+
+    @extend_schema(
+        request=GoldSerializer,
+        responses={200: LayerSerializer, 201: LayerSerializer, 409: OpenApiResponse()},
+        description="Build (201) or rebuild (200) your gold layer from the coder layers.",
+    )
+    def post(self, request: Request, slug: str, video_id: str) -> Response:
+        serializer = GoldSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            doc, created = services.build_gold(
+                user_of(request),
+                self.project,
+                video_id,
+                data["method"],
+                tie_break=data.get("tie_break"),
+                assignments=data.get("assignments"),
+                aus=data.get("aus"),
+                expected_version=data.get("version"),
+            )
+        except Conflict as exc:
+            exc.extra["current"] = LayerSerializer(exc.extra["current"]).data
+            raise
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(LayerSerializer(doc).data, status=code)

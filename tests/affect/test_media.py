@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from annotations.affect.media import (
+    VIDEO_CONTAINERS,
     MediaError,
     MediaInfo,
     needs_transcode,
@@ -157,3 +158,33 @@ def test_needs_transcode_rules() -> None:
     assert needs_transcode(MediaInfo(**{**ok.__dict__, "brand": "qt  "})) is True
     assert needs_transcode(MediaInfo(**{**ok.__dict__, "audio_codec": "pcm_s16le"})) is True
     assert needs_transcode(MediaInfo(**{**ok.__dict__, "video_codec": "hevc"})) is True
+
+
+def test_text_file_opened_as_ansi_art_is_not_a_video(tmp_path: Path) -> None:
+    # FFmpeg opens text as its "tty" (ANSI art) format with a video stream; probe refuses it.
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a video at all\n" * 50)
+    with pytest.raises(MediaError) as info:
+        probe(notes)
+    assert str(info.value) == "notes.txt: not a video file (tty)"
+
+
+def test_single_image_is_not_a_video(tmp_path: Path) -> None:
+    still = tmp_path / "still.png"
+    with av.open(str(still), "w", format="image2") as out:
+        stream = out.add_stream("png", rate=1)
+        stream.width, stream.height, stream.pix_fmt = 16, 16, "rgb24"
+        image = np.zeros((16, 16, 3), np.uint8)
+        out.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")))
+        out.mux(stream.encode(None))
+    with pytest.raises(MediaError) as info:
+        probe(still)
+    assert str(info.value) == "still.png: not a video file (png_pipe)"
+    with pytest.raises(MediaError):
+        poster(still)
+
+
+def test_every_allowed_container_is_a_real_demuxer() -> None:
+    expected = {"mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "avi", "mpeg", "mpegts", "ogg", "flv"}
+    assert set(VIDEO_CONTAINERS) == {*expected, "asf"}
+    assert {"tty", "image2", "png_pipe", "gif"}.isdisjoint(VIDEO_CONTAINERS)
