@@ -23,13 +23,17 @@ CONCORDANCE_PATHS: dict[str, str] = {
     "lemma": "words.morphemes.lemma",
     "pos": "words.pos",
 }
+MORPH_POS = "words.morphemes.pos"
 
 mongo.register_indexes(
     "utterances",
     [
         IndexModel([("project", ASCENDING), ("text", ASCENDING), ("order", ASCENDING)]),
         IndexModel([("project", ASCENDING), ("import_job", ASCENDING)]),
-        *(IndexModel([("project", ASCENDING), (p, ASCENDING)]) for p in CONCORDANCE_PATHS.values()),
+        *(
+            IndexModel([("project", ASCENDING), (p, ASCENDING)])
+            for p in (*CONCORDANCE_PATHS.values(), MORPH_POS)
+        ),
     ],
 )
 mongo.register_indexes("texts", [IndexModel([("project", ASCENDING), ("import_job", ASCENDING)])])

@@ -145,3 +145,40 @@ class HitSerializer(serializers.Serializer[Any]):
 
 class ExportQuerySerializer(serializers.Serializer[dict[str, Any]]):
     format = serializers.ChoiceField(services.EXPORT_FORMATS)
+
+
+class AbbreviationSerializer(serializers.Serializer[dict[str, str]]):
+    gram = serializers.CharField()
+    meaning = serializers.CharField()
+
+
+class GlossCheckQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    grams = serializers.CharField(
+        required=False,
+        default="",
+        max_length=2000,
+        help_text="Project-defined grams to accept besides Leipzig, comma-separated.",
+    )
+
+
+class GlossWarningSerializer(serializers.Serializer[Any]):
+    utterance = serializers.CharField()
+    text = serializers.CharField()
+    order = serializers.IntegerField()
+    word = serializers.IntegerField()
+    morpheme = serializers.IntegerField(allow_null=True)
+    gloss = serializers.CharField()
+    unknown = serializers.ListField(child=serializers.CharField())
+
+
+class LocationSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(source="text_id")
+    utterance = serializers.CharField(source="utterance_id")
+    word = serializers.IntegerField(source="word_index")
+    morpheme = serializers.IntegerField(source="morpheme_index")
+
+
+class InconsistentFormSerializer(serializers.Serializer[Any]):
+    form = serializers.CharField()
+    glosses = serializers.DictField(child=serializers.IntegerField())
+    examples = serializers.DictField(child=LocationSerializer(many=True))

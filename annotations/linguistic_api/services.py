@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from pymongo import ASCENDING
 
+from annotations.linguistic import consistency, leipzig
 from annotations.linguistic.formats import csv as csv_format
 from annotations.linguistic.formats import flextext, lift, toolbox
 from annotations.linguistic.formats import json as json_format
@@ -343,8 +344,15 @@ def concordance(
     """Every place ``field`` matches, in text and utterance order, read in cursor batches."""
     condition, pattern = _matcher(q, mode)
     path = documents.CONCORDANCE_PATHS.get(field, f"translations.{lang}")
+    query: Doc = {"project": project.pk, path: condition}
+    if field == "pos":
+        # Toolbox and FLEx put POS on morphemes, hand-made data often on words: search both.
+        query = {
+            "project": project.pk,
+            "$or": [{path: condition}, {documents.MORPH_POS: condition}],
+        }
     cursor = documents.utterances.collection.find(
-        {"project": project.pk, path: condition},
+        query,
         {"text": 1, "order": 1, "words": 1, "translations": 1},
         sort=[("text", ASCENDING), ("order", ASCENDING)],
         batch_size=BATCH,
@@ -361,9 +369,8 @@ def _hits(doc: Doc, field: str, pattern: re.Pattern[str], lang: str) -> Iterator
             yield Hit(*base, word=-1, morpheme=None, value=value)
         return
     for w, word in enumerate(doc.get("words", [])):
-        if field == "pos":
-            if pattern.match(str(word.get("pos", ""))):
-                yield Hit(*base, word=w, morpheme=None, value=str(word["pos"]))
+        if field == "pos" and word.get("pos") and pattern.match(str(word["pos"])):
+            yield Hit(*base, word=w, morpheme=None, value=str(word["pos"]))
             continue
         for m, morph in enumerate(word.get("morphemes", [])):
             value = str(morph.get(field, ""))
@@ -371,34 +378,65 @@ def _hits(doc: Doc, field: str, pattern: re.Pattern[str], lang: str) -> Iterator
                 yield Hit(*base, word=w, morpheme=m, value=value)
 
 
-class HitList:
-    """Concordance hits for the paginator: counted and sliced by streaming the cursor."""
+COUNT_LIMIT = 10_000
+T = TypeVar("T")
 
-    def __init__(self, hits: Callable[[], Iterator[Hit]]) -> None:
+
+class HitList(Generic[T]):
+    """Concordance hits for the paginator, sliced by streaming the cursor.
+
+    Counting stops at ``COUNT_LIMIT`` hits (``capped`` is then true), so a page of a query that
+    matches most of a million-morpheme corpus costs a few thousand documents, not all of them.
+    """
+
+    def __init__(self, hits: Callable[[], Iterator[T]], limit: int | None = None) -> None:
         self._hits = hits
+        self.limit = COUNT_LIMIT if limit is None else limit
+        self.capped = False
 
     def __len__(self) -> int:
-        return sum(1 for _ in self._hits())
+        counted = sum(1 for _ in islice(self._hits(), self.limit + 1))
+        self.capped = counted > self.limit
+        return min(counted, self.limit)
 
-    def __getitem__(self, index: slice) -> list[Hit]:
+    def __getitem__(self, index: slice) -> list[T]:
         return list(islice(self._hits(), index.start, index.stop))
 
 
 # --- export --------------------------------------------------------------------------------------
 
 
-def _texts_stream(project: Project) -> Iterator[Text]:
-    """One text at a time, its utterances read from a cursor in batches."""
+def _text_heads(project: Project) -> Iterator[tuple[Text, str]]:
     for text_doc in documents.texts.find(
-        project.pk, sort=[("created_at", ASCENDING)], batch_size=50
+        project.pk, sort=[("created_at", ASCENDING), ("_id", ASCENDING)], batch_size=50
     ):
         meta = {key: text_doc[key] for key in TEXT_FIELDS if key in text_doc}
-        text = Text.from_doc({**meta, "id": text_doc.get("source_id") or text_doc["_id"]})
-        cursor = documents.utterances.find(
-            project.pk, {"text": text_doc["_id"]}, sort=[("order", ASCENDING)], batch_size=BATCH
+        yield (
+            Text.from_doc({**meta, "id": text_doc.get("source_id") or text_doc["_id"]}),
+            str(text_doc["_id"]),
         )
-        text.utterances = [Utterance.from_doc(doc) for doc in cursor]
+
+
+def _utterances_of(project: Project, text_id: str) -> Iterator[Utterance]:
+    cursor = documents.utterances.find(
+        project.pk, {"text": text_id}, sort=[("order", ASCENDING)], batch_size=BATCH
+    )
+    return (Utterance.from_doc(doc) for doc in cursor)
+
+
+def _texts_stream(project: Project) -> Iterator[Text]:
+    """One whole text at a time, for the formats that write a text as one unit (XML, Toolbox)."""
+    for text, text_id in _text_heads(project):
+        text.utterances = list(_utterances_of(project, text_id))
         yield text
+
+
+def _text_chunks(project: Project) -> Iterator[Text]:
+    """Texts in pieces of at most ``BATCH`` utterances, for row formats: memory stays flat."""
+    for head, text_id in _text_heads(project):
+        utterances = _utterances_of(project, text_id)
+        while chunk := list(islice(utterances, BATCH)):
+            yield Text(id=head.id, utterances=chunk)
 
 
 def _entries_stream(project: Project) -> Iterator[LexicalEntry]:
@@ -428,9 +466,11 @@ EXPORT_TYPES = {
 def export_chunks(project: Project, fmt: str) -> Iterator[str]:
     """The project's corpus (or, for ``lift``, its lexicon) as streamed chunks of ``fmt``."""
     if fmt == "json":
-        return json_format.dumps(_texts_stream(project))
+        return json_format.dumps_streamed(
+            (text, _utterances_of(project, text_id)) for text, text_id in _text_heads(project)
+        )
     if fmt == "csv":
-        return csv_format.iter_morpheme_rows(_texts_stream(project), _translation_langs(project))
+        return csv_format.iter_morpheme_rows(_text_chunks(project), _translation_langs(project))
     if fmt == "toolbox":
         return toolbox.dumps(_texts_stream(project))
     if fmt == "flextext":
@@ -438,3 +478,78 @@ def export_chunks(project: Project, fmt: str) -> Iterator[str]:
     if fmt == "lift":
         return lift.dumps(_entries_stream(project))
     raise DomainError("invalid", f"Unknown format {fmt!r}.", field="format")
+
+
+# --- glossing aids -------------------------------------------------------------------------------
+
+
+def leipzig_abbreviations() -> list[dict[str, str]]:
+    return [{"gram": g, "meaning": m} for g, m in sorted(leipzig.LEIPZIG_ABBREVIATIONS.items())]
+
+
+@dataclass(frozen=True)
+class GlossWarning:
+    utterance: str
+    text: str
+    order: int
+    word: int
+    morpheme: int | None
+    gloss: str
+    unknown: list[str]
+
+
+def gloss_check(project: Project, allowed: Collection[str] = ()) -> Iterator[GlossWarning]:
+    """Each morpheme (or unsegmented word) whose gloss uses grams outside Leipzig and
+    ``allowed``, in text and utterance order."""
+    cursor = documents.utterances.collection.find(
+        {"project": project.pk},
+        {"text": 1, "order": 1, "words": 1},
+        sort=[("text", ASCENDING), ("order", ASCENDING)],
+        batch_size=BATCH,
+    )
+    for doc in cursor:
+        base = (doc["_id"], doc["text"], int(doc["order"]))
+        for w, word in enumerate(doc.get("words", [])):
+            glosses: list[tuple[int | None, str]] = [
+                (m, str(x.get("gloss", ""))) for m, x in enumerate(word.get("morphemes", []))
+            ]
+            if not glosses and word.get("gloss"):
+                glosses = [(None, str(word["gloss"]))]
+            for m, gloss in glosses:
+                unknown = _unknown(gloss, allowed)
+                if unknown:
+                    yield GlossWarning(*base, word=w, morpheme=m, gloss=gloss, unknown=unknown)
+
+
+def _unknown(gloss: str, allowed: Collection[str]) -> list[str]:
+    return [
+        e.text
+        for morph in leipzig.split_gloss(gloss, allowed).morphs
+        for e in morph.elements
+        if e.is_gram and e.meaning is None
+    ]
+
+
+def _located_texts(project: Project) -> Iterator[Text]:
+    """Texts in pieces whose ids are the stored ``_id``s, so locations open in the UI."""
+    cursor = documents.utterances.collection.find(
+        {"project": project.pk},
+        {"text": 1, "order": 1, "words": 1},
+        sort=[("text", ASCENDING), ("order", ASCENDING)],
+        batch_size=BATCH,
+    )
+    piece: list[Utterance] = []
+    text_id = None
+    for doc in cursor:
+        if piece and (doc["text"] != text_id or len(piece) >= BATCH):
+            yield Text(id=str(text_id), utterances=piece)
+            piece = []
+        text_id = doc["text"]
+        piece.append(Utterance.from_doc({**doc, "id": doc["_id"]}))
+    if piece:
+        yield Text(id=str(text_id), utterances=piece)
+
+
+def gloss_consistency(project: Project) -> list[consistency.InconsistentForm]:
+    """Morpheme forms glossed in more than one way across the corpus, most frequent first."""
+    return consistency.gloss_inconsistencies(_located_texts(project))

@@ -32,4 +32,11 @@ urlpatterns = [
     path(f"{P}imports/", views.ImportView.as_view(), name="ling-import"),
     path(f"{P}concordance/", views.ConcordanceView.as_view(), name="ling-concordance"),
     path(f"{P}export/", views.ExportView.as_view(), name="ling-export"),
+    path(f"{P}glossing/leipzig/", views.LeipzigView.as_view(), name="ling-glossing-leipzig"),
+    path(f"{P}glossing/check/", views.GlossCheckView.as_view(), name="ling-glossing-check"),
+    path(
+        f"{P}glossing/consistency/",
+        views.GlossConsistencyView.as_view(),
+        name="ling-glossing-consistency",
+    ),
 ]

@@ -233,7 +233,10 @@ class ConcordanceView(PagedView):
                 project, query["field"], query["q"], query["mode"], query["lang"]
             )
         )
-        return self.paged(request, hits, s.HitSerializer)
+        response = self.paged(request, hits, s.HitSerializer)
+        # `count` is a lower bound once it reaches the limit; the UI then says "10,000+".
+        response.data["count_capped"] = hits.capped
+        return response
 
 
 class AnyRenderer(BaseContentNegotiation):
@@ -263,3 +266,37 @@ class ExportView(ProjectScopedMixin, APIView):
         )
         response["Content-Disposition"] = f'attachment; filename="{self.project.slug}.{extension}"'
         return response
+
+
+class LeipzigView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA}
+
+    @extend_schema(responses=s.AbbreviationSerializer(many=True))
+    def get(self, request: Request, slug: str) -> Response:
+        data = s.AbbreviationSerializer(services.leipzig_abbreviations(), many=True).data  # type: ignore[arg-type]
+        return Response(data)
+
+
+class GlossCheckView(PagedView):
+    project_actions = {"GET": Action.VIEW_DATA}
+
+    @extend_schema(
+        parameters=[s.GlossCheckQuerySerializer], responses=s.GlossWarningSerializer(many=True)
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        grams = _valid(s.GlossCheckQuerySerializer(data=request.query_params))["grams"]
+        allowed = {g.strip() for g in grams.split(",") if g.strip()}
+        project = self.project
+        warnings = services.HitList(lambda: services.gloss_check(project, allowed))
+        response = self.paged(request, warnings, s.GlossWarningSerializer)
+        response.data["count_capped"] = warnings.capped
+        return response
+
+
+class GlossConsistencyView(PagedView):
+    project_actions = {"GET": Action.VIEW_DATA}
+
+    @extend_schema(responses=s.InconsistentFormSerializer(many=True))
+    def get(self, request: Request, slug: str) -> Response:
+        forms = services.gloss_consistency(self.project)
+        return self.paged(request, forms, s.InconsistentFormSerializer)

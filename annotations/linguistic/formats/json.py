@@ -8,14 +8,37 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from annotations.linguistic.model import Text
+from annotations.linguistic.model import Text, Utterance
 from annotations.xmlsafe import DEFAULT_MAX_BYTES, FormatError, Problem, check_size
+
+
+def _dump(doc: object) -> str:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
 def dumps(texts: Iterable[Text]) -> Iterator[str]:
     """Yield one JSON line per text."""
-    for text in texts:
-        yield json.dumps(text.to_doc(), ensure_ascii=False, separators=(",", ":")) + "\n"
+    return dumps_streamed((text, text.utterances) for text in texts)
+
+
+def dumps_streamed(
+    texts: Iterable[tuple[Text, Iterable[Utterance]]], batch: int = 200
+) -> Iterator[str]:
+    """The same lines as :func:`dumps`, a text's utterances read lazily and written ``batch`` at a
+    time, so a text of 100k utterances is never one string (``text.utterances`` is ignored)."""
+    for text, utterances in texts:
+        head = text.to_doc()
+        del head["utterances"]
+        yield _dump(head)[:-1] + ',"utterances":['
+        parts: list[str] = []
+        sep = ""
+        for utt in utterances:
+            parts.append(sep + _dump(utt.to_doc()))
+            sep = ","
+            if len(parts) >= batch:
+                yield "".join(parts)
+                parts = []
+        yield "".join(parts) + "]}\n"
 
 
 def loads(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Text]:

@@ -1,0 +1,249 @@
+"""Interlinear corpus figures: import, concordance and streamed export of a 1M-morpheme project.
+
+    .venv/bin/python bench/linguistic.py                 # ~3-5 min on 2 cores
+    BENCH_UTTERANCES=10000 .venv/bin/python bench/linguistic.py   # a quick run
+
+Builds a Toolbox (SIGMORPHON markers) file in memory: 100 000 utterances of 5 words, each word a
+stem and a suffix (1 000 000 morphemes), stems and glosses drawn from a 2 000-entry lexicon with a
+Zipf-like distribution and suffixes from Leipzig grams. The import goes through the job's code
+path (``services.parse_import`` then ``services.write_import``: parse + validate + insert_many);
+concordance and export call the services the views call (a page of 50 hits with its count, and
+``services.export_chunks``, which the export view streams). It starts the embedded MongoDB-wire
+server in a temp dir unless MONGO_URL is set, and uses a temp SQLite database.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+TMP = Path(tempfile.mkdtemp(prefix="fieldmark-bench-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fieldmark.settings")
+os.environ["FIELDMARK_VAR_DIR"] = str(TMP / "var")
+os.environ.pop("DATABASE_URL", None)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+from annotations.linguistic_api import services  # noqa: E402
+from fieldmark.projects import services as projects  # noqa: E402
+from fieldmark.projects.models import Project  # noqa: E402
+from fieldmark.storage import mongo  # noqa: E402
+from fieldmark.storage.embedded import ChildServer, free_port, mongo_server  # noqa: E402
+
+# The embedded server (a Python MongoDB-wire server) takes ~300 inserts/s and ~400 reads/s on 2
+# cores, so without MONGO_URL the default is 5 000 utterances to stay within 10 minutes.
+UTTERANCES = int(
+    os.environ.get("BENCH_UTTERANCES", "100000" if os.environ.get("MONGO_URL") else "5000")
+)
+WORDS, QUERIES = 5, 200
+GRAMS = ("PL", "ERG", "GEN", "DAT", "LOC", "PST", "AOR", "FUT", "NEG", "CAUS", "PTCP", "INF")
+POS = ("N", "V", "ADJ", "ADV", "PRO")
+SYLLABLES = ("ka", "li", "mu", "ne", "ra", "si", "tu", "wa", "bo", "de", "ga", "hi", "ju", "xe")
+MEANINGS = (
+    "house",
+    "bread",
+    "water",
+    "fire",
+    "stone",
+    "tree",
+    "river",
+    "mountain",
+    "dog",
+    "horse",
+    "child",
+    "mother",
+    "father",
+    "word",
+    "road",
+    "see",
+    "go",
+    "come",
+    "eat",
+    "give",
+    "take",
+    "say",
+    "know",
+    "burn",
+    "fill",
+    "sleep",
+    "hear",
+    "make",
+    "sit",
+    "stand",
+    "fall",
+    "big",
+    "small",
+    "red",
+    "old",
+    "new",
+    "good",
+    "bad",
+    "here",
+    "there",
+    "now",
+    "then",
+    "again",
+)
+
+
+def lexicon(rng: random.Random, size: int = 2000) -> list[tuple[str, str, str]]:
+    entries = []
+    for i in range(size):
+        stem = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 3)))
+        meaning = MEANINGS[i % len(MEANINGS)] + ("" if i < len(MEANINGS) else f"_{i}")
+        entries.append((stem, meaning, POS[i % len(POS)]))
+    return entries
+
+
+def toolbox_text(n: int, seed: int = 7) -> bytes:
+    """A SIGMORPHON-style Toolbox file of ``n`` utterances (10 morphemes each)."""
+    rng = random.Random(seed)
+    lex = lexicon(rng)
+    weights = [1 / (rank + 1) for rank in range(len(lex))]
+    suffixes = [(g.lower()[:2], g) for g in GRAMS]
+    out: list[str] = []
+    for _ in range(n):
+        t, m, g, p = [], [], [], []
+        for stem, meaning, pos in rng.choices(lex, weights, k=WORDS):
+            sform, sgloss = rng.choice(suffixes)
+            t.append(stem + sform)
+            m.append(f"{stem}-{sform}")
+            g.append(f"{meaning}-{sgloss}")
+            p.append(f"{pos}-{pos}SUF")
+        out.append(
+            f"\\t {' '.join(t)}\n\\m {' '.join(m)}\n\\p {' '.join(p)}\n\\g {' '.join(g)}\n"
+            f"\\l the {g[0].split('-')[0]} and the {g[1].split('-')[0]}\n\n"
+        )
+    return "".join(out).encode()
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+Query = tuple[str, str, str, services.Mode]
+
+
+def queries(rng: random.Random) -> list[Query]:
+    lex = lexicon(random.Random(7))
+    kinds: list[Callable[[], Query]] = [
+        lambda: ("form exact", "form", rng.choice(lex[:300])[0], "exact"),
+        lambda: ("gloss prefix", "gloss", rng.choice(MEANINGS)[:3], "prefix"),
+        lambda: ("lemma", "lemma", rng.choice(lex)[0], "exact"),
+        lambda: ("POS", "pos", rng.choice(POS), "exact"),
+        lambda: ("regex", "gloss", f"^({rng.choice(GRAMS)}|{rng.choice(GRAMS)})$", "regex"),
+    ]
+    return [kinds[i % len(kinds)]() for i in range(QUERIES)]
+
+
+def page_of_hits(project: Project, field: str, q: str, mode: services.Mode) -> tuple[int, int]:
+    """What the concordance view does for page 1: the (capped) count and 50 hits."""
+    hits = services.HitList(lambda: services.concordance(project, field, q, mode))
+    return len(hits), len(hits[0:50])
+
+
+def measure_export(project: Project, fmt: str) -> tuple[float, int, float, float]:
+    """Seconds, bytes, tracemalloc peak MB, RSS high-water MB of one streamed export."""
+    tracemalloc.start()
+    start = time.perf_counter()
+    size = 0
+    chunks: Iterator[str] = services.export_chunks(project, fmt)
+    for chunk in chunks:
+        size += len(chunk.encode())
+    seconds = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1] / 1024**2
+    tracemalloc.stop()
+    return seconds, size, peak, rss_mb()
+
+
+def main() -> None:
+    server: ChildServer | None = None
+    if not os.environ.get("MONGO_URL"):
+        server = mongo_server(TMP / "mongo", free_port(), TMP / "mongo.log").start()
+        os.environ["MONGO_URL"] = server.url
+    settings.MONGO_DB = "fieldmark_bench"
+    mongo.reset_client()
+    try:
+        run()
+    finally:
+        mongo.get_client().drop_database("fieldmark_bench")
+        mongo.reset_client()
+        if server is not None:
+            server.stop()
+
+
+def run() -> None:
+    call_command("migrate", verbosity=0)
+    mongo.ensure_indexes()
+    owner = User.objects.create_user("bench", password="x")
+    project = projects.create_project(owner, {"name": "Bench", "slug": "bench"})
+    rows: list[tuple[str, str]] = []
+
+    data = toolbox_text(UTTERANCES)
+    start = time.perf_counter()
+    parsed = services.parse_import(data, "toolbox", "bench.txt", "bench-job")
+    parse_s = time.perf_counter() - start
+    counts = services.write_import(project, parsed, "bench", "bench-job")
+    import_s = time.perf_counter() - start
+    morphemes = sum(len(w["morphemes"]) for u in parsed.utterances for w in u["words"])
+    del parsed
+    rows += [
+        ("corpus", f"{counts['utterances']:,} utterances, {morphemes:,} morphemes, "
+                   f"{len(data) / 1024**2:.1f} MB Toolbox"),
+        ("import (parse + validate + insert_many)",
+         f"{import_s:.1f} s (parse {parse_s:.1f} s): {counts['utterances'] / import_s:,.0f} utt/s, "
+         f"{morphemes / import_s:,.0f} morphemes/s"),
+    ]  # fmt: skip
+
+    by_kind: dict[str, list[float]] = {}
+    found: dict[str, list[int]] = {}
+    for kind, field, q, mode in queries(random.Random(11)):
+        start = time.perf_counter()
+        count, _ = page_of_hits(project, field, q, mode)
+        by_kind.setdefault(kind, []).append((time.perf_counter() - start) * 1000)
+        found.setdefault(kind, []).append(count)
+    every = sorted(ms for values in by_kind.values() for ms in values)
+    for kind, values in [*by_kind.items(), ("all 200", every)]:
+        values = sorted(values)
+        p95 = values[min(len(values) - 1, int(len(values) * 0.95))]
+        hits = found.get(kind)
+        median_hits = f", median count {statistics.median(hits):,.0f}" if hits else ""
+        rows.append(
+            (f"concordance {kind} (page 1 + count)",
+             f"p50 {statistics.median(values):.0f} ms, p95 {p95:.0f} ms{median_hits}")
+        )  # fmt: skip
+
+    for fmt in ("json", "csv"):
+        seconds, size, peak, rss = measure_export(project, fmt)
+        rows.append(
+            (f"export {fmt} (streamed)",
+             f"{seconds:.1f} s, {size / 1024**2:.0f} MB: {size / 1024**2 / seconds:.1f} MB/s, "
+             f"{counts['utterances'] / seconds:,.0f} utt/s; tracemalloc peak {peak:.1f} MB, "
+             f"RSS high-water {rss:.0f} MB")
+        )  # fmt: skip
+
+    width = max(len(name) for name, _ in rows)
+    print(f"{'measure':<{width}}  result")
+    print(f"{'-' * width}  {'-' * 40}")
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()
