@@ -1,5 +1,7 @@
 import { Route, Routes } from "react-router";
+import { affectRoutes } from "./affect/routes";
 import { Layout } from "./components/Layout";
+import { linguisticRoutes } from "./linguistic/routes";
 import { AuditPage } from "./pages/AuditPage";
 import { InvitationsPage } from "./pages/InvitationsPage";
 import { LoginPage } from "./pages/LoginPage";
@@ -25,6 +27,8 @@ export function App() {
             <Route index element={<ProjectOverviewPage />} />
             <Route path="members" element={<MembersPage />} />
             <Route path="audit" element={<AuditPage />} />
+            {affectRoutes}
+            {linguisticRoutes}
           </Route>
         </Route>
         <Route path="*" element={<NotFoundPage />} />

@@ -80,6 +80,11 @@ export function ProjectLayout() {
           Overview
         </NavLink>
         <NavLink to={`/projects/${current.slug}/members`}>Members</NavLink>
+        <NavLink to={`/projects/${current.slug}/videos`}>Videos</NavLink>
+        <NavLink to={`/projects/${current.slug}/texts`}>Texts</NavLink>
+        <NavLink to={`/projects/${current.slug}/lexicon`}>Lexicon</NavLink>
+        <NavLink to={`/projects/${current.slug}/dictionary`}>Dictionary</NavLink>
+        <NavLink to={`/projects/${current.slug}/concordance`}>Concordance</NavLink>
         {canManage(current.my_role) && (
           <NavLink to={`/projects/${current.slug}/audit`}>Audit log</NavLink>
         )}

@@ -1,0 +1,329 @@
+/**
+ * Interlinear texts, utterances, the lexicon, imports and the concordance
+ * (`annotations/linguistic_api`). JSON calls go through `request()` from `src/api.ts`; the two
+ * calls it cannot express (a multipart upload, and a 409 whose body carries the current document)
+ * reuse its pieces (`apiUrl`, CSRF, `parseErrorBody`, `ApiError`).
+ */
+import {
+  ApiError,
+  apiUrl,
+  ensureCsrf,
+  listAll,
+  parseErrorBody,
+  readCookie,
+  request,
+  type Job,
+  type Page,
+} from "../api";
+
+const enc = encodeURIComponent;
+const base = (slug: string) => `/projects/${enc(slug)}`;
+
+// ---------------------------------------------------------------------------------------------
+// Shapes (`Utterance.to_doc()` / `LexicalEntry.to_doc()` plus the store's fields)
+// ---------------------------------------------------------------------------------------------
+
+export interface Stored {
+  id: string;
+  version: number;
+  created_at?: string;
+  created_by?: string;
+  updated_at?: string;
+  updated_by?: string;
+}
+
+export interface Text extends Stored {
+  title?: string;
+  lang?: string | null;
+  glottocode?: string | null;
+  genre?: string;
+  speakers?: string[];
+  source?: string;
+  source_id?: string;
+  meta?: Record<string, unknown>;
+}
+
+export interface TextInput {
+  title?: string;
+  lang?: string | null;
+  genre?: string;
+}
+
+export interface Morpheme {
+  form: string;
+  gloss?: string;
+  pos?: string;
+  lemma?: string | null;
+  sense?: string | null;
+  type?: string | null;
+  /** The boundary written before the morph: "" (first), "-" (affix) or "=" (clitic). */
+  sep?: "" | "-" | "=";
+  tiers?: Record<string, string>;
+}
+
+export interface Word {
+  form: string;
+  gloss?: string;
+  pos?: string;
+  morphemes?: Morpheme[];
+  tiers?: Record<string, string>;
+}
+
+export interface Utterance extends Stored {
+  text: string;
+  order: number;
+  transcription?: string;
+  media?: { start?: number | null; end?: number | null; media?: string | null } | null;
+  speaker?: string | null;
+  translations?: Record<string, string>;
+  notes?: string[];
+  status?: string;
+  paragraph?: number;
+  words?: Word[];
+  tiers?: Record<string, string>;
+}
+
+/** The editable part of an utterance, as PUT takes it. */
+export type UtteranceBody = Omit<Utterance, keyof Stored | "text">;
+
+export interface Sense {
+  id: string;
+  gloss?: Record<string, string>;
+  definition?: Record<string, string>;
+  pos?: string;
+  [key: string]: unknown;
+}
+
+export interface Entry extends Stored {
+  forms: Record<string, string>;
+  type?: string | null;
+  pos?: string;
+  senses?: Sense[];
+  citation?: Record<string, string>;
+  status?: string;
+  [key: string]: unknown;
+}
+
+export type EntryBody = Omit<Entry, keyof Stored>;
+
+export type ImportFormat = "toolbox" | "lift" | "flextext" | "csv" | "json";
+export const IMPORT_FORMATS: readonly ImportFormat[] = ["toolbox", "flextext", "lift", "csv", "json"];
+export type ExportFormat = "json" | "csv" | "toolbox" | "flextext" | "lift";
+export const EXPORT_FORMATS: readonly ExportFormat[] = ["json", "csv", "toolbox", "flextext", "lift"];
+
+export type ConcordanceField = "form" | "gloss" | "lemma" | "pos" | "translation";
+export type ConcordanceMode = "exact" | "prefix" | "regex";
+
+export interface Hit {
+  utterance: string;
+  text: string;
+  order: number;
+  /** -1 for a translation hit. */
+  word: number;
+  morpheme: number | null;
+  value: string;
+}
+
+export interface ImportProblem {
+  line?: number | null;
+  element?: string | null;
+  problem: string;
+}
+
+export const MORPH_TYPES = [
+  "root",
+  "stem",
+  "bound root",
+  "bound stem",
+  "prefix",
+  "suffix",
+  "infix",
+  "circumfix",
+  "proclitic",
+  "enclitic",
+  "clitic",
+  "particle",
+  "phrase",
+  "discontiguous phrase",
+] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Conflicts
+// ---------------------------------------------------------------------------------------------
+
+/** A 409 `version_conflict`; `current` is the document as it is now on the server. */
+export class ConflictError<T> extends ApiError {
+  readonly current: T;
+
+  constructor(status: number, body: ReturnType<typeof parseErrorBody>, current: T) {
+    super(status, body);
+    this.name = "ConflictError";
+    this.current = current;
+  }
+}
+
+export function isConflict<T>(error: unknown): error is ConflictError<T> {
+  return error instanceof ConflictError;
+}
+
+async function csrfHeaders(): Promise<Record<string, string>> {
+  if (readCookie("csrftoken") === null) await ensureCsrf();
+  const token = readCookie("csrftoken");
+  return token ? { "X-CSRFToken": token } : {};
+}
+
+async function readPayload(response: Response): Promise<unknown> {
+  const text = response.status === 204 ? "" : await response.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * A versioned write. Like `request()`, but a 409 becomes a `ConflictError` that keeps the
+ * server's current document, so the editor can show both versions without another round trip.
+ */
+export async function versionedWrite<T>(method: string, path: string, body: unknown): Promise<T> {
+  const response = await fetch(apiUrl(path), {
+    method,
+    credentials: "same-origin",
+    headers: {
+      Accept: "application/json",
+      "Content-Type": "application/json",
+      ...(await csrfHeaders()),
+    },
+    body: JSON.stringify(body),
+  });
+  const payload = await readPayload(response);
+  if (response.ok) return payload as T;
+  const parsed = parseErrorBody(response.status, response.statusText, payload);
+  const current =
+    payload && typeof payload === "object" ? (payload as { current?: unknown }).current : undefined;
+  if (response.status === 409 && current && typeof current === "object") {
+    // The error body's `current` is the raw stored document (`_id`); give it the API's `id`.
+    const doc = { ...(current as Record<string, unknown>) };
+    if (typeof doc._id === "string") doc.id = doc._id;
+    throw new ConflictError<T>(response.status, parsed, doc as T);
+  }
+  throw new ApiError(response.status, parsed);
+}
+
+/** POST a multipart form (imports). */
+async function postForm<T>(path: string, form: FormData): Promise<T> {
+  const response = await fetch(apiUrl(path), {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { Accept: "application/json", ...(await csrfHeaders()) },
+    body: form,
+  });
+  const payload = await readPayload(response);
+  if (!response.ok) {
+    throw new ApiError(response.status, parseErrorBody(response.status, response.statusText, payload));
+  }
+  return payload as T;
+}
+
+/** Strip the store's fields so a document can be sent back as a PUT body. */
+export function utteranceBody(utterance: Utterance): UtteranceBody {
+  const { id, version, created_at, created_by, updated_at, updated_by, text, ...body } = utterance;
+  void [id, version, created_at, created_by, updated_at, updated_by, text];
+  return body;
+}
+
+export function entryBody(entry: Entry): EntryBody {
+  const { id, version, created_at, created_by, updated_at, updated_by, ...body } = entry;
+  void [id, version, created_at, created_by, updated_at, updated_by];
+  return body as EntryBody;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls
+// ---------------------------------------------------------------------------------------------
+
+export const linguisticApi = {
+  texts: {
+    list: (slug: string, page = 1) =>
+      request<Page<Text>>("GET", `${base(slug)}/texts/`, { query: { page } }),
+    get: (slug: string, id: string) => request<Text>("GET", `${base(slug)}/texts/${enc(id)}/`),
+    create: (slug: string, input: TextInput) =>
+      request<Text>("POST", `${base(slug)}/texts/`, { body: input }),
+    update: (slug: string, id: string, version: number, changes: TextInput) =>
+      versionedWrite<Text>("PATCH", `${base(slug)}/texts/${enc(id)}/`, { ...changes, version }),
+    /** How many utterances a text has (one tiny page, read for its `count`). */
+    utteranceCount: async (slug: string, id: string) =>
+      (
+        await request<Page<Utterance>>("GET", `${base(slug)}/texts/${enc(id)}/utterances/`, {
+          query: { page_size: 1 },
+        })
+      ).count,
+  },
+  utterances: {
+    listAll: (slug: string, textId: string) =>
+      listAll<Utterance>(`${base(slug)}/texts/${enc(textId)}/utterances/?page_size=500`, 200),
+    get: (slug: string, id: string) =>
+      request<Utterance>("GET", `${base(slug)}/utterances/${enc(id)}/`),
+    create: (slug: string, textId: string, body: Partial<UtteranceBody>) =>
+      request<Utterance>("POST", `${base(slug)}/texts/${enc(textId)}/utterances/`, { body }),
+    save: (slug: string, id: string, version: number, body: UtteranceBody) =>
+      versionedWrite<Utterance>("PUT", `${base(slug)}/utterances/${enc(id)}/`, {
+        ...body,
+        version,
+      }),
+  },
+  lexicon: {
+    page: (slug: string, page = 1) =>
+      request<Page<Entry>>("GET", `${base(slug)}/lexicon/`, { query: { page } }),
+    listAll: (slug: string) => listAll<Entry>(`${base(slug)}/lexicon/?page_size=500`, 100),
+    get: (slug: string, id: string) => request<Entry>("GET", `${base(slug)}/lexicon/${enc(id)}/`),
+    create: (slug: string, body: EntryBody) =>
+      request<Entry>("POST", `${base(slug)}/lexicon/`, { body }),
+    save: (slug: string, id: string, version: number, body: EntryBody) =>
+      versionedWrite<Entry>("PUT", `${base(slug)}/lexicon/${enc(id)}/`, { ...body, version }),
+  },
+  imports: {
+    start: (slug: string, file: File, format: ImportFormat) => {
+      const form = new FormData();
+      form.append("file", file);
+      form.append("format", format);
+      return postForm<Job>(`${base(slug)}/imports/`, form);
+    },
+  },
+  concordance: (
+    slug: string,
+    params: { field: ConcordanceField; q: string; mode: ConcordanceMode; page?: number },
+  ) => request<Page<Hit>>("GET", `${base(slug)}/concordance/`, { query: params }),
+  glossing: {
+    /** The server's Leipzig abbreviations (`glossing/leipzig/`). */
+    leipzig: (slug: string) =>
+      request<{ gram: string; meaning: string }[]>("GET", `${base(slug)}/glossing/leipzig/`),
+  },
+  exportUrl: (slug: string, format: ExportFormat) =>
+    apiUrl(`${base(slug)}/export/`, { format }),
+};
+
+/** The problems a failed import job reports (`job.error.problems`). */
+export function importProblems(job: Job | null): ImportProblem[] {
+  const problems = job?.error?.problems;
+  if (!Array.isArray(problems)) return [];
+  return problems
+    .filter((p): p is Record<string, unknown> => !!p && typeof p === "object")
+    .map((p) => ({
+      line: typeof p.line === "number" ? p.line : null,
+      element: typeof p.element === "string" ? p.element : null,
+      problem: String(p.problem ?? p.message ?? ""),
+    }));
+}
+
+/** The headword of an entry: its first form. */
+export function headword(entry: Pick<Entry, "forms">): string {
+  return Object.values(entry.forms ?? {})[0] ?? "";
+}
+
+/** A sense's gloss in `lang`, else its first gloss. */
+export function senseGloss(sense: Sense, lang = "en"): string {
+  const glosses = sense.gloss ?? {};
+  return glosses[lang] ?? Object.values(glosses)[0] ?? "";
+}

@@ -1,0 +1,204 @@
+import { useEffect, useMemo, useState, type FormEvent } from "react";
+import { useParams, useSearchParams } from "react-router";
+import { ErrorBanner } from "../../components/ErrorBanner";
+import { Field } from "../../components/Field";
+import { useLoad } from "../../hooks/useLoad";
+import { useProjectContext } from "../../pages/ProjectLayout";
+import { hasRole } from "../../roles";
+import { headword, isConflict, linguisticApi, MORPH_TYPES, senseGloss, type Entry } from "../api";
+import { fromForm, newSenseId, searchEntries, sortEntries, toForm, type EntryForm } from "../lexiconModel";
+
+/** Lexicon list with search, and an editor for one entry (version-checked saves). */
+export function LexiconPage() {
+  const { slug = "" } = useParams();
+  const { project } = useProjectContext();
+  const canEdit = hasRole(project.my_role, "annotator");
+  const [params, setParams] = useSearchParams();
+  const selected = params.get("entry");
+  const [query, setQuery] = useState("");
+  const entries = useLoad(() => linguisticApi.lexicon.listAll(slug), [slug]);
+  const shown = useMemo(() => sortEntries(searchEntries(entries.data ?? [], query)), [entries.data, query]);
+  const current = selected === "new" ? null : (entries.data ?? []).find((e) => e.id === selected) ?? null;
+
+  const onSaved = (saved: Entry) => {
+    entries.setData([...(entries.data ?? []).filter((e) => e.id !== saved.id), saved]);
+    setParams({ entry: saved.id });
+  };
+
+  return (
+    <section className="ling-lexicon page-split">
+      <div>
+        <h2>Lexicon</h2>
+        <div className="form-inline">
+          <label>
+            <span className="visually-hidden">Search the lexicon</span>
+            <input
+              type="search"
+              placeholder="Search forms and glosses"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+              aria-label="Search the lexicon"
+            />
+          </label>
+          {canEdit && (
+            <button type="button" className="button-secondary" onClick={() => setParams({ entry: "new" })}>
+              New entry
+            </button>
+          )}
+        </div>
+        <ErrorBanner error={entries.error} />
+        {entries.loading && !entries.data && <p className="loading">Loading…</p>}
+        {entries.data && shown.length === 0 && <p className="empty">No entries.</p>}
+        <ul className="list ling-entry-list" data-testid="lexicon-list">
+          {shown.map((e) => (
+            <li key={e.id} className={e.id === selected ? "active" : undefined}>
+              <button type="button" className="button-link" onClick={() => setParams({ entry: e.id })}>
+                <strong>{headword(e)}</strong>
+              </button>{" "}
+              {e.pos && <span className="ling-pos-tag">{e.pos}</span>}{" "}
+              <span className="muted">{(e.senses ?? []).map((s) => senseGloss(s)).filter(Boolean).join("; ")}</span>
+            </li>
+          ))}
+        </ul>
+      </div>
+      <div>
+        {(selected === "new" || current) && (
+          <EntryEditor
+            key={`${selected}-${current?.version ?? 0}`}
+            slug={slug}
+            entry={current}
+            objectLang={project.object_languages[0] ?? "und"}
+            canEdit={canEdit}
+            onSaved={onSaved}
+          />
+        )}
+      </div>
+    </section>
+  );
+}
+
+interface EntryEditorProps {
+  slug: string;
+  entry: Entry | null;
+  objectLang: string;
+  canEdit: boolean;
+  onSaved: (entry: Entry) => void;
+}
+
+function EntryEditor({ slug, entry, objectLang, canEdit, onSaved }: EntryEditorProps) {
+  const [form, setForm] = useState<EntryForm>(() => toForm(entry));
+  const [base, setBase] = useState<Entry | null>(entry);
+  const [error, setError] = useState<unknown>(null);
+  const [theirs, setTheirs] = useState<Entry | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => setBase(entry), [entry]);
+
+  const save = async (version?: number) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const body = fromForm(form, base, objectLang);
+      const saved = base
+        ? await linguisticApi.lexicon.save(slug, base.id, version ?? base.version, body)
+        : await linguisticApi.lexicon.create(slug, body);
+      setTheirs(null);
+      onSaved(saved);
+    } catch (reason) {
+      if (isConflict<Entry>(reason)) setTheirs(reason.current);
+      else setError(reason);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void save();
+  };
+
+  const setSense = (i: number, change: Partial<EntryForm["senses"][number]>) =>
+    setForm({ ...form, senses: form.senses.map((s, j) => (j === i ? { ...s, ...change } : s)) });
+
+  return (
+    <form className="form panel" onSubmit={submit} aria-label="Lexicon entry">
+      <h3>{entry ? `Edit “${headword(entry)}”` : "New entry"}</h3>
+      {base && <p className="muted">Version {base.version}</p>}
+      <ErrorBanner error={error} fieldNames={["forms", "type", "pos", "senses"]} />
+      {theirs && (
+        <div className="panel panel-danger" role="alert" data-testid="entry-conflict">
+          <p>
+            This entry was saved by {theirs.updated_by ?? "someone else"} (version {theirs.version}) while you were
+            editing. Theirs: <strong>{headword(theirs)}</strong>{" "}
+            {(theirs.senses ?? []).map((s) => senseGloss(s)).join("; ")}
+          </p>
+          <div className="form-actions">
+            <button type="button" onClick={() => void save(theirs.version)} disabled={busy}>
+              Keep mine (overwrite)
+            </button>
+            <button
+              type="button"
+              className="button-secondary"
+              onClick={() => {
+                setForm(toForm(theirs));
+                setBase(theirs);
+                setTheirs(null);
+              }}
+            >
+              Take theirs
+            </button>
+          </div>
+        </div>
+      )}
+      <fieldset disabled={!canEdit}>
+        <Field label="Headword" name="forms" error={error}>
+          {(c) => <input {...c} value={form.headword} onChange={(e) => setForm({ ...form, headword: e.target.value })} required />}
+        </Field>
+        <Field label="Morph type" name="type" error={error}>
+          {(c) => (
+            <select {...c} value={form.morphType} onChange={(e) => setForm({ ...form, morphType: e.target.value })}>
+              <option value="">—</option>
+              {MORPH_TYPES.map((t) => (
+                <option key={t}>{t}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Part of speech" name="pos" error={error}>
+          {(c) => <input {...c} value={form.pos} onChange={(e) => setForm({ ...form, pos: e.target.value })} />}
+        </Field>
+        <h4>Senses</h4>
+        {form.senses.map((s, i) => (
+          <div className="ling-sense" key={s.id}>
+            <span className="ling-number">{i + 1}.</span>
+            <Field label="Gloss" name={`senses.${i}.gloss`} error={error}>
+              {(c) => <input {...c} value={s.gloss} onChange={(e) => setSense(i, { gloss: e.target.value })} />}
+            </Field>
+            <Field label="Definition" name={`senses.${i}.definition`} error={error}>
+              {(c) => <input {...c} value={s.definition} onChange={(e) => setSense(i, { definition: e.target.value })} />}
+            </Field>
+            <button
+              type="button"
+              className="button-link"
+              onClick={() => setForm({ ...form, senses: form.senses.filter((_, j) => j !== i) })}
+              aria-label={`Remove sense ${i + 1}`}
+            >
+              Remove
+            </button>
+          </div>
+        ))}
+        <button
+          type="button"
+          className="button-secondary button-small"
+          onClick={() => setForm({ ...form, senses: [...form.senses, { id: newSenseId(), gloss: "", definition: "", rest: {} }] })}
+        >
+          Add sense
+        </button>
+        <div className="form-actions">
+          <button type="submit" disabled={busy || !form.headword.trim()}>
+            {entry ? "Save entry" : "Create entry"}
+          </button>
+        </div>
+      </fieldset>
+    </form>
+  );
+}

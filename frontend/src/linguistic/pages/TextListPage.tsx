@@ -1,0 +1,236 @@
+import { useEffect, useState, type FormEvent } from "react";
+import { Link, useParams } from "react-router";
+import { ErrorBanner } from "../../components/ErrorBanner";
+import { Field } from "../../components/Field";
+import { Pager } from "../../components/Pager";
+import { ProgressBar } from "../../components/ProgressBar";
+import { useJob } from "../../hooks/useJob";
+import { useLoad } from "../../hooks/useLoad";
+import { useProjectContext } from "../../pages/ProjectLayout";
+import { hasRole } from "../../roles";
+import {
+  EXPORT_FORMATS,
+  IMPORT_FORMATS,
+  importProblems,
+  linguisticApi,
+  type ImportFormat,
+} from "../api";
+
+/** The project's interlinear texts, a form to start one, and file import with its progress. */
+export function TextListPage() {
+  const { slug = "" } = useParams();
+  const { project } = useProjectContext();
+  const canEdit = hasRole(project.my_role, "annotator");
+  const canImport = hasRole(project.my_role, "manager");
+  const [page, setPage] = useState(1);
+  const texts = useLoad(async () => {
+    const result = await linguisticApi.texts.list(slug, page);
+    const counts = await Promise.all(
+      result.results.map((t) => linguisticApi.texts.utteranceCount(slug, t.id).catch(() => null)),
+    );
+    return { ...result, counts };
+  }, [slug, page]);
+
+  return (
+    <section className="ling-texts">
+      <div className="page-split">
+        <div>
+          <h2>Texts</h2>
+          <ErrorBanner error={texts.error} />
+          {texts.loading && !texts.data && <p className="loading">Loading…</p>}
+          {texts.data && texts.data.results.length === 0 && <p className="empty">No texts yet.</p>}
+          {texts.data && texts.data.results.length > 0 && (
+            <table className="table" data-testid="text-list">
+              <thead>
+                <tr>
+                  <th scope="col">Title</th>
+                  <th scope="col">Language</th>
+                  <th scope="col">Utterances</th>
+                  <th scope="col">Updated</th>
+                </tr>
+              </thead>
+              <tbody>
+                {texts.data.results.map((t, i) => (
+                  <tr key={t.id}>
+                    <td>
+                      <Link to={`/projects/${slug}/texts/${t.id}`}>{t.title || "Untitled text"}</Link>
+                    </td>
+                    <td>
+                      {t.lang ?? "—"}
+                      {t.glottocode && <span className="muted"> ({t.glottocode})</span>}
+                    </td>
+                    <td>{texts.data!.counts[i] ?? "?"}</td>
+                    <td className="muted nowrap">{t.updated_at ? new Date(t.updated_at).toLocaleString() : ""}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {texts.data && (
+            <Pager
+              page={page}
+              hasPrevious={!!texts.data.previous}
+              hasNext={!!texts.data.next}
+              count={texts.data.count}
+              onPage={setPage}
+            />
+          )}
+          <p className="muted">
+            Export the corpus:{" "}
+            {EXPORT_FORMATS.map((f) => (
+              <a key={f} className="ling-export-link" href={linguisticApi.exportUrl(slug, f)} download>
+                {f}
+              </a>
+            ))}
+          </p>
+        </div>
+        <div className="stack">
+          {canEdit && <NewTextForm slug={slug} onCreated={texts.reload} />}
+          {canImport && <ImportForm slug={slug} onImported={texts.reload} />}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function NewTextForm({ slug, onCreated }: { slug: string; onCreated: () => void }) {
+  const [title, setTitle] = useState("");
+  const [lang, setLang] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    try {
+      await linguisticApi.texts.create(slug, { title, lang: lang.trim() || null });
+      setTitle("");
+      setLang("");
+      setError(null);
+      onCreated();
+    } catch (reason) {
+      setError(reason);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="form panel" onSubmit={submit} aria-label="New text">
+      <h3>New text</h3>
+      <ErrorBanner error={error} fieldNames={["title", "lang"]} />
+      <Field label="Title" name="title" error={error}>
+        {(control) => <input {...control} value={title} onChange={(e) => setTitle(e.target.value)} />}
+      </Field>
+      <Field label="Language (ISO 639-3)" name="lang" error={error} hint="Three letters, e.g. lez">
+        {(control) => (
+          <input {...control} value={lang} maxLength={3} onChange={(e) => setLang(e.target.value)} />
+        )}
+      </Field>
+      <div className="form-actions">
+        <button type="submit" disabled={busy}>
+          Create text
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function ImportForm({ slug, onImported }: { slug: string; onImported: () => void }) {
+  const [file, setFile] = useState<File | null>(null);
+  const [format, setFormat] = useState<ImportFormat>("toolbox");
+  const [error, setError] = useState<unknown>(null);
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const { job, error: jobError, done } = useJob(jobId);
+  const problems = importProblems(job);
+
+  useEffect(() => {
+    if (job?.state === "succeeded") onImported();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [job?.state]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    setJobId(null);
+    try {
+      const started = await linguisticApi.imports.start(slug, file, format);
+      setJobId(started.id);
+    } catch (reason) {
+      setError(reason);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const result = job?.result as Record<string, number> | null | undefined;
+  return (
+    <form className="form panel" onSubmit={submit} aria-label="Import">
+      <h3>Import</h3>
+      <ErrorBanner error={error ?? jobError} fieldNames={["file", "format"]} />
+      <Field label="File" name="file" error={error}>
+        {(control) => (
+          <input {...control} type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        )}
+      </Field>
+      <Field label="Format" name="format" error={error}>
+        {(control) => (
+          <select {...control} value={format} onChange={(e) => setFormat(e.target.value as ImportFormat)}>
+            {IMPORT_FORMATS.map((f) => (
+              <option key={f} value={f}>
+                {f}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <div className="form-actions">
+        <button type="submit" disabled={!file || busy || (jobId !== null && !done)}>
+          Import
+        </button>
+      </div>
+      {jobId && (
+        <div className="ling-job" data-testid="import-job">
+          <ProgressBar value={job ? job.progress : null} label="Import progress" />
+          <p className="muted">{job ? `${job.state}${job.message ? ` — ${job.message}` : ""}` : "queued"}</p>
+          {job?.state === "succeeded" && result && (
+            <p className="banner banner-success" role="status">
+              Imported {result.texts ?? 0} texts, {result.utterances ?? 0} utterances, {result.entries ?? 0} lexicon
+              entries.
+            </p>
+          )}
+          {job?.state === "failed" && (
+            <div className="banner banner-error" role="alert" data-testid="import-problems">
+              <div className="banner-body">
+                <p>{String(job.error?.detail ?? "The import failed.")}</p>
+                {problems.length > 0 && (
+                  <table className="table">
+                    <thead>
+                      <tr>
+                        <th scope="col">Line</th>
+                        <th scope="col">Problem</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {problems.map((p, i) => (
+                        <tr key={i}>
+                          <td>{p.line ?? "—"}</td>
+                          <td>
+                            {p.element && <code>{p.element}</code>} {p.problem}
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                )}
+              </div>
+            </div>
+          )}
+        </div>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,298 @@
+"""The IGT editor end to end: a real browser glosses an utterance against the live server.
+
+Texts, utterances and lexicon entries are set up through ``annotations.linguistic_api.services``
+and what the browser saves is read back from Mongo through the same services.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct horse battery"
+RESULTS_DIR = Path(__file__).resolve().parents[2] / "test-results"
+
+# "dogs bark": 2 words, 3 morphemes (dog-s, bark), no glosses yet.
+DOGS_BARK: dict[str, Any] = {
+    "transcription": "dogs bark",
+    "translations": {"en": "Dogs bark."},
+    "words": [
+        {"form": "dogs", "morphemes": [{"form": "dog"}, {"form": "s", "sep": "-"}]},
+        {"form": "bark", "morphemes": [{"form": "bark"}]},
+    ],
+}
+
+
+def log_in(page: Any, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_test_id("current-user").filter(has_text=username).wait_for()
+
+
+def screenshot(page: Any, name: str) -> None:
+    RESULTS_DIR.mkdir(exist_ok=True)
+    page.screenshot(path=str(RESULTS_DIR / name), full_page=True)
+
+
+def glosses(doc: dict[str, Any]) -> list[str]:
+    return [m.get("gloss", "") for w in doc.get("words", []) for m in w.get("morphemes", [])]
+
+
+@pytest.fixture
+def text(team: Any, mongo_db: Any) -> dict[str, Any]:
+    """A text with the one utterance "dogs bark", created by the manager."""
+    from annotations.linguistic_api import services
+
+    doc = services.create_text(team.manager, team.project, {"title": "Dogs", "lang": "eng"})
+    utt = services.create_utterance(team.manager, team.project, doc["_id"], DOGS_BARK)
+    return {"text": doc["_id"], "utterance": utt["_id"], "version": utt["version"]}
+
+
+def open_editor(page: Any, base_url: str, text_id: str) -> None:
+    page.goto(f"{base_url}/projects/lezgi/texts/{text_id}")
+    # The first gloss cell takes the focus by itself: no mouse needed.
+    expect(page.get_by_label("Gloss of dog in dogs")).to_be_focused()
+
+
+def test_gloss_a_sentence_by_keyboard_only(
+    page: Any, live_server: Any, team: Any, text: dict[str, Any]
+) -> None:
+    from annotations.linguistic_api import services
+
+    # Given an annotator in the editor of a text with one unglossed utterance
+    log_in(page, live_server.url, "annotator")
+    open_editor(page, live_server.url, text["text"])
+    expect(page.get_by_test_id("word")).to_have_count(2)
+    expect(page.get_by_test_id("utterance-status")).to_have_text(f"v{text['version']}")
+
+    # When they type the glosses, moving only with Tab
+    page.keyboard.type("dog")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Gloss of -s in dogs")).to_be_focused()
+    page.keyboard.type("PL")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Gloss of bark in bark")).to_be_focused()
+    page.keyboard.type("bark")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Free translation (en) of utterance 1")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(page.get_by_label("Gloss of bark in bark")).to_be_focused()
+    expect(page.get_by_test_id("utterance-status")).to_contain_text("unsaved")
+
+    # And save with Ctrl+S
+    page.keyboard.press("Control+s")
+    expect(page.get_by_test_id("utterance-status")).to_have_text(f"v{text['version'] + 1}")
+    expect(page.get_by_test_id("unsaved-count")).to_have_text("All saved")
+    screenshot(page, "linguistic-igt-editor.png")
+
+    # Then Mongo holds exactly the typed glosses, as a new version
+    saved = services.get_utterance(team.project, text["utterance"])
+    assert glosses(saved) == ["dog", "PL", "bark"]
+    assert saved["version"] == text["version"] + 1
+    assert saved["translations"] == {"en": "Dogs bark."}
+    assert saved["updated_by"] == "annotator"
+
+
+def test_conflict_keeps_typing_and_overwrites_on_keep_mine(
+    page: Any, live_server: Any, team: Any, text: dict[str, Any]
+) -> None:
+    from annotations.linguistic_api import services
+
+    # Given the editor is open on version 1
+    log_in(page, live_server.url, "annotator")
+    open_editor(page, live_server.url, text["text"])
+
+    # When someone else saves the utterance behind the browser's back
+    theirs = {**DOGS_BARK, "translations": {"en": "The dogs are barking."}}
+    services.replace_utterance(
+        team.manager, team.project, text["utterance"], text["version"], theirs
+    )
+
+    # And the annotator types a gloss and saves
+    page.keyboard.type("dog")
+    page.keyboard.press("Control+s")
+
+    # Then the conflict panel shows both versions and the typed gloss is still there
+    panel = page.get_by_test_id("conflict-panel")
+    expect(panel).to_be_visible()
+    expect(panel).to_contain_text("version 2")
+    expect(panel.get_by_test_id("conflict-theirs").first).to_contain_text("The dogs are barking.")
+    expect(panel.get_by_test_id("conflict-mine").last).to_contain_text("dog")
+    expect(page.get_by_label("Gloss of dog in dogs")).to_have_value("dog")
+    screenshot(page, "linguistic-igt-conflict.png")
+
+    # When they keep theirs out and their own version in
+    panel.get_by_role("button", name="Keep mine (overwrite)").click()
+    expect(panel).to_be_hidden()
+    expect(page.get_by_test_id("utterance-status")).to_have_text("v3")
+
+    # Then Mongo has the typed gloss in the newer version
+    saved = services.get_utterance(team.project, text["utterance"])
+    assert saved["version"] == 3
+    assert glosses(saved) == ["dog", "", ""]
+    assert saved["translations"] == {"en": "Dogs bark."}
+
+
+def test_lexicon_autocomplete_and_leipzig_hint(
+    page: Any, live_server: Any, team: Any, text: dict[str, Any]
+) -> None:
+    from annotations.linguistic_api import services
+
+    # Given a lexicon entry for the plural suffix -s
+    entry = services.create_entry(
+        team.manager,
+        team.project,
+        {
+            "forms": {"eng": "-s"},
+            "type": "suffix",
+            "senses": [{"id": "pl", "gloss": {"en": "PL"}}],
+        },
+    )
+    log_in(page, live_server.url, "annotator")
+    open_editor(page, live_server.url, text["text"])
+
+    # When the annotator types an unknown gram, the Leipzig hint underlines it
+    page.keyboard.type("dog.XYZ")
+    hint = page.get_by_test_id("leipzig-hint")
+    expect(hint).to_be_visible()
+    expect(hint.locator(".ling-gram-unknown")).to_have_text("XYZ")
+
+    # And on the suffix, ArrowDown + Enter picks the lexicon's gloss
+    page.keyboard.press("Tab")
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("option", name="PL")).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Gloss of -s in dogs")).to_have_value("PL")
+    page.keyboard.press("Control+Enter")
+    expect(page.get_by_test_id("utterance-status")).to_have_text("v2")
+
+    saved = services.get_utterance(team.project, text["utterance"])
+    morph = saved["words"][0]["morphemes"][1]
+    assert morph["gloss"] == "PL"
+    assert morph["lemma"] == entry["_id"]
+    assert glosses(saved)[0] == "dog.XYZ"
+
+
+BAD_TOOLBOX = (
+    "\\t икьрар сад я .\n"
+    "\\m икьрар-ар сад я .\n"
+    "\\g agreement-PL one was .\n"
+    "\\l the decision is one\n"
+    "\n"
+    "\\t зун фена\n"
+    "\\m зун фе-на\n"
+    "\\g 1sg.abs go\n"
+    "\\l I went\n"
+)
+GOOD_TOOLBOX = BAD_TOOLBOX.replace("1sg.abs go", "1sg.abs go-AOR")
+
+
+def test_import_report_then_concordance_into_the_editor(
+    page: Any,
+    live_server: Any,
+    team: Any,
+    mongo_db: Any,
+    celery_worker_session: Any,
+    tmp_path: Path,
+    settings: Any,
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    bad = tmp_path / "bad.txt"
+    bad.write_text(BAD_TOOLBOX, encoding="utf-8")
+    good = tmp_path / "lez.txt"
+    good.write_text(GOOD_TOOLBOX, encoding="utf-8")
+
+    # Given a manager on the (empty) text list
+    log_in(page, live_server.url, "manager")
+    page.goto(f"{live_server.url}/projects/lezgi")
+    page.get_by_role("link", name="Texts", exact=True).click()
+    expect(page.get_by_text("No texts yet.")).to_be_visible()
+
+    # When they import a Toolbox file whose glosses do not line up
+    form = page.get_by_role("form", name="Import")
+    form.get_by_label("File").set_input_files(str(bad))
+    form.get_by_label("Format").select_option("toolbox")
+    form.get_by_role("button", name="Import").click()
+
+    # Then the job's problem report names the line
+    report = page.get_by_test_id("import-problems")
+    expect(report).to_be_visible(timeout=60_000)
+    expect(report.locator("tbody tr")).to_have_count(1)
+    expect(report.locator("tbody tr td").first).to_have_text("8")
+
+    # When they import the corrected file, progress ends in a summary and the text is listed
+    form.get_by_label("File").set_input_files(str(good))
+    form.get_by_role("button", name="Import").click()
+    expect(form.get_by_role("status")).to_contain_text("2 utterances", timeout=60_000)
+    expect(form.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
+    row = page.get_by_test_id("text-list").locator("tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.locator("td").nth(2)).to_have_text("2")
+
+    # And a concordance search for the gloss PL shows the hit in context, linked to the editor
+    page.get_by_role("link", name="Concordance", exact=True).click()
+    page.get_by_label("Field").select_option("gloss")
+    page.get_by_label("Query").fill("PL")
+    page.get_by_role("button", name="Search").click()
+    kwic = page.get_by_test_id("kwic")
+    expect(kwic.locator("tbody tr")).to_have_count(1)
+    expect(kwic.locator("mark")).to_have_text("ар")
+    expect(kwic).to_contain_text("сад я")
+    kwic.get_by_role("link").click()
+    expect(page.get_by_test_id("utterance")).to_have_count(2)
+    expect(page.get_by_label("Gloss of -ар in икьрар")).to_have_value("PL")
+
+
+def test_lexicon_edit_with_version_check_and_dictionary_search(
+    page: Any, live_server: Any, team: Any, mongo_db: Any
+) -> None:
+    from annotations.linguistic_api import services
+
+    entry = services.create_entry(
+        team.manager,
+        team.project,
+        {"forms": {"lez": "фе"}, "pos": "v", "senses": [{"id": "s1", "gloss": {"en": "go"}}]},
+    )
+    services.create_entry(
+        team.manager,
+        team.project,
+        {"forms": {"lez": "сад"}, "senses": [{"id": "s1", "gloss": {"en": "one"}}]},
+    )
+
+    # Given an annotator on the lexicon, searching for "go"
+    log_in(page, live_server.url, "annotator")
+    page.goto(f"{live_server.url}/projects/lezgi/lexicon")
+    page.get_by_label("Search the lexicon").fill("go")
+    listed = page.get_by_test_id("lexicon-list").locator("li")
+    expect(listed).to_have_count(1)
+
+    # When they open the entry and change its gloss, morph type and add a definition
+    listed.get_by_role("button", name="фе").click()
+    form = page.get_by_role("form", name="Lexicon entry")
+    form.get_by_label("Gloss").fill("go away")
+    form.get_by_label("Definition").fill("to leave")
+    form.get_by_label("Morph type").select_option("root")
+    form.get_by_role("button", name="Save entry").click()
+    expect(form.get_by_text("Version 2")).to_be_visible()
+
+    saved = services.get_entry(team.project, entry["_id"])
+    assert saved["version"] == 2
+    assert saved["type"] == "root"
+    assert saved["senses"] == [
+        {"id": "s1", "gloss": {"en": "go away"}, "definition": {"en": "to leave"}}
+    ]
+
+    # And the dictionary finds it as they type
+    page.get_by_role("link", name="Dictionary", exact=True).click()
+    search = page.get_by_label("Search the dictionary")
+    search.press_sequentially("lea")
+    entries = page.get_by_test_id("dictionary").locator(".ling-dictionary-entry")
+    expect(entries).to_have_count(1)
+    expect(entries).to_contain_text("to leave")
