@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 import numpy as np
@@ -316,6 +317,18 @@ def _pairs(layers: Sequence[Layer]) -> list[tuple[int, int]]:
     return list(itertools.combinations(range(len(layers)), 2))
 
 
+_LEVELS: Final = np.arange(MAX_INTENSITY + 1, dtype=np.float64)
+
+
+def _occurrence_and_level(intensity: FloatArray) -> tuple[IntArray, IntArray]:
+    """Occurrence (0/1) and intensity level (0..5) codes, ``-1`` where unscorable or uncoded."""
+    missing = np.isnan(intensity) | (intensity == UNSCORABLE)
+    clean = np.where(missing, 0.0, intensity)
+    occurrence = np.where(missing, -1, clean >= 1).astype(np.int64)
+    level = np.where(missing, -1, np.clip(np.rint(clean), 0, MAX_INTENSITY)).astype(np.int64)
+    return occurrence, level
+
+
 def au_agreement(
     layers: Sequence[Layer],
     fps: float,
@@ -337,13 +350,9 @@ def au_agreement(
     frames = np.zeros((len(pairs), len(codes)), dtype=np.int64)
     fleiss: list[float | None] = []
     alpha: list[float | None] = []
-    levels = np.arange(MAX_INTENSITY + 1, dtype=np.float64)
+    levels = _LEVELS
     for j, au in enumerate(codes):
-        intensity = frame_matrix(layers, au, fps, n_frames, schema)
-        missing = np.isnan(intensity) | (intensity == UNSCORABLE)
-        clean = np.where(missing, 0.0, intensity)
-        occurrence = np.where(missing, -1, clean >= 1).astype(np.int64)
-        level = np.where(missing, -1, np.clip(np.rint(clean), 0, MAX_INTENSITY)).astype(np.int64)
+        occurrence, level = _occurrence_and_level(frame_matrix(layers, au, fps, n_frames, schema))
         for p, (a, b) in enumerate(pairs):
             table = _confusion(occurrence[a], occurrence[b], 2)
             frames[p, j] = int(table.sum())
@@ -414,5 +423,75 @@ def agreement_report(
             "kappa": [_json(cohen_kappa(emotions[a], emotions[b])) for a, b in pairs],
             "fleiss_kappa": _json(fleiss_kappa(emotions)),
             "alpha_nominal": _json(krippendorff_alpha(emotions, "nominal")),
+        },
+    }
+
+
+@dataclass(frozen=True)
+class VideoRatings:
+    """The coder layers of one video and the frame grid they are compared on."""
+
+    layers: Sequence[Layer]
+    fps: float
+    n_frames: int
+
+
+def project_au_agreement(
+    videos: Sequence[VideoRatings],
+    aus: Sequence[str] | None = None,
+    schema: AffectSchema = DEFAULT_SCHEMA,
+) -> dict[str, Any]:
+    """AU agreement over many videos, ready for JSON.
+
+    ``videos`` gives each video's summary (Fleiss' κ on occurrence, ordinal α on intensity, per
+    AU). ``pooled`` takes every frame of every video as a unit: ``kappa`` is Cohen's κ of the
+    2x2 occurrence table summed over every coder pair of every video (``pair_frames`` units),
+    ``alpha_nominal`` Krippendorff's α on occurrence and ``alpha_ordinal`` on intensity levels,
+    both from the coincidences of all frames (videos may have different coders).
+    """
+    codes = list(aus) if aus is not None else list(schema.au_codes)
+    summaries: list[dict[str, Any]] = []
+    for video in videos:
+        report = au_agreement(video.layers, video.fps, video.n_frames, codes, schema)
+        summaries.append(
+            {
+                "coders": report["coders"],
+                "n_frames": video.n_frames,
+                "fleiss_kappa": report["occurrence"]["fleiss_kappa"],
+                "alpha_ordinal": report["intensity"]["alpha_ordinal"],
+            }
+        )
+    kappa: list[float | None] = []
+    pair_frames: list[int] = []
+    alpha_nominal: list[float | None] = []
+    alpha_ordinal: list[float | None] = []
+    binary = np.array([0.0, 1.0])
+    for au in codes:
+        table = np.zeros((2, 2))
+        occurrence_counts = [np.zeros((0, 2))]
+        level_counts = [np.zeros((0, len(_LEVELS)))]
+        for video in videos:
+            intensity = frame_matrix(video.layers, au, video.fps, video.n_frames, schema)
+            occurrence, level = _occurrence_and_level(intensity)
+            for a, b in _pairs(video.layers):
+                table += _confusion(occurrence[a], occurrence[b], 2)
+            occurrence_counts.append(_unit_counts(occurrence, 2))
+            level_counts.append(_unit_counts(level, len(_LEVELS)))
+        kappa.append(_json(_kappa(table)))
+        pair_frames.append(int(table.sum()))
+        occ = np.concatenate(occurrence_counts)
+        lev = np.concatenate(level_counts)
+        alpha_nominal.append(_json(_alpha_from_counts(occ, binary, "nominal")))
+        alpha_ordinal.append(_json(_alpha_from_counts(lev, _LEVELS, "ordinal")))
+    return {
+        "aus": codes,
+        "videos": summaries,
+        "pooled": {
+            "videos": len(videos),
+            "frames": sum(video.n_frames for video in videos),
+            "kappa": kappa,
+            "pair_frames": pair_frames,
+            "alpha_nominal": alpha_nominal,
+            "alpha_ordinal": alpha_ordinal,
         },
     }

@@ -64,6 +64,7 @@ class Segment:
             schema.validate_category(self.emotion, field=f"{where}.emotion")
         for name, value in self.dimensions.items():
             schema.validate_dimension(name, value, field=f"{where}.dimensions.{name}")
+        schema.validate_note(self.note, field=f"{where}.note")
 
     def to_doc(self) -> dict[str, Any]:
         return {
@@ -389,7 +390,8 @@ class Layer:
                 if track in segment.aus:
                     value = float(segment.aus[track])
             elif track == EMOTION_TRACK:
-                if segment.emotion is not None:
+                # A category the project's schema has since dropped counts as not coded.
+                if segment.emotion is not None and segment.emotion in schema.emotions.categories:
                     value = float(schema.emotions.index(segment.emotion))
             elif track in segment.dimensions:
                 value = segment.dimensions[track]

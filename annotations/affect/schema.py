@@ -158,6 +158,7 @@ class AffectSchema:
     action_units: tuple[ActionUnit, ...] = FACS_AUS
     emotions: EmotionCategorySet = EKMAN_NEUTRAL
     dimensions: tuple[str, ...] = DIMENSIONS
+    notes: bool = True
     _by_code: dict[str, ActionUnit] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -215,6 +216,11 @@ class AffectSchema:
             raise ValidationError(where, f"{name} {value} is outside [{low:g}, {high:g}]")
         return float(value)
 
+    def validate_note(self, value: str, field: str = "note") -> str:
+        if value and not self.notes:
+            raise ValidationError(field, "free notes are switched off in this schema")
+        return value
+
     def validate_interval(
         self, t0_ms: int, t1_ms: int, duration_ms: int | None = None, field: str = "segment"
     ) -> None:
@@ -238,6 +244,7 @@ class AffectSchema:
                 "vocabulary_uri": self.emotions.vocabulary_uri,
             },
             "dimensions": list(self.dimensions),
+            "notes": self.notes,
         }
 
     @classmethod
@@ -254,6 +261,7 @@ class AffectSchema:
                 emotions.get("vocabulary_uri"),
             ),
             dimensions=tuple(str(d) for d in doc["dimensions"]),
+            notes=bool(doc.get("notes", True)),
         )
 
 
@@ -265,3 +273,49 @@ def custom_category_set(name: str, categories: list[str] | tuple[str, ...]) -> E
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", name):
         raise ValidationError("name", f"{name!r} is not a usable set id (letters, digits, _.-)")
     return EmotionCategorySet(name, tuple(categories))
+
+
+EMOTION_PRESETS: Final = {"ekman": EKMAN_NEUTRAL, "affectnet": AFFECTNET8}
+CUSTOM_SET_NAME: Final = "custom"
+
+
+def facs_action_unit(code: str, name: str | None = None, field: str = "action_units") -> ActionUnit:
+    """An AU of a project's set: a FACS AU takes its FACS name unless one is given; any other AU
+    needs a name."""
+    try:
+        canonical = au_code(code)
+    except ValidationError:
+        raise ValidationError(field, f"{code!r} is not an Action Unit code like 'AU12'") from None
+    number = int(canonical[2:])
+    if name:
+        return ActionUnit(number, name)
+    known = {au.number: au for au in FACS_AUS}
+    if number not in known:
+        raise ValidationError(field, f"{canonical} is not a FACS Action Unit: give it a name")
+    return known[number]
+
+
+def emotion_set(
+    value: str | list[str] | tuple[str, ...], field: str = "emotions"
+) -> EmotionCategorySet:
+    """A preset by name (:data:`EMOTION_PRESETS`) or a custom list of categories."""
+    if isinstance(value, str):
+        if value not in EMOTION_PRESETS:
+            presets = ", ".join(EMOTION_PRESETS)
+            raise ValidationError(field, f"{value!r} is not a preset ({presets}) or a list")
+        return EMOTION_PRESETS[value]
+    names = [str(c).strip() for c in value]
+    if any(not c for c in names):
+        raise ValidationError(field, "a category name is empty")
+    try:
+        return custom_category_set(CUSTOM_SET_NAME, names)
+    except ValidationError as exc:
+        raise ValidationError(field, exc.message) from None
+
+
+def emotion_preset(emotions: EmotionCategorySet) -> str:
+    """The preset name of a category set, ``custom`` for any other."""
+    for name, preset in EMOTION_PRESETS.items():
+        if preset == emotions:
+            return name
+    return CUSTOM_SET_NAME

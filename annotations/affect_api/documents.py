@@ -3,7 +3,8 @@
 ``videos`` and ``affect_layers`` are versioned documents (409 on a stale write, history);
 frame-level traces live in ``affect_trace_buckets``, one document per layer, track and time
 bucket (see :func:`annotations.affect.model.bucketize`), replaced whole when a layer's traces are.
-Chunked uploads in progress are plain documents in ``affect_uploads``.
+``affect_schemas`` (one label schema per project) and ``affect_links`` (utterance ↔ video
+span) are versioned too. Chunked uploads in progress are plain documents in ``affect_uploads``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ UPLOADS: Final = "affect_uploads"
 
 videos = VersionedStore("videos", noun="video")
 layers = VersionedStore("affect_layers", noun="layer")
+# One label schema per project (id :func:`schema_id`); absent means the default schema.
+schemas = VersionedStore("affect_schemas", noun="label schema")
+# Links from a linguistic utterance to a time span of a video.
+links = VersionedStore("affect_links", noun="link")
 
 mongo.register_indexes(
     "affect_layers", [IndexModel([("project", ASCENDING), ("video_id", ASCENDING)])]
@@ -35,7 +40,19 @@ mongo.register_indexes(
     ],
 )
 
+mongo.register_indexes(
+    "affect_links",
+    [
+        IndexModel([("project", ASCENDING), ("video_id", ASCENDING), ("t0_ms", ASCENDING)]),
+        IndexModel([("project", ASCENDING), ("utterance", ASCENDING)]),
+    ],
+)
+
 mongo.register_indexes(UPLOADS, [IndexModel([("project", ASCENDING), ("_id", ASCENDING)])])
+
+
+def schema_id(project_id: int) -> str:
+    return f"schema-{project_id}"
 
 
 def trace_buckets() -> Collection[Document]:

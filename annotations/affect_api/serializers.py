@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -153,4 +154,98 @@ class GoldSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(
         required=False,
         help_text="The version of your gold layer you read, to refuse a stale write.",
+    )
+
+
+class LayerRevertSerializer(serializers.Serializer[Any]):
+    to_version = serializers.IntegerField(min_value=1, help_text="The version to bring back.")
+    version = serializers.IntegerField(
+        required=False, help_text="The version you read; or send it as the `If-Match` header."
+    )
+
+
+class ActionUnitSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(help_text="`AU12`; a non-FACS AU needs a name.")
+    name = serializers.CharField(required=False, allow_blank=True)
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "enum": ["ekman", "affectnet"]},
+            {"type": "array", "items": {"type": "string"}},
+        ]
+    }
+)
+class EmotionsField(serializers.Field):  # type: ignore[type-arg]
+    """A preset name (`ekman`, `affectnet`) or a custom list of category names."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str):
+            return data
+        if isinstance(data, list) and all(isinstance(c, str) for c in data):
+            return data
+        raise serializers.ValidationError("Give a preset name or a list of category names.")
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+class SchemaWriteSerializer(serializers.Serializer[Any]):
+    action_units = ActionUnitSerializer(
+        many=True, required=False, help_text="The AU set (default: the FACS list)."
+    )
+    emotions = EmotionsField(
+        required=False, help_text="`ekman` (default), `affectnet`, or a list of categories."
+    )
+    dimensions = serializers.ListField(
+        child=serializers.ChoiceField(["valence", "arousal"]), required=False
+    )
+    notes = serializers.BooleanField(required=False, default=True)
+    version = serializers.IntegerField(
+        required=False, help_text="The version you read; or send it as the `If-Match` header."
+    )
+
+
+class EmotionSetSerializer(serializers.Serializer[Any]):
+    preset = serializers.CharField(help_text="`ekman`, `affectnet` or `custom`.")
+    name = serializers.CharField()
+    categories = serializers.ListField(child=serializers.CharField())
+
+
+class SchemaSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField()
+    action_units = ActionUnitSerializer(many=True)
+    emotions = EmotionSetSerializer()
+    dimensions = serializers.ListField(child=serializers.CharField())
+    dimension_range = serializers.ListField(child=serializers.FloatField())
+    notes = serializers.BooleanField()
+    updated_at = serializers.DateTimeField(allow_null=True)
+    updated_by = serializers.CharField(allow_null=True)
+
+
+class LinkCreateSerializer(serializers.Serializer[Any]):
+    utterance = serializers.CharField(help_text="A linguistic utterance id.")
+    video = serializers.CharField()
+    t0_ms = serializers.IntegerField(min_value=0)
+    t1_ms = serializers.IntegerField(min_value=1)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class LinkSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField(source="_id")
+    utterance = serializers.CharField()
+    video = serializers.CharField(source="video_id")
+    t0_ms = serializers.IntegerField()
+    t1_ms = serializers.IntegerField()
+    note = serializers.CharField()
+    version = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    created_by = serializers.CharField()
+
+
+class ThumbnailsSerializer(serializers.Serializer[Any]):
+    count = serializers.IntegerField()
+    times = serializers.ListField(
+        child=serializers.FloatField(), help_text="Seconds; still `i` is `thumbnails/<i>.jpg`."
     )

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from fractions import Fraction
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO, Final, Protocol
 
 from django.conf import settings
@@ -27,11 +27,12 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from pymongo.errors import DuplicateKeyError
 from rest_framework import status
 
 from annotations.affect import media
 from annotations.affect.adjudication import Assignment, by_coder, majority_vote
-from annotations.affect.agreement import agreement_report
+from annotations.affect.agreement import VideoRatings, agreement_report, project_au_agreement
 from annotations.affect.formats.csv import (
     read_frames_csv,
     read_segments_csv,
@@ -41,8 +42,19 @@ from annotations.affect.formats.csv import (
 from annotations.affect.formats.eaf import read_eaf, write_eaf
 from annotations.affect.formats.emotionml import write_emotionml
 from annotations.affect.model import Event, Layer, Segment, Trace
-from annotations.affect.schema import DEFAULT_SCHEMA, ValidationError
+from annotations.affect.schema import (
+    DEFAULT_SCHEMA,
+    DIMENSION_RANGE,
+    DIMENSIONS,
+    FACS_AUS,
+    AffectSchema,
+    ValidationError,
+    emotion_preset,
+    emotion_set,
+    facs_action_unit,
+)
 from annotations.affect_api import documents
+from annotations.linguistic_api.documents import utterances
 from fieldmark.api.errors import Conflict, DomainError
 from fieldmark.jobs.services import start_job
 from fieldmark.projects.models import Project, Role
@@ -56,6 +68,7 @@ MAX_IMPORT_BYTES: Final = 50 * 1024**2
 STREAM_CHUNK_BYTES: Final = 256 * 1024
 COPY_CHUNK_BYTES: Final = 1024 * 1024
 TRANSCODE_JOB: Final = "affect.transcode"
+MAX_THUMBNAILS: Final = 50
 EXPORT_FORMATS: Final = ("csv", "frames.csv", "eaf", "emotionml", "json")
 IMPORT_FORMATS: Final = ("eaf", "csv", "frames.csv")
 
@@ -481,7 +494,12 @@ def finish_upload(user: User, project: Project, upload_id: str) -> Doc:
 
 
 def _layer_from_input(
-    layer_id: str, video_id: str, annotator: str, kind: str, data: Mapping[str, Any]
+    layer_id: str,
+    video_id: str,
+    annotator: str,
+    kind: str,
+    data: Mapping[str, Any],
+    schema: AffectSchema,
 ) -> Layer:
     traces = data.get("traces") or {}
     try:
@@ -490,6 +508,7 @@ def _layer_from_input(
             video_id=video_id,
             annotator=annotator,
             kind=kind,  # type: ignore[arg-type]  # Layer.validate checks it
+            schema_version=schema.version,
             segments=[Segment(**s) for s in data.get("segments", [])],
             events=[Event(**e) for e in data.get("events", [])],
             traces={name: Trace(name, float(t["fps"]), t["values"]) for name, t in traces.items()},
@@ -499,9 +518,11 @@ def _layer_from_input(
     return layer
 
 
-def _validate(layer: Layer, video: Mapping[str, Any]) -> None:
+def _validate(layer: Layer, video: Mapping[str, Any], schema: AffectSchema) -> None:
+    """Check a layer against the project's schema; the layer is stamped with its version."""
+    layer.schema_version = schema.version
     try:
-        layer.validate(DEFAULT_SCHEMA, duration_ms=int(video["duration_ms"]))
+        layer.validate(schema, duration_ms=int(video["duration_ms"]))
     except ValidationError as exc:
         raise _invalid(exc) from None
 
@@ -555,8 +576,9 @@ def create_layer(
             f"You already have a {kind} layer on this video; update that one.",
             extra={"current": existing},
         )
-    layer = _layer_from_input(new_id(), video_id, user.username, kind, data)
-    _validate(layer, video)
+    schema = project_schema(project)
+    layer = _layer_from_input(new_id(), video_id, user.username, kind, data, schema)
+    _validate(layer, video, schema)
     documents.layers.insert(project.pk, {"_id": layer.layer_id, **layer.to_doc()}, user.username)
     _write_traces(project, layer)
     doc = documents.layers.get(project.pk, layer.layer_id)
@@ -585,21 +607,17 @@ def update_layer(
     """
     video = get_video(project, video_id)
     current = get_layer(project, video_id, layer_id)
-    if current["annotator"] != user.username and not _is_manager(role):
-        raise DomainError(
-            "permission_denied",
-            f"This layer belongs to {current['annotator']}; only they or a manager may change it.",
-            status_code=status.HTTP_403_FORBIDDEN,
-        )
+    _check_layer_owner(user, role, current)
     if "traces" in data:
         traces = data
     else:
         kept = load_layer(project, current).traces
         traces = {"traces": {n: {"fps": t.fps, "values": t.values} for n, t in kept.items()}}
+    schema = project_schema(project)
     layer = _layer_from_input(
-        layer_id, video_id, current["annotator"], current["kind"], {**data, **traces}
+        layer_id, video_id, current["annotator"], current["kind"], {**data, **traces}, schema
     )
-    _validate(layer, video)
+    _validate(layer, video, schema)
     doc = documents.layers.update(
         project.pk, layer_id, expected_version, layer.to_doc(), user.username
     )
@@ -614,9 +632,59 @@ def update_layer(
     return doc
 
 
+def _check_layer_owner(user: User, role: Role | None, layer: Mapping[str, Any]) -> None:
+    if layer["annotator"] != user.username and not _is_manager(role):
+        raise DomainError(
+            "permission_denied",
+            f"This layer belongs to {layer['annotator']}; only they or a manager may change it.",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+
+
 def layer_history(project: Project, video_id: str, layer_id: str) -> list[Doc]:
     get_layer(project, video_id, layer_id)
     return documents.layers.history(project.pk, layer_id)
+
+
+def revert_layer(
+    user: User,
+    role: Role | None,
+    project: Project,
+    video_id: str,
+    layer_id: str,
+    to_version: int,
+    expected_version: int,
+) -> Doc:
+    """Make the segments and events of ``to_version`` current again, as a new version.
+
+    Traces are not versioned (they live in buckets), so the current traces are kept. The old
+    content must still fit the project's schema; a stale ``expected_version`` is a 409.
+    """
+    video = get_video(project, video_id)
+    current = get_layer(project, video_id, layer_id)
+    _check_layer_owner(user, role, current)
+    try:
+        old = documents.layers.version(project.pk, layer_id, to_version)
+    except DomainError:
+        raise DomainError(
+            "invalid", f"This layer has no version {to_version}.", field="to_version"
+        ) from None
+    try:
+        layer = Layer.from_doc({**old, "layer_id": layer_id})
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    layer.traces = load_layer(project, current).traces
+    _validate(layer, video, project_schema(project))
+    doc = documents.layers.update(
+        project.pk, layer_id, expected_version, layer.to_doc(), user.username
+    )
+    broadcast(
+        project.pk,
+        "affect.layer.updated",
+        {"video": video_id, "layer": layer_id, "version": doc["version"]},
+        origin=user.username,
+    )
+    return doc
 
 
 def _write_layer(
@@ -715,12 +783,13 @@ def import_layers(
         raise DomainError("invalid", "The file is not UTF-8 text.", field="file") from None
     if not layers:
         raise DomainError("invalid", "The file holds no annotations.", field="file")
+    schema = project_schema(project)
     pending: list[tuple[Layer, Doc | None]] = []
     for layer in layers:
         current = _own_layer(project, video_id, layer.annotator, kind)
         layer.kind = kind  # type: ignore[assignment]  # validated below
         layer.layer_id = str(current["_id"]) if current else new_id()
-        _validate(layer, video)
+        _validate(layer, video, schema)
         pending.append((layer, current))
     created: list[Doc] = []
     updated: list[Doc] = []
@@ -752,6 +821,7 @@ def build_gold(
         )
     current = _own_layer(project, video_id, user.username, "gold")
     layer_id = str(current["_id"]) if current else new_id()
+    schema = project_schema(project)
     try:
         if method == "majority":
             gold = majority_vote(
@@ -762,6 +832,7 @@ def build_gold(
                 annotator=user.username,
                 aus=aus,
                 tie_break=tie_break,
+                schema=schema,
             )
         else:
             if not assignments:
@@ -776,7 +847,7 @@ def build_gold(
             gold = by_coder(coders, ranges, layer_id=layer_id, annotator=user.username)
     except ValidationError as exc:
         raise _invalid(exc) from None
-    _validate(gold, video)
+    _validate(gold, video, schema)
     return _write_layer(user, project, gold, current, expected_version), current is None
 
 
@@ -797,13 +868,10 @@ def agreement(project: Project, video_id: str, aus: list[str] | None = None) -> 
             "not_enough_layers",
             f"Agreement needs at least two coder layers; this video has {len(layers)}.",
         )
-    if aus is not None:
-        try:
-            aus = [DEFAULT_SCHEMA.validate_au(au, field="aus") for au in aus]
-        except ValidationError as exc:
-            raise _invalid(exc) from None
+    schema = project_schema(project)
+    aus = _known_aus(schema, aus)
     fps = video_fps(video)
-    report = agreement_report(layers, fps, int(video["frame_count"]), aus, DEFAULT_SCHEMA)
+    report = agreement_report(layers, fps, int(video["frame_count"]), aus, schema)
     return {
         "video": video_id,
         "fps": fps,
@@ -811,6 +879,34 @@ def agreement(project: Project, video_id: str, aus: list[str] | None = None) -> 
         "coders": [{"layer": layer.layer_id, "annotator": layer.annotator} for layer in layers],
         **report,
     }
+
+
+def _known_aus(schema: AffectSchema, aus: list[str] | None) -> list[str] | None:
+    if aus is None:
+        return None
+    try:
+        return [schema.validate_au(au, field="aus") for au in aus]
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+
+
+def project_agreement(project: Project, aus: list[str] | None = None) -> dict[str, Any]:
+    """AU agreement of every video with at least two coder layers, per video and pooled over
+    all their frames (:func:`project_au_agreement`)."""
+    schema = project_schema(project)
+    codes = _known_aus(schema, aus)
+    videos: list[Doc] = []
+    ratings: list[VideoRatings] = []
+    for video in list_videos(project):
+        layers = _coder_layers(project, str(video["_id"]))
+        if len(layers) >= 2:
+            videos.append(video)
+            ratings.append(VideoRatings(layers, video_fps(video), int(video["frame_count"])))
+    report = project_au_agreement(ratings, codes, schema)
+    for video, summary in zip(videos, report["videos"], strict=True):
+        summary["video"] = video["_id"]
+        summary["filename"] = video["filename"]
+    return {"schema_version": schema.version, **report}
 
 
 @dataclass(frozen=True)
@@ -864,3 +960,226 @@ def export(
 
 def load_layer_json(layer: Layer) -> dict[str, Any]:
     return {**layer.to_doc(), "traces": {n: t.to_doc() for n, t in layer.traces.items()}}
+
+
+# --- label schema ----------------------------------------------------------------------------
+
+
+def _schema_body(schema: AffectSchema) -> dict[str, Any]:
+    body = schema.to_doc()
+    del body["version"]  # the stored document's own version is the schema's version
+    return body
+
+
+def project_schema(project: Project) -> AffectSchema:
+    """The project's label schema; the default one until a manager sets another."""
+    doc = documents.schemas.collection.find_one(
+        {"_id": documents.schema_id(project.pk), "project": project.pk}
+    )
+    return DEFAULT_SCHEMA if doc is None else AffectSchema.from_doc(doc)
+
+
+def schema_doc(project: Project) -> Doc:
+    """The stored schema document, or the default schema shaped like one (version 1)."""
+    doc = documents.schemas.collection.find_one(
+        {"_id": documents.schema_id(project.pk), "project": project.pk}
+    )
+    if doc is not None:
+        return doc
+    return {
+        "_id": documents.schema_id(project.pk),
+        "version": DEFAULT_SCHEMA.version,
+        **_schema_body(DEFAULT_SCHEMA),
+        "created_at": None,
+        "created_by": None,
+        "updated_at": None,
+        "updated_by": None,
+    }
+
+
+def describe_schema(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """A schema document as the API shows it: AU codes, the emotion preset, the fixed scales."""
+    schema = AffectSchema.from_doc(dict(doc))
+    return {
+        "version": schema.version,
+        "action_units": [{"code": au.code, "name": au.name} for au in schema.action_units],
+        "emotions": {
+            "preset": emotion_preset(schema.emotions),
+            "name": schema.emotions.name,
+            "categories": list(schema.emotions.categories),
+        },
+        "dimensions": list(schema.dimensions),
+        "dimension_range": list(DIMENSION_RANGE),
+        "notes": schema.notes,
+        "updated_at": doc.get("updated_at"),
+        "updated_by": doc.get("updated_by"),
+    }
+
+
+def _schema_from_input(data: Mapping[str, Any], version: int) -> AffectSchema:
+    try:
+        if "action_units" in data:
+            aus = tuple(
+                facs_action_unit(str(a["code"]), a.get("name") or None, field=f"action_units.{i}")
+                for i, a in enumerate(data["action_units"])
+            )
+        else:
+            aus = FACS_AUS
+        return AffectSchema(
+            version=version,
+            action_units=aus,
+            emotions=emotion_set(data.get("emotions", "ekman")),
+            dimensions=tuple(data.get("dimensions", DIMENSIONS)),
+            notes=bool(data.get("notes", True)),
+        )
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+
+
+def put_schema(user: User, project: Project, expected_version: int, data: Mapping[str, Any]) -> Doc:
+    """Replace the project's label schema if it is still at ``expected_version`` (the default
+    schema is version 1). Layers are checked against the new schema when next written."""
+    schema = _schema_from_input(data, expected_version + 1)
+    schema_id = documents.schema_id(project.pk)
+    stored = documents.schemas.collection.find_one({"_id": schema_id, "project": project.pk})
+    if stored is None:
+        if expected_version != DEFAULT_SCHEMA.version:
+            raise Conflict(
+                "version_conflict",
+                f"This label schema changed since you read it (you had version "
+                f"{expected_version}, it is now {DEFAULT_SCHEMA.version}). "
+                "Your change was not saved.",
+                field="version",
+                extra={"current": schema_doc(project)},
+            )
+        # The default becomes version 1 of the history, so it can be reverted to.
+        with contextlib.suppress(DuplicateKeyError):
+            documents.schemas.insert(
+                project.pk, {"_id": schema_id, **_schema_body(DEFAULT_SCHEMA)}, user.username
+            )
+    doc = documents.schemas.update(
+        project.pk, schema_id, expected_version, _schema_body(schema), user.username, replace=True
+    )
+    broadcast(
+        project.pk, "affect.schema.updated", {"version": doc["version"]}, origin=user.username
+    )
+    return doc
+
+
+def schema_history(project: Project) -> list[Doc]:
+    return documents.schemas.history(project.pk, documents.schema_id(project.pk))
+
+
+# --- speech <-> face links -------------------------------------------------------------------
+
+
+def create_link(user: User, project: Project, data: Mapping[str, Any]) -> Doc:
+    """Link a linguistic utterance to ``[t0_ms, t1_ms)`` of a video, inside its duration."""
+    video_id, utterance_id = str(data["video"]), str(data["utterance"])
+    video = documents.videos.collection.find_one({"_id": video_id, "project": project.pk})
+    if video is None:
+        raise DomainError("invalid", f"No video with id {video_id}.", field="video")
+    utterance = utterances.collection.find_one({"_id": utterance_id, "project": project.pk})
+    if utterance is None:
+        raise DomainError("invalid", f"No utterance with id {utterance_id}.", field="utterance")
+    t0, t1 = int(data["t0_ms"]), int(data["t1_ms"])
+    try:
+        DEFAULT_SCHEMA.validate_interval(t0, t1, int(video["duration_ms"]), field="t1_ms")
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    body = {
+        "utterance": utterance_id,
+        "video_id": video_id,
+        "t0_ms": t0,
+        "t1_ms": t1,
+        "note": str(data.get("note", "")),
+    }
+    doc = documents.links.insert(project.pk, body, user.username)
+    doc = documents.links.get(project.pk, str(doc["_id"]))
+    broadcast(
+        project.pk,
+        "affect.link.created",
+        {"link": doc["_id"], "video": video_id, "utterance": utterance_id},
+        origin=user.username,
+    )
+    return doc
+
+
+def list_links(
+    project: Project, video_id: str | None = None, utterance: str | None = None
+) -> list[Doc]:
+    query: dict[str, Any] = {}
+    if video_id is not None:
+        get_video(project, video_id)
+        query["video_id"] = video_id
+    if utterance is not None:
+        query["utterance"] = utterance
+    return list(documents.links.find(project.pk, query, sort=[("t0_ms", 1), ("_id", 1)]))
+
+
+def delete_link(
+    user: User, role: Role | None, project: Project, link_id: str, expected_version: int
+) -> None:
+    """Only the link's creator or a manager may delete it; a stale version is a 409."""
+    current = documents.links.get(project.pk, link_id)
+    if current["created_by"] != user.username and not _is_manager(role):
+        raise DomainError(
+            "permission_denied",
+            f"This link was made by {current['created_by']}; only they or a manager may delete it.",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+    documents.links.delete(project.pk, link_id, expected_version, user.username)
+    broadcast(project.pk, "affect.link.deleted", {"link": link_id}, origin=user.username)
+
+
+# --- thumbnails ------------------------------------------------------------------------------
+
+
+def _check_count(count: int) -> None:
+    if not 1 <= count <= MAX_THUMBNAILS:
+        raise DomainError(
+            "invalid", f"count must be between 1 and {MAX_THUMBNAILS}, got {count}.", field="count"
+        )
+
+
+def _thumbnail_folder(video: Mapping[str, Any], count: int) -> str:
+    return f"{PurePosixPath(str(video['storage_name'])).parent}/thumbnails/{count}"
+
+
+def _store_once(name: str, data: bytes) -> None:
+    if default_storage.exists(name):
+        return
+    saved = default_storage.save(name, ContentFile(data))
+    if saved != name:  # another request stored it first
+        default_storage.delete(saved)
+
+
+def thumbnail_times(project: Project, video_id: str, count: int) -> list[float]:
+    """The times (s) of ``count`` stills for a scrub bar, made on first request and cached
+    next to the video (``thumbnails/<count>/<i>.jpg``; ``times.json`` is written last)."""
+    _check_count(count)
+    video = get_video(project, video_id)
+    folder = _thumbnail_folder(video, count)
+    index = f"{folder}/times.json"
+    if default_storage.exists(index):
+        with default_storage.open(index, "rb") as handle:
+            return [float(t) for t in json.loads(handle.read())]
+    try:
+        with local_path(str(video["storage_name"])) as path:
+            shots = media.thumbnails(path, count)
+    except media.MediaError as exc:
+        raise DomainError("invalid_media", str(exc), field="count") from None
+    for i, (_, jpeg) in enumerate(shots):
+        _store_once(f"{folder}/{i}.jpg", jpeg)
+    times = [t for t, _ in shots]
+    _store_once(index, json.dumps(times).encode())
+    return times
+
+
+def thumbnail_name(project: Project, video_id: str, count: int, index: int) -> str:
+    """The stored name of still ``index`` of ``count`` (made first if need be)."""
+    _check_count(count)
+    if not 0 <= index < count:
+        raise DomainError("not_found", f"No thumbnail {index} of {count}.", status_code=404)
+    thumbnail_times(project, video_id, count)
+    return f"{_thumbnail_folder(get_video(project, video_id), count)}/{index}.jpg"

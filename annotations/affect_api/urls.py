@@ -4,6 +4,7 @@ from annotations.affect_api import views
 
 VIDEO = "projects/<slug:slug>/videos/<str:video_id>"
 LAYER = f"{VIDEO}/layers/<str:layer_id>"
+AFFECT = "projects/<slug:slug>/affect"
 UPLOAD = "projects/<slug:slug>/uploads/<str:upload_id>"
 
 urlpatterns = [
@@ -14,6 +15,27 @@ urlpatterns = [
     path(f"{VIDEO}/layers/", views.LayerListView.as_view(), name="affect-layer-list"),
     path(f"{LAYER}/", views.LayerDetailView.as_view(), name="affect-layer-detail"),
     path(f"{LAYER}/history/", views.LayerHistoryView.as_view(), name="affect-layer-history"),
+    path(f"{LAYER}/revert/", views.LayerRevertView.as_view(), name="affect-layer-revert"),
+    path(f"{VIDEO}/links/", views.VideoLinkListView.as_view(), name="affect-video-links"),
+    path(f"{VIDEO}/thumbnails/", views.ThumbnailListView.as_view(), name="affect-thumbnails"),
+    path(
+        f"{VIDEO}/thumbnails/<int:index>.jpg",
+        views.ThumbnailView.as_view(),
+        name="affect-thumbnail",
+    ),
+    path(f"{AFFECT}/schema/", views.SchemaView.as_view(), name="affect-schema"),
+    path(
+        f"{AFFECT}/schema/history/", views.SchemaHistoryView.as_view(), name="affect-schema-history"
+    ),
+    path(
+        f"{AFFECT}/agreement/",
+        views.ProjectAgreementView.as_view(),
+        name="affect-project-agreement",
+    ),
+    path(f"{AFFECT}/links/", views.LinkListView.as_view(), name="affect-link-list"),
+    path(
+        f"{AFFECT}/links/<str:link_id>/", views.LinkDetailView.as_view(), name="affect-link-detail"
+    ),
     path(f"{VIDEO}/agreement/", views.AgreementView.as_view(), name="affect-agreement"),
     path(f"{VIDEO}/export", views.ExportView.as_view(), name="affect-export"),
     path(f"{VIDEO}/imports/", views.ImportView.as_view(), name="affect-import"),

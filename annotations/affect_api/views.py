@@ -25,8 +25,14 @@ from annotations.affect_api.serializers import (
     LayerDetailSerializer,
     LayerImportResultSerializer,
     LayerImportSerializer,
+    LayerRevertSerializer,
     LayerSerializer,
     LayerUpdateSerializer,
+    LinkCreateSerializer,
+    LinkSerializer,
+    SchemaSerializer,
+    SchemaWriteSerializer,
+    ThumbnailsSerializer,
     UploadCreateSerializer,
     UploadSerializer,
     VideoSerializer,
@@ -34,6 +40,7 @@ from annotations.affect_api.serializers import (
 )
 from fieldmark.api.auth import user_of
 from fieldmark.api.errors import Conflict, DomainError, error_body
+from fieldmark.api.versions import expected_version
 from fieldmark.projects.permissions import Action, ProjectScopedMixin
 
 
@@ -178,19 +185,6 @@ class LayerListView(ProjectScopedMixin, APIView):
         return Response(LayerSerializer(doc).data, status=status.HTTP_201_CREATED)
 
 
-def _expected_version(request: Request, body: dict[str, Any]) -> int:
-    if body.get("version") is not None:
-        return int(body["version"])
-    tag = (request.headers.get("If-Match") or "").strip().removeprefix("W/").strip('"')
-    if tag.isdigit():
-        return int(tag)
-    raise DomainError(
-        "invalid",
-        "Say which version you edited: `version` in the body or If-Match.",
-        field="version",
-    )
-
-
 class LayerDetailView(ProjectScopedMixin, APIView):
     project_actions = {"GET": Action.VIEW_DATA, "PUT": Action.EDIT_DATA}
 
@@ -212,7 +206,7 @@ class LayerDetailView(ProjectScopedMixin, APIView):
         serializer = LayerUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         body = dict(serializer.validated_data)
-        expected = _expected_version(request, body)
+        expected = expected_version(request, body)
         body.pop("version", None)
         try:
             doc = services.update_layer(
@@ -245,9 +239,7 @@ class AgreementView(ProjectScopedMixin, APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request, slug: str, video_id: str) -> Response:
-        aus = request.query_params.get("aus")
-        wanted = [a for a in aus.split(",") if a.strip()] if aus else None
-        return Response(services.agreement(self.project, video_id, wanted))
+        return Response(services.agreement(self.project, video_id, _aus_param(request)))
 
 
 class ExportView(ProjectScopedMixin, APIView):
@@ -426,3 +418,189 @@ class GoldView(ProjectScopedMixin, APIView):
             raise
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(LayerSerializer(doc).data, status=code)
+
+
+# --- layer revert, label schema, project agreement ------------------------------------------
+
+IF_MATCH = OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)
+STALE = OpenApiResponse(description="Stale version: the body's `current` is the document now.")
+
+
+class LayerRevertView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.EDIT_DATA}
+
+    @extend_schema(
+        request=LayerRevertSerializer,
+        parameters=[IF_MATCH],
+        responses={200: LayerSerializer, 409: STALE},
+        description="Bring back a version's segments and events (traces are kept) as a new "
+        "version; the layer's annotator or a manager.",
+    )
+    def post(self, request: Request, slug: str, video_id: str, layer_id: str) -> Response:
+        serializer = LayerRevertSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        body = dict(serializer.validated_data)
+        expected = expected_version(request, body)
+        try:
+            doc = services.revert_layer(
+                user_of(request), self.role, self.project, video_id, layer_id,
+                body["to_version"], expected,
+            )  # fmt: skip
+        except Conflict as exc:
+            exc.extra["current"] = LayerSerializer(exc.extra["current"]).data
+            raise
+        response = Response(LayerSerializer(doc).data)
+        response["ETag"] = f'"{doc["version"]}"'
+        return response
+
+
+def _schema_response(doc: dict[str, Any]) -> Response:
+    response = Response(SchemaSerializer(services.describe_schema(doc)).data)
+    response["ETag"] = f'"{doc["version"]}"'
+    return response
+
+
+class SchemaView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA, "PUT": Action.MANAGE_SCHEMA}
+
+    @extend_schema(responses=SchemaSerializer, description="The default schema is version 1.")
+    def get(self, request: Request, slug: str) -> Response:
+        return _schema_response(services.schema_doc(self.project))
+
+    @extend_schema(
+        request=SchemaWriteSerializer,
+        parameters=[IF_MATCH],
+        responses={200: SchemaSerializer, 409: STALE},
+        description="Replace the label schema; fields left out take their defaults.",
+    )
+    def put(self, request: Request, slug: str) -> Response:
+        serializer = SchemaWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        body = dict(serializer.validated_data)
+        expected = expected_version(request, body)
+        body.pop("version", None)
+        try:
+            doc = services.put_schema(user_of(request), self.project, expected, body)
+        except Conflict as exc:
+            exc.extra["current"] = SchemaSerializer(
+                services.describe_schema(exc.extra["current"])
+            ).data
+            raise
+        return _schema_response(doc)
+
+
+class SchemaHistoryView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA}
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True))
+    def get(self, request: Request, slug: str) -> Response:
+        entries = services.schema_history(self.project)
+        return Response(HistoryEntrySerializer(entries, many=True).data)
+
+
+def _aus_param(request: Request) -> list[str] | None:
+    aus = request.query_params.get("aus")
+    return [a for a in aus.split(",") if a.strip()] if aus else None
+
+
+class ProjectAgreementView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA}
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("aus", str, description="Comma-separated AUs (default: all).")
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+        description="Every video with at least two coder layers, and all their frames pooled.",
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        return Response(services.project_agreement(self.project, _aus_param(request)))
+
+
+# --- speech <-> face links ------------------------------------------------------------------
+
+
+class LinkListView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA, "POST": Action.EDIT_DATA}
+
+    @extend_schema(
+        parameters=[OpenApiParameter("utterance", str), OpenApiParameter("video", str)],
+        responses=LinkSerializer(many=True),
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        docs = services.list_links(
+            self.project,
+            video_id=request.query_params.get("video"),
+            utterance=request.query_params.get("utterance"),
+        )
+        return Response(LinkSerializer(docs, many=True).data)
+
+    @extend_schema(request=LinkCreateSerializer, responses={201: LinkSerializer})
+    def post(self, request: Request, slug: str) -> Response:
+        serializer = LinkCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        doc = services.create_link(user_of(request), self.project, serializer.validated_data)
+        return Response(LinkSerializer(doc).data, status=status.HTTP_201_CREATED)
+
+
+class LinkDetailView(ProjectScopedMixin, APIView):
+    project_actions = {"DELETE": Action.EDIT_DATA}
+
+    @extend_schema(
+        parameters=[IF_MATCH, OpenApiParameter("version", int, required=False)],
+        responses={204: None, 409: STALE},
+        description="The link's creator or a manager.",
+    )
+    def delete(self, request: Request, slug: str, link_id: str) -> Response:
+        expected = expected_version(request, {"version": request.query_params.get("version")})
+        try:
+            services.delete_link(user_of(request), self.role, self.project, link_id, expected)
+        except Conflict as exc:
+            exc.extra["current"] = LinkSerializer(exc.extra["current"]).data
+            raise
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VideoLinkListView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA}
+
+    @extend_schema(responses=LinkSerializer(many=True))
+    def get(self, request: Request, slug: str, video_id: str) -> Response:
+        docs = services.list_links(self.project, video_id=video_id)
+        return Response(LinkSerializer(docs, many=True).data)
+
+
+# --- thumbnails -----------------------------------------------------------------------------
+
+COUNT = OpenApiParameter(
+    "count", int, description=f"1..{services.MAX_THUMBNAILS} stills (default 10)."
+)
+
+
+def _count(request: Request) -> int:
+    raw = request.query_params.get("count", "10").strip()
+    if not raw.isdigit():
+        raise DomainError("invalid", f"count must be an integer, got {raw!r}.", field="count")
+    return int(raw)
+
+
+class ThumbnailListView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA}
+
+    @extend_schema(parameters=[COUNT], responses=ThumbnailsSerializer)
+    def get(self, request: Request, slug: str, video_id: str) -> Response:
+        count = _count(request)
+        times = services.thumbnail_times(self.project, video_id, count)
+        return Response(ThumbnailsSerializer({"count": count, "times": times}).data)
+
+
+class ThumbnailView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA}
+    content_negotiation_class = FirstRenderer
+
+    @extend_schema(parameters=[COUNT], responses={(200, "image/jpeg"): OpenApiTypes.BINARY})
+    def get(self, request: Request, slug: str, video_id: str, index: int) -> HttpResponseBase:
+        name = services.thumbnail_name(self.project, video_id, _count(request), index)
+        response = FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=3600"
+        return response

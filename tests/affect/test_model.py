@@ -109,6 +109,14 @@ def test_layer_frames_paints_segments_and_events() -> None:
     assert valence[0] == 0.1 and math.isnan(valence[1]) and np.isnan(valence[4:]).all()
 
 
+def test_emotion_no_longer_in_the_schema_counts_as_not_coded() -> None:
+    layer = Layer("L", "V", "ana", segments=[Segment(0, 500, emotion="joy")])
+
+    emotion = layer.frames("emotion", 10.0, 8)
+
+    assert np.isnan(emotion).all()
+
+
 @pytest.mark.parametrize(
     ("mutate", "field"),
     [

@@ -58,5 +58,9 @@ def mongo_state(db: Any) -> dict[str, list[Any]]:
         "affect_layers",
         "affect_layers_history",
         documents.TRACE_BUCKETS,
+        "affect_schemas",
+        "affect_schemas_history",
+        "affect_links",
+        "affect_links_history",
     ]
     return {name: list(db[name].find({}, sort=[("_id", 1)])) for name in names}

@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from annotations.affect.media import transcode_h264
 from annotations.affect_api import documents, services
+from annotations.linguistic_api.documents import utterances
 from fieldmark.jobs.models import Job
 from tests.affect.test_media import make_clip
 from tests.affect_api.conftest import mongo_state
@@ -25,6 +26,7 @@ from tests.affect_api.test_videos import stored_files
 ALL = ("owner", "manager", "annotator", "viewer", "outsider", "anonymous")
 P = "/api/v1/projects/lezgi"
 V = f"{P}/videos/v1"
+A = f"{P}/affect"
 SEGMENT = {"t0_ms": 0, "t1_ms": 500, "aus": {"AU12": 3}}
 
 
@@ -39,12 +41,12 @@ def h264_clip(tmp_path_factory: Any) -> bytes:
 def world(
     team: Any, video: Any, media_root: Path, mongo_db: Any, h264_clip: bytes
 ) -> dict[str, Any]:
-    """A stored video file and poster, the annotator's layer and an outside coder's, and one
-    chunked upload missing its last byte."""
+    """A stored video file and poster, the annotator's layer and an outside coder's, one
+    chunked upload missing its last byte, an utterance and the annotator's link to it."""
     (media_root / "videos/none").mkdir(parents=True)
-    (media_root / "videos/none/source.mp4").write_bytes(b"0123456789")
+    (media_root / "videos/none/source.mp4").write_bytes(h264_clip)
     (media_root / "videos/none/poster.jpg").write_bytes(b"\xff\xd8\xff\xd9")
-    mongo_db["videos"].update_one({"_id": "v1"}, {"$set": {"size": 10}})
+    mongo_db["videos"].update_one({"_id": "v1"}, {"$set": {"size": len(h264_clip)}})
     layer = services.create_layer(
         team.annotator, "annotator", team.project, "v1", {"segments": [SEGMENT]}
     )
@@ -58,7 +60,12 @@ def world(
     state = services.create_upload(team.manager, team.project, "c.mp4", len(h264_clip))
     path = media_root / f"uploads/{team.project.pk}/{state['id']}.part"
     path.write_bytes(h264_clip[:-1])
-    return {"team": team, "layer": layer["_id"], "upload": state["id"], "clip": h264_clip}
+    utterances.insert(team.project.pk, {"_id": "u1", "text": "t1", "index": 0}, "owner")
+    link = services.create_link(
+        team.annotator, team.project, {"utterance": "u1", "video": "v1", "t0_ms": 0, "t1_ms": 500}
+    )
+    return {"team": team, "layer": layer["_id"], "upload": state["id"], "clip": h264_clip,
+            "link": link["_id"]}  # fmt: skip
 
 
 Call = Callable[[Any, dict[str, Any]], Any]
@@ -154,6 +161,37 @@ CASES = [
         finish,
         managers_ok(201),
     ),
+    Case(
+        "POST layer revert",
+        lambda c, w: c.post(
+            f"{V}/layers/{w['layer']}/revert/", {"to_version": 1, "version": 1}, format="json"
+        ),
+        editors_ok(200),
+    ),
+    Case("GET schema", get(f"{A}/schema/"), members_ok(200)),
+    Case(
+        "PUT schema",
+        lambda c, w: c.put(f"{A}/schema/", {"version": 1, "emotions": "affectnet"}, format="json"),
+        managers_ok(200),
+    ),
+    Case("GET schema history", get(f"{A}/schema/history/"), members_ok(200)),
+    Case("GET project agreement", get(f"{A}/agreement/"), members_ok(200)),
+    Case("GET links", get(f"{A}/links/"), members_ok(200)),
+    Case(
+        "POST links",
+        lambda c, w: c.post(
+            f"{A}/links/", {"utterance": "u1", "video": "v1", "t0_ms": 0, "t1_ms": 9}, format="json"
+        ),
+        editors_ok(201),
+    ),
+    Case(
+        "DELETE link",
+        lambda c, w: c.delete(f"{A}/links/{w['link']}/?version=1"),
+        editors_ok(204),
+    ),
+    Case("GET video links", get(f"{V}/links/"), members_ok(200)),
+    Case("GET thumbnails", get(f"{V}/thumbnails/?count=2"), members_ok(200)),
+    Case("GET thumbnail", get(f"{V}/thumbnails/1.jpg?count=2"), members_ok(200)),
 ]
 
 
@@ -187,5 +225,5 @@ def test_every_affect_route_is_in_the_matrix() -> None:
     from annotations.affect_api import urls
 
     routes = {p.name for p in urls.urlpatterns}
-    assert len(routes) == 14
-    assert len(CASES) == 19
+    assert len(routes) == 23
+    assert len(CASES) == 30
