@@ -7,10 +7,14 @@ The concordance indexes cover the morpheme and word fields it searches.
 
 from __future__ import annotations
 
-from pymongo import ASCENDING, IndexModel
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo import ASCENDING, IndexModel, UpdateOne
 
 from fieldmark.storage import mongo
-from fieldmark.storage.versioned import VersionedStore
+from fieldmark.storage.versioned import Doc, VersionedStore
 
 texts = VersionedStore("texts", noun="text")
 utterances = VersionedStore("utterances", noun="utterance")
@@ -37,4 +41,60 @@ mongo.register_indexes(
     ],
 )
 mongo.register_indexes("texts", [IndexModel([("project", ASCENDING), ("import_job", ASCENDING)])])
-mongo.register_indexes("lexicon", [IndexModel([("project", ASCENDING), ("id", ASCENDING)])])
+mongo.register_indexes(
+    "lexicon",
+    [
+        IndexModel([("project", ASCENDING), ("id", ASCENDING)]),
+        # Folded headwords, variants and glosses (``annotations.linguistic.search``): the
+        # dictionary's prefix search.
+        IndexModel([("project", ASCENDING), ("search", ASCENDING)]),
+    ],
+)
+
+
+def bulk_update(
+    store: VersionedStore, project_id: int, changes: Mapping[str, tuple[Doc, Doc]], user: str
+) -> int:
+    """Write many versioned changes in one round trip: ``changes`` maps a document id to
+    (the document as read, the top-level fields to set). Each write still requires the version
+    that was read, bumps it and leaves a history entry; a document changed meanwhile is skipped.
+    Returns how many documents were written.
+    """
+    if not changes:
+        return 0
+    now = datetime.now(UTC)
+    ops: list[UpdateOne] = [
+        UpdateOne(
+            {"_id": doc_id, "project": project_id, "version": before["version"]},
+            {"$set": {**fields, "updated_at": now, "updated_by": user}, "$inc": {"version": 1}},
+        )
+        for doc_id, (before, fields) in changes.items()
+    ]
+    result = store.collection.bulk_write(ops, ordered=False)
+    written = list(changes)
+    if result.modified_count != len(ops):
+        bumped = {
+            doc["_id"]: doc["version"]
+            for doc in store.collection.find({"_id": {"$in": written}}, {"version": 1})
+        }
+        written = [
+            doc_id for doc_id in written if bumped.get(doc_id) == changes[doc_id][0]["version"] + 1
+        ]
+    if written:
+        store.history_collection.insert_many(
+            [_history(changes[doc_id][0], changes[doc_id][1], user, now) for doc_id in written]
+        )
+    return len(written)
+
+
+def _history(before: Doc, fields: Mapping[str, Any], user: str, at: datetime) -> Doc:
+    return {
+        "doc": before["_id"],
+        "project": before["project"],
+        "version": before["version"],
+        "op": "update",
+        "by": user,
+        "at": at,
+        "changed": sorted(key for key in fields if before.get(key) != fields[key]),
+        "snapshot": before,
+    }

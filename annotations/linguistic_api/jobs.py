@@ -1,14 +1,20 @@
-"""The ``linguistic.import`` job: parse and validate a whole upload, then write it at once."""
+"""Jobs of the interlinear API: imports (parse and validate a whole upload, then write it at
+once), streamed exports to a file, and the printable dictionary."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 
-from annotations.linguistic_api import services
+from annotations.linguistic.formats import dictionary_pdf
+from annotations.linguistic_api import documents, services
 from fieldmark.jobs.models import Job
 from fieldmark.jobs.registry import Progress, job_kind
+
+CHUNKS_PER_REPORT = 200
 
 
 @job_kind("linguistic.import")
@@ -18,9 +24,53 @@ def run_import(job: Job, progress: Progress) -> dict[str, Any]:
     with default_storage.open(str(params["path"]), "rb") as handle:
         data = handle.read()
     progress(0.2, f"parsing {params['format']}")
-    parsed = services.parse_import(data, str(params["format"]), str(params["name"]), str(job.id))
+    parsed = services.parse_import(
+        data, str(params["format"]), str(params["name"]), str(job.id), params.get("mapping")
+    )
     progress(0.6, f"writing {len(parsed.utterances)} utterances, {len(parsed.entries)} entries")
     user = job.created_by.username if job.created_by else "import"
     counts = services.write_import(job.project, parsed, user, str(job.id))
     progress(1.0, "done")
     return counts
+
+
+def _media_file(folder: str, name: str) -> tuple[str, Path]:
+    """(path relative to MEDIA_ROOT, absolute path); a re-run overwrites its own file."""
+    relative = f"{folder}/{name}"
+    absolute = Path(settings.MEDIA_ROOT) / relative
+    absolute.parent.mkdir(parents=True, exist_ok=True)
+    return relative, absolute
+
+
+@job_kind("linguistic.export")
+def run_export(job: Job, progress: Progress) -> dict[str, Any]:
+    fmt = str(job.params["format"])
+    _, extension = services.EXPORT_TYPES[fmt]
+    store = documents.lexicon if fmt == "lift" else documents.utterances
+    total = max(store.collection.count_documents({"project": job.project.pk}), 1)
+    relative, absolute = _media_file("exports", f"{job.id}.{extension}")
+    size = chunks = 0
+    progress(0.0, f"exporting {fmt}")
+    with absolute.open("w", encoding="utf-8", newline="") as out:
+        for chunk in services.export_chunks(job.project, fmt):
+            size += out.write(chunk)
+            chunks += 1
+            if chunks % CHUNKS_PER_REPORT == 0:
+                # Chunks and documents are not one to one: an estimate, capped below done.
+                progress(min(0.95, chunks / total), f"{chunks} chunks written")
+    progress(1.0, "done")
+    return {"path": relative, "format": fmt, "characters": size}
+
+
+@job_kind("linguistic.dictionary_pdf")
+def run_dictionary_pdf(job: Job, progress: Progress) -> dict[str, Any]:
+    progress(0.05, "reading the lexicon")
+    entries = services.dictionary_entries(job.project)
+    progress(0.3, f"laying out {len(entries)} entries")
+    data = dictionary_pdf.render(
+        entries, title=job.project.name, subtitle=f"{len(entries)} entries"
+    )
+    relative, absolute = _media_file("dictionaries", f"{job.id}.pdf")
+    absolute.write_bytes(data)
+    progress(1.0, "done")
+    return {"path": relative, "entries": len(entries), "bytes": len(data)}

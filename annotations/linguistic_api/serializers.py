@@ -182,3 +182,76 @@ class InconsistentFormSerializer(serializers.Serializer[Any]):
     form = serializers.CharField()
     glosses = serializers.DictField(child=serializers.IntegerField())
     examples = serializers.DictField(child=LocationSerializer(many=True))
+
+
+class ImportRequestSerializer(ImportSerializer):
+    mapping = serializers.JSONField(
+        required=False,
+        help_text="For `eaf`: which tier plays which role, the fields of "
+        "`annotations.linguistic.formats.eaf.TierMapping` (`utterance` is required).",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        mapping = attrs.get("mapping")
+        if attrs["format"] == "eaf" and not isinstance(mapping, dict):
+            raise serializers.ValidationError({"mapping": ["An ELAN import needs a mapping."]})
+        if mapping is not None and attrs["format"] != "eaf":
+            raise serializers.ValidationError({"mapping": ["Only ELAN imports take a mapping."]})
+        return attrs
+
+
+class EafUploadSerializer(serializers.Serializer[dict[str, Any]]):
+    file = serializers.FileField()
+
+
+class TierInfoSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    linguistic_type = serializers.CharField()
+    constraint = serializers.CharField(allow_null=True)
+    parent = serializers.CharField(allow_null=True)  # type: ignore[assignment]
+    participant = serializers.CharField(allow_null=True)
+    lang = serializers.CharField(allow_null=True)
+    annotations = serializers.IntegerField()
+
+
+class LinkRequestSerializer(serializers.Serializer[dict[str, Any]]):
+    relink = serializers.BooleanField(
+        default=False, help_text="Also re-link morphemes that already name an entry."
+    )
+
+
+class LinkResultSerializer(serializers.Serializer[Any]):
+    linked = serializers.IntegerField(help_text="Morphemes given an entry.")
+    ambiguous = serializers.IntegerField(help_text="Morphemes with several candidate entries.")
+    unmatched = serializers.IntegerField(help_text="Morphemes no entry matches.")
+    utterances = serializers.IntegerField(help_text="Utterances saved (each a new version).")
+
+
+class CreateEntriesRequestSerializer(serializers.Serializer[dict[str, Any]]):
+    gloss_lang = serializers.CharField(default="en", max_length=20)
+
+
+class CreateEntriesResultSerializer(serializers.Serializer[dict[str, int]]):
+    created = serializers.IntegerField()
+
+
+class DictionaryQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    q = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
+
+
+class CorpusExampleSerializer(serializers.Serializer[Any]):
+    utterance = serializers.CharField()
+    text = serializers.CharField()
+    transcription = serializers.CharField(allow_blank=True)
+    translations = serializers.DictField(child=serializers.CharField(allow_blank=True))
+
+
+class DictionaryEntrySerializer(EntrySerializer):
+    entry_id = serializers.CharField(
+        source="id", read_only=True, help_text="The id morphemes name in `lemma`."
+    )
+    examples = CorpusExampleSerializer(many=True, read_only=True)
+
+
+class ExportRequestSerializer(serializers.Serializer[dict[str, Any]]):
+    format = serializers.ChoiceField(services.EXPORT_FORMATS)

@@ -18,11 +18,11 @@ from typing import Any, Generic, Literal, TypeVar
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from pymongo import ASCENDING
+from pymongo import ASCENDING, UpdateOne
 
-from annotations.linguistic import consistency, leipzig
+from annotations.linguistic import consistency, leipzig, search
 from annotations.linguistic.formats import csv as csv_format
-from annotations.linguistic.formats import flextext, lift, toolbox
+from annotations.linguistic.formats import eaf, flextext, lift, toolbox
 from annotations.linguistic.formats import json as json_format
 from annotations.linguistic.model import LexicalEntry, Text, Utterance
 from annotations.linguistic_api import documents
@@ -35,7 +35,7 @@ from fieldmark.realtime.events import broadcast
 from fieldmark.storage.versioned import Doc, VersionedStore, new_id
 
 MAX_IMPORT_BYTES = DEFAULT_MAX_BYTES
-IMPORT_FORMATS = ("toolbox", "lift", "flextext", "csv", "json")
+IMPORT_FORMATS = ("toolbox", "lift", "flextext", "csv", "json", "eaf")
 EXPORT_FORMATS = ("json", "csv", "toolbox", "flextext", "lift")
 TEXT_FIELDS = ("title", "lang", "glottocode", "meta", "genre", "speakers", "source")
 BATCH = 500
@@ -181,9 +181,14 @@ def revert_utterance(
 
 def normalize_entry(body: Mapping[str, Any], uid: str) -> Doc:
     try:
-        return LexicalEntry.from_doc({**body, "id": body.get("id") or uid}).to_doc()
+        return _stored_entry(LexicalEntry.from_doc({**body, "id": body.get("id") or uid}))
     except (KeyError, TypeError, ValueError) as exc:
         raise DomainError("invalid", f"Not a lexicon entry: {exc}", field="senses") from exc
+
+
+def _stored_entry(entry: LexicalEntry) -> Doc:
+    """The entry's document plus its folded search keys (``search``; headword first)."""
+    return {**entry.to_doc(), "search": search.search_keys(entry)}
 
 
 def list_entries(project: Project) -> MongoList:
@@ -229,14 +234,59 @@ def check_upload_size(size: int) -> None:
         )
 
 
-def start_import(user: User, project: Project, upload: UploadedFile, fmt: str) -> Job:
-    """Save the upload under MEDIA_ROOT/imports/ and start a ``linguistic.import`` job."""
+def start_import(
+    user: User,
+    project: Project,
+    upload: UploadedFile,
+    fmt: str,
+    mapping: Mapping[str, Any] | None = None,
+) -> Job:
+    """Save the upload under MEDIA_ROOT/imports/ and start a ``linguistic.import`` job.
+
+    An ELAN file needs a tier ``mapping``; it is checked against the file's tiers here, so a
+    wrong tier name is a 400 naming ``mapping`` rather than a failed job.
+    """
     check_upload_size(upload.size or 0)
+    params: dict[str, Any] = {"format": fmt}
+    if fmt == "eaf":
+        params["mapping"] = _checked_mapping(mapping, eaf_tiers(upload))
+        upload.seek(0)
     name = Path(upload.name or "upload").name
     stored = default_storage.save(f"imports/{uuid.uuid4().hex}-{name}", upload)
-    return start_job(
-        user, project, "linguistic.import", {"path": stored, "format": fmt, "name": name}
-    )
+    return start_job(user, project, "linguistic.import", {**params, "path": stored, "name": name})
+
+
+def eaf_tiers(upload: UploadedFile) -> list[eaf.TierInfo]:
+    """The tiers of an ELAN file, for a user to choose a mapping."""
+    check_upload_size(upload.size or 0)
+    try:
+        return eaf.tier_summary(upload.read())
+    except FormatError as exc:
+        raise DomainError("invalid_file", str(exc.problems[0]), field="file") from exc
+
+
+def _tier_mapping(mapping: Mapping[str, Any]) -> eaf.TierMapping:
+    try:
+        return eaf.TierMapping(**mapping)
+    except TypeError as exc:
+        raise DomainError("invalid", f"Not a tier mapping: {exc}", field="mapping") from exc
+
+
+def _checked_mapping(
+    mapping: Mapping[str, Any] | None, tiers: list[eaf.TierInfo]
+) -> dict[str, Any]:
+    if not mapping:
+        raise DomainError("invalid", "An ELAN import needs a tier mapping.", field="mapping")
+    known = {tier.id for tier in tiers}
+    unknown = [f"{tier!r} ({role})" for role, tier in _tier_mapping(mapping).roles()
+               if tier not in known]  # fmt: skip
+    if unknown:
+        raise DomainError(
+            "invalid",
+            f"No tier {', '.join(unknown)} in the file; it has {', '.join(sorted(known))}.",
+            field="mapping",
+        )
+    return dict(mapping)
 
 
 class ImportFailed(DomainError):
@@ -254,12 +304,17 @@ class Parsed:
     entries: list[Doc]
 
 
-def parse_import(data: bytes, fmt: str, name: str, job_id: str) -> Parsed:
+def parse_import(
+    data: bytes, fmt: str, name: str, job_id: str, mapping: Mapping[str, Any] | None = None
+) -> Parsed:
     """Parse and validate a whole file before anything is written (imports are all or nothing)."""
     try:
-        if fmt == "lift":
+        if fmt == "eaf":
+            stem = Path(name).stem
+            texts = [eaf.loads(data, _tier_mapping(mapping or {}), text_id=stem, title=stem)]
+        elif fmt == "lift":
             return Parsed([], [], [_entry_doc(e, job_id) for e in lift.loads(data)])
-        if fmt == "toolbox":
+        elif fmt == "toolbox":
             texts = toolbox.loads(data, text_id=Path(name).stem, title=Path(name).stem)
         elif fmt == "flextext":
             texts = flextext.loads(data)
@@ -294,7 +349,7 @@ def parse_import(data: bytes, fmt: str, name: str, job_id: str) -> Parsed:
 
 
 def _entry_doc(entry: LexicalEntry, job_id: str) -> Doc:
-    return {**entry.to_doc(), "_id": new_id(), "import_job": job_id}
+    return {**_stored_entry(entry), "_id": new_id(), "import_job": job_id}
 
 
 def write_import(project: Project, parsed: Parsed, user: str, job_id: str) -> dict[str, int]:
@@ -553,3 +608,201 @@ def _located_texts(project: Project) -> Iterator[Text]:
 def gloss_consistency(project: Project) -> list[consistency.InconsistentForm]:
     """Morpheme forms glossed in more than one way across the corpus, most frequent first."""
     return consistency.gloss_inconsistencies(_located_texts(project))
+
+
+# --- glossing writes -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    linked: int
+    ambiguous: int
+    unmatched: int
+    utterances: int
+
+
+def _lexicon_entries(project: Project) -> list[LexicalEntry]:
+    return [LexicalEntry.from_doc(doc) for doc in documents.lexicon.find(project.pk, {})]
+
+
+def _utterance_batches(project: Project) -> Iterator[list[Doc]]:
+    cursor = documents.utterances.find(
+        project.pk, {}, sort=[("text", ASCENDING), ("order", ASCENDING)], batch_size=BATCH
+    )
+    while batch := list(islice(cursor, BATCH)):
+        yield batch
+
+
+def _as_texts(batch: list[Doc]) -> list[Text]:
+    """Utterance documents as texts whose utterance ids are the stored ``_id``s."""
+    texts: dict[str, Text] = {}
+    for doc in batch:
+        text = texts.setdefault(doc["text"], Text(id=str(doc["text"])))
+        text.utterances.append(Utterance.from_doc({**doc, "id": doc["_id"]}))
+    return list(texts.values())
+
+
+def link_glosses(user: User, project: Project, *, relink: bool = False) -> LinkResult:
+    """Link morphemes to lexicon entries (``consistency.find_links``) and save the utterances
+    that changed, a batch at a time in one bulk write each, each with a new version and history.
+    """
+    entries = _lexicon_entries(project)
+    linked = ambiguous = unmatched = written = 0
+    for batch in _utterance_batches(project):
+        texts = _as_texts(batch)
+        report = consistency.find_links(texts, entries, relink=relink)
+        ambiguous += len(report.ambiguous)
+        unmatched += len(report.unmatched)
+        before = {(u.id): [w.to_doc() for w in u.words] for t in texts for u in t.utterances}
+        linked += consistency.apply_links(texts, report.links)
+        by_id = {doc["_id"]: doc for doc in batch}
+        changes = {
+            u.id: (by_id[u.id], {"words": words})
+            for t in texts
+            for u in t.utterances
+            if (words := [w.to_doc() for w in u.words]) != before[u.id]
+        }
+        written += documents.bulk_update(documents.utterances, project.pk, changes, user.username)
+    result = LinkResult(linked, ambiguous, unmatched, written)
+    if written:
+        broadcast(project.pk, "linguistic.glossing.linked", {"utterances": written})
+    return result
+
+
+def create_entries_from_corpus(user: User, project: Project, gloss_lang: str = "en") -> int:
+    """Add an entry for every morpheme form the lexicon lacks; running it again adds none
+    (forms already in the lexicon, and entry ids already stored, are skipped)."""
+    existing = _lexicon_entries(project)
+    vernacular = next(iter(project.object_languages or []), "und")
+    proposed = consistency.entries_from_corpus(
+        _located_texts(project), existing, vernacular=vernacular, gloss_lang=gloss_lang
+    )
+    known_ids = {entry.id for entry in existing}
+    docs = [
+        {**_stored_entry(entry), "_id": new_id()} for entry in proposed if entry.id not in known_ids
+    ]
+    created = documents.lexicon.insert_many(project.pk, docs, user.username)
+    if created:
+        broadcast(project.pk, "linguistic.entries.created", {"entries": created})
+    return created
+
+
+# --- dictionary ----------------------------------------------------------------------------------
+
+EXAMPLES_PER_ENTRY = 3
+EXAMPLE_SCAN_LIMIT = 2000
+
+
+class DictionaryPage:
+    """Entries whose search keys start with ``q``, exact headwords first, then headword
+    prefixes, then the rest, each alphabetical; only a page's full documents are read."""
+
+    def __init__(self, project: Project, q: str) -> None:
+        self.project = project
+        self.q = search.fold(q)
+        self._ranked: list[str] | None = None
+
+    def _ids(self) -> list[str]:
+        if self._ranked is None:
+            query: Doc = {"search": {"$regex": "^" + re.escape(self.q)}} if self.q else {}
+            keyed = [
+                (search.rank((doc.get("search") or [""])[0], self.q),
+                 (doc.get("search") or [""])[0], str(doc["_id"]))
+                for doc in documents.lexicon.find(self.project.pk, query, projection={"search": 1})
+            ]  # fmt: skip
+            self._ranked = [doc_id for *_, doc_id in sorted(keyed)]
+        return self._ranked
+
+    def count(self) -> int:
+        return len(self._ids())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Doc]:
+        ids = self._ids()[index]
+        docs = {d["_id"]: d for d in documents.lexicon.find(self.project.pk, {"_id": {"$in": ids}})}
+        page = [docs[doc_id] for doc_id in ids if doc_id in docs]
+        examples = corpus_examples(self.project, [str(d["id"]) for d in page])
+        return [{**doc, "examples": examples.get(str(doc["id"]), [])} for doc in page]
+
+
+def search_dictionary(project: Project, q: str) -> DictionaryPage:
+    return DictionaryPage(project, q)
+
+
+def backfill_search_keys(project_id: int | None = None) -> int:
+    """Give ``search`` keys to lexicon entries written before they existed (not a new version:
+    the keys are derived, not content). Returns how many entries were updated."""
+    query: Doc = {"search": {"$exists": False}}
+    if project_id is not None:
+        query["project"] = project_id
+    ops = [
+        UpdateOne({"_id": doc["_id"]}, {"$set": {"search": _stored_entry(
+            LexicalEntry.from_doc(doc))["search"]}})
+        for doc in documents.lexicon.collection.find(query)
+    ]  # fmt: skip
+    if not ops:
+        return 0
+    return int(documents.lexicon.collection.bulk_write(ops, ordered=False).modified_count)
+
+
+def corpus_examples(project: Project, entry_ids: list[str]) -> dict[str, list[Doc]]:
+    """Up to ``EXAMPLES_PER_ENTRY`` utterances linked to each entry, from one query."""
+    found: dict[str, list[Doc]] = {entry_id: [] for entry_id in entry_ids}
+    if not entry_ids:
+        return found
+    cursor = documents.utterances.collection.find(
+        {"project": project.pk, documents.CONCORDANCE_PATHS["lemma"]: {"$in": entry_ids}},
+        {"text": 1, "order": 1, "transcription": 1, "translations": 1, "words": 1},
+        sort=[("text", ASCENDING), ("order", ASCENDING)],
+        batch_size=BATCH,
+        limit=EXAMPLE_SCAN_LIMIT,
+    )
+    open_ids = set(entry_ids)
+    for doc in cursor:
+        lemmas = {m.get("lemma") for w in doc.get("words", []) for m in w.get("morphemes", [])}
+        for entry_id in lemmas & open_ids:
+            found[entry_id].append(
+                {
+                    "utterance": doc["_id"],
+                    "text": doc["text"],
+                    "transcription": doc.get("transcription", ""),
+                    "translations": doc.get("translations", {}),
+                }
+            )
+            if len(found[entry_id]) >= EXAMPLES_PER_ENTRY:
+                open_ids.discard(entry_id)
+        if not open_ids:
+            break
+    return found
+
+
+def start_dictionary_pdf(user: User, project: Project) -> Job:
+    return start_job(user, project, "linguistic.dictionary_pdf", {})
+
+
+def dictionary_entries(project: Project) -> list[LexicalEntry]:
+    """Every entry, ordered by folded headword (the order of a printed dictionary)."""
+    entries = _lexicon_entries(project)
+    return sorted(entries, key=lambda e: (search.fold(e.headword), e.headword, e.id))
+
+
+def finished_file(project: Project, job_id: str, kind: str) -> Job:
+    """A succeeded job of ``kind`` in ``project`` with a file; 404 until it has one."""
+    key = _uuid_or_none(job_id)
+    job = Job.objects.filter(project=project, kind=kind, id=key).first() if key else None
+    if job is None or job.state != "succeeded" or not (job.result or {}).get("path"):
+        raise DomainError("not_found", "No finished file for that job (yet).", status_code=404)
+    return job
+
+
+def _uuid_or_none(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def start_export(user: User, project: Project, fmt: str) -> Job:
+    return start_job(user, project, "linguistic.export", {"format": fmt})

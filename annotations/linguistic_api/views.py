@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
-from django.http import HttpResponseBase, StreamingHttpResponse
+from django.conf import settings
+from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,25 +25,12 @@ from annotations.linguistic_api import services
 from fieldmark.api.auth import user_of
 from fieldmark.api.errors import DomainError
 from fieldmark.api.pagination import Pagination
+from fieldmark.api.versions import expected_version
 from fieldmark.jobs.serializers import JobSerializer
 from fieldmark.projects.permissions import Action, ProjectScopedMixin
 
 IF_MATCH = OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)
 STALE = OpenApiResponse(description="Stale version: the body's `current` is the document now.")
-
-
-def expected_version(request: Request, body: dict[str, Any]) -> int:
-    """The version a write was based on: ``version`` in the body, else the If-Match header."""
-    if body.get("version") is not None:
-        return int(body["version"])
-    tag = (request.headers.get("If-Match") or "").strip().removeprefix("W/").strip('"')
-    if tag.isdigit():
-        return int(tag)
-    raise DomainError(
-        "version_required",
-        "Say which version you edited: `version` in the body or If-Match.",
-        field="version",
-    )
 
 
 def _valid(serializer: Serializer[Any]) -> dict[str, Any]:
@@ -300,3 +290,137 @@ class GlossConsistencyView(PagedView):
     def get(self, request: Request, slug: str) -> Response:
         forms = services.gloss_consistency(self.project)
         return self.paged(request, forms, s.InconsistentFormSerializer)
+
+
+class ImportJobView(ImportView):
+    """``POST imports/`` with the ELAN ``mapping`` field besides the file and format."""
+
+    @extend_schema(
+        request={"multipart/form-data": s.ImportRequestSerializer},
+        responses={202: JobSerializer, 413: OpenApiResponse(description="File too large.")},
+        description=f"Import a file (at most {services.MAX_IMPORT_BYTES} bytes) as a job; "
+        "an ELAN (`eaf`) file needs a tier `mapping` (JSON).",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        length = request.META.get("CONTENT_LENGTH") or ""
+        if length.isdigit():
+            services.check_upload_size(int(length) - 64 * 1024)
+        body = _valid(s.ImportRequestSerializer(data=request.data))
+        job = services.start_import(
+            user_of(request), self.project, body["file"], body["format"], body.get("mapping")
+        )
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class EafTiersView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.IMPORT_DATA}
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": s.EafUploadSerializer},
+        responses=s.TierInfoSerializer(many=True),
+        description="The tiers of an ELAN file, to choose the mapping of an `eaf` import.",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        upload = _valid(s.EafUploadSerializer(data=request.data))["file"]
+        tiers = services.eaf_tiers(upload)
+        return Response(s.TierInfoSerializer(tiers, many=True).data)
+
+
+class GlossLinkView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.EDIT_DATA}
+
+    @extend_schema(request=s.LinkRequestSerializer, responses=s.LinkResultSerializer)
+    def post(self, request: Request, slug: str) -> Response:
+        body = _valid(s.LinkRequestSerializer(data=request.data))
+        result = services.link_glosses(user_of(request), self.project, relink=body["relink"])
+        return Response(s.LinkResultSerializer(result).data)
+
+
+class CreateEntriesView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.EDIT_DATA}
+
+    @extend_schema(
+        request=s.CreateEntriesRequestSerializer,
+        responses=s.CreateEntriesResultSerializer,
+        description="Create an entry for each morpheme form the lexicon lacks (idempotent).",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        body = _valid(s.CreateEntriesRequestSerializer(data=request.data))
+        created = services.create_entries_from_corpus(
+            user_of(request), self.project, body["gloss_lang"]
+        )
+        return Response(s.CreateEntriesResultSerializer({"created": created}).data)
+
+
+class DictionaryView(PagedView):
+    project_actions = {"GET": Action.VIEW_DATA}
+    # Public projects' dictionaries are open to anyone; the project check answers the rest.
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[s.DictionaryQuerySerializer],
+        responses=s.DictionaryEntrySerializer(many=True),
+        description="Prefix search over headwords, variants and glosses, ignoring accents and "
+        "case; exact headwords first. Each entry has up to 3 corpus examples.",
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        q = _valid(s.DictionaryQuerySerializer(data=request.query_params))["q"]
+        entries = services.search_dictionary(self.project, q)
+        return self.paged(request, entries, s.DictionaryEntrySerializer)
+
+
+def _file_response(job: Any, content_type: str, filename: str) -> FileResponse:
+    path = Path(settings.MEDIA_ROOT) / str(job.result["path"])
+    if not path.is_file():
+        raise DomainError("not_found", "The job's file is gone.", status_code=404)
+    return FileResponse(
+        path.open("rb"), content_type=content_type, as_attachment=True, filename=filename
+    )
+
+
+class DictionaryPdfView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.VIEW_DATA}
+
+    @extend_schema(request=None, responses={202: JobSerializer})
+    def post(self, request: Request, slug: str) -> Response:
+        job = services.start_dictionary_pdf(user_of(request), self.project)
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class DictionaryPdfDownloadView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA}
+    content_negotiation_class = AnyRenderer
+
+    @extend_schema(
+        responses={200: OpenApiTypes.BINARY, 404: OpenApiResponse(description="Not yet.")}
+    )
+    def get(self, request: Request, slug: str, job_id: str) -> HttpResponseBase:
+        job = services.finished_file(self.project, job_id, "linguistic.dictionary_pdf")
+        return _file_response(job, "application/pdf", f"{self.project.slug}-dictionary.pdf")
+
+
+class ExportJobView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.EXPORT_DATA}
+
+    @extend_schema(request=s.ExportRequestSerializer, responses={202: JobSerializer})
+    def post(self, request: Request, slug: str) -> Response:
+        fmt = _valid(s.ExportRequestSerializer(data=request.data))["format"]
+        job = services.start_export(user_of(request), self.project, fmt)
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ExportDownloadView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.EXPORT_DATA}
+    content_negotiation_class = AnyRenderer
+
+    @extend_schema(
+        responses={200: OpenApiTypes.BINARY, 404: OpenApiResponse(description="Not yet.")}
+    )
+    def get(self, request: Request, slug: str, job_id: str) -> HttpResponseBase:
+        job = services.finished_file(self.project, job_id, "linguistic.export")
+        fmt = str(job.result["format"])
+        content_type, extension = services.EXPORT_TYPES[fmt]
+        return _file_response(
+            job, f"{content_type}; charset=utf-8", f"{self.project.slug}.{extension}"
+        )

@@ -1,0 +1,138 @@
+"""Linking morphemes to the lexicon and creating entries from the corpus, through the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from annotations.linguistic_api import documents, services
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/api/v1/projects/lezgi"
+TOOLBOX = (
+    "\\t икьрарар сад\n\\m икьрар-ар сад\n\\g agreement-PL one\n\\l the decisions are one\n\n"
+    "\\t фена зун\n\\m фе-на зун\n\\g go-AOR 1SG.ABS\n\\l I went\n\n"
+    "\\t сад\n\\m сад\n\\g alone\n\\l alone\n\n"
+).encode()
+
+
+def load(team: Any) -> list[dict[str, Any]]:
+    parsed = services.parse_import(TOOLBOX, "toolbox", "lez.txt", "job-1")
+    services.write_import(team.project, parsed, "manager", "job-1")
+    return utterances()
+
+
+def utterances() -> list[dict[str, Any]]:
+    return list(documents.utterances.collection.find({}, sort=[("order", 1)]))
+
+
+def entry(team: Any, eid: str, form: str, *glosses: str) -> None:
+    senses = [{"id": f"{eid}-{i}", "gloss": {"en": g}} for i, g in enumerate(glosses, 1)]
+    services.create_entry(
+        team.manager, team.project, {"id": eid, "forms": {"lez": form}, "senses": senses}
+    )
+
+
+def lexicon(team: Any) -> None:
+    entry(team, "ikrar", "икьрар", "agreement")
+    entry(team, "ar-pl", "ар", "PL")
+    entry(team, "ar-also", "ар", "also")
+    entry(team, "sad", "сад", "one", "alone")
+    entry(team, "na-1", "на", "and")
+    entry(team, "na-2", "на", "on")
+
+
+def test_link_writes_changed_utterances_with_versions_and_history(
+    team: Any, as_user: Any, mongo_db: Any
+) -> None:
+    first, second, third = load(team)
+    lexicon(team)
+
+    response = as_user(team.annotator).post(f"{BASE}/glossing/link/", {}, format="json")
+    after = utterances()
+
+    assert response.status_code == 200
+    assert response.json() == {"linked": 4, "ambiguous": 1, "unmatched": 2, "utterances": 2}
+    assert [u["version"] for u in after] == [2, 1, 2]
+    assert [(m["lemma"], m["sense"]) for w in after[0]["words"] for m in w["morphemes"]] == [
+        ("ikrar", "ikrar-1"),
+        ("ar-pl", "ar-pl-1"),
+        ("sad", "sad-1"),
+    ]
+    assert after[2]["words"][0]["morphemes"] == [
+        {"form": "сад", "gloss": "alone", "lemma": "sad", "sense": "sad-2"}
+    ]
+    assert after[1]["words"] == second["words"]
+    assert after[0]["updated_by"] == "annotator"
+    history = documents.utterances.history(team.project.pk, first["_id"])
+    assert [(h["version"], h["op"], h["by"], h["changed"]) for h in history] == [
+        (1, "update", "annotator", ["words"])
+    ]
+    assert documents.utterances.history(team.project.pk, second["_id"]) == []
+    assert third["version"] == 1
+
+
+def test_link_again_changes_nothing_and_relink_rewrites(
+    team: Any, as_user: Any, mongo_db: Any
+) -> None:
+    load(team)
+    lexicon(team)
+    client = as_user(team.annotator)
+    client.post(f"{BASE}/glossing/link/", {}, format="json")
+
+    again = client.post(f"{BASE}/glossing/link/", {}, format="json").json()
+    relinked = client.post(f"{BASE}/glossing/link/", {"relink": True}, format="json").json()
+
+    assert again == {"linked": 0, "ambiguous": 1, "unmatched": 2, "utterances": 0}
+    assert relinked == {"linked": 4, "ambiguous": 1, "unmatched": 2, "utterances": 0}
+    assert [u["version"] for u in utterances()] == [2, 1, 2]
+
+
+def test_link_skips_an_utterance_edited_meanwhile(team: Any, mongo_db: Any) -> None:
+    first, *_ = load(team)
+    lexicon(team)
+    stale = {**first, "version": 7}
+
+    written = documents.bulk_update(
+        documents.utterances, team.project.pk, {first["_id"]: (stale, {"words": []})}, "x"
+    )
+
+    assert written == 0
+    assert documents.utterances.get(team.project.pk, first["_id"])["words"] == first["words"]
+    assert documents.utterances.history(team.project.pk, first["_id"]) == []
+
+
+def test_create_entries_from_corpus_is_idempotent(team: Any, as_user: Any, mongo_db: Any) -> None:
+    load(team)
+    entry(team, "ikrar", "икьрар", "agreement")
+    client = as_user(team.annotator)
+
+    created = client.post(f"{BASE}/glossing/create-entries/", {}, format="json")
+    again = client.post(f"{BASE}/glossing/create-entries/", {}, format="json")
+    docs = {
+        d["forms"]["lez"]: d for d in documents.lexicon.collection.find({"created_by": "annotator"})
+    }
+
+    assert (created.status_code, created.json()) == (200, {"created": 5})
+    assert (again.status_code, again.json()) == (200, {"created": 0})
+    assert sorted(docs) == ["ар", "зун", "на", "сад", "фе"]
+    assert [s["gloss"] for s in docs["сад"]["senses"]] == [{"en": "one"}, {"en": "alone"}]
+    assert docs["сад"]["search"] == ["сад", "one", "alone"]
+    assert documents.lexicon.collection.count_documents({}) == 6
+
+
+@pytest.mark.parametrize("path", ["link/", "create-entries/"])
+def test_viewer_may_not_write_glossing_and_nothing_changes(
+    team: Any, as_user: Any, mongo_db: Any, path: str
+) -> None:
+    load(team)
+    lexicon(team)
+    before = (utterances(), list(documents.lexicon.collection.find({}, sort=[("_id", 1)])))
+
+    response = as_user(team.viewer).post(f"{BASE}/glossing/{path}", {}, format="json")
+
+    assert response.status_code == 403
+    assert set(response.json()) == {"error", "detail", "fields"}
+    assert (utterances(), list(documents.lexicon.collection.find({}, sort=[("_id", 1)]))) == before
