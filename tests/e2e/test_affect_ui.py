@@ -202,21 +202,19 @@ def test_stale_save_shows_conflict_and_overwrite_keeps_mine_shared(
     assert stored["segments"][0]["aus"] == {"AU6": 2, "AU12": 2}
 
 
-def test_agreement_page_charts_two_coders_shared(
-    page: Any, live_server: Any, team: Any, shared_video: dict[str, Any]
-) -> None:
+def add_two_coder_layers(team: Any, video: dict[str, Any]) -> None:
+    """Two coders who mostly agree on AU12 and AU6 and traced valence/arousal."""
     from annotations.affect_api import services
     from fieldmark.projects.models import Role
 
-    video_id = shared_video["_id"]
-    fps = float(Fraction(shared_video["fps"]))
-    frames = int(shared_video["frame_count"])
+    video_id = video["_id"]
+    fps = float(Fraction(video["fps"]))
+    frames = int(video["frame_count"])
 
     def trace(phase: float) -> dict[str, Any]:
         values = [round(math.sin(i / 40 + phase) * 0.8, 3) for i in range(frames)]
         return {"fps": fps, "values": values}
 
-    # Given two coders who mostly agree on AU12 and AU6 and traced valence/arousal
     for user, role, shift, phase in (
         (team.annotator, Role.ANNOTATOR, 0, 0.0),
         (team.manager, Role.MANAGER, 200, 0.3),
@@ -235,6 +233,17 @@ def test_agreement_page_charts_two_coders_shared(
             },
         )
 
+
+def test_agreement_page_charts_two_coders_shared(
+    page: Any, live_server: Any, team: Any, shared_video: dict[str, Any]
+) -> None:
+    from annotations.affect_api import services
+
+    video_id = shared_video["_id"]
+
+    # Given two coders who mostly agree on AU12 and AU6 and traced valence/arousal
+    add_two_coder_layers(team, shared_video)
+
     # When a viewer opens the agreement page
     log_in(page, live_server.url, "viewer")
     page.goto(f"{live_server.url}/projects/lezgi/videos/{video_id}/agreement")
@@ -251,6 +260,34 @@ def test_agreement_page_charts_two_coders_shared(
     icc = report["dimensions"]["valence"]["icc_2_1"]
     expect(page.get_by_test_id("icc-valence")).to_have_text(f"{icc:.2f}")
     screenshot(page, "affect-agreement.png")
+
+
+def test_project_agreement_page_pools_two_coders_shared(
+    page: Any, live_server: Any, team: Any, shared_video: dict[str, Any]
+) -> None:
+    from annotations.affect_api import services
+
+    # Given a video with two coder layers
+    add_two_coder_layers(team, shared_video)
+
+    # When a viewer follows the video list's link to the project agreement page
+    log_in(page, live_server.url, "viewer")
+    page.goto(f"{live_server.url}/projects/lezgi/videos")
+    page.get_by_test_id("project-agreement-link").click()
+
+    # Then it shows its heading and a pooled κ bar for AU12 with the server's value
+    expect(page).to_have_url(re.compile(r"/projects/lezgi/agreement$"))
+    expect(page.get_by_role("heading", name=re.compile("Project agreement"))).to_be_visible()
+    report = services.project_agreement(team.project)
+    kappa = report["pooled"]["kappa"][report["aus"].index("AU12")]
+    assert kappa is not None
+    bar = page.get_by_test_id("bar-AU12-0")
+    expect(bar.locator("rect")).to_be_visible()
+    expect(bar).to_contain_text(f"{kappa:.2f}")
+    expect(page.get_by_test_id("project-agreement-videos")).to_contain_text(
+        str(shared_video["filename"])
+    )
+    screenshot(page, "affect-project-agreement.png")
 
 
 def test_annotator_drags_segment_nudges_it_and_records_valence_shared(
@@ -320,3 +357,24 @@ def test_annotator_drags_segment_nudges_it_and_records_valence_shared(
     assert len(coded) >= 20
     assert all(abs(v - 0.5) < 0.05 for v in coded)
     assert all(abs(v - 0.5) < 0.05 for v in traces["arousal"].values.tolist() if v == v)
+
+
+def test_manager_uploads_the_shared_video_through_the_resumable_form(
+    page: Any, live_server: Any, team: Any, mongo_db: Any, settings: Any, tmp_path: Path
+) -> None:
+    from annotations.affect_api import services
+
+    settings.MEDIA_ROOT = tmp_path
+    path = shared_file(FACE_VIDEO)
+    log_in(page, live_server.url, "manager")
+    page.goto(f"{live_server.url}/projects/lezgi/videos")
+
+    page.get_by_label("Video file").set_input_files(str(path))
+    page.get_by_role("button", name="Upload", exact=True).click()
+
+    expect(page.get_by_text(path.name).first).to_be_visible(timeout=30_000)
+    videos = list(services.list_videos(team.project))
+    assert len(videos) == 1
+    assert videos[0]["size"] == path.stat().st_size
+    assert round(videos[0]["duration_ms"] / 1000, 1) == 19.7
+    assert not any((tmp_path / "uploads").rglob("*.part"))

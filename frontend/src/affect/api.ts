@@ -28,6 +28,10 @@ export interface Video {
   pix_fmt: string;
   audio_codec: string | null;
   needs_transcode: boolean;
+  /** The `affect.transcode` job making the H.264 copy, when one was needed. */
+  transcode_job?: string | null;
+  /** Size of the H.264 copy the stream serves; null until made. */
+  h264_size?: number | null;
   version: number;
   created_at: string;
   created_by: string;
@@ -131,6 +135,35 @@ export interface AgreementReport {
   };
 }
 
+/** One video of `GET /projects/{slug}/affect/agreement/` (at least two coder layers). */
+export interface ProjectAgreementVideo {
+  video: string;
+  filename: string;
+  /** Annotators of the video's coder layers. */
+  coders: string[];
+  n_frames: number;
+  /** Per AU, in the report's `aus` order. */
+  fleiss_kappa: (number | null)[];
+  alpha_ordinal: (number | null)[];
+}
+
+/** AU agreement over the project's videos (`services.project_agreement`). */
+export interface ProjectAgreementReport {
+  schema_version: number;
+  aus: string[];
+  videos: ProjectAgreementVideo[];
+  /** Every frame of every video pooled, per AU. */
+  pooled: {
+    videos: number;
+    frames: number;
+    /** Cohen's κ of the occurrence table summed over all pairs of all videos. */
+    kappa: (number | null)[];
+    pair_frames: number[];
+    alpha_nominal: (number | null)[];
+    alpha_ordinal: (number | null)[];
+  };
+}
+
 export type ExportFormat = "csv" | "frames.csv" | "eaf" | "emotionml" | "json";
 
 const enc = encodeURIComponent;
@@ -219,4 +252,6 @@ export const affectApi = {
   },
   agreement: (slug: string, id: string) =>
     request<AgreementReport>("GET", `${videoPath(slug, id)}/agreement/`),
+  projectAgreement: (slug: string) =>
+    request<ProjectAgreementReport>("GET", `/projects/${enc(slug)}/affect/agreement/`),
 };

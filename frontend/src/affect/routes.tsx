@@ -1,5 +1,6 @@
 import { Route } from "react-router";
 import { AgreementPage } from "./pages/AgreementPage";
+import { ProjectAgreementPage } from "./pages/ProjectAgreementPage";
 import { VideoListPage } from "./pages/VideoListPage";
 import { VideoWorkspacePage } from "./pages/VideoWorkspacePage";
 
@@ -9,5 +10,6 @@ export const affectRoutes = (
     <Route path="videos" element={<VideoListPage />} />
     <Route path="videos/:id" element={<VideoWorkspacePage />} />
     <Route path="videos/:id/agreement" element={<AgreementPage />} />
+    <Route path="agreement" element={<ProjectAgreementPage />} />
   </>
 );

@@ -69,13 +69,20 @@ export function AgreementBars({ labels, series }: AgreementBarsProps) {
             const y = 3 + i * barH;
             if (value === null)
               return (
-                <text key={s.name} x={x(0) + 4} y={y + barH / 2} dy="0.35em" className="affect-chart-tick">
+                <text
+                  key={s.name}
+                  x={x(0) + 4}
+                  y={y + barH / 2}
+                  dy="0.35em"
+                  className="affect-chart-tick"
+                  data-testid={`bar-${label}-${i}-missing`}
+                >
                   —<title>{`${label} ${s.name}: undefined (no variation or no data)`}</title>
                 </text>
               );
             const x0 = Math.min(x(0), x(value));
             return (
-              <g key={s.name}>
+              <g key={s.name} data-testid={`bar-${label}-${i}`}>
                 <rect
                   x={x0}
                   y={y}

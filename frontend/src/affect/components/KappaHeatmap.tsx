@@ -1,13 +1,33 @@
 import { KAPPA_STOPS, formatCoefficient, kappaColor, kappaLabel, kappaTextColor } from "../colors";
 import { auName } from "../schema";
 
+export interface HeatmapColumn {
+  /** One or two header lines. */
+  lines: string[];
+  /** Full name for tooltips. */
+  title: string;
+}
+
 interface KappaHeatmapProps {
   aus: string[];
-  pairs: [string, string][];
-  /** pairs × aus, as the server sends it. */
+  /** Coder pairs as columns (the per-video page). */
+  pairs?: [string, string][];
+  /** Other columns (e.g. videos); used instead of `pairs`. */
+  columns?: HeatmapColumn[];
+  /** columns × aus, as the server sends it. */
   kappa: (number | null)[][];
   agreement?: (number | null)[][];
+  /** Accessible name and legend caption. */
+  label?: string;
+  caption?: string;
+  /** Cells are `${testIdPrefix}-${au}-${column}`; the svg `${testIdPrefix}-heatmap`. */
+  testIdPrefix?: string;
+  /** Coefficient name in tooltips. */
+  symbol?: string;
 }
+
+const pairColumns = (pairs: [string, string][]): HeatmapColumn[] =>
+  pairs.map(([a, b]) => ({ lines: [a, `× ${b}`], title: `${a} × ${b}` }));
 
 const CELL_W = 72;
 const CELL_H = 22;
@@ -17,8 +37,19 @@ const LEGEND_H = 62;
 const LEGEND_W = 240;
 
 /** Cohen's κ of AU occurrence, one row per AU and one column per coder pair. */
-export function KappaHeatmap({ aus, pairs, kappa, agreement }: KappaHeatmapProps) {
-  const width = LABEL_W + Math.max(pairs.length * CELL_W, LEGEND_W + 130) + 10;
+export function KappaHeatmap({
+  aus,
+  pairs = [],
+  columns,
+  kappa,
+  agreement,
+  label = "Cohen's kappa per Action Unit and coder pair",
+  caption = "Cohen's κ of AU occurrence (intensity ≥ A), per frame",
+  testIdPrefix = "kappa",
+  symbol = "κ",
+}: KappaHeatmapProps) {
+  const cols = columns ?? pairColumns(pairs);
+  const width = LABEL_W + Math.max(cols.length * CELL_W, LEGEND_W + 130) + 10;
   const gridH = aus.length * CELL_H;
   const height = HEAD_H + gridH + LEGEND_H;
   const legendW = LEGEND_W;
@@ -29,8 +60,8 @@ export function KappaHeatmap({ aus, pairs, kappa, agreement }: KappaHeatmapProps
       height={height}
       viewBox={`0 0 ${width} ${height}`}
       role="img"
-      aria-label="Cohen's kappa per Action Unit and coder pair"
-      data-testid="kappa-heatmap"
+      aria-label={label}
+      data-testid={`${testIdPrefix}-heatmap`}
     >
       <defs>
         <linearGradient id="affect-kappa-gradient" x1="0" x2="1" y1="0" y2="0">
@@ -39,20 +70,24 @@ export function KappaHeatmap({ aus, pairs, kappa, agreement }: KappaHeatmapProps
           ))}
         </linearGradient>
       </defs>
-      {pairs.map(([a, b], p) => (
+      {cols.map((column, p) => (
         <text
-          key={`${a}-${b}`}
+          key={`${p}-${column.title}`}
           x={LABEL_W + p * CELL_W + CELL_W / 2}
           y={HEAD_H - 8}
           textAnchor="middle"
           className="affect-chart-label"
         >
-          <tspan x={LABEL_W + p * CELL_W + CELL_W / 2} dy="-1.1em">
-            {a}
-          </tspan>
-          <tspan x={LABEL_W + p * CELL_W + CELL_W / 2} dy="1.1em">
-            × {b}
-          </tspan>
+          <title>{column.title}</title>
+          {column.lines.length === 1 ? (
+            <tspan x={LABEL_W + p * CELL_W + CELL_W / 2}>{column.lines[0]}</tspan>
+          ) : (
+            column.lines.slice(0, 2).map((line, i) => (
+              <tspan key={i} x={LABEL_W + p * CELL_W + CELL_W / 2} dy={i === 0 ? "-1.1em" : "1.1em"}>
+                {line}
+              </tspan>
+            ))
+          )}
         </text>
       ))}
       {aus.map((au, j) => (
@@ -60,11 +95,11 @@ export function KappaHeatmap({ aus, pairs, kappa, agreement }: KappaHeatmapProps
           <text x={LABEL_W - 8} y={CELL_H / 2} dy="0.35em" textAnchor="end" className="affect-chart-label">
             {au} {auName(au)}
           </text>
-          {pairs.map((pair, p) => {
+          {cols.map((column, p) => {
             const value = kappa[p]?.[j] ?? null;
             const observed = agreement?.[p]?.[j];
             return (
-              <g key={p} data-testid={`kappa-${au}-${p}`}>
+              <g key={p} data-testid={`${testIdPrefix}-${au}-${p}`}>
                 <rect
                   x={LABEL_W + p * CELL_W + 1}
                   y={1}
@@ -73,7 +108,7 @@ export function KappaHeatmap({ aus, pairs, kappa, agreement }: KappaHeatmapProps
                   fill={kappaColor(value)}
                 >
                   <title>
-                    {`${au} ${pair[0]} × ${pair[1]}: κ ${formatCoefficient(value, 3)} (${kappaLabel(value)})` +
+                    {`${au} ${column.title}: ${symbol} ${formatCoefficient(value, 3)} (${kappaLabel(value)})` +
                       (observed != null ? `, observed agreement ${(observed * 100).toFixed(1)}%` : "")}
                   </title>
                 </rect>
@@ -92,7 +127,10 @@ export function KappaHeatmap({ aus, pairs, kappa, agreement }: KappaHeatmapProps
           })}
         </g>
       ))}
-      <g transform={`translate(${LABEL_W}, ${HEAD_H + gridH + 14})`} data-testid="kappa-legend">
+      <g
+        transform={`translate(${LABEL_W}, ${HEAD_H + gridH + 14})`}
+        data-testid={`${testIdPrefix}-legend`}
+      >
         <rect width={legendW} height={12} fill="url(#affect-kappa-gradient)" stroke="#b8c1cc" />
         {[-1, 0, 0.4, 0.6, 1].map((tick) => (
           <text
@@ -110,7 +148,7 @@ export function KappaHeatmap({ aus, pairs, kappa, agreement }: KappaHeatmapProps
           undefined (—)
         </text>
         <text x={0} y={40} className="affect-chart-tick">
-          Cohen's κ of AU occurrence (intensity ≥ A), per frame
+          {caption}
         </text>
       </g>
     </svg>

@@ -17,7 +17,12 @@ export function VideoListPage() {
   return (
     <div className={manager ? "page-split" : undefined}>
       <section>
-        <h2>Videos</h2>
+        <div className="affect-workspace-head">
+          <h2>Videos</h2>
+          <Link to={`/projects/${slug}/agreement`} data-testid="project-agreement-link">
+            Agreement across videos
+          </Link>
+        </div>
         <ErrorBanner error={videos.error} />
         {videos.loading && !videos.data && <p className="loading">Loading…</p>}
         {videos.data && videos.data.length === 0 && (
