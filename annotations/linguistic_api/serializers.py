@@ -39,6 +39,7 @@ class TextSerializer(StoredSerializer):
         required=False, allow_blank=True, max_length=2000
     )
     source_id = serializers.CharField(read_only=True)
+    utterance_count = serializers.IntegerField(read_only=True, default=0)
 
 
 class TextUpdateSerializer(TextSerializer):
@@ -135,12 +136,22 @@ class ConcordanceQuerySerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class HitSerializer(serializers.Serializer[Any]):
-    utterance = serializers.CharField()
-    text = serializers.CharField()
-    order = serializers.IntegerField()
-    word = serializers.IntegerField()
+    word = serializers.IntegerField(help_text="Word index; -1 for a translation word.")
     morpheme = serializers.IntegerField(allow_null=True)
     value = serializers.CharField()
+
+
+class ConcordanceUtteranceSerializer(serializers.Serializer[Any]):
+    utterance = serializers.CharField(source="utterance._id")
+    text = serializers.CharField(source="utterance.text")
+    text_title = serializers.CharField()
+    order = serializers.IntegerField(source="utterance.order")
+    transcription = serializers.CharField(source="utterance.transcription", default="")
+    translations = serializers.DictField(
+        child=serializers.CharField(), source="utterance.translations", default=dict
+    )
+    words = WordSerializer(many=True, source="utterance.words", default=list)
+    hits = HitSerializer(many=True)
 
 
 class ExportQuerySerializer(serializers.Serializer[dict[str, Any]]):

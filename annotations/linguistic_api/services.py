@@ -25,7 +25,7 @@ from annotations.linguistic.formats import csv as csv_format
 from annotations.linguistic.formats import eaf, flextext, lift, toolbox
 from annotations.linguistic.formats import json as json_format
 from annotations.linguistic.model import LexicalEntry, Text, Utterance
-from annotations.linguistic_api import documents
+from annotations.linguistic_api import concordance, documents
 from annotations.xmlsafe import DEFAULT_MAX_BYTES, FormatError
 from fieldmark.api.errors import DomainError
 from fieldmark.jobs.models import Job
@@ -39,12 +39,16 @@ IMPORT_FORMATS = ("toolbox", "lift", "flextext", "csv", "json", "eaf")
 EXPORT_FORMATS = ("json", "csv", "toolbox", "flextext", "lift")
 TEXT_FIELDS = ("title", "lang", "glottocode", "meta", "genre", "speakers", "source")
 BATCH = 500
+IMPORT_BATCH = 2000
 
 Mode = Literal["exact", "prefix", "regex"]
 
 
 def _event(project: Project, kind: str, doc: Mapping[str, Any], origin: str = "") -> None:
-    broadcast(project.pk, kind, {"id": doc["_id"], "version": doc.get("version")}, origin)
+    payload = {"id": doc["_id"], "version": doc.get("version")}
+    if "text" in doc:  # an utterance: say which text, so an open editor knows it is concerned
+        payload["text"] = doc["text"]
+    broadcast(project.pk, kind, payload, origin)
 
 
 # --- texts ---------------------------------------------------------------------------------------
@@ -76,8 +80,25 @@ class MongoList:
         )
 
 
+class TextList(MongoList):
+    """Texts with ``utterance_count`` (kept on the text by every write of its utterances; texts
+    stored before that get it counted once here)."""
+
+    def __getitem__(self, index: slice) -> list[Doc]:
+        page = super().__getitem__(index)
+        for doc in page:
+            if "utterance_count" not in doc:
+                doc["utterance_count"] = documents.utterances.collection.count_documents(
+                    {"project": self.project_id, "text": doc["_id"]}
+                )
+                documents.texts.collection.update_one(
+                    {"_id": doc["_id"]}, {"$set": {"utterance_count": doc["utterance_count"]}}
+                )
+        return page
+
+
 def list_texts(project: Project) -> MongoList:
-    return MongoList(documents.texts, project, {}, [("created_at", ASCENDING), ("_id", ASCENDING)])
+    return TextList(documents.texts, project, {}, [("created_at", ASCENDING), ("_id", ASCENDING)])
 
 
 def get_text(project: Project, text_id: str) -> Doc:
@@ -85,7 +106,8 @@ def get_text(project: Project, text_id: str) -> Doc:
 
 
 def create_text(user: User, project: Project, body: Mapping[str, Any]) -> Doc:
-    doc = documents.texts.insert(project.pk, _only(body, TEXT_FIELDS), user.username)
+    fields = {**_only(body, TEXT_FIELDS), "utterance_count": 0}
+    doc = documents.texts.insert(project.pk, fields, user.username)
     _event(project, "linguistic.text.created", doc)
     return doc
 
@@ -104,6 +126,7 @@ def delete_text(user: User, project: Project, text_id: str, version: int) -> Non
     """Delete a text and its utterances (the version check guards the text document)."""
     documents.texts.delete(project.pk, text_id, version, user.username)
     documents.utterances.collection.delete_many({"project": project.pk, "text": text_id})
+    concordance.remove_text(project.pk, text_id)
     broadcast(project.pk, "linguistic.text.deleted", {"id": text_id})
 
 
@@ -141,6 +164,10 @@ def create_utterance(user: User, project: Project, text_id: str, body: Mapping[s
     doc = normalize_utterance(body, order=order, uid=doc_id)
     doc.update(_id=doc_id, text=text_id)
     saved = documents.utterances.insert(project.pk, doc, user.username)
+    documents.texts.collection.update_one(
+        {"_id": text_id, "project": project.pk}, {"$inc": {"utterance_count": 1}}
+    )
+    concordance.update(project.pk, None, saved)
     _event(project, "linguistic.utterance.created", saved)
     return saved
 
@@ -157,6 +184,7 @@ def replace_utterance(
     saved = documents.utterances.update(
         project.pk, utterance_id, version, doc, user.username, replace=True
     )
+    concordance.update(project.pk, current, saved)
     _event(project, "linguistic.utterance.updated", saved)
     return saved
 
@@ -169,9 +197,11 @@ def utterance_history(project: Project, utterance_id: str) -> list[Doc]:
 def revert_utterance(
     user: User, project: Project, utterance_id: str, to_version: int, version: int
 ) -> Doc:
+    current = get_utterance(project, utterance_id)
     saved = documents.utterances.revert(
         project.pk, utterance_id, to_version, version, user.username
     )
+    concordance.update(project.pk, current, saved)
     _event(project, "linguistic.utterance.updated", saved)
     return saved
 
@@ -356,11 +386,20 @@ def write_import(project: Project, parsed: Parsed, user: str, job_id: str) -> di
     """Insert everything parsed; a re-delivered job first removes what its first run wrote."""
     for store in (documents.texts, documents.utterances, documents.lexicon):
         store.collection.delete_many({"project": project.pk, "import_job": job_id})
-    counts = {
-        "texts": documents.texts.insert_many(project.pk, parsed.texts, user),
-        "utterances": documents.utterances.insert_many(project.pk, parsed.utterances, user),
-        "entries": documents.lexicon.insert_many(project.pk, parsed.entries, user),
-    }
+    concordance.remove_import(project.pk, job_id)
+    per_text: dict[str, int] = {}
+    for utt in parsed.utterances:
+        per_text[utt["text"]] = per_text.get(utt["text"], 0) + 1
+    for text in parsed.texts:
+        text["utterance_count"] = per_text.get(text["_id"], 0)
+    postings = concordance.Builder(project.pk, job_id)
+    counts = {"texts": documents.texts.insert_many(project.pk, parsed.texts, user), "utterances": 0}
+    for start in range(0, len(parsed.utterances), IMPORT_BATCH):
+        batch = parsed.utterances[start : start + IMPORT_BATCH]
+        counts["utterances"] += documents.utterances.insert_many(project.pk, batch, user)
+        postings.add(batch)
+    postings.flush()
+    counts["entries"] = documents.lexicon.insert_many(project.pk, parsed.entries, user)
     broadcast(project.pk, "linguistic.imported", {"job": job_id, **counts})
     return counts
 
@@ -370,67 +409,84 @@ def write_import(project: Project, parsed: Parsed, user: str, job_id: str) -> di
 
 @dataclass(frozen=True)
 class Hit:
-    utterance: str
-    text: str
-    order: int
     word: int
     morpheme: int | None
     value: str
 
 
-def _matcher(q: str, mode: Mode) -> tuple[Any, re.Pattern[str]]:
-    """The Mongo condition (served by the field's index) and the same test in Python."""
-    if mode == "regex":
-        try:
-            pattern = re.compile(q)
-        except re.error as exc:
-            raise DomainError(
-                "invalid", f"Not a valid regular expression: {exc}", field="q"
-            ) from exc
-        return {"$regex": q}, pattern
-    if mode == "prefix":
-        return {"$regex": "^" + re.escape(q)}, re.compile(re.escape(q))
-    return q, re.compile(re.escape(q) + r"\Z")
+@dataclass(frozen=True)
+class UtteranceHits:
+    """One utterance of a concordance page with every hit it holds."""
+
+    utterance: Doc
+    text_title: str
+    hits: list[Hit]
 
 
-def concordance(
-    project: Project, field: str, q: str, mode: Mode, lang: str = "en"
-) -> Iterator[Hit]:
-    """Every place ``field`` matches, in text and utterance order, read in cursor batches."""
-    condition, pattern = _matcher(q, mode)
-    path = documents.CONCORDANCE_PATHS.get(field, f"translations.{lang}")
-    query: Doc = {"project": project.pk, path: condition}
-    if field == "pos":
-        # Toolbox and FLEx put POS on morphemes, hand-made data often on words: search both.
-        query = {
-            "project": project.pk,
-            "$or": [{path: condition}, {documents.MORPH_POS: condition}],
+class ConcordancePage:
+    """The utterances that match a concordance query, for the paginator: counted exactly from the
+    postings (:mod:`annotations.linguistic_api.concordance`); a page reads only its utterances.
+    """
+
+    def __init__(self, project: Project, field: str, q: str, mode: Mode, lang: str = "en") -> None:
+        self.project, self.field, self.lang = project, field, lang
+        self.matches = concordance.lookup(project.pk, field, q, mode, lang)
+
+    @property
+    def hits(self) -> int:
+        return self.matches.hits
+
+    def __len__(self) -> int:
+        return len(self.matches.utterances)
+
+    def __getitem__(self, index: slice) -> list[UtteranceHits]:
+        ids = self.matches.utterances[index]
+        if not ids:
+            return []
+        docs = {
+            doc["_id"]: doc
+            for doc in documents.utterances.collection.find(
+                {"_id": {"$in": ids}, "project": self.project.pk},
+                {"text": 1, "order": 1, "transcription": 1, "translations": 1, "words": 1},
+            )
         }
-    cursor = documents.utterances.collection.find(
-        query,
-        {"text": 1, "order": 1, "words": 1, "translations": 1},
-        sort=[("text", ASCENDING), ("order", ASCENDING)],
-        batch_size=BATCH,
-    )
-    for doc in cursor:
-        yield from _hits(doc, field, pattern, lang)
+        text_ids = list({doc["text"] for doc in docs.values()})
+        titles = {
+            doc["_id"]: str(doc.get("title", ""))
+            for doc in documents.texts.collection.find(
+                {"_id": {"$in": text_ids}, "project": self.project.pk}, {"title": 1}
+            )
+        }
+        page = []
+        for uid in ids:
+            doc = docs.get(uid)
+            if doc is None:  # deleted between the lookup and this read
+                continue
+            hits = concordance.hits_in(doc, self.field, self.matches.values, self.lang)
+            page.append(
+                UtteranceHits(doc, titles.get(doc["text"], ""), [Hit(w, m, v) for w, m, v in hits])
+            )
+        return page
 
 
-def _hits(doc: Doc, field: str, pattern: re.Pattern[str], lang: str) -> Iterator[Hit]:
-    base = (doc["_id"], doc["text"], int(doc["order"]))
-    if field == "translation":
-        value = str(doc.get("translations", {}).get(lang, ""))
-        if pattern.match(value):
-            yield Hit(*base, word=-1, morpheme=None, value=value)
-        return
-    for w, word in enumerate(doc.get("words", [])):
-        if field == "pos" and word.get("pos") and pattern.match(str(word["pos"])):
-            yield Hit(*base, word=w, morpheme=None, value=str(word["pos"]))
-            continue
-        for m, morph in enumerate(word.get("morphemes", [])):
-            value = str(morph.get(field, ""))
-            if value and pattern.match(value):
-                yield Hit(*base, word=w, morpheme=m, value=value)
+def reindex_concordance(project: Project) -> int:
+    """Rebuild the project's concordance postings; returns how many utterances were read."""
+    seen = 0
+
+    def batches() -> Iterator[list[Doc]]:
+        nonlocal seen
+        cursor = documents.utterances.collection.find(
+            {"project": project.pk},
+            {"text": 1, "order": 1, "words": 1, "translations": 1},
+            sort=[("text", ASCENDING), ("order", ASCENDING)],
+            batch_size=BATCH,
+        )
+        while batch := list(islice(cursor, IMPORT_BATCH)):
+            seen += len(batch)
+            yield batch
+
+    concordance.rebuild(project.pk, batches())
+    return seen
 
 
 COUNT_LIMIT = 10_000
@@ -690,7 +746,6 @@ def create_entries_from_corpus(user: User, project: Project, gloss_lang: str = "
 # --- dictionary ----------------------------------------------------------------------------------
 
 EXAMPLES_PER_ENTRY = 3
-EXAMPLE_SCAN_LIMIT = 2000
 
 
 class DictionaryPage:
@@ -748,33 +803,31 @@ def backfill_search_keys(project_id: int | None = None) -> int:
 
 
 def corpus_examples(project: Project, entry_ids: list[str]) -> dict[str, list[Doc]]:
-    """Up to ``EXAMPLES_PER_ENTRY`` utterances linked to each entry, from one query."""
+    """Up to ``EXAMPLES_PER_ENTRY`` utterances linked to each entry (morphemes whose ``lemma``
+    is the entry), in reading order: one postings query and one read of the examples."""
     found: dict[str, list[Doc]] = {entry_id: [] for entry_id in entry_ids}
     if not entry_ids:
         return found
-    cursor = documents.utterances.collection.find(
-        {"project": project.pk, documents.CONCORDANCE_PATHS["lemma"]: {"$in": entry_ids}},
-        {"text": 1, "order": 1, "transcription": 1, "translations": 1, "words": 1},
-        sort=[("text", ASCENDING), ("order", ASCENDING)],
-        batch_size=BATCH,
-        limit=EXAMPLE_SCAN_LIMIT,
-    )
-    open_ids = set(entry_ids)
-    for doc in cursor:
-        lemmas = {m.get("lemma") for w in doc.get("words", []) for m in w.get("morphemes", [])}
-        for entry_id in lemmas & open_ids:
-            found[entry_id].append(
-                {
-                    "utterance": doc["_id"],
-                    "text": doc["text"],
-                    "transcription": doc.get("transcription", ""),
-                    "translations": doc.get("translations", {}),
-                }
-            )
-            if len(found[entry_id]) >= EXAMPLES_PER_ENTRY:
-                open_ids.discard(entry_id)
-        if not open_ids:
-            break
+    chosen = concordance.first_utterances(project.pk, "lemma", entry_ids, EXAMPLES_PER_ENTRY)
+    wanted = {uid for uids in chosen.values() for uid in uids}
+    docs = {
+        doc["_id"]: doc
+        for doc in documents.utterances.collection.find(
+            {"_id": {"$in": list(wanted)}, "project": project.pk},
+            {"text": 1, "transcription": 1, "translations": 1},
+        )
+    }
+    for entry_id, uids in chosen.items():
+        found[entry_id] = [
+            {
+                "utterance": uid,
+                "text": docs[uid]["text"],
+                "transcription": docs[uid].get("transcription", ""),
+                "translations": docs[uid].get("translations", {}),
+            }
+            for uid in uids
+            if uid in docs
+        ]
     return found
 
 

@@ -214,18 +214,30 @@ class ImportView(ProjectScopedMixin, APIView):
 class ConcordanceView(PagedView):
     project_actions = {"GET": Action.VIEW_DATA}
 
-    @extend_schema(parameters=[s.ConcordanceQuerySerializer], responses=s.HitSerializer(many=True))
+    @extend_schema(
+        parameters=[s.ConcordanceQuerySerializer],
+        responses=s.ConcordanceUtteranceSerializer(many=True),
+        description="Utterances where `field` matches `q`, in reading order, paged by utterance; "
+        "each lists its hits. `count` is the number of utterances and `hits` the number of "
+        "matches, both exact. `translation` matches single words of the free translation in "
+        "`lang`, ignoring case.",
+    )
     def get(self, request: Request, slug: str) -> Response:
         query = _valid(s.ConcordanceQuerySerializer(data=request.query_params))
-        project = self.project
-        hits = services.HitList(
-            lambda: services.concordance(
-                project, query["field"], query["q"], query["mode"], query["lang"]
-            )
+        page = services.ConcordancePage(
+            self.project, query["field"], query["q"], query["mode"], query["lang"]
         )
-        response = self.paged(request, hits, s.HitSerializer)
-        # `count` is a lower bound once it reaches the limit; the UI then says "10,000+".
-        response.data["count_capped"] = hits.capped
+        paginator = Pagination()
+        paginator.page_size = 20
+        items: list[services.UtteranceHits] | None = paginator.paginate_queryset(
+            page,  # type: ignore[arg-type]
+            request,
+            view=self,
+        )
+        response = paginator.get_paginated_response(
+            s.ConcordanceUtteranceSerializer(items, many=True).data
+        )
+        response.data["hits"] = page.hits
         return response
 
 

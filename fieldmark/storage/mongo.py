@@ -86,11 +86,14 @@ def registered_indexes() -> Mapping[str, list[IndexModel]]:
 
 
 def ensure_indexes() -> dict[str, list[str]]:
-    """Create every registered index; returns the index names per collection."""
+    """Create every registered index and drop the ones no longer registered (the registry is
+    the whole truth: a stale multikey index would tax every insert); returns the names kept."""
     created: dict[str, list[str]] = {}
     for name, indexes in registered_indexes().items():
-        if indexes:
-            created[name] = collection(name).create_indexes(indexes)
+        coll = collection(name)
+        created[name] = coll.create_indexes(indexes) if indexes else []
+        for stale in set(coll.index_information()) - {"_id_", *created[name]}:
+            coll.drop_index(stale)
     return created
 
 

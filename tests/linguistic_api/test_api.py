@@ -278,14 +278,12 @@ def test_annotator_may_not_import(team: Any, as_user: Any, mongo_db: Any) -> Non
     assert Job.objects.count() == 0
 
 
-def test_concordance_indexes_are_registered(mongo_db: Any) -> None:
-    keys = [list(ix["key"]) for ix in documents.utterances.collection.list_indexes()]
+def test_utterances_carry_no_multikey_concordance_indexes(mongo_db: Any) -> None:
+    from annotations.linguistic_api import concordance
 
-    for expected in (
-        ["project", "text", "order"],
-        ["project", "words.morphemes.form"],
-        ["project", "words.morphemes.gloss"],
-        ["project", "words.morphemes.lemma"],
-        ["project", "words.pos"],
-    ):
-        assert expected in keys
+    utterance_keys = [list(ix["key"]) for ix in documents.utterances.collection.list_indexes()]
+    posting_keys = [list(ix["key"]) for ix in concordance.postings().list_indexes()]
+
+    assert ["project", "text", "order"] in utterance_keys
+    assert [key for keys in utterance_keys for key in keys if key.startswith("words")] == []
+    assert posting_keys == [["_id"], ["project", "field", "value"], ["project", "text"]]

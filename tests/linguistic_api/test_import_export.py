@@ -154,23 +154,38 @@ def test_concordance_modes_and_bad_regex(
     exact = client.get(f"{BASE}/concordance/?field=gloss&q=PL").json()
     prefix = client.get(f"{BASE}/concordance/?field=form&q=фе&mode=prefix").json()
     regex = client.get(f"{BASE}/concordance/?field=gloss&q=^(PL|AOR)$&mode=regex").json()
-    translation = client.get(f"{BASE}/concordance/?field=translation&q=I went").json()
+    unanchored = client.get(f"{BASE}/concordance/?field=gloss&q=O&mode=regex").json()
+    translation = client.get(f"{BASE}/concordance/?field=translation&q=WENT").json()
+    phrase = client.get(f"{BASE}/concordance/?field=translation&q=I went").json()
     bad = client.get(f"{BASE}/concordance/?field=gloss&q=(&mode=regex")
 
-    assert exact["count"] == 1
+    assert (exact["count"], exact["hits"]) == (1, 1)
     assert exact["results"] == [
         {
             "utterance": first["_id"],
             "text": first["text"],
+            "text_title": "lez",
             "order": 0,
-            "word": 0,
-            "morpheme": 1,
-            "value": "PL",
+            "transcription": "икьрар сад я .",
+            "translations": {"en": "the decision is one"},
+            "words": first["words"],
+            "hits": [{"word": 0, "morpheme": 1, "value": "PL"}],
         }
     ]
-    assert [(h["order"], h["word"], h["morpheme"]) for h in prefix["results"]] == [(1, 1, 0)]
-    assert [(h["order"], h["value"]) for h in regex["results"]] == [(0, "PL"), (1, "AOR")]
-    assert [h["utterance"] for h in translation["results"]] == [second["_id"]]
+    assert [(u["order"], u["hits"]) for u in prefix["results"]] == [
+        (1, [{"word": 1, "morpheme": 0, "value": "фе"}])
+    ]
+    assert (regex["count"], regex["hits"]) == (2, 2)
+    assert [(u["order"], [h["value"] for h in u["hits"]]) for u in regex["results"]] == [
+        (0, ["PL"]),
+        (1, ["AOR"]),
+    ]
+    # Regex search is unanchored, like MongoDB's $regex: "O" is in "AOR" (not in "one", "go").
+    assert [h["value"] for u in unanchored["results"] for h in u["hits"]] == ["AOR"]
+    assert [(u["utterance"], u["hits"]) for u in translation["results"]] == [
+        (second["_id"], [{"word": -1, "morpheme": None, "value": "went"}])
+    ]
+    assert (phrase["count"], phrase["results"]) == (0, [])
     assert bad.status_code == 400
     assert list(bad.json()["fields"]) == ["q"]
 

@@ -1,4 +1,4 @@
-"""Exports of a text longer than one cursor batch, capped concordance counts, and POS search
+"""Exports of a text longer than one cursor batch, concordance paging, and POS search
 over morphemes (Toolbox puts POS there)."""
 
 from __future__ import annotations
@@ -66,19 +66,19 @@ def test_csv_export_of_a_long_text_has_one_row_per_morpheme(
     )
 
 
-def test_concordance_count_stops_at_the_limit_and_says_so(
-    team: Any, as_user: Any, mongo_db: Any, monkeypatch: Any
+def test_concordance_pages_by_utterance_with_exact_counts(
+    team: Any, as_user: Any, mongo_db: Any
 ) -> None:
     load(team, 5)
     client = as_user(team.viewer)
 
-    monkeypatch.setattr(services, "COUNT_LIMIT", 3)
-    capped = client.get(f"{BASE}/concordance/?field=gloss&q=PL&page_size=2").json()
-    monkeypatch.setattr(services, "COUNT_LIMIT", 5)
-    exact = client.get(f"{BASE}/concordance/?field=gloss&q=PL&page_size=2").json()
+    first = client.get(f"{BASE}/concordance/?field=gloss&q=PL&page_size=2").json()
+    last = client.get(f"{BASE}/concordance/?field=gloss&q=PL&page_size=2&page=3").json()
 
-    assert (capped["count"], capped["count_capped"], len(capped["results"])) == (3, True, 2)
-    assert (exact["count"], exact["count_capped"], len(exact["results"])) == (5, False, 2)
+    assert (first["count"], first["hits"], len(first["results"])) == (5, 5, 2)
+    assert [u["order"] for u in first["results"]] == [0, 1]
+    assert [u["order"] for u in last["results"]] == [4]
+    assert last["next"] is None
 
 
 def test_pos_concordance_finds_morpheme_pos(team: Any, as_user: Any, mongo_db: Any) -> None:
@@ -86,8 +86,8 @@ def test_pos_concordance_finds_morpheme_pos(team: Any, as_user: Any, mongo_db: A
 
     hits = as_user(team.viewer).get(f"{BASE}/concordance/?field=pos&q=NUM").json()
 
-    assert hits["count"] == 2
-    assert [(h["order"], h["word"], h["morpheme"], h["value"]) for h in hits["results"]] == [
-        (0, 1, 0, "NUM"),
-        (1, 1, 0, "NUM"),
+    assert (hits["count"], hits["hits"]) == (2, 2)
+    assert [(u["order"], u["hits"]) for u in hits["results"]] == [
+        (0, [{"word": 1, "morpheme": 0, "value": "NUM"}]),
+        (1, [{"word": 1, "morpheme": 0, "value": "NUM"}]),
     ]
