@@ -40,7 +40,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-from annotations.linguistic_api import services  # noqa: E402
+from annotations.linguistic_api import documents, services  # noqa: E402
 from fieldmark.projects import services as projects  # noqa: E402
 from fieldmark.projects.models import Project  # noqa: E402
 from fieldmark.storage import mongo  # noqa: E402
@@ -227,7 +227,7 @@ def run() -> None:
         )  # fmt: skip
 
     saves = []
-    for doc in services.documents.utterances.find(project.pk, {}, limit=50, skip=UTTERANCES // 2):
+    for doc in documents.utterances.find(project.pk, {}, limit=50, skip=UTTERANCES // 2):
         body = {key: doc[key] for key in ("order", "words", "translations") if key in doc}
         body["words"][0]["morphemes"][0]["gloss"] = "edited"
         start = time.perf_counter()
