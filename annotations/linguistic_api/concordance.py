@@ -4,7 +4,7 @@ Searching the utterance documents themselves (multikey indexes on ``words.morphe
 every insert pay for five multikey indexes and every query read each matching utterance whole,
 so a common gloss or POS costs the whole corpus. Instead each searchable value has postings:
 
-``concordance`` documents ``{project, text, field, value, size, e: [entry, ...]}``
+``concordance`` documents ``{project, text, field, value, e: [entry, ...]}``
     At most ``BUCKET`` entries each, one bucket list per (text, field, value). An entry is the
     string ``"<text>.<order>.<utterance>.<hits>"``: it sorts in reading order (text, then the
     utterance's order as 8 hex digits), names the utterance, and says how many times the value
@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pymongo import ASCENDING, IndexModel, UpdateOne
+from pymongo import ASCENDING, IndexModel, UpdateMany, UpdateOne
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
@@ -115,26 +115,33 @@ class Builder:
         self._open: dict[tuple[str, str, str], list[str]] = defaultdict(list)
         self._buffered = 0
         self._values: dict[str, set[str]] = defaultdict(set)
+        self._full: list[Doc] = []
 
     def add(self, docs: Iterable[Mapping[str, Any]]) -> None:
-        full: list[Doc] = []
         for doc in docs:
             text = str(doc["text"])
             for (field, value), entry in entries(doc).items():
-                bucket = self._open[text, field, value]
-                bucket.append(entry)
-                self._buffered += 1
-                if len(bucket) >= BUCKET:
-                    full.append(self._bucket(text, field, value, bucket))
-                    self._buffered -= len(bucket)
-                    del self._open[text, field, value]
-                self._values[field].add(value)
-        self._write(full)
+                self.extend(text, field, value, [entry])
         if self._buffered >= MAX_BUFFERED:
             self.flush()
 
+    def extend(self, text: str, field: str, value: str, added: Iterable[str]) -> None:
+        bucket = self._open[text, field, value]
+        for entry in added:
+            bucket.append(entry)
+            self._buffered += 1
+            if len(bucket) >= BUCKET:
+                self._full.append(self._bucket(text, field, value, bucket))
+                self._buffered -= len(bucket)
+                bucket = self._open[text, field, value] = []
+                if len(self._full) >= 100:
+                    self._write(self._full)
+                    self._full = []
+        self._values[field].add(value)
+
     def flush(self) -> None:
-        self._write([self._bucket(*key, bucket) for key, bucket in self._open.items() if bucket])
+        self._write(self._full + [self._bucket(*key, b) for key, b in self._open.items() if b])
+        self._full = []
         self._open.clear()
         self._buffered = 0
         _add_vocab(self.project_id, self._values)
@@ -146,7 +153,6 @@ class Builder:
             "text": text,
             "field": field,
             "value": value,
-            "size": len(bucket),
             "e": bucket,
         }
         if self.import_job:
@@ -192,36 +198,59 @@ def update(
     project_id: int, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
 ) -> None:
     """Move the postings of one utterance from ``before`` to ``after`` (either may be None)."""
-    old = entries(before) if before else {}
-    new = entries(after) if after else {}
-    text_before = str(before["text"]) if before else ""
-    text_after = str(after["text"]) if after else ""
-    ops: list[UpdateOne] = []
-    for (field, value), entry in old.items():
-        if new.get((field, value)) != entry:
+    update_many(project_id, [(before, after)])
+
+
+def update_many(
+    project_id: int, changes: Iterable[tuple[Mapping[str, Any] | None, Mapping[str, Any] | None]]
+) -> None:
+    """Move the postings of many utterances at once: one ``$pull`` per (text, field, value)
+    that lost entries, then the new entries pushed into a bucket with room (one edit) or
+    written as new buckets (many)."""
+    pulls: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    pushes: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for before, after in changes:
+        old = entries(before) if before else {}
+        new = entries(after) if after else {}
+        for (field, value), entry in old.items():
+            if new.get((field, value)) != entry:
+                pulls[str(before["text"]), field, value].append(entry)  # type: ignore[index]
+        for (field, value), entry in new.items():
+            if old.get((field, value)) != entry:
+                pushes[str(after["text"]), field, value].append(entry)  # type: ignore[index]
+    ops: list[UpdateOne | UpdateMany] = [
+        UpdateMany(
+            {"project": project_id, "text": text, "field": field, "value": value},
+            {"$pull": {"e": {"$in": gone}}},
+        )
+        for (text, field, value), gone in pulls.items()
+    ]
+    builder = Builder(project_id)
+    for (text, field, value), added in pushes.items():
+        if len(added) == 1:
             ops.append(
                 UpdateOne(
-                    {"project": project_id, "text": text_before, "field": field, "value": value,
-                     "e": entry},
-                    {"$pull": {"e": entry}, "$inc": {"size": -1}},
-                )
-            )  # fmt: skip
-    added: dict[str, set[str]] = defaultdict(set)
-    for (field, value), entry in new.items():
-        if old.get((field, value)) != entry:
-            ops.append(
-                UpdateOne(
-                    {"project": project_id, "text": text_after, "field": field, "value": value,
-                     "size": {"$lt": BUCKET}},
-                    {"$push": {"e": entry}, "$inc": {"size": 1}},
+                    # A bucket with room: one whose last slot is still free.
+                    {"project": project_id, "text": text, "field": field, "value": value,
+                     f"e.{BUCKET - 1}": {"$exists": False}},
+                    {"$push": {"e": added[0]}},
                     upsert=True,
                 )
             )  # fmt: skip
-            added[field].add(value)
+        else:
+            builder.extend(text, field, value, added)
     if ops:
         # Ordered: an entry leaves its bucket before its replacement looks for room.
         postings().bulk_write(ops, ordered=True)
-    _add_vocab(project_id, added)
+    builder.flush()
+    _add_vocab(project_id, _values_of(pushes))
+
+
+def _values_of(keys: Iterable[tuple[str, str, str]]) -> dict[str, set[str]]:
+    values: dict[str, set[str]] = defaultdict(set)
+    for _text, field, value in keys:
+        values[field].add(value)
+    return values
 
 
 def remove_text(project_id: int, text_id: str) -> None:

@@ -72,9 +72,10 @@ def bulk_update(
             doc_id for doc_id in written if bumped.get(doc_id) == changes[doc_id][0]["version"] + 1
         ]
     if store is utterances:
-        for doc_id in written:
-            before = changes[doc_id][0]
-            concordance.update(project_id, before, {**before, **changes[doc_id][1]})
+        concordance.update_many(
+            project_id,
+            [(changes[i][0], {**changes[i][0], **changes[i][1]}) for i in written],
+        )
     if written:
         store.history_collection.insert_many(
             [_history(changes[doc_id][0], changes[doc_id][1], user, now) for doc_id in written]

@@ -225,6 +225,27 @@ class TierInfoSerializer(serializers.Serializer[Any]):
     annotations = serializers.IntegerField()
 
 
+class ReplaceGlossSerializer(serializers.Serializer[dict[str, Any]]):
+    form = serializers.CharField(
+        required=False, max_length=200, help_text="Morpheme form to match (exact)."
+    )
+    gloss = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="Current gloss to match."
+    )
+    to = serializers.CharField(allow_blank=True, max_length=200, help_text="The new gloss.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "form" not in attrs and "gloss" not in attrs:
+            raise serializers.ValidationError({"form": "Give a morpheme form, a gloss or both."})
+        return attrs
+
+
+class ReplaceResultSerializer(serializers.Serializer[Any]):
+    morphemes = serializers.IntegerField()
+    utterances = serializers.IntegerField()
+    skipped = serializers.IntegerField(help_text="Utterances changed meanwhile, left as they are.")
+
+
 class LinkRequestSerializer(serializers.Serializer[dict[str, Any]]):
     relink = serializers.BooleanField(
         default=False, help_text="Also re-link morphemes that already name an entry."

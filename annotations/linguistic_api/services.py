@@ -725,6 +725,64 @@ def link_glosses(user: User, project: Project, *, relink: bool = False) -> LinkR
     return result
 
 
+@dataclass(frozen=True)
+class ReplaceResult:
+    morphemes: int
+    utterances: int
+    skipped: int
+
+
+def replace_glosses(
+    user: User, project: Project, *, form: str | None, gloss: str | None, to: str
+) -> ReplaceResult:
+    """Bulk gloss edit: every morpheme whose form is ``form`` and/or whose gloss is ``gloss``
+    gets the gloss ``to``. Candidates come from the concordance postings, so only utterances
+    holding the form or gloss are read. Each utterance is written with its version check, a new
+    version and a history entry; one changed meanwhile is skipped and counted."""
+    field, value = ("form", form) if form is not None else ("gloss", gloss or "")
+    candidates = concordance.lookup(project.pk, field, value, "exact").utterances
+    morphemes = written = tried = 0
+    texts: set[str] = set()
+    for start in range(0, len(candidates), BATCH):
+        ids = candidates[start : start + BATCH]
+        changes: dict[str, tuple[Doc, Doc]] = {}
+        for doc in documents.utterances.find(project.pk, {"_id": {"$in": ids}}):
+            words, n = _regloss(doc.get("words", []), form, gloss, to)
+            if n:
+                changes[doc["_id"]] = (doc, {"words": words})
+                morphemes += n
+                texts.add(doc["text"])
+        tried += len(changes)
+        written += documents.bulk_update(documents.utterances, project.pk, changes, user.username)
+    if written:
+        broadcast(
+            project.pk,
+            "linguistic.glossing.replaced",
+            {"utterances": written, "texts": sorted(texts)},
+        )
+    return ReplaceResult(morphemes, written, tried - written)
+
+
+def _regloss(
+    words: list[Doc], form: str | None, gloss: str | None, to: str
+) -> tuple[list[Doc], int]:
+    changed = 0
+    out = []
+    for word in words:
+        morphs = []
+        for morph in word.get("morphemes", []):
+            if (
+                (form is None or morph.get("form") == form)
+                and (gloss is None or morph.get("gloss", "") == gloss)
+                and morph.get("gloss", "") != to
+            ):
+                morph = {**morph, "gloss": to}
+                changed += 1
+            morphs.append(morph)
+        out.append({**word, "morphemes": morphs} if "morphemes" in word else word)
+    return out, changed
+
+
 def create_entries_from_corpus(user: User, project: Project, gloss_lang: str = "en") -> int:
     """Add an entry for every morpheme form the lexicon lacks; running it again adds none
     (forms already in the lexicon, and entry ids already stored, are skipped)."""

@@ -47,6 +47,7 @@ urlpatterns = [
         name="ling-dictionary-pdf-download",
     ),
     path(f"{P}glossing/link/", views.GlossLinkView.as_view(), name="ling-glossing-link"),
+    path(f"{P}glossing/replace/", views.GlossReplaceView.as_view(), name="ling-glossing-replace"),
     path(
         f"{P}glossing/create-entries/",
         views.CreateEntriesView.as_view(),

@@ -349,6 +349,24 @@ class GlossLinkView(ProjectScopedMixin, APIView):
         return Response(s.LinkResultSerializer(result).data)
 
 
+class GlossReplaceView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.EDIT_DATA}
+
+    @extend_schema(
+        request=s.ReplaceGlossSerializer,
+        responses=s.ReplaceResultSerializer,
+        description="Bulk gloss edit: give every morpheme with this form and/or gloss the gloss "
+        "`to` (e.g. after the consistency check). Each utterance gets a new version.",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        body = _valid(s.ReplaceGlossSerializer(data=request.data))
+        result = services.replace_glosses(
+            user_of(request), self.project, form=body.get("form"), gloss=body.get("gloss"),
+            to=body["to"],
+        )  # fmt: skip
+        return Response(s.ReplaceResultSerializer(result).data)
+
+
 class CreateEntriesView(ProjectScopedMixin, APIView):
     project_actions = {"POST": Action.EDIT_DATA}
 

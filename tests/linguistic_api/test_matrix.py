@@ -116,6 +116,9 @@ CASES: dict[str, Case] = {
     "gloss-consistency": Case("get", "glossing/consistency/", "viewer", 200),
     "gloss-link": Case("post", "glossing/link/", "annotator", 200, lambda: {}),
     "gloss-create-entries": Case("post", "glossing/create-entries/", "annotator", 200, lambda: {}),
+    "gloss-replace": Case(
+        "post", "glossing/replace/", "annotator", 200, lambda: {"form": "сад", "to": "one"}
+    ),
 }
 
 
