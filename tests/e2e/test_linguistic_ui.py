@@ -180,6 +180,105 @@ def test_lexicon_autocomplete_and_leipzig_hint(
     assert glosses(saved)[0] == "dog.XYZ"
 
 
+def test_split_merge_and_edit_the_word_tier(
+    page: Any, live_server: Any, team: Any, text: dict[str, Any]
+) -> None:
+    from annotations.linguistic_api import services
+
+    # Given an annotator in the editor
+    log_in(page, live_server.url, "annotator")
+    open_editor(page, live_server.url, text["text"])
+
+    # When they split "bark" after "bar" with Enter in its form
+    page.get_by_label("Form of bark in bark").click()
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Form of -k in bark")).to_be_focused()
+    expect(page.get_by_label("Form of bar in bark")).to_have_value("bar")
+
+    # And Backspace in the new morpheme's empty gloss merges it back
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Gloss of -k in bark")).to_be_focused()
+    page.keyboard.press("Backspace")
+    expect(page.get_by_label("Gloss of bark in bark")).to_be_focused()
+    expect(page.get_by_label("Form of -k in bark")).to_have_count(0)
+
+    # And emptying the form of "-s" and pressing Backspace merges it into "dog"
+    page.get_by_label("Form of -s in dogs").fill("")
+    page.keyboard.press("Home")
+    page.keyboard.press("Backspace")
+    expect(page.get_by_label("Form of dog in dogs")).to_be_focused()
+    expect(page.get_by_label("Form of - in dogs")).to_have_count(0)
+
+    # And Enter before the boundary of the gloss "dog-PL" cuts it into a new morpheme
+    page.get_by_label("Gloss of dog in dogs").fill("dog-PL")
+    page.keyboard.press("End")
+    for _ in range(3):
+        page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Gloss of - in dogs")).to_be_focused()
+    expect(page.get_by_label("Gloss of - in dogs")).to_have_value("PL")
+    expect(page.get_by_label("Gloss of dog in dogs")).to_have_value("dog")
+    page.get_by_label("Form of - in dogs").fill("s")
+
+    # And add a word with Alt+Enter, set a word POS and the transcription
+    page.get_by_label("Gloss of bark in bark").focus()
+    page.keyboard.press("Alt+Enter")
+    expect(page.get_by_label("Word 3 of utterance 1")).to_be_focused()
+    page.keyboard.type("loudly")
+    page.get_by_label("Word POS of dogs").fill("n")
+    page.get_by_label("Transcription of utterance 1").fill("dogs bark loudly")
+    page.keyboard.press("Control+s")
+    expect(page.get_by_test_id("utterance-status")).to_have_text(f"v{text['version'] + 1}")
+    screenshot(page, "linguistic-igt-word-tier.png")
+
+    # Then Mongo holds the new segmentation, word and transcription
+    saved = services.get_utterance(team.project, text["utterance"])
+    assert saved["transcription"] == "dogs bark loudly"
+    assert [w["form"] for w in saved["words"]] == ["dogs", "bark", "loudly"]
+    assert saved["words"][0]["pos"] == "n"
+    assert [
+        (m["form"], m.get("sep", ""), m.get("gloss", "")) for m in saved["words"][0]["morphemes"]
+    ] == [("dog", "", "dog"), ("s", "-", "PL")]
+    assert [m["form"] for m in saved["words"][1]["morphemes"]] == ["bark"]
+
+
+def test_glossing_aids_list_unknown_grams_and_inconsistent_glosses(
+    page: Any, live_server: Any, team: Any, text: dict[str, Any]
+) -> None:
+    from annotations.linguistic_api import services
+
+    # Given "s" glossed PL once and XYZ (not Leipzig) once
+    glossed = {**DOGS_BARK, "words": [{"form": "dogs", "morphemes": [
+        {"form": "dog", "gloss": "dog"}, {"form": "s", "sep": "-", "gloss": "PL"}]}]}
+    other = {**DOGS_BARK, "words": [{"form": "cats", "morphemes": [
+        {"form": "cat", "gloss": "cat"}, {"form": "s", "sep": "-", "gloss": "XYZ"}]}]}  # fmt: skip
+    services.replace_utterance(
+        team.manager, team.project, text["utterance"], text["version"], glossed
+    )
+    services.create_utterance(team.manager, team.project, text["text"], other)
+
+    # When an annotator opens the glossing aids of the text
+    log_in(page, live_server.url, "annotator")
+    page.goto(f"{live_server.url}/projects/lezgi/texts/{text['text']}")
+    page.get_by_text("Glossing aids").click()
+
+    # Then the unknown gram is listed, linked to its utterance in this text
+    check = page.get_by_test_id("gloss-check")
+    expect(check.locator("tbody tr")).to_have_count(1)
+    expect(check.locator("tbody tr td").nth(2)).to_have_text("XYZ")
+    expect(check.locator("tbody tr td").first).to_contain_text("this text")
+
+    # And "s" is listed with both glosses and their counts
+    forms = page.get_by_test_id("gloss-consistency")
+    expect(forms.locator("tbody tr th")).to_have_text(["s"])
+    expect(forms.locator("li")).to_have_text(["PL ×1 example", "XYZ ×1 example"])
+
+    check.get_by_role("link").first.click()
+    expect(page.locator(".ling-highlight")).to_have_attribute("aria-label", "Utterance 2")
+
+
 BAD_TOOLBOX = (
     "\\t икьрар сад я .\n"
     "\\m икьрар-ар сад я .\n"

@@ -41,6 +41,8 @@ export interface Text extends Stored {
   source?: string;
   source_id?: string;
   meta?: Record<string, unknown>;
+  /** How many utterances the text has (in the texts list). */
+  utterance_count?: number;
 }
 
 export interface TextInput {
@@ -114,14 +116,77 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = ["json", "csv", "toolbox"
 export type ConcordanceField = "form" | "gloss" | "lemma" | "pos" | "translation";
 export type ConcordanceMode = "exact" | "prefix" | "regex";
 
+/** One match inside a concordance result. */
 export interface Hit {
+  /** The word's index; -1 for a match in the free translation. */
+  word: number;
+  /** The morpheme's index; null for a word-level match (word POS, translation). */
+  morpheme: number | null;
+  value: string;
+}
+
+/** One matching utterance with every match in it (`concordance/`, paged by utterance). */
+export interface ConcordanceResult {
+  utterance: string;
+  text: string;
+  text_title: string;
+  order: number;
+  transcription: string;
+  translations: Record<string, string>;
+  words: Word[];
+  hits: Hit[];
+}
+
+export interface ConcordancePage extends Page<ConcordanceResult> {
+  /** Matching utterances (`count`) and matches in them (`hits`), both exact. */
+  hits: number;
+}
+
+/** A gloss that uses grams neither Leipzig nor the project knows (`glossing/check/`). */
+export interface GlossWarning {
   utterance: string;
   text: string;
   order: number;
-  /** -1 for a translation hit. */
   word: number;
   morpheme: number | null;
-  value: string;
+  gloss: string;
+  unknown: string[];
+}
+
+export interface GlossLocation {
+  text: string;
+  utterance: string;
+  word: number;
+  morpheme: number;
+}
+
+/** A morpheme form glossed in several ways (`glossing/consistency/`). */
+export interface InconsistentForm {
+  form: string;
+  /** Each gloss and how often it is used. */
+  glosses: Record<string, number>;
+  examples: Record<string, GlossLocation[]>;
+}
+
+/** The result of an auto-link job (`glossing/link/`). */
+export interface LinkResult {
+  linked: number;
+  ambiguous: number;
+  unmatched: number;
+  utterances: number;
+}
+
+export interface CorpusExample {
+  utterance: string;
+  text: string;
+  transcription: string;
+  translations: Record<string, string>;
+}
+
+/** An entry as the dictionary search returns it: `entry_id` is the id morphemes name in `lemma`. */
+export interface DictionaryEntry extends Entry {
+  entry_id: string;
+  examples: CorpusExample[];
 }
 
 export interface ImportProblem {
@@ -252,13 +317,6 @@ export const linguisticApi = {
       request<Text>("POST", `${base(slug)}/texts/`, { body: input }),
     update: (slug: string, id: string, version: number, changes: TextInput) =>
       versionedWrite<Text>("PATCH", `${base(slug)}/texts/${enc(id)}/`, { ...changes, version }),
-    /** How many utterances a text has (one tiny page, read for its `count`). */
-    utteranceCount: async (slug: string, id: string) =>
-      (
-        await request<Page<Utterance>>("GET", `${base(slug)}/texts/${enc(id)}/utterances/`, {
-          query: { page_size: 1 },
-        })
-      ).count,
   },
   utterances: {
     listAll: (slug: string, textId: string) =>
@@ -293,12 +351,29 @@ export const linguisticApi = {
   },
   concordance: (
     slug: string,
-    params: { field: ConcordanceField; q: string; mode: ConcordanceMode; page?: number },
-  ) => request<Page<Hit>>("GET", `${base(slug)}/concordance/`, { query: params }),
+    params: { field: ConcordanceField; q: string; mode: ConcordanceMode; lang?: string; page?: number },
+  ) => request<ConcordancePage>("GET", `${base(slug)}/concordance/`, { query: params }),
+  /** Prefix search over headwords, variants and glosses, exact headwords first. */
+  dictionary: (slug: string, q: string, page = 1) =>
+    request<Page<DictionaryEntry>>("GET", `${base(slug)}/dictionary/`, { query: { q, page } }),
   glossing: {
     /** The server's Leipzig abbreviations (`glossing/leipzig/`). */
     leipzig: (slug: string) =>
       request<{ gram: string; meaning: string }[]>("GET", `${base(slug)}/glossing/leipzig/`),
+    check: (slug: string, page = 1, grams = "") =>
+      request<Page<GlossWarning>>("GET", `${base(slug)}/glossing/check/`, {
+        query: { page, grams: grams || undefined },
+      }),
+    consistency: (slug: string, page = 1) =>
+      request<Page<InconsistentForm>>("GET", `${base(slug)}/glossing/consistency/`, { query: { page } }),
+    /** Create an entry for each morpheme form the lexicon lacks. */
+    createEntries: (slug: string, glossLang = "en") =>
+      request<{ created: number }>("POST", `${base(slug)}/glossing/create-entries/`, {
+        body: { gloss_lang: glossLang },
+      }),
+    /** Start linking morphemes to lexicon entries; the job's `result` is a `LinkResult`. */
+    link: (slug: string, relink: boolean) =>
+      request<Job>("POST", `${base(slug)}/glossing/link/`, { body: { relink } }),
   },
   exportUrl: (slug: string, format: ExportFormat) =>
     apiUrl(`${base(slug)}/export/`, { format }),

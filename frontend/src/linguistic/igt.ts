@@ -74,6 +74,20 @@ export function cellKey(cell: CellRef): string {
   return `${cell.utterance}:w${cell.word}:m${cell.morpheme ?? "-"}`;
 }
 
+/**
+ * `data-cell` key of a morpheme's form or gloss box (out of the Tab order except the gloss), so
+ * a split or merge can put the caret there.
+ */
+export function morphKey(utterance: string, word: number, morpheme: number | null, field: "form" | "gloss"): string {
+  const gloss = cellKey({ utterance, kind: "gloss", word, morpheme });
+  return field === "gloss" ? gloss : `${gloss}:form`;
+}
+
+/** `data-cell` key of a word's surface form box. */
+export function wordKey(utterance: string, word: number): string {
+  return `${utterance}:w${word}:word`;
+}
+
 /** The cells of one utterance in Tab order: every gloss, word by word, then its translation. */
 export function utteranceCells(utterance: Pick<Utterance, "id" | "words">): CellRef[] {
   const cells: CellRef[] = [];
@@ -105,6 +119,24 @@ export function nextCell(order: CellRef[], current: string | null, step: 1 | -1)
   const index = current === null ? -1 : order.findIndex((c) => cellKey(c) === current);
   if (index === -1) return (step === 1 ? order[0] : order[order.length - 1]) ?? null;
   return order[index + step] ?? null;
+}
+
+/**
+ * Tab / Shift-Tab from any box of the editor. From a gloss or translation, as `nextCell`; from a
+ * morpheme's form, Tab goes to its gloss; from a word's form, to the word's first gloss; Shift-Tab
+ * from either goes to the gloss before that one.
+ */
+export function tabFrom(order: CellRef[], current: string, step: 1 | -1): CellRef | null {
+  let anchor: CellRef | undefined;
+  if (current.endsWith(":form")) {
+    const gloss = current.slice(0, -":form".length);
+    anchor = order.find((c) => cellKey(c) === gloss);
+  } else if (current.endsWith(":word")) {
+    const prefix = `${current.slice(0, -":word".length)}:m`;
+    anchor = order.find((c) => cellKey(c).startsWith(prefix));
+  }
+  if (!anchor) return nextCell(order, current, step);
+  return step === 1 ? anchor : nextCell(order, cellKey(anchor), -1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -178,4 +210,162 @@ export function isDirty(
   draft: Pick<Utterance, "words" | "translations" | "transcription">,
 ): boolean {
   return editableContent(base) !== editableContent(draft);
+}
+
+/** Set the transcription line. */
+export function setTranscription<U extends Pick<Utterance, "transcription">>(utterance: U, value: string): U {
+  return { ...utterance, transcription: value };
+}
+
+export type WordField = "form" | "pos";
+
+/** Set a word's surface form or its (word-level) POS. */
+export function setWordField<U extends Pick<Utterance, "words">>(
+  utterance: U,
+  word: number,
+  field: WordField,
+  value: string,
+): U {
+  const words = (utterance.words ?? []).map((w, wi) => (wi === word ? { ...w, [field]: value } : w));
+  return { ...utterance, words };
+}
+
+/**
+ * Set a morpheme's form; for `morpheme` null (an unsegmented word, whose only "morpheme" is the
+ * word itself) the word's surface form.
+ */
+export function setMorphForm<U extends Pick<Utterance, "words">>(
+  utterance: U,
+  word: number,
+  morpheme: number | null,
+  value: string,
+): U {
+  if (morpheme === null) return setWordField(utterance, word, "form", value);
+  const words = (utterance.words ?? []).map((w, wi) =>
+    wi !== word
+      ? w
+      : { ...w, morphemes: (w.morphemes ?? []).map((m, mi) => (mi === morpheme ? { ...m, form: value } : m)) },
+  );
+  return { ...utterance, words };
+}
+
+/** Insert an empty word at index `at` (0 = first; the word count appends). */
+export function insertWord<U extends Pick<Utterance, "words">>(utterance: U, at: number): U {
+  const words = [...(utterance.words ?? [])];
+  words.splice(Math.max(0, Math.min(at, words.length)), 0, { form: "" });
+  return { ...utterance, words };
+}
+
+export function deleteWord<U extends Pick<Utterance, "words">>(utterance: U, word: number): U {
+  return { ...utterance, words: (utterance.words ?? []).filter((_, wi) => wi !== word) };
+}
+
+/** Which text box of a morpheme column the caret is in, for splitting and merging. */
+export type SplitField = "form" | "gloss";
+
+/** Where the caret goes after a split or a merge. */
+export interface MorphCaret {
+  word: number;
+  morpheme: number;
+  field: SplitField;
+  caret: number;
+}
+
+export interface MorphEdit<U> {
+  utterance: U;
+  focus: MorphCaret;
+}
+
+const BOUNDARIES = new Set(["-", "="]);
+
+/** Cut `text` at `caret`; a boundary right at the caret ("dog|-s") is taken out as the separator. */
+function cutAt(text: string, caret: number): { head: string; tail: string; sep: "-" | "=" | null } {
+  const at = Math.max(0, Math.min(caret, text.length));
+  const head = text.slice(0, at);
+  const tail = text.slice(at);
+  const first = tail.charAt(0);
+  if (BOUNDARIES.has(first)) return { head, tail: tail.slice(1), sep: first as "-" | "=" };
+  const last = head.charAt(head.length - 1);
+  if (BOUNDARIES.has(last)) return { head: head.slice(0, -1), tail, sep: last as "-" | "=" };
+  return { head, tail, sep: null };
+}
+
+/**
+ * Enter in a morpheme's form or gloss: cut the morpheme at the caret into two. The text before
+ * the caret stays, the text after it becomes a new morpheme right after it, with the separator
+ * "-" (or the boundary typed at the caret, "-" or "="). Cutting the form leaves the whole gloss
+ * on the first part and none on the new one; cutting the gloss leaves the whole form on the
+ * first part and an empty form on the new one. The new morpheme has no POS and no lexicon link,
+ * and the first loses its link when its form changed. An unsegmented word (`morpheme` null) is
+ * segmented by the cut: its gloss goes to the morphemes, its POS stays on the word. The caret
+ * lands at the start of the same field of the new morpheme.
+ */
+export function splitMorpheme<U extends Pick<Utterance, "words">>(
+  utterance: U,
+  word: number,
+  morpheme: number | null,
+  field: SplitField,
+  caret: number,
+): MorphEdit<U> | null {
+  const target = utterance.words?.[word];
+  if (!target) return null;
+  const segmented = !!target.morphemes && target.morphemes.length > 0;
+  const index = segmented ? (morpheme ?? 0) : 0;
+  const morphs: Morpheme[] = segmented ? [...(target.morphemes ?? [])] : [{ form: target.form, gloss: target.gloss ?? "" }];
+  const old = morphs[index];
+  if (!old) return null;
+  const cut = cutAt(field === "form" ? old.form : (old.gloss ?? ""), caret);
+  const sep = cut.sep ?? "-";
+  let first: Morpheme;
+  let second: Morpheme;
+  if (field === "form") {
+    first = { ...old, form: cut.head };
+    second = { form: cut.tail, sep, gloss: "" };
+  } else {
+    first = { ...old, gloss: cut.head };
+    second = { form: "", sep, gloss: cut.tail };
+  }
+  if (first.form !== old.form) {
+    delete first.lemma;
+    delete first.sense;
+  }
+  morphs.splice(index, 1, first, second);
+  const { gloss: _wordGloss, ...rest } = target;
+  void _wordGloss;
+  const next: Word = segmented ? { ...target, morphemes: morphs } : { ...rest, morphemes: morphs };
+  const words = (utterance.words ?? []).map((w, wi) => (wi === word ? next : w));
+  return { utterance: { ...utterance, words }, focus: { word, morpheme: index + 1, field, caret: 0 } };
+}
+
+/**
+ * Backspace at the start of an empty form or gloss: merge the morpheme back into the one before
+ * it. The forms are joined as they are; the glosses are joined with the merged morpheme's
+ * separator when both have one. The caret lands in the same field of the previous morpheme, where
+ * the two were joined. Null for a first morpheme or an unsegmented word (nothing to merge into).
+ */
+export function mergeMorpheme<U extends Pick<Utterance, "words">>(
+  utterance: U,
+  word: number,
+  morpheme: number | null,
+  field: SplitField,
+): MorphEdit<U> | null {
+  const target = utterance.words?.[word];
+  const morphs = target?.morphemes ?? [];
+  if (!target || morpheme === null || morpheme < 1) return null;
+  const previous = morphs[morpheme - 1];
+  const current = morphs[morpheme];
+  if (!previous || !current) return null;
+  const prevGloss = previous.gloss ?? "";
+  const curGloss = current.gloss ?? "";
+  const gloss = prevGloss && curGloss ? `${prevGloss}${current.sep || "-"}${curGloss}` : prevGloss || curGloss;
+  const merged: Morpheme = { ...previous, form: previous.form + current.form, gloss };
+  if (merged.form !== previous.form) {
+    delete merged.lemma;
+    delete merged.sense;
+  }
+  const next = [...morphs];
+  next.splice(morpheme - 1, 2, merged);
+  const words = (utterance.words ?? []).map((w, wi) => (wi === word ? { ...w, morphemes: next } : w));
+  const caret = field === "form" ? previous.form.length : prevGloss.length;
+  return { utterance: { ...utterance, words }, focus: { word, morpheme: morpheme - 1, field, caret } };
 }

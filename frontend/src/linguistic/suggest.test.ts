@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import type { Entry } from "./api";
-import { kwic } from "./kwic";
 import { buildLexiconIndex, normalizeForm, suggestionsFor } from "./suggest";
 
 const entries: Entry[] = [
@@ -24,22 +23,5 @@ describe("lexicon suggestions", () => {
     expect(suggestionsFor(index, "kula", "co").map((s) => s.gloss)).toEqual(["consume"]);
     expect(suggestionsFor(index, "kula", "eat")).toEqual([]);
     expect(suggestionsFor(index, "zzz", "")).toEqual([]);
-  });
-});
-
-describe("KWIC", () => {
-  it("splits the hit word around the matched morpheme", () => {
-    const line = kwic(
-      { utterance: "u", text: "t", order: 0, word: 1, morpheme: 1, value: "FUT" },
-      {
-        id: "u", version: 1, text: "t", order: 0,
-        words: [
-          { form: "a" },
-          { form: "nitakula", morphemes: [{ form: "ni", gloss: "1SG" }, { form: "ta", sep: "-", gloss: "FUT" }, { form: "kula", sep: "-" }] },
-          { form: "b" },
-        ],
-      },
-    );
-    expect(line).toEqual({ left: "a", before: "ni-", match: "ta", after: "-kula", right: "b", gloss: "1SG-FUT-?" });
   });
 });

@@ -1,4 +1,5 @@
 import { useId, useState, type KeyboardEvent } from "react";
+import { splitKeys } from "./splitKeys";
 import { tokenizeGloss, type Abbreviations } from "../leipzig";
 import type { Suggestion } from "../suggest";
 
@@ -14,15 +15,21 @@ interface GlossInputProps {
   onFocusCell: (cell: string) => void;
   autoFocus?: boolean;
   abbreviations?: Abbreviations;
+  /** Enter (with no suggestion list open): cut the morpheme at the caret. */
+  onSplit?: (caret: number) => void;
+  /** Backspace at the start of an empty gloss: merge the morpheme into the previous one. */
+  onMergeBack?: () => void;
 }
 
 /**
  * One gloss cell: a text input with lexicon autocomplete (ArrowDown / ArrowUp to move, Enter to
  * pick, Escape to close) and Leipzig hints (unknown grams underlined below, with a tooltip).
+ * With the list closed, Enter splits the morpheme and Backspace in an empty cell merges it back.
  * Tab is left to the editor's focus model.
  */
 export function GlossInput(props: GlossInputProps) {
   const { value, cell, label, widthCh, suggestions, onChange, onPick, onFocusCell, autoFocus, abbreviations } = props;
+  const { onSplit, onMergeBack } = props;
   const listId = useId();
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
@@ -55,6 +62,8 @@ export function GlossInput(props: GlossInputProps) {
       setOpen(false);
     } else if (event.key === "Tab") {
       setOpen(false);
+    } else {
+      splitKeys(event, onSplit, onMergeBack);
     }
   };
 

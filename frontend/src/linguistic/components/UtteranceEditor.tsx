@@ -1,10 +1,24 @@
+import type { KeyboardEvent } from "react";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import type { Utterance } from "../api";
 import type { Abbreviations } from "../leipzig";
-import { MIN_CELL_CH, cellKey, isDirty, morphsOf, translationLang, wordColumns, type MorphField } from "../igt";
+import {
+  MIN_CELL_CH,
+  cellKey,
+  isDirty,
+  morphKey,
+  morphsOf,
+  translationLang,
+  wordColumns,
+  wordKey,
+  type MorphField,
+  type SplitField,
+  type WordField,
+} from "../igt";
 import { suggestionsFor, type LexiconIndex, type Suggestion } from "../suggest";
 import { ConflictPanel } from "./ConflictPanel";
 import { GlossInput } from "./GlossInput";
+import { splitKeys } from "./splitKeys";
 
 export interface RowState {
   /** The server's version this draft is based on. */
@@ -13,8 +27,15 @@ export interface RowState {
   draft: Utterance;
   saving: boolean;
   error: unknown;
-  /** The server's current document after a 409. */
+  /** The server's current document after a 409, or once the user reviews `remote`. */
   conflict: Utterance | null;
+  /** A newer version someone else saved while this row had unsaved typing (live update). */
+  remote: Utterance | null;
+}
+
+/** A row fresh from the server. */
+export function cleanRow(utterance: Utterance): RowState {
+  return { base: utterance, draft: utterance, saving: false, error: null, conflict: null, remote: null };
 }
 
 interface UtteranceEditorProps {
@@ -25,23 +46,44 @@ interface UtteranceEditorProps {
   autoFocusFirst: boolean;
   highlight: boolean;
   onMorph: (word: number, morpheme: number | null, field: MorphField, value: string) => void;
+  onMorphForm: (word: number, morpheme: number | null, value: string) => void;
+  onWord: (word: number, field: WordField, value: string) => void;
+  onAddWord: (at: number) => void;
+  onDeleteWord: (word: number) => void;
+  onSplit: (word: number, morpheme: number | null, field: SplitField, caret: number) => void;
+  onMergeBack: (word: number, morpheme: number | null, field: SplitField) => void;
   onPick: (word: number, morpheme: number | null, suggestion: Suggestion) => void;
+  onTranscription: (value: string) => void;
   onTranslation: (lang: string, value: string) => void;
   onFocusCell: (cell: string) => void;
   onSave: () => void;
+  onReview: () => void;
   onKeepMine: () => void;
   onTakeTheirs: () => void;
   onMerge: (merged: Utterance) => void;
 }
 
-/** One utterance, interlinear: transcription, aligned word columns, free translation. */
+/**
+ * One utterance, interlinear: transcription, aligned word columns (word form and POS, then each
+ * morpheme's form, gloss and POS), free translation. Alt-Enter adds a word after the one holding
+ * the focus (or at the end).
+ */
 export function UtteranceEditor(props: UtteranceEditorProps) {
   const { row, lexicon, canEdit, autoFocusFirst, highlight } = props;
   const { draft } = row;
   const dirty = isDirty(row.base, draft);
   const lang = translationLang(draft);
   const trCell = cellKey({ utterance: draft.id, kind: "translation" });
+  const number = draft.order + 1;
+  const words = draft.words ?? [];
   let first = autoFocusFirst;
+
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
+    if (!canEdit || !event.altKey || event.key !== "Enter") return;
+    event.preventDefault();
+    const within = (event.target as HTMLElement).closest<HTMLElement>("[data-word]");
+    props.onAddWord(within ? Number(within.dataset.word) + 1 : words.length);
+  };
 
   return (
     <article
@@ -49,13 +91,22 @@ export function UtteranceEditor(props: UtteranceEditorProps) {
       data-utterance={draft.id}
       data-testid="utterance"
       id={`u-${draft.id}`}
-      aria-label={`Utterance ${draft.order + 1}`}
+      aria-label={`Utterance ${number}`}
+      onKeyDown={onKeyDown}
     >
       <header className="ling-utterance-head">
-        <span className="ling-number">({draft.order + 1})</span>
-        <p className="ling-transcription" lang="und">
-          {draft.transcription || (draft.words ?? []).map((w) => w.form).join(" ")}
-        </p>
+        <span className="ling-number">({number})</span>
+        <input
+          className="ling-transcription"
+          lang="und"
+          value={draft.transcription ?? ""}
+          placeholder={words.map((w) => w.form).join(" ")}
+          aria-label={`Transcription of utterance ${number}`}
+          tabIndex={-1}
+          readOnly={!canEdit}
+          spellCheck={false}
+          onChange={(event) => props.onTranscription(event.target.value)}
+        />
         <span className="ling-status" data-testid="utterance-status">
           {row.saving ? (
             "Saving…"
@@ -80,6 +131,17 @@ export function UtteranceEditor(props: UtteranceEditorProps) {
           </button>
         )}
       </header>
+      {row.remote && !row.conflict && (
+        <p className="ling-remote" role="status" data-testid="remote-change">
+          <button type="button" className="button-link" onClick={props.onReview}>
+            Changed by someone else — review
+          </button>{" "}
+          <span className="muted">
+            {row.remote.updated_by ? `${row.remote.updated_by} saved` : "Saved as"} version {row.remote.version}; your
+            changes are not saved yet.
+          </span>
+        </p>
+      )}
 
       <div className="ling-words">
         <div className="ling-tier-labels" aria-hidden="true">
@@ -87,13 +149,38 @@ export function UtteranceEditor(props: UtteranceEditorProps) {
           <span>morph</span>
           <span>gloss</span>
           <span>POS</span>
+          <span>word POS</span>
         </div>
-        {(draft.words ?? []).map((word, w) => {
+        {words.map((word, w) => {
           const cols = wordColumns(word);
           const segmented = !!word.morphemes && word.morphemes.length > 0;
           return (
-            <div className="ling-word" key={w} data-testid="word">
-              <div className="ling-word-form">{word.form}</div>
+            <div className="ling-word" key={w} data-testid="word" data-word={w}>
+              <div className="ling-word-form">
+                <input
+                  className="ling-cell ling-word-input"
+                  style={{ width: `${cols.word}ch` }}
+                  value={word.form}
+                  data-cell={wordKey(draft.id, w)}
+                  tabIndex={-1}
+                  readOnly={!canEdit}
+                  aria-label={`Word ${w + 1} of utterance ${number}`}
+                  spellCheck={false}
+                  onChange={(event) => props.onWord(w, "form", event.target.value)}
+                />
+                {canEdit && (
+                  <button
+                    type="button"
+                    className="button-link ling-word-delete"
+                    tabIndex={-1}
+                    aria-label={`Remove word ${w + 1} from utterance ${number}`}
+                    title="Delete this word"
+                    onClick={() => props.onDeleteWord(w)}
+                  >
+                    ×
+                  </button>
+                )}
+              </div>
               <div className="ling-morphs">
                 {morphsOf(word).map((m, i) => {
                   const morpheme = segmented ? i : null;
@@ -101,29 +188,51 @@ export function UtteranceEditor(props: UtteranceEditorProps) {
                   const focusHere = first;
                   first = false;
                   const gloss = m.gloss ?? "";
+                  const width = cols.morphemes[i] ?? MIN_CELL_CH;
+                  const shown = `${m.sep ?? ""}${m.form}`;
+                  const split = (field: SplitField) => (caret: number) => props.onSplit(w, morpheme, field, caret);
+                  const mergeBack = (field: SplitField) => () => props.onMergeBack(w, morpheme, field);
                   return (
                     <div className="ling-morph" key={i}>
                       <div className="ling-morph-form" title={m.lemma ? `lemma ${m.lemma}` : undefined}>
-                        {segmented ? `${m.sep ?? ""}${m.form}` : "—"}
+                        {segmented && m.sep ? <span className="ling-sep">{m.sep}</span> : null}
+                        <input
+                          className="ling-cell ling-form-input"
+                          style={{ width: `${Math.max(MIN_CELL_CH, width - (segmented && m.sep ? 1 : 0))}ch` }}
+                          value={m.form}
+                          data-cell={morphKey(draft.id, w, morpheme, "form")}
+                          tabIndex={-1}
+                          readOnly={!canEdit}
+                          aria-label={segmented ? `Form of ${shown} in ${word.form}` : `Form of ${word.form} (unsegmented)`}
+                          spellCheck={false}
+                          onFocus={() => props.onFocusCell(morphKey(draft.id, w, morpheme, "form"))}
+                          onChange={(event) => props.onMorphForm(w, morpheme, event.target.value)}
+                          onKeyDown={(event) => {
+                            if (canEdit) splitKeys(event, split("form"), mergeBack("form"));
+                          }}
+                        />
                       </div>
                       <GlossInput
                         value={gloss}
                         cell={cell}
-                        label={`Gloss of ${m.sep ?? ""}${m.form} in ${word.form}`}
-                        widthCh={cols.morphemes[i] ?? MIN_CELL_CH}
+                        label={`Gloss of ${shown} in ${word.form}`}
+                        widthCh={width}
                         suggestions={suggestionsFor(lexicon, m.form, gloss)}
                         onChange={(value) => props.onMorph(w, morpheme, "gloss", value)}
                         onPick={(s) => props.onPick(w, morpheme, s)}
                         onFocusCell={props.onFocusCell}
                         autoFocus={focusHere}
                         abbreviations={props.abbreviations}
+                        onSplit={canEdit ? split("gloss") : undefined}
+                        onMergeBack={canEdit ? mergeBack("gloss") : undefined}
                       />
                       <input
                         className="ling-cell ling-pos"
-                        style={{ width: `${cols.morphemes[i] ?? MIN_CELL_CH}ch` }}
+                        style={{ width: `${width}ch` }}
                         value={m.pos ?? ""}
                         tabIndex={-1}
-                        aria-label={`POS of ${m.sep ?? ""}${m.form} in ${word.form}`}
+                        readOnly={!canEdit}
+                        aria-label={`POS of ${shown} in ${word.form}`}
                         spellCheck={false}
                         onChange={(event) => props.onMorph(w, morpheme, "pos", event.target.value)}
                       />
@@ -131,9 +240,36 @@ export function UtteranceEditor(props: UtteranceEditorProps) {
                   );
                 })}
               </div>
+              {segmented ? (
+                <input
+                  className="ling-cell ling-pos ling-word-pos"
+                  style={{ width: `${cols.word}ch` }}
+                  value={word.pos ?? ""}
+                  tabIndex={-1}
+                  readOnly={!canEdit}
+                  aria-label={`Word POS of ${word.form}`}
+                  spellCheck={false}
+                  onChange={(event) => props.onWord(w, "pos", event.target.value)}
+                />
+              ) : (
+                // An unsegmented word's POS is in the row above; keep the rows aligned.
+                <div className="ling-word-pos-empty" aria-hidden="true" />
+              )}
             </div>
           );
         })}
+        {canEdit && (
+          <button
+            type="button"
+            className="button-small button-secondary ling-add-word"
+            tabIndex={-1}
+            aria-label={`Add a word to utterance ${number}`}
+            title="Add a word at the end (Alt-Enter adds one after the focused word)"
+            onClick={() => props.onAddWord(words.length)}
+          >
+            + word
+          </button>
+        )}
       </div>
 
       <label className="ling-translation">
@@ -142,7 +278,7 @@ export function UtteranceEditor(props: UtteranceEditorProps) {
         <input
           value={draft.translations?.[lang] ?? ""}
           data-cell={trCell}
-          aria-label={`Free translation (${lang}) of utterance ${draft.order + 1}`}
+          aria-label={`Free translation (${lang}) of utterance ${number}`}
           placeholder="Free translation"
           onFocus={() => props.onFocusCell(trCell)}
           onChange={(event) => props.onTranslation(lang, event.target.value)}

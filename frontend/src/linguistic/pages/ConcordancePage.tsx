@@ -4,19 +4,16 @@ import { ErrorBanner } from "../../components/ErrorBanner";
 import { Field } from "../../components/Field";
 import { Pager } from "../../components/Pager";
 import { useLoad } from "../../hooks/useLoad";
-import {
-  linguisticApi,
-  type ConcordanceField,
-  type ConcordanceMode,
-  type Hit,
-  type Utterance,
-} from "../api";
-import { kwic } from "../kwic";
+import { linguisticApi, type ConcordanceField, type ConcordanceMode, type ConcordanceResult } from "../api";
+import { kwicLines, type KwicLine } from "../kwic";
 
 const FIELDS: ConcordanceField[] = ["form", "gloss", "lemma", "pos", "translation"];
 const MODES: ConcordanceMode[] = ["exact", "prefix", "regex"];
 
-/** Search morpheme forms, glosses, lemmas, POS or translations; hits in KWIC with context. */
+/**
+ * Search morpheme forms, glosses, lemmas, POS or translation words; one KWIC line per hit, paged
+ * by utterance (each result carries its words, so no further requests).
+ */
 export function ConcordancePage() {
   const { slug = "" } = useParams();
   const [params, setParams] = useSearchParams();
@@ -26,14 +23,11 @@ export function ConcordancePage() {
   const page = Number(params.get("page") ?? "1") || 1;
   const [draft, setDraft] = useState({ field, mode, q });
 
-  const hits = useLoad(async () => {
-    if (!q) return null;
-    const result = await linguisticApi.concordance(slug, { field, mode, q, page });
-    const ids = [...new Set(result.results.map((h) => h.utterance))];
-    const docs = await Promise.all(ids.map((uid) => linguisticApi.utterances.get(slug, uid)));
-    const byId = new Map(docs.map((d) => [d.id, d]));
-    return { ...result, byId };
-  }, [slug, field, mode, q, page]);
+  const lang = params.get("lang") || "en";
+  const found = useLoad(
+    () => (q ? linguisticApi.concordance(slug, { field, mode, q, lang, page }) : Promise.resolve(null)),
+    [slug, field, mode, q, lang, page],
+  );
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -44,7 +38,7 @@ export function ConcordancePage() {
     <section className="ling-concordance">
       <h2>Concordance</h2>
       <form className="form form-inline" onSubmit={submit} aria-label="Concordance search">
-        <Field label="Field" name="field" error={hits.error}>
+        <Field label="Field" name="field" error={found.error}>
           {(c) => (
             <select {...c} value={draft.field} onChange={(e) => setDraft({ ...draft, field: e.target.value as ConcordanceField })}>
               {FIELDS.map((f) => (
@@ -53,7 +47,7 @@ export function ConcordancePage() {
             </select>
           )}
         </Field>
-        <Field label="Match" name="mode" error={hits.error}>
+        <Field label="Match" name="mode" error={found.error}>
           {(c) => (
             <select {...c} value={draft.mode} onChange={(e) => setDraft({ ...draft, mode: e.target.value as ConcordanceMode })}>
               {MODES.map((m) => (
@@ -62,7 +56,7 @@ export function ConcordancePage() {
             </select>
           )}
         </Field>
-        <Field label="Query" name="q" error={hits.error}>
+        <Field label="Query" name="q" error={found.error}>
           {(c) => <input {...c} value={draft.q} onChange={(e) => setDraft({ ...draft, q: e.target.value })} />}
         </Field>
         <div className="form-actions">
@@ -71,27 +65,30 @@ export function ConcordancePage() {
           </button>
         </div>
       </form>
-      <ErrorBanner error={hits.error} fieldNames={["field", "mode", "q"]} />
-      {hits.loading && q && <p className="loading">Searching…</p>}
-      {hits.data && hits.data.results.length === 0 && <p className="empty">No matches.</p>}
-      {hits.data && hits.data.results.length > 0 && (
+      <ErrorBanner error={found.error} fieldNames={["field", "mode", "q"]} />
+      {found.loading && q && <p className="loading">Searching…</p>}
+      {found.data && found.data.results.length === 0 && <p className="empty">No matches.</p>}
+      {found.data && found.data.results.length > 0 && (
         <>
-          <p className="muted">
-            {hits.data.count} {hits.data.count === 1 ? "hit" : "hits"}
+          <p className="muted" data-testid="kwic-count">
+            {found.data.hits} {found.data.hits === 1 ? "hit" : "hits"} in {found.data.count}{" "}
+            {found.data.count === 1 ? "utterance" : "utterances"}
           </p>
           <table className="table ling-kwic" data-testid="kwic">
             <tbody>
-              {hits.data.results.map((hit, i) => (
-                <KwicRow key={i} slug={slug} hit={hit} utterance={hits.data!.byId.get(hit.utterance)} />
-              ))}
+              {found.data.results.flatMap((result) =>
+                kwicLines(result, lang).map((line, i) => (
+                  <KwicRow key={`${result.utterance}-${i}`} slug={slug} result={result} line={line} />
+                )),
+              )}
             </tbody>
           </table>
           <Pager
             page={page}
-            hasPrevious={!!hits.data.previous}
-            hasNext={!!hits.data.next}
-            count={hits.data.count}
-            onPage={(p) => setParams({ field, mode, q, page: String(p) })}
+            hasPrevious={!!found.data.previous}
+            hasNext={!!found.data.next}
+            count={found.data.count}
+            onPage={(p) => setParams({ field, mode, q, lang, page: String(p) })}
           />
         </>
       )}
@@ -99,13 +96,12 @@ export function ConcordancePage() {
   );
 }
 
-function KwicRow({ slug, hit, utterance }: { slug: string; hit: Hit; utterance: Utterance | undefined }) {
-  const line = kwic(hit, utterance);
+function KwicRow({ slug, result, line }: { slug: string; result: ConcordanceResult; line: KwicLine }) {
   return (
     <tr>
       <td className="ling-kwic-left">{line.left}</td>
       <td className="ling-kwic-key">
-        <Link to={`/projects/${slug}/texts/${hit.text}?u=${encodeURIComponent(hit.utterance)}`}>
+        <Link to={`/projects/${slug}/texts/${encodeURIComponent(result.text)}?u=${encodeURIComponent(result.utterance)}`}>
           {line.before}
           <mark>{line.match}</mark>
           {line.after}
@@ -113,7 +109,9 @@ function KwicRow({ slug, hit, utterance }: { slug: string; hit: Hit; utterance: 
         {line.gloss && <div className="ling-kwic-gloss">{line.gloss}</div>}
       </td>
       <td className="ling-kwic-right">{line.right}</td>
-      <td className="muted nowrap">({hit.order + 1})</td>
+      <td className="muted nowrap">
+        {result.text_title || "Untitled text"} ({result.order + 1})
+      </td>
     </tr>
   );
 }

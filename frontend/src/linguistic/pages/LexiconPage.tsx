@@ -1,14 +1,21 @@
-import { useEffect, useMemo, useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { useParams, useSearchParams } from "react-router";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { Field } from "../../components/Field";
+import { Pager } from "../../components/Pager";
 import { useLoad } from "../../hooks/useLoad";
 import { useProjectContext } from "../../pages/ProjectLayout";
 import { hasRole } from "../../roles";
 import { headword, isConflict, linguisticApi, MORPH_TYPES, senseGloss, type Entry } from "../api";
-import { fromForm, newSenseId, searchEntries, sortEntries, toForm, type EntryForm } from "../lexiconModel";
+import { fromForm, newSenseId, toForm, type EntryForm } from "../lexiconModel";
 
-/** Lexicon list with search, and an editor for one entry (version-checked saves). */
+/** How long typing must pause before the search goes to the server. */
+export const SEARCH_DEBOUNCE_MS = 250;
+
+/**
+ * Lexicon list, searched and paged by the server (`dictionary/`: headwords, variants and glosses
+ * by prefix, exact headwords first), and an editor for one entry (version-checked saves).
+ */
 export function LexiconPage() {
   const { slug = "" } = useParams();
   const { project } = useProjectContext();
@@ -16,13 +23,27 @@ export function LexiconPage() {
   const [params, setParams] = useSearchParams();
   const selected = params.get("entry");
   const [query, setQuery] = useState("");
-  const entries = useLoad(() => linguisticApi.lexicon.listAll(slug), [slug]);
-  const shown = useMemo(() => sortEntries(searchEntries(entries.data ?? [], query)), [entries.data, query]);
-  const current = selected === "new" ? null : (entries.data ?? []).find((e) => e.id === selected) ?? null;
+  const [q, setQ] = useState("");
+  const [page, setPage] = useState(1);
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      setQ(query.trim());
+      setPage(1);
+    }, SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [query]);
+  const entries = useLoad(() => linguisticApi.dictionary(slug, q, page), [slug, q, page]);
+  // The list's entries carry search extras (examples); the editor works on the stored entry.
+  const current = useLoad(
+    () => (selected && selected !== "new" ? linguisticApi.lexicon.get(slug, selected) : Promise.resolve(null)),
+    [slug, selected],
+  );
+  const shown = entries.data?.results ?? [];
 
   const onSaved = (saved: Entry) => {
-    entries.setData([...(entries.data ?? []).filter((e) => e.id !== saved.id), saved]);
-    setParams({ entry: saved.id });
+    current.setData(saved);
+    entries.reload();
+    if (saved.id !== selected) setParams({ entry: saved.id });
   };
 
   return (
@@ -60,13 +81,23 @@ export function LexiconPage() {
             </li>
           ))}
         </ul>
+        {entries.data && (
+          <Pager
+            page={page}
+            hasPrevious={!!entries.data.previous}
+            hasNext={!!entries.data.next}
+            count={entries.data.count}
+            onPage={setPage}
+          />
+        )}
       </div>
       <div>
-        {(selected === "new" || current) && (
+        <ErrorBanner error={current.error} />
+        {(selected === "new" || (current.data && current.data.id === selected)) && (
           <EntryEditor
-            key={`${selected}-${current?.version ?? 0}`}
+            key={`${selected}-${current.data?.version ?? 0}`}
             slug={slug}
-            entry={current}
+            entry={selected === "new" ? null : (current.data ?? null)}
             objectLang={project.object_languages[0] ?? "und"}
             canEdit={canEdit}
             onSaved={onSaved}

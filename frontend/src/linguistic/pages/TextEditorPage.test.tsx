@@ -3,6 +3,7 @@ import { MemoryRouter, Outlet, Route, Routes } from "react-router";
 import { beforeEach, describe, expect, it } from "vitest";
 import { resetApiStateForTests, type Project } from "../../api";
 import type { ProjectContext } from "../../pages/ProjectLayout";
+import { FakeWebSocket } from "../../test/FakeWebSocket";
 import { clearCookies, mockFetch, type Recorded } from "../../test/http";
 import type { Utterance } from "../api";
 import { TextEditorPage } from "./TextEditorPage";
@@ -33,9 +34,16 @@ const utterance = (version: number, glosses: string[], translation = "Dogs bark.
 
 const page = <T,>(results: T[]) => ({ count: results.length, next: null, previous: null, results });
 
-function server(onPut: (call: Recorded) => { status: number; body: unknown }): Recorded[] {
+type Reply = { status: number; body?: unknown };
+
+function server(
+  onPut: (call: Recorded) => Reply,
+  more: (call: Recorded, path: string) => Reply | undefined = () => undefined,
+): Recorded[] {
   return mockFetch((call) => {
-    const path = call.url.split("?")[0];
+    const path = call.url.split("?")[0] ?? "";
+    const extra = more(call, path);
+    if (extra) return extra;
     if (path === "/api/v1/auth/csrf/") {
       document.cookie = "csrftoken=t";
       return { status: 204 };
@@ -67,6 +75,7 @@ describe("TextEditorPage", () => {
   beforeEach(() => {
     resetApiStateForTests();
     clearCookies();
+    FakeWebSocket.install();
   });
 
   it("moves focus with Tab / Shift-Tab across gloss cells, then the translation", async () => {
@@ -136,5 +145,182 @@ describe("TextEditorPage", () => {
     expect(gloss("Gloss of dog in dogs").value).toBe("");
     expect(gloss("Gloss of bark in bark").value).toBe("BARK");
     expect(screen.getByTestId("utterance-status").textContent).toBe("v2");
+  });
+
+  it("splits a morpheme with Enter at the caret and merges it back with Backspace", async () => {
+    const calls = server((call) => ({ status: 200, body: { ...utterance(2, []), ...(call.body as object), id: "u1", version: 2 } }));
+    renderEditor();
+    await waitFor(() => expect(document.activeElement).toBe(gloss("Gloss of dog in dogs")));
+    const form = screen.getByLabelText("Form of dog in dogs") as HTMLInputElement;
+    form.focus();
+    form.setSelectionRange(2, 2);
+    fireEvent.keyDown(form, { key: "Enter" });
+    // "dog" became "do" + "-g", the caret is at the start of the new form
+    const added = screen.getByLabelText("Form of -g in dogs") as HTMLInputElement;
+    expect(document.activeElement).toBe(added);
+    expect(added.selectionStart).toBe(0);
+    expect(screen.getByLabelText("Form of do in dogs")).toBeTruthy();
+    expect(screen.getAllByTestId("word")[0]!.querySelectorAll(".ling-morph")).toHaveLength(3);
+
+    // Enter in a gloss with no suggestion list open cuts the gloss
+    const g = gloss("Gloss of -s in dogs");
+    fireEvent.change(g, { target: { value: "PLX" } });
+    fireEvent.keyDown(g, { key: "Escape" });
+    g.setSelectionRange(2, 2);
+    fireEvent.keyDown(g, { key: "Enter" });
+    expect(document.activeElement).toBe(gloss("Gloss of - in dogs"));
+    expect(gloss("Gloss of -s in dogs").value).toBe("PL");
+    expect(gloss("Gloss of - in dogs").value).toBe("X");
+
+    // Backspace at the start of the empty form merges it back
+    const empty = screen.getByLabelText("Form of - in dogs") as HTMLInputElement;
+    empty.focus();
+    empty.setSelectionRange(0, 0);
+    fireEvent.keyDown(empty, { key: "Backspace" });
+    expect(gloss("Gloss of -s in dogs").value).toBe("PL-X");
+    expect(document.activeElement).toBe(screen.getByLabelText("Form of -s in dogs"));
+
+    await act(async () => {
+      fireEvent.keyDown(document.activeElement!, { key: "s", ctrlKey: true });
+    });
+    const put = calls.find((c) => c.method === "PUT");
+    expect((put?.body as Utterance).words?.[0]?.morphemes).toEqual([
+      { form: "do" },
+      { form: "g", sep: "-", gloss: "" },
+      { form: "s", sep: "-", gloss: "PL-X" },
+    ]);
+  });
+
+  it("edits the word tier and the transcription and saves them with the version", async () => {
+    const calls = server((call) => ({ status: 200, body: { ...utterance(2, []), ...(call.body as object), id: "u1", version: 2 } }));
+    renderEditor();
+    await waitFor(() => expect(document.activeElement).toBe(gloss("Gloss of dog in dogs")));
+    fireEvent.change(screen.getByLabelText("Transcription of utterance 1"), { target: { value: "dogs bark loudly" } });
+    fireEvent.change(screen.getByLabelText("Word 2 of utterance 1"), { target: { value: "barks" } });
+    fireEvent.change(screen.getByLabelText("Word POS of dogs"), { target: { value: "n" } });
+    fireEvent.change(screen.getByLabelText("POS of -s in dogs"), { target: { value: "num" } });
+
+    // Alt-Enter in the second word adds a word after it and focuses its form
+    fireEvent.keyDown(gloss("Gloss of bark in barks"), { key: "Enter", altKey: true });
+    const third = screen.getByLabelText("Word 3 of utterance 1") as HTMLInputElement;
+    expect(document.activeElement).toBe(third);
+    fireEvent.change(third, { target: { value: "loudly" } });
+    fireEvent.click(screen.getByRole("button", { name: "Add a word to utterance 1" }));
+    expect(screen.getAllByTestId("word")).toHaveLength(4);
+    fireEvent.click(screen.getByRole("button", { name: "Remove word 4 from utterance 1" }));
+    expect(screen.getAllByTestId("word")).toHaveLength(3);
+    expect(screen.getByTestId("utterance-status").textContent).toContain("unsaved");
+
+    await act(async () => {
+      fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    });
+    const put = calls.find((c) => c.method === "PUT");
+    expect(put?.body).toMatchObject({ version: 1, transcription: "dogs bark loudly" });
+    expect((put?.body as Utterance).words).toEqual([
+      { form: "dogs", pos: "n", morphemes: [{ form: "dog" }, { form: "s", sep: "-", pos: "num" }] },
+      { form: "barks", morphemes: [{ form: "bark" }] },
+      { form: "loudly" },
+    ]);
+    await waitFor(() => expect(screen.getByTestId("utterance-status").textContent).toBe("v2"));
+  });
+});
+
+describe("TextEditorPage live updates", () => {
+  beforeEach(() => {
+    resetApiStateForTests();
+    clearCookies();
+    FakeWebSocket.install();
+  });
+
+  const other = (id: string, order: number, form: string): Utterance => ({
+    id,
+    version: 1,
+    text: "t1",
+    order,
+    words: [{ form, morphemes: [{ form }] }],
+  });
+
+  it("replaces an utterance without unsaved typing when someone else saves it", async () => {
+    const theirs = { ...utterance(2, ["DOG", "PL", ""]), updated_by: "manager" };
+    const calls = server(
+      () => ({ status: 500 }),
+      (call, path) => (path === "/api/v1/projects/p/utterances/u1/" && call.method === "GET" ? { status: 200, body: theirs } : undefined),
+    );
+    renderEditor();
+    await waitFor(() => expect(document.activeElement).toBe(gloss("Gloss of dog in dogs")));
+    expect(FakeWebSocket.last().url).toContain("/ws/projects/p/");
+
+    // An event for our own version, and one for another text, fetch nothing
+    await act(async () => {
+      FakeWebSocket.last().receive({ type: "linguistic.utterance.updated", id: "u1", version: 1, text: "t1" });
+      FakeWebSocket.last().receive({ type: "linguistic.utterance.updated", id: "u9", version: 4, text: "t2" });
+    });
+    expect(calls.filter((c) => c.url.includes("/utterances/u"))).toHaveLength(0);
+
+    await act(async () => {
+      FakeWebSocket.last().receive({ type: "linguistic.utterance.updated", id: "u1", version: 2, text: "t1" });
+    });
+    await waitFor(() => expect(gloss("Gloss of dog in dogs").value).toBe("DOG"));
+    expect(screen.getByTestId("utterance-status").textContent).toBe("v2");
+    expect(screen.queryByTestId("remote-change")).toBeNull();
+    expect(calls.filter((c) => c.url.includes("/utterances/u1/"))).toHaveLength(1);
+  });
+
+  it("offers to review their version when the utterance has unsaved typing", async () => {
+    const theirs = { ...utterance(2, ["", "", "BARK"], "The dogs are barking."), updated_by: "manager" };
+    const calls = server(
+      (call) => ({ status: 200, body: { ...theirs, ...(call.body as object), id: "u1", version: 3 } }),
+      (call, path) => (path === "/api/v1/projects/p/utterances/u1/" && call.method === "GET" ? { status: 200, body: theirs } : undefined),
+    );
+    renderEditor();
+    await waitFor(() => expect(document.activeElement).toBe(gloss("Gloss of dog in dogs")));
+    fireEvent.change(gloss("Gloss of dog in dogs"), { target: { value: "dog" } });
+
+    await act(async () => {
+      FakeWebSocket.last().receive({ type: "linguistic.utterance.updated", id: "u1", version: 2, text: "t1" });
+    });
+    const notice = await screen.findByTestId("remote-change");
+    expect(notice.textContent).toContain("manager saved version 2");
+    // The typing stays and nothing is overwritten yet
+    expect(gloss("Gloss of dog in dogs").value).toBe("dog");
+    expect(gloss("Gloss of bark in bark").value).toBe("");
+    expect(screen.queryByTestId("conflict-panel")).toBeNull();
+
+    fireEvent.click(within(notice).getByRole("button", { name: "Changed by someone else — review" }));
+    const panel = screen.getByTestId("conflict-panel");
+    expect(screen.queryByTestId("remote-change")).toBeNull();
+    expect(within(panel).getByText("The dogs are barking.")).toBeTruthy();
+
+    await act(async () => {
+      fireEvent.click(within(panel).getByRole("button", { name: "Merge (their changes + mine)" }));
+    });
+    expect(gloss("Gloss of dog in dogs").value).toBe("dog");
+    expect(gloss("Gloss of bark in bark").value).toBe("BARK");
+    await act(async () => {
+      fireEvent.keyDown(gloss("Gloss of dog in dogs"), { key: "s", ctrlKey: true });
+    });
+    const put = calls.find((c) => c.method === "PUT");
+    expect(put?.body).toMatchObject({ version: 2, translations: { en: "The dogs are barking." } });
+    await waitFor(() => expect(screen.getByTestId("utterance-status").textContent).toBe("v3"));
+  });
+
+  it("inserts an utterance created in the open text by its order", async () => {
+    server(
+      () => ({ status: 500 }),
+      (_call, path) => {
+        if (path === "/api/v1/projects/p/texts/t1/utterances/") {
+          return { status: 200, body: page([utterance(1, []), other("u3", 2, "three")]) };
+        }
+        if (path === "/api/v1/projects/p/utterances/u2/") return { status: 200, body: other("u2", 1, "two") };
+        return undefined;
+      },
+    );
+    renderEditor();
+    await waitFor(() => expect(screen.getAllByTestId("utterance")).toHaveLength(2));
+    await act(async () => {
+      FakeWebSocket.last().receive({ type: "linguistic.utterance.created", id: "u2", version: 1, text: "t1" });
+    });
+    await waitFor(() => expect(screen.getAllByTestId("utterance")).toHaveLength(3));
+    expect(screen.getAllByTestId("utterance").map((u) => u.dataset.utterance)).toEqual(["u1", "u2", "u3"]);
   });
 });

@@ -1,22 +1,62 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
+import type { SocketMessage } from "../../api";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { useLoad } from "../../hooks/useLoad";
+import { useProjectSocket } from "../../hooks/useProjectSocket";
 import { useProjectContext } from "../../pages/ProjectLayout";
 import { hasRole } from "../../roles";
 import { isConflict, linguisticApi, utteranceBody, type Utterance } from "../api";
-import { UtteranceEditor, type RowState } from "../components/UtteranceEditor";
-import { cellKey, editableContent, isDirty, nextCell, setMorphField, setTranslation, tabOrder } from "../igt";
+import { GlossingAids } from "../components/GlossingAids";
+import { UtteranceEditor, cleanRow, type RowState } from "../components/UtteranceEditor";
+import {
+  cellKey,
+  deleteWord,
+  editableContent,
+  insertWord,
+  isDirty,
+  mergeMorpheme,
+  morphKey,
+  setMorphField,
+  setMorphForm,
+  setTranscription,
+  setTranslation,
+  setWordField,
+  splitMorpheme,
+  tabFrom,
+  tabOrder,
+  wordKey,
+  type MorphEdit,
+} from "../igt";
 import { abbreviationsFrom } from "../leipzig";
 import { buildLexiconIndex, type LexiconIndex } from "../suggest";
 
 type Rows = Record<string, RowState>;
 
+/** Where the caret goes once the next render is on screen. */
+interface PendingFocus {
+  cell: string;
+  caret: number;
+}
+
+const UTTERANCE_EVENTS = new Set(["linguistic.utterance.created", "linguistic.utterance.updated"]);
+
+/** Insert `uid` into `order` before the first utterance with a higher `order`. */
+function insertByOrder(order: string[], rows: Rows, uid: string, position: number): string[] {
+  const rest = order.filter((other) => other !== uid);
+  const at = rest.findIndex((other) => (rows[other]?.base.order ?? 0) > position);
+  return at === -1 ? [...rest, uid] : [...rest.slice(0, at), uid, ...rest.slice(at)];
+}
+
 /**
  * The IGT editor of one text. Keyboard model: Tab / Shift-Tab walk the gloss cells word by word
  * and then the utterance's free translation, on into the next utterance; ArrowDown / Enter pick a
- * lexicon suggestion; Ctrl-S or Ctrl-Enter saves the utterance holding the focus (or every
- * unsaved one when the focus is elsewhere).
+ * lexicon suggestion; otherwise Enter in a morpheme's form or gloss splits it at the caret and
+ * Backspace in an empty one merges it back; Alt-Enter adds a word; Ctrl-S or Ctrl-Enter saves the
+ * utterance holding the focus (or every unsaved one when the focus is elsewhere).
+ *
+ * Live: another user's save of a shown utterance replaces it when it holds no unsaved typing;
+ * otherwise the row offers to review their version in the conflict panel.
  */
 export function TextEditorPage() {
   const { slug = "", id = "" } = useParams();
@@ -45,10 +85,8 @@ export function TextEditorPage() {
       for (const u of loaded) {
         const old = previous[u.id];
         // A reload never overwrites typing that is not saved yet.
-        next[u.id] =
-          old && isDirty(old.base, old.draft)
-            ? old
-            : { base: u, draft: u, saving: false, error: null, conflict: null };
+        if (!old || !isDirty(old.base, old.draft)) next[u.id] = cleanRow(u);
+        else next[u.id] = u.version > old.base.version ? { ...old, remote: u } : old;
       }
       return next;
     });
@@ -68,6 +106,73 @@ export function TextEditorPage() {
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
 
+  const pendingFocus = useRef<PendingFocus | null>(null);
+  useLayoutEffect(() => {
+    const pending = pendingFocus.current;
+    if (!pending) return;
+    pendingFocus.current = null;
+    const key = pending.cell.replace(/["\\]/g, "\\$&");
+    const element = document.querySelector<HTMLInputElement>(`[data-cell="${key}"]`);
+    if (!element) return;
+    element.focus();
+    element.setSelectionRange(pending.caret, pending.caret);
+  }, [rows]);
+
+  /** Apply a split or merge to a row's draft and put the caret where it says. */
+  const edit = useCallback(
+    (uid: string, change: (draft: Utterance) => MorphEdit<Utterance> | null) =>
+      update(uid, (r) => {
+        const result = change(r.draft);
+        if (!result) return r;
+        const { word, morpheme, field, caret } = result.focus;
+        pendingFocus.current = { cell: morphKey(uid, word, morpheme, field), caret };
+        return { ...r, draft: result.utterance };
+      }),
+    [update],
+  );
+
+  /** A newer version from the server (live update): shown at once unless it would hide typing. */
+  const receive = useCallback(
+    (fresh: Utterance) => {
+      if (fresh.text !== id) return;
+      setRows((previous) => {
+        const row = previous[fresh.id];
+        if (!row) return { ...previous, [fresh.id]: cleanRow(fresh) };
+        if (fresh.version <= row.base.version || (row.remote && fresh.version <= row.remote.version)) {
+          return previous;
+        }
+        let next: RowState;
+        if (row.conflict) next = { ...row, conflict: fresh };
+        else if (row.saving || isDirty(row.base, row.draft)) next = { ...row, remote: fresh };
+        else next = cleanRow(fresh);
+        return { ...previous, [fresh.id]: next };
+      });
+      setOrder((previous) =>
+        previous.includes(fresh.id)
+          ? previous
+          : insertByOrder(previous, { ...rowsRef.current, [fresh.id]: cleanRow(fresh) }, fresh.id, fresh.order),
+      );
+    },
+    [id],
+  );
+
+  const reloadUtterances = utterances.reload;
+  const reloadLexicon = lexicon.reload;
+  const onMessage = useCallback(
+    (message: SocketMessage) => {
+      if (message.type === "linguistic.glossing.linked") reloadUtterances();
+      if (message.type === "linguistic.entries.created") reloadLexicon();
+      if (!UTTERANCE_EVENTS.has(message.type) || typeof message.id !== "string") return;
+      const row = rowsRef.current[message.id];
+      // Events name their text; one for an utterance not shown here is for another text.
+      if (!row && message.text !== id) return;
+      if (row && typeof message.version === "number" && message.version <= row.base.version) return;
+      linguisticApi.utterances.get(slug, message.id).then(receive, () => undefined);
+    },
+    [slug, id, receive, reloadUtterances, reloadLexicon],
+  );
+  useProjectSocket(slug, onMessage);
+
   const save = useCallback(
     async (uid: string, overwriteVersion?: number) => {
       const row = rowsRef.current[uid];
@@ -84,10 +189,11 @@ export function TextEditorPage() {
           saving: false,
           error: null,
           conflict: null,
+          remote: r.remote && r.remote.version > saved.version ? r.remote : null,
         }));
       } catch (error) {
         if (isConflict<Utterance>(error)) {
-          update(uid, (r) => ({ ...r, saving: false, error: null, conflict: error.current }));
+          update(uid, (r) => ({ ...r, saving: false, error: null, conflict: error.current, remote: null }));
         } else {
           update(uid, (r) => ({ ...r, saving: false, error }));
         }
@@ -138,7 +244,7 @@ export function TextEditorPage() {
     if (event.key !== "Tab" || event.ctrlKey || event.altKey || event.metaKey) return;
     const cell = (event.target as HTMLElement).dataset?.cell;
     if (!cell) return;
-    const next = nextCell(tabOrder(drafts), cell, event.shiftKey ? -1 : 1);
+    const next = tabFrom(tabOrder(drafts), cell, event.shiftKey ? -1 : 1);
     if (!next) return; // leave the editor the browser's way
     const key = cellKey(next).replace(/["\\]/g, "\\$&");
     const element = document.querySelector<HTMLElement>(`[data-cell="${key}"]`);
@@ -166,8 +272,17 @@ export function TextEditorPage() {
       </div>
       <p className="muted ling-keys">
         <kbd>Tab</kbd>/<kbd>Shift-Tab</kbd> next/previous gloss · <kbd>↓</kbd> <kbd>Enter</kbd> lexicon
-        suggestion · <kbd>Ctrl-S</kbd> or <kbd>Ctrl-Enter</kbd> save utterance
+        suggestion · <kbd>Enter</kbd> split morpheme at the caret · <kbd>Backspace</kbd> in an empty one
+        merge it back · <kbd>Alt-Enter</kbd> add word · <kbd>Ctrl-S</kbd> or <kbd>Ctrl-Enter</kbd> save
+        utterance
       </p>
+      <GlossingAids
+        slug={slug}
+        textId={id}
+        canEdit={canEdit}
+        onLinked={reloadUtterances}
+        onEntriesCreated={reloadLexicon}
+      />
       <ErrorBanner error={text.error ?? utterances.error} />
       {lexicon.error != null && <p className="muted">Lexicon suggestions are unavailable.</p>}
       {utterances.loading && !utterances.data && <p className="loading">Loading…</p>}
@@ -190,6 +305,20 @@ export function TextEditorPage() {
               onMorph={(w, m, field, value) =>
                 update(uid, (r) => ({ ...r, draft: setMorphField(r.draft, w, m, field, value) }))
               }
+              onMorphForm={(w, m, value) => update(uid, (r) => ({ ...r, draft: setMorphForm(r.draft, w, m, value) }))}
+              onWord={(w, field, value) =>
+                update(uid, (r) => ({ ...r, draft: setWordField(r.draft, w, field, value) }))
+              }
+              onAddWord={(at) =>
+                update(uid, (r) => {
+                  pendingFocus.current = { cell: wordKey(uid, at), caret: 0 };
+                  return { ...r, draft: insertWord(r.draft, at) };
+                })
+              }
+              onDeleteWord={(w) => update(uid, (r) => ({ ...r, draft: deleteWord(r.draft, w) }))}
+              onSplit={(w, m, field, caret) => edit(uid, (d) => splitMorpheme(d, w, m, field, caret))}
+              onMergeBack={(w, m, field) => edit(uid, (d) => mergeMorpheme(d, w, m, field))}
+              onTranscription={(value) => update(uid, (r) => ({ ...r, draft: setTranscription(r.draft, value) }))}
               onPick={(w, m, s) =>
                 update(uid, (r) => {
                   let d = setMorphField(r.draft, w, m, "gloss", s.gloss);
@@ -221,11 +350,8 @@ export function TextEditorPage() {
                 const theirs = rowsRef.current[uid]?.conflict;
                 if (theirs) void save(uid, theirs.version);
               }}
-              onTakeTheirs={() =>
-                update(uid, (r) =>
-                  r.conflict ? { base: r.conflict, draft: r.conflict, saving: false, error: null, conflict: null } : r,
-                )
-              }
+              onReview={() => update(uid, (r) => (r.remote ? { ...r, conflict: r.remote, remote: null } : r))}
+              onTakeTheirs={() => update(uid, (r) => (r.conflict ? cleanRow(r.conflict) : r))}
               onMerge={(merged) =>
                 update(uid, (r) => (r.conflict ? { ...r, base: r.conflict, draft: merged, conflict: null } : r))
               }

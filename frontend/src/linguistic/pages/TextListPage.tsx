@@ -23,13 +23,7 @@ export function TextListPage() {
   const canEdit = hasRole(project.my_role, "annotator");
   const canImport = hasRole(project.my_role, "manager");
   const [page, setPage] = useState(1);
-  const texts = useLoad(async () => {
-    const result = await linguisticApi.texts.list(slug, page);
-    const counts = await Promise.all(
-      result.results.map((t) => linguisticApi.texts.utteranceCount(slug, t.id).catch(() => null)),
-    );
-    return { ...result, counts };
-  }, [slug, page]);
+  const texts = useLoad(() => linguisticApi.texts.list(slug, page), [slug, page]);
 
   return (
     <section className="ling-texts">
@@ -50,7 +44,7 @@ export function TextListPage() {
                 </tr>
               </thead>
               <tbody>
-                {texts.data.results.map((t, i) => (
+                {texts.data.results.map((t) => (
                   <tr key={t.id}>
                     <td>
                       <Link to={`/projects/${slug}/texts/${t.id}`}>{t.title || "Untitled text"}</Link>
@@ -59,7 +53,7 @@ export function TextListPage() {
                       {t.lang ?? "—"}
                       {t.glottocode && <span className="muted"> ({t.glottocode})</span>}
                     </td>
-                    <td>{texts.data!.counts[i] ?? "?"}</td>
+                    <td>{t.utterance_count ?? "—"}</td>
                     <td className="muted nowrap">{t.updated_at ? new Date(t.updated_at).toLocaleString() : ""}</td>
                   </tr>
                 ))}
