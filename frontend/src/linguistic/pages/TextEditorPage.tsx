@@ -161,6 +161,12 @@ export function TextEditorPage() {
   const onMessage = useCallback(
     (message: SocketMessage) => {
       if (message.type === "linguistic.glossing.linked") reloadUtterances();
+      if (
+        message.type === "linguistic.glossing.replaced" &&
+        Array.isArray(message.texts) &&
+        message.texts.includes(id)
+      )
+        reloadUtterances();
       if (message.type === "linguistic.entries.created") reloadLexicon();
       if (!UTTERANCE_EVENTS.has(message.type) || typeof message.id !== "string") return;
       const row = rowsRef.current[message.id];
