@@ -335,6 +335,16 @@ def test_import_report_then_concordance_into_the_editor(
     expect(row).to_have_count(1)
     expect(row.locator("td").nth(2)).to_have_text("2")
 
+    # And exporting CSV as a job shows progress, then a link to the file with both utterances
+    page.get_by_label("Export job format").select_option("csv")
+    page.get_by_role("button", name="Export csv").click()
+    download = page.get_by_role("link", name="Download")
+    expect(download).to_be_visible(timeout=60_000)
+    exported = page.request.get(live_server.url + download.get_attribute("href")).text()
+    lines = exported.splitlines()
+    assert lines[0].startswith("text_id,")
+    assert [line.split(",")[1] for line in lines[1:]] == ["1"] * 5 + ["2"] * 3
+
     # And a concordance search for the gloss PL shows the hit in context, linked to the editor
     page.get_by_role("link", name="Concordance", exact=True).click()
     page.get_by_label("Field").select_option("gloss")
@@ -391,7 +401,7 @@ def test_lexicon_edit_with_version_check_and_dictionary_search(
     # And the dictionary finds it as they type
     page.get_by_role("link", name="Dictionary", exact=True).click()
     search = page.get_by_label("Search the dictionary")
-    search.press_sequentially("lea")
+    search.press_sequentially("go aw")
     entries = page.get_by_test_id("dictionary").locator(".ling-dictionary-entry")
     expect(entries).to_have_count(1)
     expect(entries).to_contain_text("to leave")

@@ -377,6 +377,15 @@ export const linguisticApi = {
   },
   exportUrl: (slug: string, format: ExportFormat) =>
     apiUrl(`${base(slug)}/export/`, { format }),
+  /** Export as a job (large corpora): the file is then at `exportJobUrl`. */
+  startExport: (slug: string, format: ExportFormat) =>
+    request<Job>("POST", `${base(slug)}/exports/`, { body: { format } }),
+  exportJobUrl: (slug: string, jobId: string) =>
+    apiUrl(`${base(slug)}/exports/${encodeURIComponent(jobId)}/download`),
+  /** Typeset the print dictionary (two-column PDF) as a job. */
+  startDictionaryPdf: (slug: string) => request<Job>("POST", `${base(slug)}/dictionary/pdf/`),
+  dictionaryPdfUrl: (slug: string, jobId: string) =>
+    apiUrl(`${base(slug)}/dictionary/pdf/${encodeURIComponent(jobId)}`),
 };
 
 /** The problems a failed import job reports (`job.error.problems`). */

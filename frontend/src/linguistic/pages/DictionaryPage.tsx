@@ -1,38 +1,60 @@
-import { useDeferredValue, useMemo, useState } from "react";
+import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
 import { ErrorBanner } from "../../components/ErrorBanner";
+import { Pager } from "../../components/Pager";
 import { useLoad } from "../../hooks/useLoad";
 import { headword, linguisticApi, senseGloss } from "../api";
-import { searchEntries, sortEntries } from "../lexiconModel";
+import { FileJob } from "../components/FileJob";
+
+const SEARCH_DELAY_MS = 200;
 
 /**
- * A read-only dictionary view with search as you type. The backend has no dictionary endpoint
- * (yet), so the whole lexicon is read once and searched here.
+ * The web dictionary: search as you type through `dictionary/?q=` (prefix search over folded
+ * headwords, variants and glosses; exact headwords first), each entry with its senses and up to
+ * three corpus examples; and the print dictionary, typeset as a job.
  */
 export function DictionaryPage() {
   const { slug = "" } = useParams();
   const [query, setQuery] = useState("");
-  const deferred = useDeferredValue(query);
-  const entries = useLoad(() => linguisticApi.lexicon.listAll(slug), [slug]);
-  const shown = useMemo(() => sortEntries(searchEntries(entries.data ?? [], deferred)), [entries.data, deferred]);
+  const [q, setQ] = useState("");
+  const [page, setPage] = useState(1);
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      setQ(query.trim());
+      setPage(1);
+    }, SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [query]);
+  const entries = useLoad(() => linguisticApi.dictionary(slug, q, page), [slug, q, page]);
 
   return (
     <section className="ling-dictionary">
       <h2>Dictionary</h2>
-      <input
-        type="search"
-        className="ling-dictionary-search"
-        placeholder="Type a form or a gloss"
-        aria-label="Search the dictionary"
-        value={query}
-        onChange={(e) => setQuery(e.target.value)}
-        autoFocus
-      />
+      <div className="form-inline">
+        <input
+          type="search"
+          className="ling-dictionary-search"
+          placeholder="Type a form or a gloss"
+          aria-label="Search the dictionary"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          autoFocus
+        />
+        <FileJob
+          label="Print dictionary (PDF)"
+          start={() => linguisticApi.startDictionaryPdf(slug)}
+          downloadUrl={(job) => linguisticApi.dictionaryPdfUrl(slug, job.id)}
+        />
+      </div>
       <ErrorBanner error={entries.error} />
       {entries.loading && !entries.data && <p className="loading">Loading…</p>}
-      {entries.data && <p className="muted">{shown.length} of {entries.data.length} entries</p>}
+      {entries.data && (
+        <p className="muted">
+          {entries.data.count} {entries.data.count === 1 ? "entry" : "entries"}
+        </p>
+      )}
       <dl className="ling-dictionary-list" data-testid="dictionary">
-        {shown.slice(0, 300).map((e) => (
+        {(entries.data?.results ?? []).map((e) => (
           <div key={e.id} className="ling-dictionary-entry">
             <dt>
               <Link to={`/projects/${slug}/lexicon?entry=${encodeURIComponent(e.id)}`}>{headword(e)}</Link>{" "}
@@ -48,10 +70,31 @@ export function DictionaryPage() {
                   </li>
                 ))}
               </ol>
+              {e.examples.length > 0 && (
+                <ul className="ling-dictionary-examples" aria-label={`Examples of ${headword(e)}`}>
+                  {e.examples.map((x) => (
+                    <li key={x.utterance}>
+                      <Link to={`/projects/${slug}/texts/${x.text}?u=${encodeURIComponent(x.utterance)}`}>
+                        <i>{x.transcription}</i>
+                      </Link>
+                      {Object.values(x.translations)[0] && <> ‘{Object.values(x.translations)[0]}’</>}
+                    </li>
+                  ))}
+                </ul>
+              )}
             </dd>
           </div>
         ))}
       </dl>
+      {entries.data && (
+        <Pager
+          page={page}
+          hasPrevious={!!entries.data.previous}
+          hasNext={!!entries.data.next}
+          count={entries.data.count}
+          onPage={setPage}
+        />
+      )}
     </section>
   );
 }

@@ -13,8 +13,10 @@ import {
   IMPORT_FORMATS,
   importProblems,
   linguisticApi,
+  type ExportFormat,
   type ImportFormat,
 } from "../api";
+import { FileJob } from "../components/FileJob";
 
 /** The project's interlinear texts, a form to start one, and file import with its progress. */
 export function TextListPage() {
@@ -77,6 +79,7 @@ export function TextListPage() {
               </a>
             ))}
           </p>
+          <ExportJobForm slug={slug} />
         </div>
         <div className="stack">
           {canEdit && <NewTextForm slug={slug} onCreated={texts.reload} />}
@@ -226,5 +229,28 @@ function ImportForm({ slug, onImported }: { slug: string; onImported: () => void
         </div>
       )}
     </form>
+  );
+}
+
+/** A large corpus exports as a job: progress, then a download link (no request times out). */
+function ExportJobForm({ slug }: { slug: string }) {
+  const [format, setFormat] = useState<ExportFormat>("json");
+  return (
+    <div className="form-inline ling-export-job">
+      <label>
+        Export as a job{" "}
+        <select aria-label="Export job format" value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)}>
+          {EXPORT_FORMATS.map((f) => (
+            <option key={f}>{f}</option>
+          ))}
+        </select>
+      </label>
+      <FileJob
+        key={format}
+        label={`Export ${format}`}
+        start={() => linguisticApi.startExport(slug, format)}
+        downloadUrl={(job) => linguisticApi.exportJobUrl(slug, job.id)}
+      />
+    </div>
   );
 }
