@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pymongo import ASCENDING, IndexModel, UpdateMany, UpdateOne
+from pymongo import ASCENDING, IndexModel
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
@@ -47,12 +47,13 @@ MAX_BUFFERED = 200_000
 _TRANSLATION_WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
 POSTINGS = "concordance"
+BY_TERM = [("project", 1), ("field", 1), ("value", 1), ("text", 1)]
 VOCAB = "concordance_vocab"
 
 mongo.register_indexes(
     POSTINGS,
     [
-        IndexModel([("project", ASCENDING), ("field", ASCENDING), ("value", ASCENDING)]),
+        IndexModel(BY_TERM),
         IndexModel([("project", ASCENDING), ("text", ASCENDING)]),
     ],
 )
@@ -218,32 +219,45 @@ def update_many(
         for (field, value), entry in new.items():
             if old.get((field, value)) != entry:
                 pushes[str(after["text"]), field, value].append(entry)  # type: ignore[index]
-    ops: list[UpdateOne | UpdateMany] = [
-        UpdateMany(
-            {"project": project_id, "text": text, "field": field, "value": value},
-            {"$pull": {"e": {"$in": gone}}},
-        )
-        for (text, field, value), gone in pulls.items()
-    ]
+    for (text, field, value), gone in pulls.items():
+        held = set(gone)
+        for bucket in _buckets(project_id, text, field, value):
+            if held.intersection(bucket["e"]):
+                postings().update_one({"_id": bucket["_id"]}, {"$pull": {"e": {"$in": gone}}})
     builder = Builder(project_id)
     for (text, field, value), added in pushes.items():
         if len(added) == 1:
-            ops.append(
-                UpdateOne(
-                    # A bucket with room: one whose last slot is still free.
-                    {"project": project_id, "text": text, "field": field, "value": value,
-                     f"e.{BUCKET - 1}": {"$exists": False}},
-                    {"$push": {"e": added[0]}},
-                    upsert=True,
-                )
-            )  # fmt: skip
+            _push(project_id, text, field, value, added[0])
         else:
             builder.extend(text, field, value, added)
-    if ops:
-        # Ordered: an entry leaves its bucket before its replacement looks for room.
-        postings().bulk_write(ops, ordered=True)
     builder.flush()
     _add_vocab(project_id, _values_of(pushes))
+
+
+def _buckets(project_id: int, text: str, field: str, value: str) -> list[Doc]:
+    """The buckets of (text, field, value). The filter names exactly the fields of the
+    ``BY_TERM`` index: the embedded server scans the collection for a filter with any other
+    condition, so entries are matched here and writes go by ``_id``."""
+    key = {"project": project_id, "field": field, "value": value, "text": text}
+    return list(postings().find(key, {"e": 1}))
+
+
+def _push(project_id: int, text: str, field: str, value: str, entry: str) -> None:
+    """Add one entry to a bucket with room, or start a bucket."""
+    room = {f"e.{BUCKET - 1}": {"$exists": False}}
+    while True:
+        open_ = [b for b in _buckets(project_id, text, field, value) if len(b["e"]) < BUCKET]
+        if not open_:
+            postings().insert_one(
+                {"project": project_id, "text": text, "field": field, "value": value, "e": [entry]}
+            )
+            return
+        if (
+            postings()
+            .update_one({"_id": open_[0]["_id"], **room}, {"$push": {"e": entry}})
+            .matched_count
+        ):
+            return
 
 
 def _values_of(keys: Iterable[tuple[str, str, str]]) -> dict[str, set[str]]:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, IndexModel, InsertOne, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, IndexModel, InsertOne
 from pymongo.collection import Collection
 
 from fieldmark.api.errors import Conflict, DomainError
@@ -30,7 +30,9 @@ def new_id() -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    """Now, to the millisecond: what BSON keeps, so a document built here equals its stored copy."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 def _changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
@@ -147,21 +149,23 @@ class VersionedStore:
             dropped = set(before) - set(body) - SYSTEM_FIELDS
             if dropped:
                 update["$unset"] = dict.fromkeys(dropped, "")
-        after = self.collection.find_one_and_update(
-            {"_id": doc_id, "project": project_id, "version": expected_version},
-            update,
-            return_document=ReturnDocument.AFTER,
+        # update_one, not find_and_modify (which the embedded server runs in time linear in the
+        # collection): the version condition makes ``before`` exactly what was replaced, so the
+        # new document is computed here.
+        written = self.collection.update_one(
+            {"_id": doc_id, "project": project_id, "version": expected_version}, update
         )
-        if after is None:  # another writer won between the read and this write
+        if written.matched_count == 0:  # another writer won between the read and this write
             raise self._conflict_or_missing(project_id, doc_id, expected_version)
+        after = {key: value for key, value in before.items() if key not in update.get("$unset", {})}
+        after.update(update["$set"], version=expected_version + 1)
         self._record(before, after, "update", user)
         return after
 
     def delete(self, project_id: int, doc_id: str, expected_version: int, user: str) -> None:
-        before = self.collection.find_one_and_delete(
-            {"_id": doc_id, "project": project_id, "version": expected_version}
-        )
-        if before is None:
+        condition = {"_id": doc_id, "project": project_id, "version": expected_version}
+        before = self.collection.find_one(condition)
+        if before is None or self.collection.delete_one(condition).deleted_count == 0:
             raise self._conflict_or_missing(project_id, doc_id, expected_version)
         self._record(before, None, "delete", user)
 

@@ -250,8 +250,18 @@ def test_glossing_aids_list_unknown_grams_and_inconsistent_glosses(
     from annotations.linguistic_api import services
 
     # Given "s" glossed PL once and XYZ (not Leipzig) once
-    glossed = {**DOGS_BARK, "words": [{"form": "dogs", "morphemes": [
-        {"form": "dog", "gloss": "dog"}, {"form": "s", "sep": "-", "gloss": "PL"}]}]}
+    glossed = {
+        **DOGS_BARK,
+        "words": [
+            {
+                "form": "dogs",
+                "morphemes": [
+                    {"form": "dog", "gloss": "dog"},
+                    {"form": "s", "sep": "-", "gloss": "PL"},
+                ],
+            }
+        ],
+    }
     other = {**DOGS_BARK, "words": [{"form": "cats", "morphemes": [
         {"form": "cat", "gloss": "cat"}, {"form": "s", "sep": "-", "gloss": "XYZ"}]}]}  # fmt: skip
     services.replace_utterance(
