@@ -1,8 +1,10 @@
-"""Jobs of the interlinear API: imports (parse and validate a whole upload, then write it at
-once), streamed exports to a file, and the printable dictionary."""
+"""Jobs of the interlinear API: imports (check the whole upload, then write it in batches),
+auto-linking of morphemes to the lexicon, streamed exports to a file, and the printable
+dictionary."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -20,18 +22,31 @@ CHUNKS_PER_REPORT = 200
 @job_kind("linguistic.import")
 def run_import(job: Job, progress: Progress) -> dict[str, Any]:
     params = job.params
-    progress(0.05, "reading the file")
-    with default_storage.open(str(params["path"]), "rb") as handle:
-        data = handle.read()
-    progress(0.2, f"parsing {params['format']}")
-    parsed = services.parse_import(
-        data, str(params["format"]), str(params["name"]), str(job.id), params.get("mapping")
-    )
-    progress(0.6, f"writing {len(parsed.utterances)} utterances, {len(parsed.entries)} entries")
+    path = str(params["path"])
     user = job.created_by.username if job.created_by else "import"
-    counts = services.write_import(job.project, parsed, user, str(job.id))
+    counts = services.import_file(
+        job.project,
+        lambda: default_storage.open(path, "rb"),
+        str(params["format"]),
+        str(params["name"]),
+        str(job.id),
+        user,
+        mapping=params.get("mapping"),
+        progress=progress,
+    )
     progress(1.0, "done")
     return counts
+
+
+@job_kind("linguistic.link")
+def run_link(job: Job, progress: Progress) -> dict[str, Any]:
+    user = job.created_by.username if job.created_by else "link"
+    progress(0.0, "reading the lexicon")
+    result = services.link_glosses(
+        user, job.project, relink=bool(job.params.get("relink")), progress=progress
+    )
+    progress(1.0, "done")
+    return asdict(result)
 
 
 def _media_file(folder: str, name: str) -> tuple[str, Path]:

@@ -252,13 +252,6 @@ class LinkRequestSerializer(serializers.Serializer[dict[str, Any]]):
     )
 
 
-class LinkResultSerializer(serializers.Serializer[Any]):
-    linked = serializers.IntegerField(help_text="Morphemes given an entry.")
-    ambiguous = serializers.IntegerField(help_text="Morphemes with several candidate entries.")
-    unmatched = serializers.IntegerField(help_text="Morphemes no entry matches.")
-    utterances = serializers.IntegerField(help_text="Utterances saved (each a new version).")
-
-
 class CreateEntriesRequestSerializer(serializers.Serializer[dict[str, Any]]):
     gloss_lang = serializers.CharField(default="en", max_length=20)
 

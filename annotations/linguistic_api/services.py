@@ -7,9 +7,11 @@ broadcasts one event after commit.
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -26,7 +28,7 @@ from annotations.linguistic.formats import eaf, flextext, lift, toolbox
 from annotations.linguistic.formats import json as json_format
 from annotations.linguistic.model import LexicalEntry, Text, Utterance
 from annotations.linguistic_api import concordance, documents
-from annotations.xmlsafe import DEFAULT_MAX_BYTES, FormatError
+from annotations.xmlsafe import DEFAULT_MAX_BYTES, FormatError, Problem, Source
 from fieldmark.api.errors import DomainError
 from fieldmark.jobs.models import Job
 from fieldmark.jobs.services import start_job
@@ -290,7 +292,7 @@ def eaf_tiers(upload: UploadedFile) -> list[eaf.TierInfo]:
     """The tiers of an ELAN file, for a user to choose a mapping."""
     check_upload_size(upload.size or 0)
     try:
-        return eaf.tier_summary(upload.read())
+        return eaf.tier_summary(upload)
     except FormatError as exc:
         raise DomainError("invalid_file", str(exc.problems[0]), field="file") from exc
 
@@ -327,81 +329,227 @@ class ImportFailed(DomainError):
         self.report = report
 
 
+IMPORT_BATCH = 2000
+PROGRESS_EVERY = 500  # items read between progress reports
+# Readers that read the file twice in one pass (FLEx heads come after their phrases).
+READS_PER_PASS = {"flextext": 2}
+
+Opener = Callable[[], AbstractContextManager[Source]]
+PassProgress = Callable[[float], None]
+ImportItem = Text | Utterance | LexicalEntry
+
+
 @dataclass
-class Parsed:
+class ImportBatch:
+    """Documents of one write: at most ``IMPORT_BATCH`` utterances or entries, and the texts
+    that start among them."""
+
     texts: list[Doc]
     utterances: list[Doc]
     entries: list[Doc]
 
 
-def parse_import(
-    data: bytes, fmt: str, name: str, job_id: str, mapping: Mapping[str, Any] | None = None
-) -> Parsed:
-    """Parse and validate a whole file before anything is written (imports are all or nothing)."""
-    try:
-        if fmt == "eaf":
-            stem = Path(name).stem
-            texts = [eaf.loads(data, _tier_mapping(mapping or {}), text_id=stem, title=stem)]
-        elif fmt == "lift":
-            return Parsed([], [], [_entry_doc(e, job_id) for e in lift.loads(data)])
-        elif fmt == "toolbox":
-            texts = toolbox.loads(data, text_id=Path(name).stem, title=Path(name).stem)
-        elif fmt == "flextext":
-            texts = flextext.loads(data)
-        elif fmt == "csv":
-            texts = csv_format.loads(data)
-        elif fmt == "json":
-            texts = json_format.loads(data)
-        else:
-            raise ImportFailed(f"Unknown format {fmt!r}.", [{"problem": f"unknown format {fmt}"}])
-    except FormatError as exc:
-        report = [
-            {"line": p.line, "element": p.element, "problem": p.message} for p in exc.problems
-        ]
-        raise ImportFailed(str(exc.problems[0]), report) from exc
-    parsed = Parsed([], [], [])
-    for text in texts:
-        text_doc = {key: value for key, value in text.to_doc().items() if key != "utterances"}
-        text_id = new_id()
-        parsed.texts.append(
-            {
-                **_only(text_doc, TEXT_FIELDS),
-                "_id": text_id,
-                "source_id": text.id,
-                "import_job": job_id,
-            }
-        )
-        for utt in text.utterances:
-            parsed.utterances.append(
-                {**utt.to_doc(), "_id": new_id(), "text": text_id, "import_job": job_id}
+def _quiet(fraction: float) -> None:
+    """No progress reports (imports outside a job)."""
+
+
+class _Meter:
+    """Counts the bytes a reader takes from the upload, so progress is the share read."""
+
+    def __init__(self, raw: Source) -> None:
+        self.raw = raw
+        self.count = 0
+
+    def read(self, size: int = -1, /) -> bytes:
+        data = self.raw.read(size)
+        self.count += len(data)
+        return data
+
+    def seek(self, offset: int, whence: int = 0, /) -> int:
+        return self.raw.seek(offset, whence)
+
+
+def _reader(
+    source: Source,
+    fmt: str,
+    name: str,
+    mapping: Mapping[str, Any] | None,
+    problems: list[Problem],
+) -> Iterator[ImportItem]:
+    stem = Path(name).stem
+    if fmt == "eaf":
+        mapped = _tier_mapping(mapping or {})
+        return eaf.iter_texts(source, mapped, problems, text_id=stem, title=stem)
+    if fmt == "lift":
+        return lift.iter_entries(source, problems)
+    if fmt == "toolbox":
+        return toolbox.iter_texts(source, problems, text_id=stem, title=stem)
+    if fmt == "flextext":
+        return flextext.iter_texts(source, problems)
+    if fmt == "csv":
+        return csv_format.iter_texts(source, problems)
+    if fmt == "json":
+        return json_format.iter_texts(source, problems)
+    raise ImportFailed(f"Unknown format {fmt!r}.", [{"problem": f"unknown format {fmt}"}])
+
+
+def _failed(problems: list[Problem]) -> ImportFailed:
+    report = [{"line": p.line, "element": p.element, "problem": p.message} for p in problems]
+    return ImportFailed(str(problems[0]), report)
+
+
+def _read_upload(
+    open_file: Opener,
+    fmt: str,
+    name: str,
+    mapping: Mapping[str, Any] | None,
+    problems: list[Problem],
+    progress: PassProgress,
+) -> Iterator[ImportItem]:
+    """One pass over the upload, an item at a time; a problem that stops the reader (malformed
+    XML) is an ImportFailed listing it after those found before it."""
+    with open_file() as handle:
+        size = max(handle.seek(0, io.SEEK_END), 1) * READS_PER_PASS.get(fmt, 1)
+        handle.seek(0)
+        meter = _Meter(handle)
+        try:
+            for n, item in enumerate(_reader(meter, fmt, name, mapping, problems), start=1):
+                if n % PROGRESS_EVERY == 0:
+                    progress(min(meter.count / size, 1.0))
+                yield item
+        except FormatError as exc:
+            raise _failed([*problems, *exc.problems]) from exc
+    progress(1.0)
+
+
+def check_import(
+    open_file: Opener,
+    fmt: str,
+    name: str,
+    mapping: Mapping[str, Any] | None = None,
+    progress: PassProgress = _quiet,
+) -> None:
+    """The first pass of an import: read the whole upload and raise ImportFailed listing every
+    problem with its line or element. Nothing is kept, so memory stays flat."""
+    problems: list[Problem] = []
+    for _ in _read_upload(open_file, fmt, name, mapping, problems, progress):
+        pass
+    if problems:
+        raise _failed(problems)
+
+
+def import_batches(
+    open_file: Opener,
+    fmt: str,
+    name: str,
+    job_id: str,
+    mapping: Mapping[str, Any] | None = None,
+    progress: PassProgress = _quiet,
+    size: int = IMPORT_BATCH,
+) -> Iterator[ImportBatch]:
+    """The second pass: the documents to store, read from the upload again a batch at a time,
+    each tagged with ``import_job``. Raises ImportFailed if the file turns out to have problems
+    (it was not checked, or it changed)."""
+    problems: list[Problem] = []
+    batch = ImportBatch([], [], [])
+    text_id = ""
+    for item in _read_upload(open_file, fmt, name, mapping, problems, progress):
+        if isinstance(item, Text):
+            text_id = new_id()
+            batch.texts.append(_text_doc(item, text_id, job_id))
+        elif isinstance(item, Utterance):
+            batch.utterances.append(
+                {**item.to_doc(), "_id": new_id(), "text": text_id, "import_job": job_id}
             )
-    return parsed
+        else:
+            batch.entries.append(_entry_doc(item, job_id))
+        if len(batch.utterances) + len(batch.entries) >= size:
+            yield batch
+            batch = ImportBatch([], [], [])
+    if problems:
+        raise _failed(problems)
+    if batch.texts or batch.utterances or batch.entries:
+        yield batch
+
+
+def _text_doc(text: Text, text_id: str, job_id: str) -> Doc:
+    head = {key: value for key, value in text.to_doc().items() if key != "utterances"}
+    return {**_only(head, TEXT_FIELDS), "_id": text_id, "source_id": text.id, "import_job": job_id}
 
 
 def _entry_doc(entry: LexicalEntry, job_id: str) -> Doc:
     return {**_stored_entry(entry), "_id": new_id(), "import_job": job_id}
 
 
-def write_import(project: Project, parsed: Parsed, user: str, job_id: str) -> dict[str, int]:
-    """Insert everything parsed; a re-delivered job first removes what its first run wrote."""
+def _delete_import(project: Project, job_id: str) -> None:
     for store in (documents.texts, documents.utterances, documents.lexicon):
         store.collection.delete_many({"project": project.pk, "import_job": job_id})
     concordance.remove_import(project.pk, job_id)
+
+
+def write_import(
+    project: Project, batches: Iterable[ImportBatch], user: str, job_id: str
+) -> dict[str, int]:
+    """Insert an import batch by batch, all or nothing: a re-delivered job first removes what
+    its first run wrote, and a failure midway (a bad batch, a lost database) removes what this
+    run wrote before the error goes on. Concordance postings are built alongside, and each
+    text gets its ``utterance_count`` at the end."""
+    _delete_import(project, job_id)
+    counts = {"texts": 0, "utterances": 0, "entries": 0}
     per_text: dict[str, int] = {}
-    for utt in parsed.utterances:
-        per_text[utt["text"]] = per_text.get(utt["text"], 0) + 1
-    for text in parsed.texts:
-        text["utterance_count"] = per_text.get(text["_id"], 0)
     postings = concordance.Builder(project.pk, job_id)
-    counts = {"texts": documents.texts.insert_many(project.pk, parsed.texts, user), "utterances": 0}
-    for start in range(0, len(parsed.utterances), IMPORT_BATCH):
-        batch = parsed.utterances[start : start + IMPORT_BATCH]
-        counts["utterances"] += documents.utterances.insert_many(project.pk, batch, user)
-        postings.add(batch)
-    postings.flush()
-    counts["entries"] = documents.lexicon.insert_many(project.pk, parsed.entries, user)
+    try:
+        for batch in batches:
+            for text in batch.texts:
+                per_text[text["_id"]] = 0
+            counts["texts"] += documents.texts.insert_many(project.pk, batch.texts, user)
+            counts["utterances"] += documents.utterances.insert_many(
+                project.pk, batch.utterances, user
+            )
+            postings.add(batch.utterances)
+            for utt in batch.utterances:
+                per_text[utt["text"]] += 1
+            counts["entries"] += documents.lexicon.insert_many(project.pk, batch.entries, user)
+        postings.flush()
+        if per_text:
+            documents.texts.collection.bulk_write(
+                [
+                    UpdateOne({"_id": text_id}, {"$set": {"utterance_count": n}})
+                    for text_id, n in per_text.items()
+                ],
+                ordered=False,
+            )
+    except BaseException:
+        # BaseException: a worker stopped by a signal or time limit must not leave half a file.
+        _delete_import(project, job_id)
+        raise
     broadcast(project.pk, "linguistic.imported", {"job": job_id, **counts})
     return counts
+
+
+def import_file(
+    project: Project,
+    open_file: Opener,
+    fmt: str,
+    name: str,
+    job_id: str,
+    user: str,
+    *,
+    mapping: Mapping[str, Any] | None = None,
+    progress: Callable[[float, str], None] | None = None,
+) -> dict[str, int]:
+    """Import an upload all or nothing, never holding more than a batch (or one text) of it.
+
+    ``open_file`` opens the upload afresh for each of the two passes: :func:`check_import`
+    (ImportFailed lists every problem; nothing is written), then :func:`write_import` of
+    :func:`import_batches`. ``progress`` gets the share of the file read by both passes.
+    """
+    report = progress or (lambda fraction, message: None)
+    check_import(open_file, fmt, name, mapping, lambda f: report(f / 2, f"checking: {f:.0%} read"))
+    batches = import_batches(
+        open_file, fmt, name, job_id, mapping, lambda f: report(0.5 + f / 2, f"writing: {f:.0%}")
+    )
+    return write_import(project, batches, user, job_id)
 
 
 # --- concordance ---------------------------------------------------------------------------------
@@ -535,11 +683,11 @@ def _utterances_of(project: Project, text_id: str) -> Iterator[Utterance]:
     return (Utterance.from_doc(doc) for doc in cursor)
 
 
-def _texts_stream(project: Project) -> Iterator[Text]:
-    """One whole text at a time, for the formats that write a text as one unit (XML, Toolbox)."""
+def _texts_streamed(project: Project) -> Iterator[tuple[Text, Iterator[Utterance]]]:
+    """Each text's head with its utterances read lazily from a cursor, for the writers that
+    take them so (one utterance at a time is in memory)."""
     for text, text_id in _text_heads(project):
-        text.utterances = list(_utterances_of(project, text_id))
-        yield text
+        yield text, _utterances_of(project, text_id)
 
 
 def _text_chunks(project: Project) -> Iterator[Text]:
@@ -575,17 +723,16 @@ EXPORT_TYPES = {
 
 
 def export_chunks(project: Project, fmt: str) -> Iterator[str]:
-    """The project's corpus (or, for ``lift``, its lexicon) as streamed chunks of ``fmt``."""
+    """The project's corpus (or, for ``lift``, its lexicon) as streamed chunks of ``fmt``: a
+    chunk per utterance (or entry), read from cursors, so no text is ever whole in memory."""
     if fmt == "json":
-        return json_format.dumps_streamed(
-            (text, _utterances_of(project, text_id)) for text, text_id in _text_heads(project)
-        )
+        return json_format.dumps_streamed(_texts_streamed(project))
     if fmt == "csv":
         return csv_format.iter_morpheme_rows(_text_chunks(project), _translation_langs(project))
     if fmt == "toolbox":
-        return toolbox.dumps(_texts_stream(project))
+        return toolbox.dumps_streamed(_texts_streamed(project))
     if fmt == "flextext":
-        return flextext.dumps(_texts_stream(project))
+        return flextext.dumps_streamed(_texts_streamed(project))
     if fmt == "lift":
         return lift.dumps(_entries_stream(project))
     raise DomainError("invalid", f"Unknown format {fmt!r}.", field="format")
@@ -698,12 +845,24 @@ def _as_texts(batch: list[Doc]) -> list[Text]:
     return list(texts.values())
 
 
-def link_glosses(user: User, project: Project, *, relink: bool = False) -> LinkResult:
+def start_link(user: User, project: Project, *, relink: bool = False) -> Job:
+    """Start a ``linguistic.link`` job; its result is a :class:`LinkResult` as a dict."""
+    return start_job(user, project, "linguistic.link", {"relink": relink})
+
+
+def link_glosses(
+    user: str,
+    project: Project,
+    *,
+    relink: bool = False,
+    progress: Callable[[float, str], None] | None = None,
+) -> LinkResult:
     """Link morphemes to lexicon entries (``consistency.find_links``) and save the utterances
-    that changed, a batch at a time in one bulk write each, each with a new version and history.
-    """
+    that changed, a batch at a time in one bulk write each, each with a new version and history;
+    ``progress`` hears after each batch."""
     entries = _lexicon_entries(project)
-    linked = ambiguous = unmatched = written = 0
+    total = documents.utterances.collection.count_documents({"project": project.pk})
+    linked = ambiguous = unmatched = written = done = 0
     for batch in _utterance_batches(project):
         texts = _as_texts(batch)
         report = consistency.find_links(texts, entries, relink=relink)
@@ -718,7 +877,10 @@ def link_glosses(user: User, project: Project, *, relink: bool = False) -> LinkR
             for u in t.utterances
             if (words := [w.to_doc() for w in u.words]) != before[u.id]
         }
-        written += documents.bulk_update(documents.utterances, project.pk, changes, user.username)
+        written += documents.bulk_update(documents.utterances, project.pk, changes, user)
+        done += len(batch)
+        if progress is not None:
+            progress(min(done / max(total, 1), 1.0), f"{done} of {total} utterances")
     result = LinkResult(linked, ambiguous, unmatched, written)
     if written:
         broadcast(project.pk, "linguistic.glossing.linked", {"utterances": written})

@@ -342,11 +342,17 @@ class EafTiersView(ProjectScopedMixin, APIView):
 class GlossLinkView(ProjectScopedMixin, APIView):
     project_actions = {"POST": Action.EDIT_DATA}
 
-    @extend_schema(request=s.LinkRequestSerializer, responses=s.LinkResultSerializer)
+    @extend_schema(
+        request=s.LinkRequestSerializer,
+        responses={202: JobSerializer},
+        description="Link morphemes to lexicon entries as a `linguistic.link` job, reporting "
+        "progress per batch of utterances; the finished job's `result` has `linked`, "
+        "`ambiguous`, `unmatched` and `utterances` (the number saved, each a new version).",
+    )
     def post(self, request: Request, slug: str) -> Response:
         body = _valid(s.LinkRequestSerializer(data=request.data))
-        result = services.link_glosses(user_of(request), self.project, relink=body["relink"])
-        return Response(s.LinkResultSerializer(result).data)
+        job = services.start_link(user_of(request), self.project, relink=body["relink"])
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
 class GlossReplaceView(ProjectScopedMixin, APIView):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
-from annotations.xmlsafe import FormatError, Problem, parse_xml
+from annotations.linguistic.formats import lift
+from annotations.xmlsafe import FormatError, Problem, iterparse, parse_xml
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -73,3 +76,49 @@ def test_format_error_lists_every_problem() -> None:
         "2 problem(s) in Toolbox file:\n"
         "line 17, word 2: 3 morphemes but 2 glosses\nline 40: no \\t line"
     )
+
+
+class Trickle(io.BytesIO):
+    """Hands out at most 3 bytes a read, so every declaration is split between reads."""
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        return super().read(3)
+
+
+@pytest.mark.parametrize("source", [io.BytesIO, Trickle], ids=["buffered", "trickled"])
+def test_streamed_parse_refuses_billion_laughs_before_parsing_it(source: type[io.BytesIO]) -> None:
+    with pytest.raises(FormatError) as err:
+        list(iterparse(source(BILLION_LAUGHS)))
+    assert err.value.line == 3
+    assert "DOCTYPE declares entities" in str(err.value)
+
+
+def test_streamed_parse_refuses_external_and_utf16_entities() -> None:
+    utf16 = (
+        XXE.decode().replace('version="1.0"', 'version="1.0" encoding="UTF-16"').encode("utf-16")
+    )
+    for data in (XXE, utf16):
+        with pytest.raises(FormatError, match="DOCTYPE declares entities"):
+            list(iterparse(io.BytesIO(data)))
+
+
+def test_streamed_lift_reader_refuses_entities_and_oversize_input() -> None:
+    with pytest.raises(FormatError, match="DOCTYPE declares entities"):
+        list(lift.iter_entries(io.BytesIO(BILLION_LAUGHS), []))
+    with pytest.raises(FormatError, match="more than the limit of 100 bytes"):
+        list(iterparse(io.BytesIO(b"<a>" + b"x" * 200 + b"</a>"), max_bytes=100))
+
+
+def test_streamed_parse_reports_malformed_lines_and_accepts_a_plain_doctype() -> None:
+    with pytest.raises(FormatError) as err:
+        list(iterparse(io.BytesIO(b"<lift>\n<entry>\n<sense>\n</entry>\n</lift>")))
+    events = [
+        (event, el.tag)
+        for event, el in iterparse(
+            io.BytesIO(b'<!DOCTYPE lift SYSTEM "http://example.org/lift.dtd"><lift><a/></lift>'),
+            events=("end",),
+        )
+    ]
+
+    assert str(err.value).startswith("line 4: malformed XML")
+    assert events == [("start", "lift"), ("end", "a"), ("end", "lift")]

@@ -3,6 +3,7 @@ every kind of write, and answer with exact counts."""
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from typing import Any
 
@@ -141,8 +142,9 @@ def test_import_postings_equal_a_rebuild_and_a_redelivered_import_replaces_them(
         for i in range(25)
     ).encode()
     for _ in range(2):  # the second run is a re-delivered job
-        parsed = services.parse_import(data, "toolbox", "t.txt", "job-1")
-        services.write_import(team.project, parsed, "manager", "job-1")
+        services.import_file(
+            team.project, lambda: io.BytesIO(data), "toolbox", "t.txt", "job-1", "manager"
+        )
     imported = postings_of(team.project.pk)
     buckets = concordance.postings().count_documents({"project": team.project.pk})
 

@@ -152,8 +152,10 @@ def test_pdf_of_the_shared_enggano_lift_on_the_worker(
     team: Any, as_user: Any, mongo_db: Any, celery_worker_session: Any
 ) -> None:
     data = shared_file("lift/enggano-contemporary-2024-12-30.lift").read_bytes()
-    parsed = services.parse_import(data, "lift", "enggano.lift", "job-lift")
-    assert services.write_import(team.project, parsed, "manager", "job-lift")["entries"] == 1283
+    counts = services.import_file(
+        team.project, lambda: io.BytesIO(data), "lift", "enggano.lift", "job-lift", "manager"
+    )
+    assert counts["entries"] == 1283
     client = as_user(team.viewer)
 
     started = client.post(f"{BASE}/dictionary/pdf/")

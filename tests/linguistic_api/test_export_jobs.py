@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -22,8 +23,9 @@ def test_export_job_of_shared_lezgi_matches_the_streamed_export(
     team: Any, as_user: Any, mongo_db: Any, celery_worker_session: Any, fmt: str, content_type: str
 ) -> None:
     data = shared_file("glossing/Lezgi/lez-dev-track2-uncovered").read_bytes()
-    parsed = services.parse_import(data, "toolbox", "lez.txt", "job-lez")
-    services.write_import(team.project, parsed, "manager", "job-lez")
+    services.import_file(
+        team.project, lambda: io.BytesIO(data), "toolbox", "lez.txt", "job-lez", "manager"
+    )
     client = as_user(team.viewer)
 
     started = client.post(f"{BASE}/exports/", {"format": fmt}, format="json")

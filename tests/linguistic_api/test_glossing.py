@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -20,8 +21,9 @@ TOOLBOX = (
 
 
 def load(team: Any) -> list[dict[str, Any]]:
-    parsed = services.parse_import(TOOLBOX, "toolbox", "lez.txt", "job-1")
-    services.write_import(team.project, parsed, "manager", "job-1")
+    services.import_file(
+        team.project, lambda: io.BytesIO(TOOLBOX), "toolbox", "lez.txt", "job-1", "manager"
+    )
     return list(documents.utterances.collection.find({}, sort=[("order", 1)]))
 
 

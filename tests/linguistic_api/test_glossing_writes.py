@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
 
 from annotations.linguistic_api import documents, services
+from fieldmark.jobs.models import Job
+from tests.linguistic_api.test_import_export import wait_finished
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +22,9 @@ TOOLBOX = (
 
 
 def load(team: Any) -> list[dict[str, Any]]:
-    parsed = services.parse_import(TOOLBOX, "toolbox", "lez.txt", "job-1")
-    services.write_import(team.project, parsed, "manager", "job-1")
+    services.import_file(
+        team.project, lambda: io.BytesIO(TOOLBOX), "toolbox", "lez.txt", "job-1", "manager"
+    )
     return utterances()
 
 
@@ -35,6 +39,14 @@ def entry(team: Any, eid: str, form: str, *glosses: str) -> None:
     )
 
 
+def link(client: Any, body: dict[str, Any] | None = None) -> Job:
+    """Start auto-linking (202 with the queued job) and wait for the worker to finish it."""
+    response = client.post(f"{BASE}/glossing/link/", body or {}, format="json")
+    assert response.status_code == 202, response.content
+    assert (response.json()["kind"], response.json()["state"]) == ("linguistic.link", "queued")
+    return wait_finished(response.json()["id"])
+
+
 def lexicon(team: Any) -> None:
     entry(team, "ikrar", "икьрар", "agreement")
     entry(team, "ar-pl", "ар", "PL")
@@ -44,17 +56,20 @@ def lexicon(team: Any) -> None:
     entry(team, "na-2", "на", "on")
 
 
-def test_link_writes_changed_utterances_with_versions_and_history(
-    team: Any, as_user: Any, mongo_db: Any
+@pytest.mark.django_db(transaction=True)
+def test_link_job_writes_changed_utterances_with_versions_and_history(
+    team: Any, as_user: Any, mongo_db: Any, celery_worker_session: Any
 ) -> None:
     first, second, third = load(team)
     lexicon(team)
 
-    response = as_user(team.annotator).post(f"{BASE}/glossing/link/", {}, format="json")
+    job = link(as_user(team.annotator))
     after = utterances()
 
-    assert response.status_code == 200
-    assert response.json() == {"linked": 4, "ambiguous": 1, "unmatched": 2, "utterances": 2}
+    assert job.state == "succeeded", job.error
+    assert (job.progress, job.message) == (1.0, "done")
+    assert job.params == {"relink": False}
+    assert job.result == {"linked": 4, "ambiguous": 1, "unmatched": 2, "utterances": 2}
     assert [u["version"] for u in after] == [2, 1, 2]
     assert [(m["lemma"], m["sense"]) for w in after[0]["words"] for m in w["morphemes"]] == [
         ("ikrar", "ikrar-1"),
@@ -74,16 +89,17 @@ def test_link_writes_changed_utterances_with_versions_and_history(
     assert third["version"] == 1
 
 
+@pytest.mark.django_db(transaction=True)
 def test_link_again_changes_nothing_and_relink_rewrites(
-    team: Any, as_user: Any, mongo_db: Any
+    team: Any, as_user: Any, mongo_db: Any, celery_worker_session: Any
 ) -> None:
     load(team)
     lexicon(team)
     client = as_user(team.annotator)
-    client.post(f"{BASE}/glossing/link/", {}, format="json")
+    link(client)
 
-    again = client.post(f"{BASE}/glossing/link/", {}, format="json").json()
-    relinked = client.post(f"{BASE}/glossing/link/", {"relink": True}, format="json").json()
+    again = link(client).result
+    relinked = link(client, {"relink": True}).result
 
     assert again == {"linked": 0, "ambiguous": 1, "unmatched": 2, "utterances": 0}
     assert relinked == {"linked": 4, "ambiguous": 1, "unmatched": 2, "utterances": 0}
@@ -136,3 +152,20 @@ def test_viewer_may_not_write_glossing_and_nothing_changes(
     assert response.status_code == 403
     assert set(response.json()) == {"error", "detail", "fields"}
     assert (utterances(), list(documents.lexicon.collection.find({}, sort=[("_id", 1)]))) == before
+    assert Job.objects.count() == 0
+
+
+def test_link_reports_progress_per_batch_of_utterances(
+    team: Any, mongo_db: Any, monkeypatch: Any
+) -> None:
+    load(team)
+    lexicon(team)
+    monkeypatch.setattr(services, "BATCH", 2)
+    heard: list[tuple[float, str]] = []
+
+    result = services.link_glosses(
+        "annotator", team.project, progress=lambda f, m: heard.append((f, m))
+    )
+
+    assert result == services.LinkResult(linked=4, ambiguous=1, unmatched=2, utterances=2)
+    assert heard == [(2 / 3, "2 of 3 utterances"), (1.0, "3 of 3 utterances")]

@@ -114,7 +114,7 @@ CASES: dict[str, Case] = {
     "leipzig": Case("get", "glossing/leipzig/", "viewer", 200),
     "gloss-check": Case("get", "glossing/check/", "viewer", 200),
     "gloss-consistency": Case("get", "glossing/consistency/", "viewer", 200),
-    "gloss-link": Case("post", "glossing/link/", "annotator", 200, lambda: {}),
+    "gloss-link": Case("post", "glossing/link/", "annotator", 202, lambda: {}),
     "gloss-create-entries": Case("post", "glossing/create-entries/", "annotator", 200, lambda: {}),
     "gloss-replace": Case(
         "post", "glossing/replace/", "annotator", 200, lambda: {"form": "сад", "to": "one"}

@@ -26,8 +26,10 @@ def toolbox(n: int) -> bytes:
 
 
 def load(team: Any, n: int) -> None:
-    parsed = services.parse_import(toolbox(n), "toolbox", "long.txt", "job-1")
-    services.write_import(team.project, parsed, "manager", "job-1")
+    data = toolbox(n)
+    services.import_file(
+        team.project, lambda: io.BytesIO(data), "toolbox", "long.txt", "job-1", "manager"
+    )
 
 
 def test_json_export_of_a_long_text_streams_every_utterance_in_order(

@@ -17,8 +17,16 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 
+from annotations.linguistic.formats.stream import Item, gather
 from annotations.linguistic.model import Morpheme, Text, Utterance, Word
-from annotations.xmlsafe import DEFAULT_MAX_BYTES, FormatError, Problem, check_size
+from annotations.xmlsafe import (
+    DEFAULT_MAX_BYTES,
+    FormatError,
+    Problem,
+    Readable,
+    check_size,
+    text_lines,
+)
 
 MORPHEME_COLUMNS = (
     "text_id",
@@ -128,10 +136,13 @@ def iter_utterance_rows(texts: Iterable[Text], translation_langs: Sequence[str])
             )
 
 
-def loads(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Text]:
-    """Read the per-morpheme layout back into texts; FormatError lists bad rows by line."""
-    check_size(data, max_bytes)
-    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+def iter_texts(
+    source: Readable, problems: list[Problem], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Item]:
+    """Read the per-morpheme layout a row at a time: a text head when ``text_id`` changes, an
+    utterance once its last row is read. The rows of a text, and of an utterance, must be
+    together (as :func:`iter_morpheme_rows` writes them); bad rows are added to ``problems``."""
+    reader = csv.reader(text_lines(source, max_bytes=max_bytes, newline=""))
     header = next(reader, None)
     if header is None:
         raise FormatError("empty CSV file", line=1)
@@ -144,11 +155,11 @@ def loads(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Text]:
         for i, h in enumerate(header)
         if h.startswith(TRANSLATION_PREFIX)
     ]
-    problems: list[Problem] = []
-    texts: dict[str, Text] = {}
-    utts: dict[tuple[str, int], Utterance] = {}
+    finished_texts: set[str] = set()
+    text_id: str | None = None
+    orders: set[int] = set()  # utterances of the current text already yielded
+    utt: Utterance | None = None
     word: Word | None = None
-    word_key: tuple[str, int, int] | None = None
     for row in reader:
         n = reader.line_num
         if len(row) != len(header):
@@ -166,29 +177,40 @@ def loads(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Text]:
         except ValueError as exc:
             problems.append(Problem(f"bad index: {exc}", n))
             continue
-        text_id = get("text_id")
-        text = texts.get(text_id)
-        if text is None:
-            text = texts[text_id] = Text(id=text_id)
-        utt = utts.get((text_id, order))
-        if utt is None:
+        if get("text_id") != text_id:
+            if utt is not None:
+                yield utt
+                utt = None
+            if text_id is not None:
+                finished_texts.add(text_id)
+            text_id = get("text_id")
+            if text_id in finished_texts:
+                problems.append(Problem(f"text {text_id!r} continues after other texts", n))
+            orders = set()
+            yield Text(id=text_id)
+        if utt is None or utt.order != order:
+            if utt is not None:
+                orders.add(utt.order)
+                yield utt
+            if order in orders:
+                problems.append(
+                    Problem(f"utterance_order {order} continues after other utterances", n)
+                )
             utt = Utterance(
                 id=get("utterance_id"),
                 order=order,
                 transcription=get("transcription"),
                 translations={lang: row[i] for lang, i in langs if row[i]},
             )
-            utts[(text_id, order)] = utt
-            text.utterances.append(utt)
+            word = None
         if wi is None:
             continue
-        if word_key != (text_id, order, wi) or word is None:
+        if word is None or wi != len(utt.words) - 1:
             if wi != len(utt.words):
                 problems.append(Problem(f"word_index {wi} but {len(utt.words)} words so far", n))
                 continue
             word = Word(form=get("word"), gloss=get("word_gloss"), pos=get("word_pos"))
             utt.words.append(word)
-            word_key = (text_id, order, wi)
         if mi is None:
             continue
         if mi != len(word.morphemes):
@@ -204,8 +226,17 @@ def loads(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Text]:
                 morph_type=get("morph_type") or None,
             )
         )
+    if utt is not None:
+        yield utt
+
+
+def loads(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Text]:
+    """Read the per-morpheme layout back into texts; FormatError lists bad rows by line."""
+    check_size(data, max_bytes)
+    problems: list[Problem] = []
+    texts = gather(iter_texts(io.BytesIO(data), problems, max_bytes=max_bytes))
     if problems:
         raise FormatError.collect(problems, "CSV file")
-    for text in texts.values():
+    for text in texts:
         text.utterances.sort(key=lambda u: u.order)
-    return list(texts.values())
+    return texts

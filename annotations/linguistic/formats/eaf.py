@@ -11,13 +11,26 @@ slots without a value get a time interpolated from their neighbours in the time 
 from __future__ import annotations
 
 import bisect
+import io
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from lxml import etree
+
+from annotations.linguistic.formats.stream import Item, gather
 from annotations.linguistic.formats.xmlwrite import attrs, esc_text
 from annotations.linguistic.model import MediaSpan, Morpheme, Text, Utterance, Word
-from annotations.xmlsafe import DEFAULT_MAX_BYTES, FormatError, Problem, line_of, parse_xml
+from annotations.xmlsafe import (
+    DEFAULT_MAX_BYTES,
+    FormatError,
+    Problem,
+    Readable,
+    check_size,
+    iterparse,
+    line_of,
+    release,
+)
 
 _MARKERS = "-="
 _XML_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
@@ -97,58 +110,81 @@ class _Doc:
     by_id: dict[str, tuple[_Tier, _Ann]]
 
 
-def _read(data: bytes, max_bytes: int) -> _Doc:
-    root = parse_xml(data, max_bytes=max_bytes)
-    if root.tag != "ANNOTATION_DOCUMENT":
-        raise FormatError(
-            f"root element is <{root.tag}>, expected <ANNOTATION_DOCUMENT>", line_of(root), root.tag
-        )
+def _read(source: Readable, max_bytes: int) -> _Doc:
+    """The tiers and time slots of an EAF file as compact records, from a streamed parse that
+    frees each annotation as it ends (tiers refer to each other, so the whole file is needed)."""
+    root: etree._Element | None = None
     slot_value: dict[str, int | None] = {}
     order: list[str] = []
-    for ts in root.iterfind("TIME_ORDER/TIME_SLOT"):
-        sid = ts.get("TIME_SLOT_ID", "")
-        raw = ts.get("TIME_VALUE")
-        slot_value[sid] = int(raw) if raw is not None and raw.lstrip("-").isdigit() else None
-        order.append(sid)
-    slot_time = _interpolate(order, slot_value)
-    constraints = {
-        lt.get("LINGUISTIC_TYPE_ID", ""): lt.get("CONSTRAINTS")
-        for lt in root.iterfind("LINGUISTIC_TYPE")
-    }
-    md = root.find("HEADER/MEDIA_DESCRIPTOR")
+    constraints: dict[str, str | None] = {}
+    media: str | None = None
+    media_seen = False
     tiers: dict[str, _Tier] = {}
     by_id: dict[str, tuple[_Tier, _Ann]] = {}
-    for t in root.iterfind("TIER"):
-        tier = _Tier(
-            id=t.get("TIER_ID", ""),
-            type=t.get("LINGUISTIC_TYPE_REF", ""),
-            parent=t.get("PARENT_REF"),
-            participant=t.get("PARTICIPANT") or None,
-            lang=t.get("LANG_REF"),
-        )
-        for a in t.iterfind("ANNOTATION/*"):
-            v = a.find("ANNOTATION_VALUE")
-            ann = _Ann(
-                id=a.get("ANNOTATION_ID", ""),
-                value=(v.text or "") if v is not None else "",
-                line=line_of(a) or 0,
-            )
-            if a.tag == "ALIGNABLE_ANNOTATION":
-                ann.start, ann.end = a.get("TIME_SLOT_REF1"), a.get("TIME_SLOT_REF2")
-            else:
-                ann.ref, ann.prev = a.get("ANNOTATION_REF"), a.get("PREVIOUS_ANNOTATION")
-            tier.anns.append(ann)
-            by_id[ann.id] = (tier, ann)
-        tiers[tier.id] = tier
+    tier: _Tier | None = None
+    for event, el in iterparse(source, max_bytes=max_bytes):
+        if root is None:
+            root = el
+            if root.tag != "ANNOTATION_DOCUMENT":
+                raise FormatError(
+                    f"root element is <{root.tag}>, expected <ANNOTATION_DOCUMENT>",
+                    line_of(root),
+                    root.tag,
+                )
+            continue
+        parent = el.getparent()
+        up = parent.tag if parent is not None else None
+        if event == "start":
+            if el.tag == "TIER" and parent is root:
+                tier = _Tier(
+                    id=el.get("TIER_ID", ""),
+                    type=el.get("LINGUISTIC_TYPE_REF", ""),
+                    parent=el.get("PARENT_REF"),
+                    participant=el.get("PARTICIPANT") or None,
+                    lang=el.get("LANG_REF"),
+                )
+                tiers[tier.id] = tier
+            continue
+        if el.tag == "TIME_SLOT" and up == "TIME_ORDER":
+            sid = el.get("TIME_SLOT_ID", "")
+            raw = el.get("TIME_VALUE")
+            slot_value[sid] = int(raw) if raw is not None and raw.lstrip("-").isdigit() else None
+            order.append(sid)
+        elif el.tag == "LINGUISTIC_TYPE" and parent is root:
+            constraints[el.get("LINGUISTIC_TYPE_ID", "")] = el.get("CONSTRAINTS")
+        elif el.tag == "MEDIA_DESCRIPTOR" and up == "HEADER" and not media_seen:
+            media, media_seen = el.get("MEDIA_URL"), True
+        elif el.tag == "ANNOTATION" and up == "TIER" and tier is not None:
+            for a in el.iterchildren("*"):
+                ann = _annotation(a)
+                tier.anns.append(ann)
+                by_id[ann.id] = (tier, ann)
+        elif parent is not root:
+            continue
+        release(el)
     return _Doc(
         tiers=tiers,
         constraints=constraints,
         slot_value=slot_value,
-        slot_time=slot_time,
+        slot_time=_interpolate(order, slot_value),
         slot_index={sid: i for i, sid in enumerate(order)},
-        media=md.get("MEDIA_URL") if md is not None else None,
+        media=media,
         by_id=by_id,
     )
+
+
+def _annotation(a: etree._Element) -> _Ann:
+    v = a.find("ANNOTATION_VALUE")
+    ann = _Ann(
+        id=a.get("ANNOTATION_ID", ""),
+        value=(v.text or "") if v is not None else "",
+        line=line_of(a) or 0,
+    )
+    if a.tag == "ALIGNABLE_ANNOTATION":
+        ann.start, ann.end = a.get("TIME_SLOT_REF1"), a.get("TIME_SLOT_REF2")
+    else:
+        ann.ref, ann.prev = a.get("ANNOTATION_REF"), a.get("PREVIOUS_ANNOTATION")
+    return ann
 
 
 def _interpolate(order: list[str], values: dict[str, int | None]) -> dict[str, float]:
@@ -179,9 +215,10 @@ def _interpolate(order: list[str], values: dict[str, int | None]) -> dict[str, f
     return out
 
 
-def tier_summary(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[TierInfo]:
-    """List the tiers of an EAF file, in file order, for choosing a TierMapping."""
-    doc = _read(data, max_bytes)
+def tier_summary(data: bytes | Readable, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[TierInfo]:
+    """List the tiers of an EAF file (bytes or a binary file object), in file order, for
+    choosing a TierMapping."""
+    doc = _read(io.BytesIO(data) if isinstance(data, bytes) else data, max_bytes)
     return [
         TierInfo(
             t.id, t.type, doc.constraints.get(t.type), t.parent, t.participant, t.lang, len(t.anns)
@@ -330,12 +367,38 @@ def loads(
     title: str = "",
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Text:
-    """Import the mapped tiers of an EAF file as one text.
+    """Import the mapped tiers of an EAF file as one text (:func:`iter_texts` over bytes).
 
     Raises FormatError naming any mapped tier that does not exist (with the tiers that do), and
     every annotation that cannot be attached to a parent.
     """
-    doc = _read(data, max_bytes)
+    check_size(data, max_bytes)
+    problems: list[Problem] = []
+    [text] = gather(
+        iter_texts(
+            io.BytesIO(data), mapping, problems, text_id=text_id, title=title, max_bytes=max_bytes
+        )
+    )
+    if problems:
+        raise FormatError.collect(problems, "ELAN file")
+    return text
+
+
+def iter_texts(
+    source: Readable,
+    mapping: TierMapping,
+    problems: list[Problem],
+    *,
+    text_id: str = "text",
+    title: str = "",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Iterator[Item]:
+    """The mapped tiers of an EAF file as one text head, then its utterances one at a time.
+
+    The file is parsed in a stream into compact annotation records (not an XML tree); a mapped
+    tier that does not exist is a FormatError, unattached annotations go to ``problems``.
+    """
+    doc = _read(source, max_bytes)
     missing = [(role, t) for role, t in mapping.roles() if t not in doc.tiers]
     if missing:
         available = ", ".join(repr(t) for t in doc.tiers)
@@ -349,7 +412,6 @@ def loads(
             ],
             "tier mapping",
         )
-    problems: list[Problem] = []
     res = _Resolver(doc, problems)
     u_tier = doc.tiers[mapping.utterance]
     w_tier = doc.tiers[mapping.words] if mapping.words else None
@@ -399,7 +461,7 @@ def loads(
                 value = _strip(value)[1]
             values.setdefault(owner, {})[role] = value
 
-    text = Text(id=text_id, title=title, language=u_tier.lang)
+    yield Text(id=text_id, title=title, language=u_tier.lang)
     utt_anns = _ordered(doc, list(u_tier.anns), res)
     for order, ua in enumerate(utt_anns):
         utt = Utterance(id=ua.id, order=order, transcription=ua.value, speaker=u_tier.participant)
@@ -419,10 +481,7 @@ def loads(
                 _apply(morph, values.get(ma.id, {}))
                 word.morphemes.append(morph)
             utt.words.append(word)
-        text.utterances.append(utt)
-    if problems:
-        raise FormatError.collect(problems, "ELAN file")
-    return text
+        yield utt
 
 
 def _apply(obj: Utterance | Word | Morpheme, vals: dict[str, str]) -> None:

@@ -8,20 +8,25 @@ the main analysis language fill ``gloss``; other languages go to tiers named ``g
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from lxml import etree
 
+from annotations.linguistic.formats.stream import Item, gather
 from annotations.linguistic.formats.xmlwrite import attrs, esc_text
 from annotations.linguistic.model import MediaSpan, Morpheme, Text, Utterance, Word
 from annotations.xmlsafe import (
     DEFAULT_MAX_BYTES,
     FormatError,
     Problem,
+    Source,
+    check_size,
     element_path,
+    iterparse,
     line_of,
-    parse_xml,
+    release,
 )
 
 _MARKERS = "-=~"
@@ -34,24 +39,102 @@ def _items(el: etree._Element) -> list[tuple[str, str, str]]:
     return [(i.get("type", ""), i.get("lang", ""), i.text or "") for i in el.iterchildren("item")]
 
 
+def iter_texts(
+    source: Source,
+    problems: list[Problem],
+    *,
+    gloss_lang: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Iterator[Item]:
+    """Read a .flextext document a phrase at a time: each text's head, then its utterances.
+
+    FLEx writes a text's languages and media files after its paragraphs, so a first streamed
+    parse collects the heads and the source is read again from the start for the phrases.
+    ``gloss_lang`` picks the analysis language that fills ``gloss``; by default the first
+    language seen on a gloss item. Problems are added to ``problems`` with their lines.
+    """
+    heads = list(_heads(source, max_bytes))
+    source.seek(0)
+    root: etree._Element | None = None
+    text: etree._Element | None = None
+    media: dict[str, str] = {}
+    langs = _Langs(gloss_lang)
+    n_text = n_para = n_phrase = order = 0
+    for event, el in iterparse(source, max_bytes=max_bytes):
+        if root is None:
+            root = el
+            continue
+        parent = el.getparent()
+        tag = el.tag
+        if event == "start":
+            if tag == "interlinear-text" and parent is root:
+                head, media = heads[n_text]
+                n_text += 1
+                text, langs, n_para, order = el, _Langs(gloss_lang), 0, 0
+                yield head
+            elif tag == "paragraph" and _in_paragraph(el, "paragraph", text):
+                n_para, n_phrase = n_para + 1, 0
+            continue
+        if tag == "phrase" and _in_paragraph(parent, "phrases", text):
+            n_phrase += 1
+            prefix = (
+                f"/document/interlinear-text[{n_text}]/paragraphs/paragraph[{n_para}]"
+                f"/phrases/phrase[{n_phrase}]"
+            )
+            utt = _phrase(el, order, langs, media, problems, _where(el, prefix))
+            utt.paragraph = n_para - 1
+            order += 1
+            release(el)
+            yield utt
+        elif tag in ("paragraph", "interlinear-text"):
+            release(el)
+
+
+def _in_paragraph(el: etree._Element | None, tag: str, text: etree._Element | None) -> bool:
+    """Whether ``el`` is a ``tag`` on the path text/paragraphs/paragraph/phrases."""
+    path = ["phrases", "paragraph", "paragraphs"]
+    for expected in path[path.index(tag) :]:
+        if el is None or el.tag != expected:
+            return False
+        el = el.getparent()
+    return text is not None and el is text
+
+
+def _where(unit: etree._Element, prefix: str) -> Callable[[etree._Element], str]:
+    return lambda el: element_path(el, within=unit, prefix=prefix)
+
+
+def _heads(source: Source, max_bytes: int) -> Iterator[tuple[Text, dict[str, str]]]:
+    """Each text's head and media files (guid -> location), phrases skipped as they end."""
+    root: etree._Element | None = None
+    n = 0
+    for event, el in iterparse(source, events=("end",), max_bytes=max_bytes):
+        if root is None:
+            root = el
+            if root.tag != "document":
+                raise FormatError(
+                    f"root element is <{root.tag}>, expected <document>", line_of(root), root.tag
+                )
+            continue
+        if event != "end":
+            continue
+        if el.tag == "interlinear-text" and el.getparent() is root:
+            yield _head(el, n)
+            n += 1
+            release(el)
+        elif el.tag in ("phrase", "paragraph"):
+            release(el)
+
+
 def loads(
     data: bytes, *, gloss_lang: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> list[Text]:
-    """Parse a .flextext document into texts.
-
-    ``gloss_lang`` picks the analysis language that fills ``gloss``; by default the first
-    language seen on a gloss item.
-    """
-    root = parse_xml(data, max_bytes=max_bytes)
-    if root.tag != "document":
-        raise FormatError(
-            f"root element is <{root.tag}>, expected <document>", line_of(root), root.tag
-        )
+    """Parse a whole .flextext document into texts (:func:`iter_texts` over bytes)."""
+    check_size(data, max_bytes)
     problems: list[Problem] = []
-    texts = [
-        _text(el, n, gloss_lang, problems)
-        for n, el in enumerate(root.iterchildren("interlinear-text"))
-    ]
+    texts = gather(
+        iter_texts(io.BytesIO(data), problems, gloss_lang=gloss_lang, max_bytes=max_bytes)
+    )
     if problems:
         raise FormatError.collect(problems, "FLEx text")
     return texts
@@ -69,9 +152,8 @@ class _Langs:
         return lang == self.gloss
 
 
-def _text(el: etree._Element, n: int, gloss_lang: str | None, problems: list[Problem]) -> Text:
+def _head(el: etree._Element, n: int) -> tuple[Text, dict[str, str]]:
     text = Text(id=el.get("guid") or str(n + 1))
-    langs = _Langs(gloss_lang)
     for typ, lang, value in _items(el):
         if typ == "title" and not text.title:
             text.title = value
@@ -91,15 +173,7 @@ def _text(el: etree._Element, n: int, gloss_lang: str | None, problems: list[Pro
         if lang_el.get("vernacular") == "true" and text.language is None:
             text.language = lang_el.get("lang")
     media = {m.get("guid", ""): m.get("location", "") for m in el.iterfind("media-files/media")}
-    paragraphs = el.find("paragraphs")
-    if paragraphs is None:
-        return text
-    for p_index, para in enumerate(paragraphs.iterchildren("paragraph")):
-        for phrase in para.iterfind("phrases/phrase"):
-            utt = _phrase(phrase, len(text.utterances), langs, media, problems)
-            utt.paragraph = p_index
-            text.utterances.append(utt)
-    return text
+    return text, media
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -117,6 +191,7 @@ def _phrase(
     langs: _Langs,
     media: dict[str, str],
     problems: list[Problem],
+    where: Callable[[etree._Element], str],
 ) -> Utterance:
     segnum = ""
     utt = Utterance(id="", order=order, speaker=el.get("speaker"))
@@ -142,16 +217,19 @@ def _phrase(
         )
         if start is not None and utt.media.start_ms is None:
             problems.append(
-                Problem(
-                    f"begin-time-offset {start!r} is not a number", line_of(el), element_path(el)
-                )
+                Problem(f"begin-time-offset {start!r} is not a number", line_of(el), where(el))
             )
     for word_el in el.iterfind("words/word"):
-        utt.words.append(_word(word_el, langs, problems))
+        utt.words.append(_word(word_el, langs, problems, where))
     return utt
 
 
-def _word(el: etree._Element, langs: _Langs, problems: list[Problem]) -> Word:
+def _word(
+    el: etree._Element,
+    langs: _Langs,
+    problems: list[Problem],
+    where: Callable[[etree._Element], str],
+) -> Word:
     word = Word(form="")
     for typ, lang, value in _items(el):
         if typ == "txt" and not word.form:
@@ -166,7 +244,7 @@ def _word(el: etree._Element, langs: _Langs, problems: list[Problem]) -> Word:
         else:
             word.tiers[f"{typ}:{lang}" if lang else typ] = value
     if not word.form:
-        problems.append(Problem("word has no txt or punct item", line_of(el), element_path(el)))
+        problems.append(Problem("word has no txt or punct item", line_of(el), where(el)))
     morphs = el.find("morphemes")
     if morphs is None:
         return word
@@ -235,8 +313,21 @@ def dumps(
     texts: Iterable[Text], *, gloss_lang: str = "en", vernacular: str | None = None
 ) -> Iterator[str]:
     """Write texts as one .flextext document, a chunk per phrase."""
+    return dumps_streamed(
+        ((text, text.utterances) for text in texts), gloss_lang=gloss_lang, vernacular=vernacular
+    )
+
+
+def dumps_streamed(
+    texts: Iterable[tuple[Text, Iterable[Utterance]]],
+    *,
+    gloss_lang: str = "en",
+    vernacular: str | None = None,
+) -> Iterator[str]:
+    """The chunks of :func:`dumps` from text heads with lazily read utterances
+    (``text.utterances`` is ignored): one phrase at a time is in memory."""
     yield '<?xml version="1.0" encoding="utf-8"?>\n<document version="2">\n'
-    for n, text in enumerate(texts):
+    for n, (text, utterances) in enumerate(texts):
         vern = vernacular or text.language
         guid = text.id if _UUID.match(text.id) else None
         yield f"<interlinear-text{attrs([('guid', guid)])}>\n"
@@ -258,7 +349,7 @@ def dumps(
         yield "<paragraphs>\n"
         media_ids: dict[str, str] = {}
         paragraph: int | None = None
-        for utt in text.utterances:
+        for utt in utterances:
             if utt.paragraph != paragraph:
                 if paragraph is not None:
                     yield "</phrases></paragraph>\n"

@@ -5,11 +5,20 @@ One line per text keeps the writer streaming and lets a reader skip texts it doe
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterable, Iterator
 
+from annotations.linguistic.formats.stream import Item, gather
 from annotations.linguistic.model import Text, Utterance
-from annotations.xmlsafe import DEFAULT_MAX_BYTES, FormatError, Problem, check_size
+from annotations.xmlsafe import (
+    DEFAULT_MAX_BYTES,
+    FormatError,
+    Problem,
+    Readable,
+    check_size,
+    text_lines,
+)
 
 
 def _dump(doc: object) -> str:
@@ -41,18 +50,29 @@ def dumps_streamed(
         yield "".join(parts) + "]}\n"
 
 
+def iter_texts(
+    source: Readable, problems: list[Problem], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Item]:
+    """Read JSON Lines a text (one line) at a time: its head, then its utterances; every bad
+    line is added to ``problems``."""
+    for n, line in enumerate(text_lines(source, max_bytes=max_bytes), start=1):
+        if not line.strip():
+            continue
+        try:
+            text = Text.from_doc(json.loads(line))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            problems.append(Problem(f"not a text document: {exc!r}", n))
+            continue
+        utterances, text.utterances = text.utterances, []
+        yield text
+        yield from utterances
+
+
 def loads(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Text]:
     """Read JSON Lines back; FormatError lists every bad line."""
     check_size(data, max_bytes)
     problems: list[Problem] = []
-    texts: list[Text] = []
-    for n, line in enumerate(data.decode("utf-8-sig").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            texts.append(Text.from_doc(json.loads(line)))
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            problems.append(Problem(f"not a text document: {exc!r}", n))
+    texts = gather(iter_texts(io.BytesIO(data), problems, max_bytes=max_bytes))
     if problems:
         raise FormatError.collect(problems, "JSON Lines file")
     return texts

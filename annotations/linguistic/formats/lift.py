@@ -6,6 +6,7 @@ verbatim in ``custom["lift:xml"]`` and written back, so a lexicon survives impor
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -25,9 +26,11 @@ from annotations.xmlsafe import (
     DEFAULT_MAX_BYTES,
     FormatError,
     Problem,
-    element_path,
+    Readable,
+    check_size,
+    iterparse,
     line_of,
-    parse_xml,
+    release,
 )
 
 IRI_RELATION = "external-iri"
@@ -58,35 +61,54 @@ def _note(el: etree._Element) -> Note:
     return Note(text=_multitext(el), type=el.get("type", ""))
 
 
-def loads(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[LexicalEntry]:
-    """Parse a LIFT file; raise FormatError listing every problem with its line."""
-    root = parse_xml(data, max_bytes=max_bytes)
-    if root.tag != "lift":
-        raise FormatError(f"root element is <{root.tag}>, expected <lift>", line_of(root), root.tag)
-    problems: list[Problem] = []
-    entries: list[LexicalEntry] = []
+def iter_entries(
+    source: Readable, problems: list[Problem], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[LexicalEntry]:
+    """Read a LIFT file an entry at a time (a streamed parse that frees each entry), adding
+    every problem with its line to ``problems``."""
+    root: etree._Element | None = None
     seen: dict[str, int] = {}
-    for el in root.iterchildren("entry"):
-        entry = _entry(el, problems)
+    n = 0
+    for event, el in iterparse(source, events=("end",), max_bytes=max_bytes):
+        if root is None:
+            root = el
+            if root.tag != "lift":
+                raise FormatError(
+                    f"root element is <{root.tag}>, expected <lift>", line_of(root), root.tag
+                )
+            continue
+        if event != "end" or el.tag != "entry" or el.getparent() is not root:
+            continue
+        n += 1
+        path = f"/lift/entry[{n}]"
+        entry = _entry(el, problems, path)
         if entry.id in seen:
             problems.append(
                 Problem(
                     f"duplicate entry id {entry.id!r} (first on line {seen[entry.id]})",
                     line_of(el),
-                    element_path(el),
+                    path,
                 )
             )
         seen.setdefault(entry.id, line_of(el) or 0)
-        entries.append(entry)
+        release(el)
+        yield entry
+
+
+def loads(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[LexicalEntry]:
+    """Parse a LIFT file; raise FormatError listing every problem with its line."""
+    check_size(data, max_bytes)
+    problems: list[Problem] = []
+    entries = list(iter_entries(io.BytesIO(data), problems, max_bytes=max_bytes))
     if problems:
         raise FormatError.collect(problems, "LIFT file")
     return entries
 
 
-def _entry(el: etree._Element, problems: list[Problem]) -> LexicalEntry:
+def _entry(el: etree._Element, problems: list[Problem], path: str) -> LexicalEntry:
     entry_id = el.get("id") or el.get("guid") or ""
     if not entry_id:
-        problems.append(Problem("entry has no id or guid", line_of(el), element_path(el)))
+        problems.append(Problem("entry has no id or guid", line_of(el), path))
     extra = {k: v for k, v in el.attrib.items() if k != "id"}
     entry = LexicalEntry(id=entry_id)
     if extra:

@@ -13,14 +13,24 @@ Other markers inside a record are kept as custom utterance tiers.
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from typing import Literal
 
+from annotations.linguistic.formats.stream import Item, gather
 from annotations.linguistic.model import Morpheme, Text, Utterance, Word
-from annotations.xmlsafe import DEFAULT_MAX_BYTES, FormatError, Problem, check_size
+from annotations.xmlsafe import (
+    DEFAULT_MAX_BYTES,
+    FormatError,
+    Problem,
+    Readable,
+    check_size,
+    text_lines,
+)
 
 MarkerSet = Literal["sigmorphon", "classic"]
 
@@ -30,6 +40,7 @@ _TOKEN = re.compile(r"\S+")
 
 SIGMORPHON = {"text": "t", "morphemes": "m", "pos": "p", "gloss": "g", "translation": "l"}
 CLASSIC = {"text": "tx", "morphemes": "mb", "pos": "ps", "gloss": "ge", "translation": "ft"}
+_DETECT_LINES = 2000
 
 
 @dataclass(slots=True)
@@ -54,15 +65,11 @@ def _split_morphs(token: str) -> list[tuple[str, str]]:
     return out
 
 
-def _lines(data: bytes) -> list[str]:
-    text = data.decode("utf-8-sig")
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-
-
-def _records(lines: list[str], record_markers: frozenset[str]) -> Iterator[_Record]:
+def _records(lines: Iterable[str], record_markers: frozenset[str]) -> Iterator[_Record]:
     """Group fields into records: a blank line or a record marker starts a new one."""
     rec = _Record()
-    for n, line in enumerate(lines, start=1):
+    for n, raw in enumerate(lines, start=1):
+        line = raw[:-1] if raw.endswith("\n") else raw
         if not line.strip():
             if rec.fields and not record_markers:
                 yield rec
@@ -84,12 +91,41 @@ def _records(lines: list[str], record_markers: frozenset[str]) -> Iterator[_Reco
         yield rec
 
 
-def _detect(lines: list[str]) -> MarkerSet:
-    for line in lines[:2000]:
+def _detect(lines: Iterable[str]) -> MarkerSet:
+    for line in lines:
         m = _MARKER.match(line)
         if m and m.group(1) in ("tx", "ref", "mb", "ge", "id", "ft"):
             return "classic"
     return "sigmorphon"
+
+
+def iter_texts(
+    source: Readable,
+    problems: list[Problem],
+    *,
+    text_id: str = "text",
+    title: str = "",
+    language: str | None = None,
+    translation_lang: str = "en",
+    markers: MarkerSet | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Iterator[Item]:
+    """Read a Toolbox file a record at a time: a text head (one per ``\\id``, or one for a
+    SIGMORPHON file), then its utterances.
+
+    Every misaligned line is added to ``problems``, e.g. "line 17: word 2 'xtok' has 2
+    morphemes but 3 glosses"; the utterance is still yielded, so one pass finds them all.
+    """
+    lines = text_lines(source, max_bytes=max_bytes)
+    head = list(islice(lines, _DETECT_LINES))
+    kind = markers or _detect(head)
+    all_lines = chain(head, lines)
+    if kind == "sigmorphon":
+        yield Text(id=text_id, title=title, language=language)
+        for order, rec in enumerate(_records(all_lines, frozenset())):
+            yield _sigmorphon_record(rec, order, translation_lang, problems)
+    else:
+        yield from _classic(all_lines, text_id, title, language, translation_lang, problems)
 
 
 def loads(
@@ -102,23 +138,24 @@ def loads(
     markers: MarkerSet | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> list[Text]:
-    """Parse a Toolbox file into texts (one per ``\\id``, or one for a SIGMORPHON file).
+    """Parse a whole Toolbox file into texts (:func:`iter_texts` over bytes).
 
-    Raises FormatError listing every misaligned line, e.g. "line 17: word 2 'xtok' has 2
-    morphemes but 3 glosses".
+    Raises FormatError listing every misaligned line.
     """
     check_size(data, max_bytes)
-    lines = _lines(data)
-    kind = markers or _detect(lines)
     problems: list[Problem] = []
-    if kind == "sigmorphon":
-        text = Text(id=text_id, title=title, language=language)
-        for rec in _records(lines, frozenset()):
-            utt = _sigmorphon_record(rec, len(text.utterances), translation_lang, problems)
-            text.utterances.append(utt)
-        texts = [text]
-    else:
-        texts = _classic(lines, text_id, title, language, translation_lang, problems)
+    texts = gather(
+        iter_texts(
+            io.BytesIO(data),
+            problems,
+            text_id=text_id,
+            title=title,
+            language=language,
+            translation_lang=translation_lang,
+            markers=markers,
+            max_bytes=max_bytes,
+        )
+    )
     if problems:
         raise FormatError.collect(problems, "Toolbox file")
     return texts
@@ -225,35 +262,34 @@ def _columns(value: str) -> list[tuple[int, str]]:
 
 
 def _classic(
-    lines: list[str],
+    lines: Iterable[str],
     text_id: str,
     title: str,
     language: str | None,
     translation_lang: str,
     problems: list[Problem],
-) -> list[Text]:
-    texts: list[Text] = []
-    current: Text | None = None
+) -> Iterator[Item]:
+    order = 0
+    started = False
     for rec in _records(lines, frozenset({"id", "ref", "_sh"})):
         head = rec.fields[0]
         if head.marker == "_sh":
             continue
         if head.marker == "id":
-            current = Text(id=head.value.strip() or text_id, title=title, language=language)
-            texts.append(current)
+            text = Text(id=head.value.strip() or text_id, title=title, language=language)
             for f in rec.fields[1:]:
                 if f.marker == "title":
-                    current.title = f.value
+                    text.title = f.value
                 else:
-                    current.metadata[f.marker] = f.value
+                    text.metadata[f.marker] = f.value
+            yield text
+            started, order = True, 0
             continue
-        if current is None:
-            current = Text(id=text_id, title=title, language=language)
-            texts.append(current)
-        current.utterances.append(
-            _classic_record(rec, len(current.utterances), translation_lang, problems)
-        )
-    return texts
+        if not started:
+            yield Text(id=text_id, title=title, language=language)
+            started = True
+        yield _classic_record(rec, order, translation_lang, problems)
+        order += 1
 
 
 def _classic_record(
@@ -324,75 +360,89 @@ def dumps(
     texts: Iterable[Text], *, markers: MarkerSet = "sigmorphon", translation_lang: str = "en"
 ) -> Iterator[str]:
     """Write texts as Toolbox lines, one chunk per record, so large corpora stream."""
-    for text in texts:
+    return dumps_streamed(
+        ((text, text.utterances) for text in texts),
+        markers=markers,
+        translation_lang=translation_lang,
+    )
+
+
+def dumps_streamed(
+    texts: Iterable[tuple[Text, Iterable[Utterance]]],
+    *,
+    markers: MarkerSet = "sigmorphon",
+    translation_lang: str = "en",
+) -> Iterator[str]:
+    """The chunks of :func:`dumps` from text heads with lazily read utterances
+    (``text.utterances`` is ignored), so one utterance at a time is in memory."""
+    for text, utterances in texts:
         if markers == "classic":
-            yield from _dump_classic(text, translation_lang)
+            yield _classic_head(text)
+            for utt in utterances:
+                yield _classic_utterance(utt, translation_lang)
         else:
-            yield from _dump_sigmorphon(text, translation_lang)
+            for utt in utterances:
+                yield _sigmorphon_utterance(utt, translation_lang)
 
 
-def _dump_sigmorphon(text: Text, translation_lang: str) -> Iterator[str]:
-    for utt in text.utterances:
-        out = [f"\\t {utt.transcription or ' '.join(w.form for w in utt.words)}"]
-        has_morphs = any(w.morphemes for w in utt.words)
-        has_pos = any(m.pos for w in utt.words for m in w.morphemes) or any(
-            w.pos for w in utt.words
-        )
-        cells = [_word_cells(w, True) for w in utt.words]
-        if has_morphs:
-            out.append("\\m " + " ".join(c[0] for c in cells))
-        if has_pos:
-            out.append("\\p " + " ".join(c[2] for c in cells))
-        if any(c[1] for c in cells):
-            out.append("\\g " + " ".join(c[1] for c in cells))
-        if translation_lang in utt.translations:
-            out.append(f"\\l {utt.translations[translation_lang]}")
-        out.extend(f"\\{k} {v}" for k, v in utt.tiers.items())
-        yield "\n".join(out) + "\n\n"
+def _sigmorphon_utterance(utt: Utterance, translation_lang: str) -> str:
+    out = [f"\\t {utt.transcription or ' '.join(w.form for w in utt.words)}"]
+    has_morphs = any(w.morphemes for w in utt.words)
+    has_pos = any(m.pos for w in utt.words for m in w.morphemes) or any(w.pos for w in utt.words)
+    cells = [_word_cells(w, True) for w in utt.words]
+    if has_morphs:
+        out.append("\\m " + " ".join(c[0] for c in cells))
+    if has_pos:
+        out.append("\\p " + " ".join(c[2] for c in cells))
+    if any(c[1] for c in cells):
+        out.append("\\g " + " ".join(c[1] for c in cells))
+    if translation_lang in utt.translations:
+        out.append(f"\\l {utt.translations[translation_lang]}")
+    out.extend(f"\\{k} {v}" for k, v in utt.tiers.items())
+    return "\n".join(out) + "\n\n"
 
 
 def _width(s: str) -> int:
     return sum(1 for ch in s if not unicodedata.combining(ch))
 
 
-def _dump_classic(text: Text, translation_lang: str) -> Iterator[str]:
+def _classic_head(text: Text) -> str:
     head = [f"\\id {text.id}"]
     if text.title:
         head.append(f"\\title {text.title}")
     head.extend(f"\\{k} {v}" for k, v in text.metadata.items())
-    yield "\n".join(head) + "\n\n"
-    for utt in text.utterances:
-        rows: dict[str, list[str]] = {"tx": [], "mb": [], "ge": [], "ps": []}
-        for word in utt.words:
-            if word.morphemes:
-                cells = [
-                    (m.boundary + m.form, m.boundary + m.gloss, m.boundary + m.pos)
-                    for m in word.morphemes
-                ]
-            else:
-                cells = [(word.form, word.gloss, word.pos)]
-            widths = [max(_width(c) for c in cell) + 1 for cell in cells]
-            total = max(sum(widths), _width(word.form) + 1)
-            widths[-1] += total - sum(widths)
-            rows["tx"].append(word.form + " " * (total - _width(word.form)))
-            for key, idx in (("mb", 0), ("ge", 1), ("ps", 2)):
-                rows[key].append(
-                    "".join(
-                        c[idx] + " " * (w - _width(c[idx]))
-                        for c, w in zip(cells, widths, strict=True)
-                    )
+    return "\n".join(head) + "\n\n"
+
+
+def _classic_utterance(utt: Utterance, translation_lang: str) -> str:
+    rows: dict[str, list[str]] = {"tx": [], "mb": [], "ge": [], "ps": []}
+    for word in utt.words:
+        if word.morphemes:
+            cells = [
+                (m.boundary + m.form, m.boundary + m.gloss, m.boundary + m.pos)
+                for m in word.morphemes
+            ]
+        else:
+            cells = [(word.form, word.gloss, word.pos)]
+        widths = [max(_width(c) for c in cell) + 1 for cell in cells]
+        total = max(sum(widths), _width(word.form) + 1)
+        widths[-1] += total - sum(widths)
+        rows["tx"].append(word.form + " " * (total - _width(word.form)))
+        for key, idx in (("mb", 0), ("ge", 1), ("ps", 2)):
+            rows[key].append(
+                "".join(
+                    c[idx] + " " * (w - _width(c[idx])) for c, w in zip(cells, widths, strict=True)
                 )
-        out = [f"\\ref {utt.id}"]
-        has_morphs = any(w.morphemes for w in utt.words)
-        has_gloss = any(w.joined_gloss for w in utt.words)
-        has_pos = any(w.pos for w in utt.words) or any(
-            m.pos for w in utt.words for m in w.morphemes
-        )
-        for key, present in (("tx", True), ("mb", has_morphs), ("ge", has_gloss), ("ps", has_pos)):
-            if present:
-                out.append(f"\\{key} " + "".join(rows[key]).rstrip())
-        if translation_lang in utt.translations:
-            out.append(f"\\ft {utt.translations[translation_lang]}")
-        out.extend(f"\\nt {n}" for n in utt.notes)
-        out.extend(f"\\{k} {v}" for k, v in utt.tiers.items())
-        yield "\n".join(out) + "\n\n"
+            )
+    out = [f"\\ref {utt.id}"]
+    has_morphs = any(w.morphemes for w in utt.words)
+    has_gloss = any(w.joined_gloss for w in utt.words)
+    has_pos = any(w.pos for w in utt.words) or any(m.pos for w in utt.words for m in w.morphemes)
+    for key, present in (("tx", True), ("mb", has_morphs), ("ge", has_gloss), ("ps", has_pos)):
+        if present:
+            out.append(f"\\{key} " + "".join(rows[key]).rstrip())
+    if translation_lang in utt.translations:
+        out.append(f"\\ft {utt.translations[translation_lang]}")
+    out.extend(f"\\nt {n}" for n in utt.notes)
+    out.extend(f"\\{k} {v}" for k, v in utt.tiers.items())
+    return "\n".join(out) + "\n\n"
