@@ -283,10 +283,20 @@ def test_glossing_aids_list_unknown_grams_and_inconsistent_glosses(
     # And "s" is listed with both glosses and their counts
     forms = page.get_by_test_id("gloss-consistency")
     expect(forms.locator("tbody tr th")).to_have_text(["s"])
-    expect(forms.locator("li")).to_have_text(["PL ×1 example", "XYZ ×1 example"])
+    expect(forms.locator("li")).to_have_text(
+        ["PL ×1 example use everywhere", "XYZ ×1 example use everywhere"]
+    )
 
     check.get_by_role("link").first.click()
     expect(page.locator(".ling-highlight")).to_have_attribute("aria-label", "Utterance 2")
+
+    # When they gloss every "s" as PL, the list empties and the second utterance shows PL
+    forms.get_by_role("button", name="Gloss every s as PL").click()
+    expect(forms.get_by_role("status")).to_have_text(
+        "s is now glossed PL everywhere: 1 morphemes in 1 utterances."
+    )
+    expect(forms.get_by_text("Every form has one gloss.")).to_be_visible()
+    expect(page.get_by_label("Gloss of -s in cats")).to_have_value("PL")
 
 
 BAD_TOOLBOX = (

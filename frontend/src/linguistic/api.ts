@@ -371,6 +371,13 @@ export const linguisticApi = {
       request<{ created: number }>("POST", `${base(slug)}/glossing/create-entries/`, {
         body: { gloss_lang: glossLang },
       }),
+    /** Bulk gloss edit: every morpheme with `form` (and, if given, `gloss`) gets the gloss `to`. */
+    replace: (slug: string, body: { form?: string; gloss?: string; to: string }) =>
+      request<{ morphemes: number; utterances: number; skipped: number }>(
+        "POST",
+        `${base(slug)}/glossing/replace/`,
+        { body },
+      ),
     /** Start linking morphemes to lexicon entries; the job's `result` is a `LinkResult`. */
     link: (slug: string, relink: boolean) =>
       request<Job>("POST", `${base(slug)}/glossing/link/`, { body: { relink } }),

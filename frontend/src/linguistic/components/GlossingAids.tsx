@@ -48,6 +48,29 @@ function AidsBody({ slug, textId, canEdit, onLinked, onEntriesCreated }: Glossin
   const { reload: reloadCheck } = check;
   const { reload: reloadForms } = forms;
 
+  const [replacing, setReplacing] = useState<string | null>(null);
+  const [replaced, setReplaced] = useState<string>("");
+  const [replaceError, setReplaceError] = useState<unknown>(null);
+  const glossEverywhere = async (form: string, gloss: string) => {
+    setReplacing(form);
+    setReplaceError(null);
+    try {
+      const result = await linguisticApi.glossing.replace(slug, { form, to: gloss });
+      setReplaced(
+        `${form} is now glossed ${gloss} everywhere: ${result.morphemes} morphemes in ${result.utterances} utterances` +
+          (result.skipped ? ` (${result.skipped} changed meanwhile and left as they were)` : "") +
+          ".",
+      );
+      onLinked();
+      reloadCheck();
+      reloadForms();
+    } catch (error) {
+      setReplaceError(error);
+    } finally {
+      setReplacing(null);
+    }
+  };
+
   const where = (text: string) => (text === textId ? <span className="tag">this text</span> : null);
 
   return (
@@ -111,7 +134,8 @@ function AidsBody({ slug, textId, canEdit, onLinked, onEntriesCreated }: Glossin
 
       <section aria-label="Inconsistent glosses" data-testid="gloss-consistency">
         <h4>Forms glossed in several ways</h4>
-        <ErrorBanner error={forms.error} />
+        <ErrorBanner error={forms.error ?? replaceError} />
+        {replaced && <p role="status">{replaced}</p>}
         {forms.data && forms.data.results.length === 0 && <p className="empty">Every form has one gloss.</p>}
         {forms.data && forms.data.results.length > 0 && (
           <table className="table">
@@ -133,6 +157,18 @@ function AidsBody({ slug, textId, canEdit, onLinked, onEntriesCreated }: Glossin
                           <li key={gloss}>
                             <code>{gloss || "(empty)"}</code> ×{uses}{" "}
                             <Example slug={slug} location={f.examples[gloss]?.[0]} />
+                            {canEdit && gloss && " "}
+                            {canEdit && gloss && (
+                              <button
+                                type="button"
+                                className="button-link"
+                                disabled={replacing !== null}
+                                aria-label={`Gloss every ${f.form} as ${gloss}`}
+                                onClick={() => glossEverywhere(f.form, gloss)}
+                              >
+                                use everywhere
+                              </button>
+                            )}
                           </li>
                         ))}
                     </ul>
