@@ -1,10 +1,9 @@
-import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { Pager } from "../../components/Pager";
-import { useLoad } from "../../hooks/useLoad";
 import { headword, linguisticApi, senseGloss } from "../api";
 import { FileJob } from "../components/FileJob";
+import { useDictionarySearch } from "../useDictionarySearch";
 
 const SEARCH_DELAY_MS = 200;
 
@@ -15,17 +14,7 @@ const SEARCH_DELAY_MS = 200;
  */
 export function DictionaryPage() {
   const { slug = "" } = useParams();
-  const [query, setQuery] = useState("");
-  const [q, setQ] = useState("");
-  const [page, setPage] = useState(1);
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      setQ(query.trim());
-      setPage(1);
-    }, SEARCH_DELAY_MS);
-    return () => clearTimeout(timer);
-  }, [query]);
-  const entries = useLoad(() => linguisticApi.dictionary(slug, q, page), [slug, q, page]);
+  const { query, setQuery, page, setPage, entries } = useDictionarySearch(slug, SEARCH_DELAY_MS);
 
   return (
     <section className="ling-dictionary">

@@ -8,9 +8,10 @@ import { useProjectContext } from "../../pages/ProjectLayout";
 import { hasRole } from "../../roles";
 import { headword, isConflict, linguisticApi, MORPH_TYPES, senseGloss, type Entry } from "../api";
 import { fromForm, newSenseId, toForm, type EntryForm } from "../lexiconModel";
+import { useDictionarySearch } from "../useDictionarySearch";
 
 /** How long typing must pause before the search goes to the server. */
-export const SEARCH_DEBOUNCE_MS = 250;
+export { SEARCH_DEBOUNCE_MS } from "../useDictionarySearch";
 
 /**
  * Lexicon list, searched and paged by the server (`dictionary/`: headwords, variants and glosses
@@ -22,17 +23,7 @@ export function LexiconPage() {
   const canEdit = hasRole(project.my_role, "annotator");
   const [params, setParams] = useSearchParams();
   const selected = params.get("entry");
-  const [query, setQuery] = useState("");
-  const [q, setQ] = useState("");
-  const [page, setPage] = useState(1);
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      setQ(query.trim());
-      setPage(1);
-    }, SEARCH_DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [query]);
-  const entries = useLoad(() => linguisticApi.dictionary(slug, q, page), [slug, q, page]);
+  const { query, setQuery, page, setPage, entries } = useDictionarySearch(slug);
   // The list's entries carry search extras (examples); the editor works on the stored entry.
   const current = useLoad(
     () => (selected && selected !== "new" ? linguisticApi.lexicon.get(slug, selected) : Promise.resolve(null)),
