@@ -80,7 +80,7 @@ def test_duplicate_slug_shows_field_error(
     page.wait_for_url(f"{live_server.url}/projects/lezgi")
 
     # When they try to create another project with the same slug
-    page.get_by_role("link", name="Projects", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Projects").click()
     page.get_by_label("Name").fill("Lezgi again")
     page.get_by_label("Slug (optional)").fill("lezgi")
     page.get_by_role("button", name="Create project").click()
