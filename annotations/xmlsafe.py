@@ -184,16 +184,21 @@ class _EntityGuard(SizeGuard):
         self._tail = scan[cut:]
 
 
+# The refusals every XML read makes, whole tree or streamed: no entities, network, DTD or huge
+# trees; comments and processing instructions dropped.
+_SAFE = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+
+
 def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    return etree.XMLParser(**_SAFE)  # type: ignore[arg-type]
 
 
 def line_of(el: etree._Element) -> int | None:
@@ -265,13 +270,7 @@ def iterparse(
     parser = etree.iterparse(
         guard,
         events=tuple(dict.fromkeys(("start", *events))),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
+        **_SAFE,
     )
     root: etree._Element | None = None
     try:

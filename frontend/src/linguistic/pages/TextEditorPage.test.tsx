@@ -1,23 +1,13 @@
 import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { MemoryRouter, Outlet, Route, Routes } from "react-router";
 import { beforeEach, describe, expect, it } from "vitest";
-import { resetApiStateForTests, type Project } from "../../api";
+import { resetApiStateForTests } from "../../api";
 import type { ProjectContext } from "../../pages/ProjectLayout";
 import { FakeWebSocket } from "../../test/FakeWebSocket";
 import { clearCookies, mockFetch, type Recorded } from "../../test/http";
 import type { Utterance } from "../api";
+import { project } from "../test/renderPage";
 import { TextEditorPage } from "./TextEditorPage";
-
-const project: Project = {
-  slug: "p",
-  name: "P",
-  description: "",
-  object_languages: ["eng"],
-  visibility: "private",
-  created_at: "2026-01-01T00:00:00Z",
-  my_role: "annotator",
-  member_count: 1,
-};
 
 const utterance = (version: number, glosses: string[], translation = "Dogs bark."): Utterance => ({
   id: "u1",
