@@ -148,16 +148,23 @@ def test_valence_arousal_traces_are_written_as_trace_samples_and_read_back() -> 
     valence = np.array([-1.0, 0.0, 0.5, np.nan, np.nan, 1.0, 0.25, -0.5, 0.0, 0.0])
     arousal = np.linspace(-1.0, 1.0, 10)
     coded = layer()
-    coded.traces = {"valence": Trace("valence", 25.0, valence), "arousal": Trace("arousal", 25.0, arousal)}
+    coded.traces = {
+        "valence": Trace("valence", 25.0, valence),
+        "arousal": Trace("arousal", 25.0, arousal),
+    }
 
     # When it is exported
     data = write_emotionml([coded], media_uri="v.mp4")
     assert validate_emotionml(data) == []
     root = etree.fromstring(data)
-    traced = [e for e in root.findall(f"{E}emotion") if e.find(f"{E}dimension/{E}trace") is not None]
+    traced = [
+        e for e in root.findall(f"{E}emotion") if e.find(f"{E}dimension/{E}trace") is not None
+    ]
 
     # Then each run of coded frames is one emotion with the samples mapped to [0, 1]
-    assert [(e.find(f"{E}dimension").get("name"), e.find(f"{E}reference").get("uri")) for e in traced] == [
+    assert [
+        (e.find(f"{E}dimension").get("name"), e.find(f"{E}reference").get("uri")) for e in traced
+    ] == [
         ("pleasure", "v.mp4#t=0,0.12"),
         ("pleasure", "v.mp4#t=0.2,0.4"),
         ("arousal", "v.mp4#t=0,0.4"),
