@@ -130,12 +130,11 @@ def entry_triples(doc: Doc, iris: ProjectIris) -> list[Triple]:
 
 def _variant(node: NamedNode, i: int, variant: Doc, iris: ProjectIris) -> list[Triple]:
     v = fragment(node, f"variant{i}")
-    out = [
-        Triple(node, ONTOLEX.otherForm, v),
-        Triple(v, RDF.type, ONTOLEX.Form),
-        Triple(v, FM.index, integer(i)),
-    ]
-    out += _tagged(v, ONTOLEX.writtenRep, FM.forms, variant.get("forms") or {})
+    out = [Triple(node, FM.variant, v), Triple(v, FM.index, integer(i))]
+    if variant.get("forms"):
+        # A variant named only by its entry (``ref``) has no form of its own to publish.
+        out += [Triple(node, ONTOLEX.otherForm, v), Triple(v, RDF.type, ONTOLEX.Form)]
+        out += _tagged(v, ONTOLEX.writtenRep, FM.forms, variant["forms"])
     if variant.get("type"):
         out.append(Triple(v, FM.variantType, Literal(str(variant["type"]))))
     if variant.get("morph_type"):

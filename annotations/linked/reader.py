@@ -118,7 +118,10 @@ class _Index:
 
 
 def _iri_id(iri: str, kind: str) -> str:
-    return tail_id(iri, kind) or unquote(iri.rstrip("/").rsplit("/", 1)[-1].split("#")[-1])
+    found = tail_id(iri, kind)
+    if found is not None:
+        return found
+    return unquote(iri.rstrip("/").rsplit("/", 1)[-1].split("#")[-1])
 
 
 def _chain(items: list[str], nxt: NamedNode, index: _Index) -> list[str] | None:
@@ -346,7 +349,8 @@ def _entry(index: _Index, s: str, entry_ids: dict[str, str], result: ReadResult)
         notes=_notes(index.json(s, FM.notes)),
         custom=index.json(s, FM.custom) or {},
     )
-    for v in _by_index(index, index.all(s, ONTOLEX.otherForm)):
+    variants = index.all(s, FM.variant) or index.all(s, ONTOLEX.otherForm)
+    for v in _by_index(index, variants):
         relation = index.one(v, FM.variantRelation)
         target = index.one(relation.value, VARTRANS.target) if relation is not None else None
         entry.variants.append(

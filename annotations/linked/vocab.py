@@ -142,7 +142,7 @@ def tail_id(iri: str, kind: str) -> str | None:
     at = iri.rfind(marker)
     if at < 0:
         return None
-    return unquote(iri[at + len(marker) :].split("#", 1)[0]) or None
+    return unquote(iri[at + len(marker) :].split("#", 1)[0])
 
 
 def text(value: str, lang: str | None = None) -> Literal:

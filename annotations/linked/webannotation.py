@@ -109,7 +109,6 @@ def schema_triples(schema: AffectSchema, iris: ProjectIris) -> list[Triple]:
         c = emotion_concept(iris, category)
         out += [
             Triple(c, RDF.type, SKOS.Concept),
-            Triple(c, RDF.type, ONYX.Emotion),
             Triple(c, SKOS.inScheme, emotions),
             Triple(c, SKOS.prefLabel, Literal(category)),
             Triple(c, FM.index, integer(i)),
