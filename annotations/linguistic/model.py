@@ -181,6 +181,9 @@ class Utterance:
 
     ``translations`` holds the first translation in each language; ``more_translations`` the
     further ones as ``(lang, text)`` in file order (FLEx writes two English ones at times).
+    ``layout`` is how the source file laid the utterance out (a Toolbox record's field order
+    and line breaks), which only the writer of that format reads, so an export looks like its
+    original.
     """
 
     id: str
@@ -195,6 +198,7 @@ class Utterance:
     words: list[Word] = field(default_factory=list)
     tiers: dict[str, str] = field(default_factory=dict)
     more_translations: list[tuple[str, str]] = field(default_factory=list)
+    layout: dict[str, Any] = field(default_factory=dict)
 
     def to_doc(self) -> Doc:
         doc: Doc = {"id": self.id, "order": self.order}
@@ -209,6 +213,7 @@ class Utterance:
         _put(doc, "words", [w.to_doc() for w in self.words])
         _put(doc, "tiers", dict(self.tiers))
         _put(doc, "more_translations", [list(t) for t in self.more_translations])
+        _put(doc, "layout", dict(self.layout))
         return doc
 
     @classmethod
@@ -227,6 +232,7 @@ class Utterance:
             words=[Word.from_doc(w) for w in doc.get("words", [])],
             tiers=dict(doc.get("tiers", {})),
             more_translations=[(str(a), str(b)) for a, b in doc.get("more_translations", [])],
+            layout=dict(doc.get("layout", {})),
         )
 
 

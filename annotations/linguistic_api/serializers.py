@@ -103,6 +103,9 @@ class UtteranceSerializer(StoredSerializer):
         required=False,
         help_text="Further translations as [lang, text], after the first one per language.",
     )
+    layout = serializers.DictField(
+        required=False, help_text="How the source file laid the utterance out (export only)."
+    )
 
 
 class UtteranceUpdateSerializer(UtteranceSerializer):

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from annotations.linguistic.formats.toolbox.lines import Field
 from annotations.linguistic.formats.toolbox.markers import Alignment
 
-_TOKEN = re.compile(r"\S+")
+_TOKEN = re.compile(r"[^ \t]+")
 BOUNDARIES = "-="
 NBSP = "\u00a0"
 
@@ -35,7 +35,7 @@ def tokens(f: Field, alignment: Alignment) -> list[tuple[int, str]]:
     last = 0
     for m in _TOKEN.finditer(f.value):
         col += width(f.value[last : m.start()], unit)
-        out.append((col, m.group().replace(NBSP, " ")))
+        out.append((col, m.group()))
         col += width(m.group(), unit)
         last = m.end()
     return out
@@ -77,10 +77,18 @@ def split_token(tok: str) -> tuple[list[tuple[str, str]], str]:
     lead = tok[0] if tok[0] in BOUNDARIES else ""
     trail = tok[-1] if tok[-1] in BOUNDARIES else ""
     body = tok[len(lead) : len(tok) - len(trail)]
+    if NBSP in body:
+        # Written by Fieldmark for a value with spaces in it: one value, not to be split.
+        return [(lead, unescape(body))], trail
     parts = re.split(r"([-=])", body)
     pieces = [(lead, parts[0])]
     pieces.extend((parts[i], parts[i + 1]) for i in range(1, len(parts), 2))
     return pieces, trail
+
+
+def unescape(value: str) -> str:
+    """A cell's value: the no-break spaces that kept it one token are spaces again."""
+    return value.replace(NBSP, " ")
 
 
 def gloss_pieces(values: list[str]) -> list[str]:

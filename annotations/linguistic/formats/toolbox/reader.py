@@ -13,6 +13,7 @@ from annotations.linguistic.formats.toolbox.columns import (
     owner,
     split_token,
     tokens,
+    unescape,
 )
 from annotations.linguistic.formats.toolbox.lines import (
     Decoding,
@@ -125,7 +126,9 @@ def iter_texts(source: Readable, problems: list[Problem], opts: Options) -> Iter
                         warning=True,
                     )
                 )
-                yield _utterance(Record(utt_fields), order, ctx, has_id=False)
+                utt = _utterance(Record(utt_fields), order, ctx, has_id=False)
+                utt.layout.setdefault("toolbox", {})["in_head"] = True
+                yield utt
                 order += 1
             continue
         if not started:
@@ -249,17 +252,46 @@ def _utterance(rec: Record, order: int, ctx: _Context, *, has_id: bool) -> Utter
             _add_tier(utt, f)
     if begin is not None or end is not None:
         utt.media = MediaSpan(begin, end)
+    sizes: list[int] = []
     for bundle in bundles:
+        before = len(utt.words)
         if markers.aligned:
             utt.words.extend(_aligned_words(bundle, ctx))
         else:
             utt.words.extend(_counted_words(bundle, ctx))
+        sizes.append(len(utt.words) - before)
     if not markers.transcription:
         if markers.aligned:
             utt.transcription = " ".join(w.form for w in utt.words)
         elif bundles:
             utt.transcription = bundles[0][markers.words].value
+    if markers.aligned:
+        utt.layout["toolbox"] = _layout(fields, markers, sizes)
     return utt
+
+
+def _layout(fields: list[Field], markers: MarkerMap, sizes: list[int]) -> dict[str, Any]:
+    """The record's field order (a bundle as its word line), its bundle sizes and its
+    transcription lines, so an export writes the record as it was."""
+    inter = set(markers.interlinear()) - {markers.words}
+    order: list[str] = []
+    seen_in_bundle: set[str] = set()
+    tx_lines: list[int] = []
+    for f in fields:
+        if f.marker == markers.words:
+            seen_in_bundle = set()
+        elif f.marker in inter and f.marker not in seen_in_bundle:
+            seen_in_bundle.add(f.marker)
+            continue
+        if markers.transcription and f.marker == markers.transcription:
+            tx_lines.append(len(f.value.strip()))
+        order.append(f.marker)
+    out: dict[str, Any] = {"order": order}
+    if len(sizes) > 1:
+        out["bundles"] = sizes
+    if len(tx_lines) > 1:
+        out["tx"] = tx_lines
+    return out
 
 
 def _translation_lang(markers: MarkerMap, marker: str) -> str | None:
@@ -299,13 +331,14 @@ def _gloss_markers(markers: MarkerMap) -> list[tuple[str, str | None]]:
 
 def _aligned_words(bundle: dict[str, Field], ctx: _Context) -> list[Word]:
     """Words of one bundle, each token of a lower line given to the column it starts under."""
-    markers, unit, problems = ctx.markers, ctx.alignment, ctx.problems
+    markers, problems = ctx.markers, ctx.problems
     base = bundle[markers.words]
+    unit = _bundle_unit(bundle, markers, ctx.alignment)
     word_toks = tokens(base, unit)
     if not word_toks:
         return []
     starts = [c for c, _ in word_toks]
-    words = [Word(form=t) for _, t in word_toks]
+    words = [Word(form=unescape(t)) for _, t in word_toks]
 
     def per_word(marker: str | None) -> list[list[tuple[int, str]]] | None:
         if not marker or marker not in bundle:
@@ -331,7 +364,7 @@ def _aligned_words(bundle: dict[str, Field], ctx: _Context) -> list[Word]:
         cells = per_word(marker)
         if cells is not None:
             for word, cell in zip(words, cells, strict=True):
-                setattr(word, attr, " ".join(t for _, t in cell))
+                setattr(word, attr, unescape(" ".join(t for _, t in cell)))
 
     morph_cells = per_word(markers.morphemes)
     if morph_cells is None:
@@ -341,7 +374,7 @@ def _aligned_words(bundle: dict[str, Field], ctx: _Context) -> list[Word]:
             if cells is None:
                 continue
             for word, cell in zip(words, cells, strict=True):
-                value = " ".join(t for _, t in cell)
+                value = unescape(" ".join(t for _, t in cell))
                 if lang == "pos":
                     word.pos = value
                 elif lang is None:
@@ -357,37 +390,91 @@ def _aligned_words(bundle: dict[str, Field], ctx: _Context) -> list[Word]:
     for marker, lang in (*_gloss_markers(markers), (markers.pos or "", "pos")):
         if not marker or marker not in bundle:
             continue
+        line = bundle[marker].line
+        found: list[Problem] = []
+        values = _line_values(words, parsed, per_word(marker) or [], marker, line, found)
         kept = [(c, t) for c, t in tokens(bundle[marker], unit) if t.strip("-=")]
-        if n_tokens and len(kept) == n_tokens:
-            # As many values as morph tokens in the bundle: pair them in order, which also
-            # reads lines that a hand edit shifted against the morph line.
+        if found and n_tokens and len(kept) == n_tokens:
+            # The columns do not fit, but there are as many values as morph tokens: a hand edit
+            # shifted the line, so pair them in order.
             it = iter(kept)
-            cells: list[list[tuple[int, str]]] = [
-                [(col, next(it)[1]) for col in cols] for _, cols, _ in parsed
-            ]
+            cells = [[(col, next(it)[1]) for col in cols] for _, cols, _ in parsed]
+            found = []
+            values = _line_values(words, parsed, cells, marker, line, found)
+            by_column = False
         else:
-            cells = per_word(marker) or []
-        for wi, (word, (_, token_cols, token_pieces)) in enumerate(
-            zip(words, parsed, strict=True)
-        ):
-            if word.morphemes:
-                _fill(word, wi, cells[wi], token_cols, token_pieces, marker, lang, bundle,
-                      problems)  # fmt: skip
+            by_column = True
+        problems.extend(found)
+        cells_by_word = (per_word(marker) or []) if by_column else []
+        for wi, (word, word_values) in enumerate(zip(words, values, strict=True)):
+            if not word.morphemes and wi < len(cells_by_word) and cells_by_word[wi]:
+                # Nothing on the morph line under this word: the values gloss the word.
+                value = unescape(" ".join(t for _, t in cells_by_word[wi]))
+                if lang == "pos":
+                    word.pos = value
+                elif lang is None:
+                    word.gloss = value
+                else:
+                    word.glosses[lang] = value
+            for morph, value in zip(word.morphemes, word_values, strict=True):
+                if lang == "pos":
+                    morph.pos = value
+                elif lang is None:
+                    morph.gloss = value
+                elif value:
+                    morph.glosses[lang] = value
     return words
 
 
-def _fill(
+def _bundle_unit(bundle: dict[str, Field], markers: MarkerMap, unit: Alignment) -> Alignment:
+    """The file's column unit, unless this bundle's morph line lines up with its word line
+    only in the other one (a record edited by another tool)."""
+    below = bundle.get(markers.morphemes or "") or next(
+        (bundle[m] for m in markers.interlinear()[1:] if m in bundle), None
+    )
+    base = bundle[markers.words]
+    if below is None or (base.value.isascii() and below.value.isascii()):
+        return unit
+    other: Alignment = "characters" if unit == "bytes" else "bytes"
+
+    def hits(u: Alignment) -> int:
+        starts = {c for c, _ in tokens(base, u)}
+        return sum(1 for c, _ in tokens(below, u) if c in starts)
+
+    return other if hits(other) > hits(unit) else unit
+
+
+def _line_values(
+    words: list[Word],
+    parsed: list[tuple[list[Morpheme], list[int], list[int]]],
+    cells: list[list[tuple[int, str]]],
+    marker: str,
+    line: int,
+    problems: list[Problem],
+) -> list[list[str]]:
+    """One line's per-morph values for every word of the bundle."""
+    out: list[list[str]] = []
+    for wi, (word, (_, token_cols, token_pieces)) in enumerate(zip(words, parsed, strict=True)):
+        cell = cells[wi] if wi < len(cells) else []
+        out.append(
+            _word_values(word, wi, cell, token_cols, token_pieces, marker, line, problems)
+            if word.morphemes
+            else []
+        )
+    return out
+
+
+def _word_values(
     word: Word,
     wi: int,
     cell: list[tuple[int, str]],
     token_cols: list[int],
     token_pieces: list[int],
     marker: str,
-    lang: str | None,
-    bundle: dict[str, Field],
+    line: int,
     problems: list[Problem],
-) -> None:
-    """Set one line's values (gloss, a further gloss language, POS) on a word's morphemes."""
+) -> list[str]:
+    """A word's per-morph values on one line (gloss, a further gloss language, POS)."""
     spans: list[str] = []
     values = _morph_values(cell, token_cols, token_pieces, spans)
     if spans:
@@ -395,32 +482,25 @@ def _fill(
             Problem(
                 f"word {wi + 1} {word.form!r}: {', '.join(map(repr, spans))} on "
                 f"\\{marker} stand under one morph; kept together",
-                bundle[marker].line,
+                line,
                 warning=True,
             )
         )
-    if values is None:
-        flat = [form for _, tok in cell for form in _pieces(tok)]
-        if len(flat) == len(word.morphemes):
-            values = flat
-        else:
-            problems.append(
-                Problem(
-                    f"word {wi + 1} {word.form!r} has {len(word.morphemes)} morphemes "
-                    f"but {len(flat)} values on \\{marker} "
-                    f"({' '.join(t for _, t in cell)!r}); the first ones kept in order",
-                    bundle[marker].line,
-                    warning=True,
-                )
-            )
-            values = (flat + [""] * len(word.morphemes))[: len(word.morphemes)]
-    for morph, value in zip(word.morphemes, values, strict=True):
-        if lang == "pos":
-            morph.pos = value
-        elif lang is None:
-            morph.gloss = value
-        elif value:
-            morph.glosses[lang] = value
+    if values is not None:
+        return values
+    flat = [form for _, tok in cell for form in _pieces(tok)]
+    if len(flat) == len(word.morphemes):
+        return flat
+    problems.append(
+        Problem(
+            f"word {wi + 1} {word.form!r} has {len(word.morphemes)} morphemes "
+            f"but {len(flat)} values on \\{marker} "
+            f"({' '.join(t for _, t in cell)!r}); the first ones kept in order",
+            line,
+            warning=True,
+        )
+    )
+    return (flat + [""] * len(word.morphemes))[: len(word.morphemes)]
 
 
 def _pieces(tok: str) -> list[str]:
@@ -442,14 +522,17 @@ def _morphs(cell: list[tuple[int, str]]) -> tuple[list[Morpheme], list[int], lis
         for k, (lead, form) in enumerate(pieces):
             boundary = lead or (carry if k == 0 else "")
             morph = Morpheme(form=form, boundary=boundary if morphs else "")
-            if k == 0 and lead and not morphs:
-                morph.morph_type = "suffix" if lead == "-" else "enclitic"
+            if k == 0 and boundary and not morphs:
+                morph.morph_type = "suffix" if boundary == "-" else "enclitic"
             morphs.append(morph)
         carry = trail
         if trail:
             morphs[-1].morph_type = "prefix" if trail == "-" else "proclitic"
         cols.append(col)
         counts.append(len(pieces))
+    if carry and morphs and not morphs[-1].morph_type:
+        # A lone boundary after a word's last morph ("lè -"): the morph is written "lè-".
+        morphs[-1].morph_type = "prefix" if carry == "-" else "proclitic"
     if morphs and morphs[0].boundary:
         morphs[0].boundary = ""
     return morphs, cols, counts
@@ -461,27 +544,26 @@ def _morph_values(
     """Per-morph values of one line under one word by column, or None if a token's pieces do
     not match its morph token's."""
     per_token: list[list[str]] = [[] for _ in cols]
-    kept = [(col, tok) for col, tok in cell if tok.strip("-=")]
-    if len(kept) == len(cols):
-        # One token per morph token: pair them in order, which also reads a line that a hand
-        # edit shifted by a column or two.
-        per_token = [[tok] for _, tok in kept]
-    else:
-        for col, tok in kept:
+    for col, tok in cell:
+        if tok.strip("-="):
             per_token[owner(cols, col)].append(tok)
     out: list[str] = []
     for toks, n in zip(per_token, counts, strict=True):
         if not toks:
             out.extend([""] * n)
             continue
-        if n == 1 and len(toks) == 1 and len(_pieces(toks[0])) > 1:
-            return None  # "3SG-PST-" under "a-": the word's values are read in order instead
+        if n == 1 and len(toks) == 1 and len(_pieces(toks[0])) > 1 and any(
+            not other for other in per_token
+        ):
+            # "3SG-PST-" under "a-" with nothing under "li-": one value spans two morphs, so
+            # the word's values are read in order instead. ("là-bas" alone stays whole.)
+            return None
         if n == 1:
             # Two tokens in one morph's column: a line out of step with the morph line (Toolbox
             # itself cannot write a space inside a gloss). Both are kept, and reported.
             if len(toks) > 1:
                 spans.append(" ".join(toks))
-            out.append(" ".join(toks).strip("-="))
+            out.append(unescape(" ".join(toks).strip("-=")))
             continue
         pieces = [form for tok in toks for form in _pieces(tok)]
         if len(pieces) != n:

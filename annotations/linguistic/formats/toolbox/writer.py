@@ -60,10 +60,17 @@ def dumps_streamed(
             if header:
                 yield "".join(_line(str(m), str(v)) for m, v in header) + "\n"
             first = False
-        if mm.text:
-            yield _head(text, mm)
+        head = _head(text, mm) if mm.text else ""
         for utt in utterances:
-            yield _utterance(utt, mm, unit, order)
+            layout = utt.layout.get("toolbox")
+            if head and isinstance(layout, dict) and layout.get("in_head") and mm is own:
+                # Interlinear lines the text's own record held, before any utterance record.
+                yield head[:-1] + _utterance(utt, mm, unit, order, with_record=False)
+            else:
+                yield head + _utterance(utt, mm, unit, order)
+            head = ""
+        if head:
+            yield head
 
 
 def _line(marker: str, value: str) -> str:
@@ -81,16 +88,37 @@ def _head(text: Text, mm: MarkerMap) -> str:
     return "".join(out) + "\n"
 
 
-def _utterance(utt: Utterance, mm: MarkerMap, unit: Alignment, order: list[str]) -> str:
+def _utterance(
+    utt: Utterance,
+    mm: MarkerMap,
+    unit: Alignment,
+    order: list[str],
+    *,
+    with_record: bool = True,
+) -> str:
+    layout = utt.layout.get("toolbox") if order else None
     fields: list[tuple[str, str]] = []
-    if mm.record:
+    if mm.record and with_record:
         fields.append((mm.record, utt.id))
-    if mm.transcription:
-        fields.append((mm.transcription, utt.transcription))
+    blocks: list[list[tuple[str, str]]] = []
+    tx_values = [utt.transcription]
     if mm.aligned:
-        inter = _aligned_lines(utt.words, mm, unit) if utt.words else []
+        sizes = [len(utt.words)]
+        if isinstance(layout, dict):
+            sizes = [int(n) for n in layout.get("bundles", sizes)]
+            tx_values = _split_lines(utt.transcription, layout.get("tx"))
+        if sum(sizes) != len(utt.words):
+            sizes = [len(utt.words)]
+        at = 0
+        for n in sizes:
+            if n or utt.words:
+                blocks.append(_aligned_lines(utt.words[at : at + n], mm, unit))
+            at += n
+        blocks = [b for b in blocks if b]
     else:
-        inter = _counted_lines(utt, mm)
+        blocks = [_counted_lines(utt, mm)]
+    if mm.transcription:
+        fields.extend((mm.transcription, v) for v in tx_values)
     tail: list[tuple[str, str]] = []
     for lang, value in utt.translations.items():
         tail.append((mm.translation_marker(lang), value))
@@ -106,18 +134,62 @@ def _utterance(utt: Utterance, mm: MarkerMap, unit: Alignment, order: list[str])
     tail.extend((note, n) for n in utt.notes)
     for key, value in utt.tiers.items():
         tail.extend((key, v) for v in value.split("\n"))
-    if order:
+    if isinstance(layout, dict) and "order" in layout:
+        head_fields = fields[:1] if mm.record and with_record else []
+        out = head_fields + _in_layout(
+            [str(m) for m in layout["order"]], fields[len(head_fields) :], blocks, tail, mm
+        )
+    elif order:
         rank = {m: i for i, m in enumerate(order)}
         head_fields = fields[:1] if mm.record else []
         # Keep the file's own field order (stable, so repeated markers keep theirs), with the
         # interlinear lines as one block where the word line stood.
-        groups = [[f] for f in fields[len(head_fields) :]] + [inter] + [[f] for f in tail]
-        groups = [g for g in groups if g]
+        groups = [[f] for f in fields[len(head_fields) :]] + blocks + [[f] for f in tail]
         groups.sort(key=lambda g: rank.get(g[0][0], len(rank)))
-        fields = head_fields + [f for g in groups for f in g]
+        out = head_fields + [f for g in groups for f in g]
     else:
-        fields = fields + inter + tail
-    return "".join(_line(m, v) for m, v in fields) + "\n"
+        out = fields + [f for b in blocks for f in b] + tail
+    return "".join(_line(m, v) for m, v in out) + "\n"
+
+
+def _split_lines(value: str, lengths: object) -> list[str]:
+    """A transcription joined from several lines, split where it was joined (if unchanged)."""
+    if not isinstance(lengths, list) or sum(lengths) + len(lengths) - 1 != len(value):
+        return [value]
+    out, at = [], 0
+    for n in lengths:
+        out.append(value[at : at + int(n)])
+        at += int(n) + 1
+    return out
+
+
+def _in_layout(
+    order: list[str],
+    fields: list[tuple[str, str]],
+    blocks: list[list[tuple[str, str]]],
+    tail: list[tuple[str, str]],
+    mm: MarkerMap,
+) -> list[tuple[str, str]]:
+    """Fields in the record's own order; anything new goes after them."""
+    queues: dict[str, list[tuple[str, str]]] = {}
+    for f in fields + tail:
+        queues.setdefault(f[0], []).append(f)
+    pending = list(blocks)
+    out: list[tuple[str, str]] = []
+    for marker in order:
+        if marker == mm.words:
+            if pending:
+                out.extend(pending.pop(0))
+        elif queues.get(marker):
+            out.append(queues[marker].pop(0))
+    for block in pending:
+        out.extend(block)
+    # What the record did not have before (an added translation) goes last; an empty value
+    # that the record did not write stays unwritten.
+    out.extend(
+        f for f in fields + tail if f[1] and any(f is q for q in queues.get(f[0], []))
+    )
+    return out
 
 
 def _counted_lines(utt: Utterance, mm: MarkerMap) -> list[tuple[str, str]]:
