@@ -85,6 +85,8 @@ def _content(texts: list[Text]) -> list[Text]:
     """The corpus without the format bookkeeping an import adds (marker map, field order)."""
     for text in texts:
         text.metadata.pop("toolbox", None)
+        for utt in text.utterances:
+            utt.layout.clear()
     return texts
 
 
