@@ -249,7 +249,7 @@ def _utterance(rec: Record, order: int, ctx: _Context, *, has_id: bool) -> Utter
         elif markers.speaker and f.marker == markers.speaker:
             utt.speaker = f.value.strip() or None
         else:
-            _add_tier(utt, f)
+            _add_tier(utt, f, exact=not markers.aligned)
     if begin is not None or end is not None:
         utt.media = MediaSpan(begin, end)
     sizes: list[int] = []
@@ -303,8 +303,8 @@ def _translation_lang(markers: MarkerMap, marker: str) -> str | None:
     return None
 
 
-def _add_tier(utt: Utterance, f: Field) -> None:
-    value = f.value.strip()
+def _add_tier(utt: Utterance, f: Field, *, exact: bool = False) -> None:
+    value = f.value if exact else f.value.strip()
     if f.marker in utt.tiers:
         utt.tiers[f.marker] += "\n" + value
     else:
