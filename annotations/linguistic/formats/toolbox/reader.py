@@ -23,6 +23,7 @@ from annotations.linguistic.formats.toolbox.lines import (
     read_lines,
     records,
 )
+from annotations.linguistic.formats.toolbox.writer import morph_tokens
 from annotations.linguistic.formats.toolbox.markers import (
     LANG_SUFFIX,
     Alignment,
@@ -230,18 +231,18 @@ def _utterance(rec: Record, order: int, ctx: _Context, *, has_id: bool) -> Utter
             _add_tier(utt, f)
         elif markers.transcription and f.marker == markers.transcription:
             if utt.transcription:
-                utt.transcription += " " + f.value.strip()
+                utt.transcription += " " + f.value
             else:
-                utt.transcription = f.value.strip()
+                utt.transcription = f.value
         elif (lang := _translation_lang(markers, f.marker)) is not None:
-            # SIGMORPHON files are compared byte for byte: keep their values exactly.
-            value = f.value.strip() if markers.aligned else f.value
+            # Values are kept exactly (after the one space that follows the marker).
+            value = f.value
             if lang in utt.translations:
                 utt.more_translations.append((lang, value))
             else:
                 utt.translations[lang] = value
         elif f.marker in markers.notes:
-            utt.notes.append(f.value.strip())
+            utt.notes.append(f.value)
         elif markers.begin and f.marker == markers.begin:
             begin = _ms(f, ctx.problems)
         elif markers.end and f.marker == markers.end:
@@ -249,7 +250,7 @@ def _utterance(rec: Record, order: int, ctx: _Context, *, has_id: bool) -> Utter
         elif markers.speaker and f.marker == markers.speaker:
             utt.speaker = f.value.strip() or None
         else:
-            _add_tier(utt, f, exact=not markers.aligned)
+            _add_tier(utt, f)
     if begin is not None or end is not None:
         utt.media = MediaSpan(begin, end)
     sizes: list[int] = []
@@ -284,7 +285,7 @@ def _layout(fields: list[Field], markers: MarkerMap, sizes: list[int]) -> dict[s
             seen_in_bundle.add(f.marker)
             continue
         if markers.transcription and f.marker == markers.transcription:
-            tx_lines.append(len(f.value.strip()))
+            tx_lines.append(len(f.value))
         order.append(f.marker)
     out: dict[str, Any] = {"order": order}
     if len(sizes) > 1:
@@ -303,8 +304,8 @@ def _translation_lang(markers: MarkerMap, marker: str) -> str | None:
     return None
 
 
-def _add_tier(utt: Utterance, f: Field, *, exact: bool = False) -> None:
-    value = f.value if exact else f.value.strip()
+def _add_tier(utt: Utterance, f: Field) -> None:
+    value = f.value
     if f.marker in utt.tiers:
         utt.tiers[f.marker] += "\n" + value
     else:
@@ -476,7 +477,13 @@ def _word_values(
 ) -> list[str]:
     """A word's per-morph values on one line (gloss, a further gloss language, POS)."""
     spans: list[str] = []
-    values = _morph_values(cell, token_cols, token_pieces, spans)
+    # What the writer puts around a gloss cell: its morph's own boundary marks (-ART, CAUS-).
+    marks = morph_tokens(word.morphemes)
+    firsts, at = [], 0
+    for n in token_pieces:
+        firsts.append((marks[at][0], marks[at][2]) if at < len(marks) else ("", ""))
+        at += n
+    values = _morph_values(cell, token_cols, token_pieces, spans, firsts)
     if spans:
         problems.append(
             Problem(
@@ -501,6 +508,16 @@ def _word_values(
         )
     )
     return (flat + [""] * len(word.morphemes))[: len(word.morphemes)]
+
+
+def _unmark(value: str, lead: str, trail: str) -> str:
+    """A gloss cell without the boundary marks it shares with its morph (``-ART`` under
+    ``-È``, ``CAUS-`` under ``la-``); a gloss that itself starts with one keeps it."""
+    if lead and len(value) > 1 and value[0] in "-=":
+        value = value[1:]
+    if trail and len(value) > 1 and value[-1] in "-=":
+        value = value[:-1]
+    return value
 
 
 def _pieces(tok: str) -> list[str]:
@@ -539,7 +556,11 @@ def _morphs(cell: list[tuple[int, str]]) -> tuple[list[Morpheme], list[int], lis
 
 
 def _morph_values(
-    cell: list[tuple[int, str]], cols: list[int], counts: list[int], spans: list[str]
+    cell: list[tuple[int, str]],
+    cols: list[int],
+    counts: list[int],
+    spans: list[str],
+    marks: list[tuple[str, str]],
 ) -> list[str] | None:
     """Per-morph values of one line under one word by column, or None if a token's pieces do
     not match its morph token's."""
@@ -548,7 +569,7 @@ def _morph_values(
         if tok.strip("-="):
             per_token[owner(cols, col)].append(tok)
     out: list[str] = []
-    for toks, n in zip(per_token, counts, strict=True):
+    for toks, n, (lead, trail) in zip(per_token, counts, marks, strict=True):
         if not toks:
             out.extend([""] * n)
             continue
@@ -563,7 +584,7 @@ def _morph_values(
             # itself cannot write a space inside a gloss). Both are kept, and reported.
             if len(toks) > 1:
                 spans.append(" ".join(toks))
-            out.append(unescape(" ".join(toks).strip("-=")))
+            out.append(unescape(_unmark(" ".join(toks), lead, trail)))
             continue
         pieces = [form for tok in toks for form in _pieces(tok)]
         if len(pieces) != n:

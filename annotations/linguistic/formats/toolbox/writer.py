@@ -210,7 +210,7 @@ def _joined(word: Word, attr: str) -> str:
     return "".join(m.boundary + str(getattr(m, attr)) for m in word.morphemes)
 
 
-def _morph_tokens(morphs: list[Morpheme]) -> list[tuple[str, str, str]]:
+def morph_tokens(morphs: list[Morpheme]) -> list[tuple[str, str, str]]:
     """(lead, form, trail) per morph, Toolbox style: a prefix carries the boundary after it
     (``la-``), other morphs the one before (``-È``)."""
     out = []
@@ -273,7 +273,7 @@ def _aligned_lines(words: list[Word], mm: MarkerMap, unit: Alignment) -> list[tu
     for word in words:
         cols: list[dict[str, str]] = []
         if word.morphemes and mm.morphemes:
-            for (lead, form, trail), m in zip(_morph_tokens(word.morphemes), word.morphemes,
+            for (lead, form, trail), m in zip(morph_tokens(word.morphemes), word.morphemes,
                                               strict=True):  # fmt: skip
                 col = {mm.morphemes: lead + _cell(form) + trail}
                 for marker, lang in glossed:
