@@ -23,5 +23,6 @@ class JobSerializer(serializers.ModelSerializer[Job]):
             "created_at",
             "started_at",
             "finished_at",
+            "cancel_requested",
         ]
         read_only_fields = fields
