@@ -38,7 +38,7 @@ def sigmorphon_text(
                     form=m.form,
                     gloss="" if "gloss" in drop else m.gloss,
                     pos="" if "pos" in drop else m.pos,
-                    boundary="" if i == 0 else "-",
+                    boundary=m.boundary if i else "",
                 )
                 for i, m in enumerate(w.morphemes)
             ]

@@ -50,7 +50,8 @@ def split(items: Sequence[Any], seed: int, fraction: float) -> tuple[list[Any], 
 
 def _run_options(params: Mapping[str, Any]) -> tuple[dict[str, Any], int, float, bool]:
     model_params = dict(params)
-    seed = model_params.pop("seed", 0)
+    # One seed for the held-out split and the model's own randomness (the core's default).
+    seed = model_params.get("seed", 13)
     fraction = model_params.pop("heldout", 0.1)
     curve = model_params.pop("learning_curve", True)
     if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**31:

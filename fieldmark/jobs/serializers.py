@@ -14,6 +14,7 @@ class JobSerializer(serializers.ModelSerializer[Job]):
             "id",
             "project",
             "kind",
+            "queue",
             "state",
             "progress",
             "message",

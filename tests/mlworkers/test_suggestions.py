@@ -85,7 +85,7 @@ def test_preannotate_then_bulk_accept_above_a_threshold(
     history = services.utterance_history(corpus.project, after[1]["_id"])
     assert [h["version"] for h in history][:1] == [1]
     # The concordance sees the accepted glosses
-    assert after[1]["_id"] in concordance.lookup(corpus.project.pk, "gloss", "COM",
+    assert after[2]["_id"] in concordance.lookup(corpus.project.pk, "gloss", "COM",
                                                  "exact").utterances
     feedback = SuggestionFeedback.objects.filter(version=version)
     assert feedback.count() == 11 and all(f.accepted for f in feedback)
