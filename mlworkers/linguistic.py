@@ -76,9 +76,13 @@ def _handler(task: str) -> TaskHandler:
         return api.check_params(task, kind, params)
 
     def train(kind: str, items: Sequence[Any], params: Mapping[str, Any], **kw: Any) -> Any:
+        from fieldmark.jobs.services import JobCancelled
         from mlworkers.core import api
 
-        return api.train(task, kind, items, params, **kw)
+        try:
+            return api.train(task, kind, items, params, **kw)
+        except api.TrainingCancelled as exc:
+            raise JobCancelled() from exc
 
     def evaluate(model: Any, gold: Sequence[Any]) -> dict[str, Any]:
         from mlworkers.core import api

@@ -40,7 +40,9 @@ ProgressFn = Callable[[Mapping[str, Any]], None]
 @dataclass(frozen=True)
 class TaskHandler:
     """How one task is trained, scored, stored and loaded. Every callable is Django-free except
-    ``load_items``, which reads the project's corpus."""
+    ``load_items``, which reads the project's corpus. ``train(kind, items, params, progress=,
+    should_stop=, device=)`` raises ``fieldmark.jobs.services.JobCancelled`` once
+    ``should_stop()`` is true (checked between steps)."""
 
     name: str
     kinds: Callable[[], tuple[str, ...]]

@@ -40,7 +40,11 @@ def utterance(parts: list[tuple[str, ...]], *, glossed: bool = True) -> dict[str
     words = []
     for word in parts:
         morphemes = [
-            {"form": m, **({"gloss": gloss_of(m)} if glossed else {}), **({"sep": "-"} if i else {})}
+            {
+                "form": m,
+                **({"gloss": gloss_of(m)} if glossed else {}),
+                **({"sep": "-"} if i else {}),
+            }
             for i, m in enumerate(word)
         ]
         words.append({"form": "".join(word), "morphemes": morphemes})

@@ -63,8 +63,11 @@ def test_preannotate_then_bulk_accept_above_a_threshold(
         (1, 2, "NMLZ", "pending"),
     ]
     assert all(s["version"] == version.pk and s["version_number"] == 1 for s in stored)
-    assert all(0 < i["p"] <= 1 and i["labels"][0]["label"] == i["label"]
-               for s in stored for i in s["items"])
+    assert all(
+        0 < i["p"] <= 1 and i["labels"][0]["label"] == i["label"]
+        for s in stored
+        for i in s["items"]
+    )
     # Pre-annotation wrote no utterance
     assert [u["version"] for u in new_utterances(corpus)] == [2, 1, 1]
     assert glosses(new_utterances(corpus)[1]) == ["", "", ""]
@@ -85,8 +88,9 @@ def test_preannotate_then_bulk_accept_above_a_threshold(
     history = services.utterance_history(corpus.project, after[1]["_id"])
     assert [h["version"] for h in history][:1] == [1]
     # The concordance sees the accepted glosses
-    assert after[2]["_id"] in concordance.lookup(corpus.project.pk, "gloss", "COM",
-                                                 "exact").utterances
+    assert (
+        after[2]["_id"] in concordance.lookup(corpus.project.pk, "gloss", "COM", "exact").utterances
+    )
     feedback = SuggestionFeedback.objects.filter(version=version)
     assert feedback.count() == 11 and all(f.accepted for f in feedback)
     stored = annotator.get(f"{BASE}/texts/{new}/suggestions/").json()
@@ -138,8 +142,16 @@ def test_viewer_cannot_accept(corpus: Any, celery_worker_session: Any, as_user: 
 
     response = as_user(corpus.viewer).post(
         f"{BASE}/suggestions/feedback/",
-        {"version": ModelVersion.objects.get().pk, "utterance": utt["_id"], "word": 0,
-         "morpheme": 0, "label": "COM", "p": 0.9, "accepted": True, "apply": True},
+        {
+            "version": ModelVersion.objects.get().pk,
+            "utterance": utt["_id"],
+            "word": 0,
+            "morpheme": 0,
+            "label": "COM",
+            "p": 0.9,
+            "accepted": True,
+            "apply": True,
+        },
         format="json",
     )
 

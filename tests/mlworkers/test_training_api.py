@@ -53,8 +53,13 @@ def test_manager_trains_a_gloss_model_that_then_serves_suggestions(
     annotator = as_user(corpus.annotator)
     response = annotator.post(
         f"{BASE}/suggestions/",
-        {"task": "gloss", "words": [{"form": "xtok", "morphemes": ["x", "tok"]},
-                                     {"form": "rja", "morphemes": ["r", "ja"]}]},
+        {
+            "task": "gloss",
+            "words": [
+                {"form": "xtok", "morphemes": ["x", "tok"]},
+                {"form": "rja", "morphemes": ["r", "ja"]},
+            ],
+        },
         format="json",
     )
     assert response.status_code == 200, response.content
@@ -62,8 +67,11 @@ def test_manager_trains_a_gloss_model_that_then_serves_suggestions(
     assert body["version"]["number"] == 1 and body["version"]["kind"] == "memory"
     tops = [m["labels"][0]["label"] for w in body["prediction"]["words"] for m in w["morphemes"]]
     assert tops == ["COM", "look.for", "E3S", "house"]
-    assert all(0.0 < m["labels"][0]["p"] <= 1.0
-               for w in body["prediction"]["words"] for m in w["morphemes"])
+    assert all(
+        0.0 < m["labels"][0]["p"] <= 1.0
+        for w in body["prediction"]["words"]
+        for m in w["morphemes"]
+    )
 
 
 def test_suggestions_for_a_stored_utterance(
@@ -72,12 +80,12 @@ def test_suggestions_for_a_stored_utterance(
     from annotations.linguistic_api import documents
 
     train(as_user(corpus.manager), activate=True)
-    stored = documents.utterances.collection.find_one({"project": corpus.project.pk,
-                                                       "id": "new-0"})
+    stored = documents.utterances.collection.find_one({"project": corpus.project.pk, "id": "new-0"})
     assert stored is not None
 
     response = as_user(corpus.annotator).post(
-        f"{BASE}/suggestions/", {"task": "gloss", "utterance": stored["_id"], "top_k": 2},
+        f"{BASE}/suggestions/",
+        {"task": "gloss", "utterance": stored["_id"], "top_k": 2},
         format="json",
     )
 
@@ -93,10 +101,16 @@ def test_suggestions_for_a_stored_utterance(
     [
         ({"task": "sentiment", "kind": "memory"}, "unknown_task", "task"),
         ({"task": "gloss", "kind": "svm"}, "unknown_kind", "kind"),
-        ({"task": "gloss", "kind": "memory", "params": {"seed": -1}}, "invalid_params",
-         "params.seed"),
-        ({"task": "gloss", "kind": "memory", "params": {"heldout": 0.9}}, "invalid_params",
-         "params.heldout"),
+        (
+            {"task": "gloss", "kind": "memory", "params": {"seed": -1}},
+            "invalid_params",
+            "params.seed",
+        ),
+        (
+            {"task": "gloss", "kind": "memory", "params": {"heldout": 0.9}},
+            "invalid_params",
+            "params.heldout",
+        ),
         ({"task": "gloss", "kind": "crf", "params": {"c1": -5}}, "invalid_params", "params"),
         ({"task": "gloss"}, "invalid", "kind"),
     ],
@@ -114,9 +128,7 @@ def test_bad_training_requests_are_400_naming_the_field_and_create_nothing(
     assert registry_state() == before
 
 
-def test_too_few_labelled_utterances_is_a_clear_400(
-    team: Any, mongo_db: Any, as_user: Any
-) -> None:
+def test_too_few_labelled_utterances_is_a_clear_400(team: Any, mongo_db: Any, as_user: Any) -> None:
     from tests.mlworkers.conftest import SENTENCES
 
     import_text(team, "tiny", SENTENCES[:3])
@@ -169,15 +181,18 @@ def test_activate_and_roll_back(corpus: Any, celery_worker_session: Any, as_user
     activated = manager.post(f"{BASE}/models/versions/{v2.pk}/activate/").json()
     assert activated["status"] == "active"
     assert ModelVersion.objects.get(pk=v1.pk).status == "retired"
-    served = as_user(corpus.annotator).post(
-        f"{BASE}/suggestions/", {"morphemes": ["x"]}, format="json"
-    ).json()
+    served = (
+        as_user(corpus.annotator)
+        .post(f"{BASE}/suggestions/", {"morphemes": ["x"]}, format="json")
+        .json()
+    )
     assert served["version"]["number"] == 2  # the cached model was replaced
 
     rolled = manager.post(f"{BASE}/models/versions/rollback/", {"task": "gloss"}, format="json")
     assert rolled.status_code == 200 and rolled.json()["number"] == 1
     assert [ModelVersion.objects.get(pk=p).status for p in (v1.pk, v2.pk)] == [
-        "active", "candidate"
+        "active",
+        "candidate",
     ]
     again = manager.post(f"{BASE}/models/versions/rollback/", {"task": "gloss"}, format="json")
     assert again.status_code == 400 and again.json()["error"] == "nothing_to_roll_back"
