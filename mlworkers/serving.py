@@ -19,8 +19,8 @@ MAX_WORDS = 500
 QUEUE_SCAN = 5000  # utterances read at most to rank the active-learning queue
 
 _lock = threading.Lock()
-# (project id, task) -> (version id, model)
-_cache: dict[tuple[int, str], tuple[int, Any]] = {}
+# (project id, task) -> (version identity, model)
+_cache: dict[tuple[int, str], tuple[str, Any]] = {}
 
 
 class ServingError(DomainError):
@@ -52,13 +52,15 @@ def active_model(project: Project, task: str) -> tuple[ModelVersion, Any]:
             status_code=409,
         )
     key = (project.pk, task)
+    # Ids alone could repeat after a database restore; the artifact or URL does not.
+    identity = f"{version.pk}:{version.artifact or version.external_url}:{version.created_at}"
     with _lock:
         cached = _cache.get(key)
-        if cached is not None and cached[0] == version.pk:
+        if cached is not None and cached[0] == identity:
             return version, cached[1]
     model = load_version(version)
     with _lock:
-        _cache[key] = (version.pk, model)
+        _cache[key] = (identity, model)
     return version, model
 
 
