@@ -37,7 +37,7 @@ def versions(project: Project, task: str | None = None) -> Any:
 
 
 def get_version(project: Project, version_id: int) -> ModelVersion:
-    version = versions(project).filter(pk=version_id).first()
+    version: ModelVersion | None = versions(project).filter(pk=version_id).first()
     if version is None:
         raise DomainError("not_found", "No model version with that id.", status_code=404)
     return version

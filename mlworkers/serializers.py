@@ -196,7 +196,8 @@ class SuggestRequestSerializer(serializers.Serializer[Any]):
 
 
 class LabelSerializer(serializers.Serializer[Any]):
-    label = serializers.CharField()
+    # "label" is also a DRF field attribute in the stubs; here it is the JSON key.
+    label = serializers.CharField()  # type: ignore[assignment]
     p = serializers.FloatField()
 
 
@@ -240,7 +241,7 @@ class FeedbackSerializer(serializers.Serializer[Any]):
     word = serializers.IntegerField(min_value=0)
     morpheme = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
     field = serializers.ChoiceField(choices=["gloss", "pos"], required=False)
-    label = serializers.CharField(max_length=300)
+    label = serializers.CharField(max_length=300)  # type: ignore[assignment]
     p = serializers.FloatField(min_value=0.0, max_value=1.0)
     accepted = serializers.BooleanField()
     apply = serializers.BooleanField(required=False, default=False)
@@ -289,7 +290,8 @@ class SuggestionItemSerializer(serializers.Serializer[Any]):
     word = serializers.IntegerField()
     morpheme = serializers.IntegerField(allow_null=True)
     field = serializers.CharField()
-    label = serializers.CharField()
+    # "label" is also a DRF field attribute in the stubs; here it is the JSON key.
+    label = serializers.CharField()  # type: ignore[assignment]
     p = serializers.FloatField()
     labels = LabelSerializer(many=True)
     status = serializers.CharField()

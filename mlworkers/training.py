@@ -338,7 +338,7 @@ def runs(project: Project, task: str | None = None) -> Any:
 
 
 def get_run(project: Project, run_id: int) -> TrainingRun:
-    run = runs(project).filter(pk=run_id).first()
+    run: TrainingRun | None = runs(project).filter(pk=run_id).first()
     if run is None:
         raise DomainError("not_found", "No training run with that id.", status_code=404)
     return run

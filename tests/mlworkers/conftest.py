@@ -15,7 +15,7 @@ BASE = "/api/v1/projects/lezgi"
 # A toy agglutinative language: stems and suffixes recur, as in a real field corpus.
 STEMS = {"tok": "look.for", "ixoq": "wife", "ja": "house", "chooch": "home", "wi": "EXS"}
 SUFFIXES = {"iil": "NMLZ", "ab": "PL"}
-SENTENCES = [
+SENTENCES: list[list[tuple[str, ...]]] = [
     [("x", "tok"), ("r", "ixoq", "iil")],
     [("ja",), ("r", "chooch")],
     [("x", "tok"), ("ja", "ab")],
@@ -37,7 +37,7 @@ def gloss_of(morph: str) -> str:
 
 
 def utterance(parts: list[tuple[str, ...]], *, glossed: bool = True) -> dict[str, Any]:
-    words = []
+    words: list[dict[str, Any]] = []
     for word in parts:
         morphemes = [
             {
