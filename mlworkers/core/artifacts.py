@@ -286,6 +286,18 @@ def import_hf_folder(source: Path, destination: Path, *, max_bytes: int) -> dict
             raise ModelFileError(f"{source} does not exist")
         root = _model_root(staging)
         summary = validate_hf_folder(root, max_bytes)
+        names = {p.name for p in root.iterdir()}
+        if not names & {"tokenizer.json", "vocab.txt"} and not any(
+            n.endswith(".model") for n in names
+        ):
+            raise ModelFileError("the model has no tokenizer files (tokenizer.json or vocab.txt)")
+        config = read_json(root / "config.json")
+        task = config.get("fieldmark_task", "gloss")
+        if task not in ("gloss", "pos"):
+            raise ModelFileError(f"config.json names fieldmark_task {task!r}; use gloss or pos")
         destination.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(root, destination, dirs_exist_ok=True)
+        # The same layout as a model Fieldmark trained: load(destination) serves it.
+        shutil.copytree(root, destination / "hf", dirs_exist_ok=True)
+        write_manifest(destination, task, "transformer", {}, {"model": "hf"})
+        summary["task"] = task
     return summary

@@ -66,6 +66,15 @@ def utterance_features(
             "s2": f[-2:],
             "s3": f[-3:],
         }
+        prev_in = norm(units[k - 1][3], lowercase) if k > 0 and units[k - 1][0] == wi else "^"
+        next_in = (
+            norm(units[k + 1][3], lowercase)
+            if k + 1 < len(units) and units[k + 1][0] == wi
+            else "$"
+        )
+        feats["m|prev"] = f"{f}|{prev_in}"
+        feats["m|next"] = f"{f}|{next_in}"
+        feats["m|rpos"] = f"{f}|{feats['rpos']}|{feats['pos']}"
         attested = memory.morph.ranked(f, MAX_ATTESTED)
         if not attested:
             feats["unk"] = 1.0

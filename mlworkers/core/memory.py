@@ -95,7 +95,10 @@ class GlossMemory:
                     for r, pieces in fitting:
                         scores[pieces[i]] = scores.get(pieces[i], 0.0) + r["p"]
                     total = sum(scores.values()) or 1.0
-                    ordered = sorted(scores.items(), key=lambda kv: -kv[1])[:top_k]
+                    # The best whole string leads at every position (the floor's answer).
+                    first = fitting[0][1][i]
+                    ordered = sorted(scores.items(), key=lambda kv: (kv[0] != first, -kv[1]))
+                    ordered = ordered[:top_k]
                     result.append([{"label": k, "p": v / total} for k, v in ordered])
                 return result
         return [self.one_morph(m.form, top_k) for m in word.morphemes]

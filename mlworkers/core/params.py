@@ -22,7 +22,7 @@ COMMON: dict[str, Param] = {
 }
 CRF: dict[str, Param] = {
     **COMMON,
-    "c1": Param(float, 0.05, 0.0, 10.0, "L1 regularisation"),
+    "c1": Param(float, 0.3, 0.0, 10.0, "L1 regularisation"),
     "c2": Param(float, 0.01, 0.0, 10.0, "L2 regularisation"),
     "max_iterations": Param(int, 60, 1, 1000),
     "use_translation": Param(bool, True, help="propose translation words for unknown stems"),
