@@ -273,3 +273,81 @@ def test_an_annotator_cannot_import(team: Any, as_user: Any) -> None:
     )
 
     assert response.status_code == 403 and ModelVersion.objects.count() == 0
+
+
+def tiny_hf_folder(folder: Any, labels: list[str]) -> None:
+    """A tiny BERT token classifier built from a config (random weights), saved with
+    safetensors and a fast tokenizer: what a team would bring from elsewhere, only smaller."""
+    from transformers import BertConfig, BertForTokenClassification, BertTokenizerFast
+
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "x", "tok", "r", "ja", "ixoq"]
+    folder.mkdir()
+    (folder / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    BertTokenizerFast(vocab_file=str(folder / "vocab.txt")).save_pretrained(str(folder))
+    config = BertConfig(
+        vocab_size=len(vocab), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+        intermediate_size=32, max_position_embeddings=64,
+        id2label=dict(enumerate(labels)), label2id={label: i for i, label in enumerate(labels)},
+    )  # fmt: skip
+    BertForTokenClassification(config).save_pretrained(str(folder), safe_serialization=True)
+
+
+def zip_folder(folder: Any, extra: dict[str, bytes] | None = None) -> SimpleUploadedFile:
+    files = {f"model/{p.name}": p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    return zipped({**files, **(extra or {})})
+
+
+def test_an_imported_hugging_face_folder_serves_suggestions(
+    team: Any, mongo_db: Any, as_user: Any, tmp_path: Any
+) -> None:
+    labels = ["COM", "look.for", "E3S", "house"]
+    tiny_hf_folder(tmp_path / "tiny", labels)
+    manager = as_user(team.manager)
+
+    response = manager.post(
+        f"{BASE}/models/versions/import/",
+        {"task": "gloss", "kind": "transformer", "file": zip_folder(tmp_path / "tiny")},
+        format="multipart",
+    )
+
+    assert response.status_code == 201, response.content
+    version = response.json()
+    assert (version["source"], version["kind"], version["number"]) == ("imported", "transformer", 1)
+    stored = ModelVersion.objects.get()
+    assert stored.summary["format"] == "huggingface"
+    assert "model.safetensors" in stored.summary["config"]["files"]
+    manager.post(f"{BASE}/models/versions/{stored.pk}/activate/")
+
+    served = as_user(team.annotator).post(
+        f"{BASE}/suggestions/",
+        {"task": "gloss", "morphemes": ["x", "tok"], "top_k": 2},
+        format="json",
+    )
+
+    assert served.status_code == 200, served.content
+    body = served.json()
+    assert body["version"] == {"id": stored.pk, "number": 1, "kind": "transformer",
+                               "task": "gloss", "status": "active"}  # fmt: skip
+    morphemes = body["prediction"]["words"][0]["morphemes"]
+    assert [m["form"] for m in morphemes] == ["x", "tok"]
+    for m in morphemes:
+        assert len(m["labels"]) == 2
+        assert {label["label"] for label in m["labels"]} <= set(labels)
+        assert all(0.0 < label["p"] <= 1.0 for label in m["labels"])
+
+
+def test_the_same_folder_with_a_pickle_beside_it_is_refused(
+    team: Any, mongo_db: Any, as_user: Any, tmp_path: Any
+) -> None:
+    tiny_hf_folder(tmp_path / "tiny", ["COM", "E3S"])
+    upload = zip_folder(tmp_path / "tiny", {"model/training_args.bin": b"\x80\x04pickle"})
+
+    response = as_user(team.manager).post(
+        f"{BASE}/models/versions/import/",
+        {"task": "gloss", "kind": "transformer", "file": upload},
+        format="multipart",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["fields"]["file"][0].startswith("training_args.bin is a pickle-based")
+    assert ModelVersion.objects.count() == 0
