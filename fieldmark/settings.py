@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "annotations.affect_api",
     "annotations.linguistic_api",
     "annotations.linked_api",
+    "django_celery_beat",
+    "mlworkers",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +186,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Schedules live in SQL (django-celery-beat), so model retraining schedules made through the API
+# survive restarts; the static entries below are copied into it when beat starts.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "fail-stale-jobs": {"task": "fieldmark.jobs.tasks.fail_stale_jobs", "schedule": 300.0},
     "rdf-sync": {"task": "annotations.linked_api.tasks.sync_all", "schedule": 60.0},
@@ -224,6 +229,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"ModelVersionStatusEnum": "mlworkers.models.VersionStatus"},
 }
 
 LOGGING = {

@@ -41,6 +41,9 @@ class Action(StrEnum):
     SUBSCRIBE = "realtime.subscribe"
     QUERY_LINKED = "linked.query"
     REBUILD_LINKED = "linked.rebuild"
+    VIEW_MODELS = "models.view"
+    USE_SUGGESTIONS = "models.suggest"
+    MANAGE_MODELS = "models.manage"
 
 
 MIN_ROLE: dict[Action, Role] = {
@@ -54,6 +57,9 @@ MIN_ROLE: dict[Action, Role] = {
     Action.QUERY_LINKED: Role.VIEWER,
     Action.REBUILD_LINKED: Role.MANAGER,
     Action.EDIT_DATA: Role.ANNOTATOR,
+    Action.VIEW_MODELS: Role.VIEWER,
+    Action.USE_SUGGESTIONS: Role.ANNOTATOR,
+    Action.MANAGE_MODELS: Role.MANAGER,
     Action.IMPORT_DATA: Role.MANAGER,
     Action.MANAGE_SCHEMA: Role.MANAGER,
     Action.UPDATE_PROJECT: Role.MANAGER,

@@ -1,5 +1,7 @@
 import { memo, type KeyboardEvent } from "react";
 import { ErrorBanner } from "../../components/ErrorBanner";
+import { MachineGloss } from "../../models/MachineGloss";
+import type { MachineSuggestions } from "../../models/useMachineSuggestions";
 import type { Utterance } from "../api";
 import type { Abbreviations } from "../leipzig";
 import {
@@ -56,6 +58,8 @@ export interface RowHandlers {
   onKeepMine: () => void;
   onTakeTheirs: () => void;
   onMerge: (merged: Utterance) => void;
+  /** Machine gloss suggestions (ghost text, accept with ArrowRight), when a model serves them. */
+  machine?: MachineSuggestions;
 }
 
 interface UtteranceEditorProps extends RowHandlers {
@@ -212,6 +216,17 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
                           }}
                         />
                       </div>
+                      <MachineGloss
+                        hint={props.machine?.hintFor(draft.id, w, morpheme)}
+                        value={gloss}
+                        onAccept={() => {
+                          const hint = props.machine?.hintFor(draft.id, w, morpheme);
+                          if (!hint || !canEdit) return;
+                          props.onMorph(w, morpheme, "gloss", hint.label);
+                          props.machine?.accept(draft.id, w, morpheme);
+                        }}
+                        onReject={() => props.machine?.reject(draft.id, w, morpheme)}
+                      >
                       <GlossInput
                         value={gloss}
                         cell={cell}
@@ -225,6 +240,7 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
                         onSplit={canEdit ? split("gloss") : undefined}
                         onMergeBack={canEdit ? mergeBack("gloss") : undefined}
                       />
+                      </MachineGloss>
                       <input
                         className="ling-cell ling-pos"
                         style={{ width: `${width}ch` }}

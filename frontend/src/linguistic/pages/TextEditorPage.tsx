@@ -18,6 +18,8 @@ import { useProjectContext } from "../../pages/ProjectLayout";
 import { hasRole } from "../../roles";
 import { isConflict, linguisticApi, utteranceBody, type Utterance } from "../api";
 import { GlossingAids } from "../components/GlossingAids";
+import { MachineToolbar } from "../../models/MachineToolbar";
+import { useMachineSuggestions } from "../../models/useMachineSuggestions";
 import { UtteranceEditor, cleanRow, type RowHandlers, type RowState } from "../components/UtteranceEditor";
 import {
   cellKey,
@@ -90,6 +92,7 @@ export function TextEditorPage() {
   const abbreviations = useMemo(() => abbreviationsFrom(leipzig.data), [leipzig.data]);
   const index: LexiconIndex = useMemo(() => buildLexiconIndex(lexicon.data ?? []), [lexicon.data]);
 
+  const machine = useMachineSuggestions(slug, id, canEdit);
   const [rows, setRows] = useState<Rows>({});
   const [order, setOrder] = useState<string[]>([]);
   const focused = useRef<string | null>(null);
@@ -330,6 +333,8 @@ export function TextEditorPage() {
     applyPendingFocus();
   };
 
+  const machineRef = useRef(machine);
+  machineRef.current = machine;
   // One stable set of callbacks per utterance, so that a keystroke re-renders only its own row.
   const actions = useRef({ update, edit, save });
   actions.current = { update, edit, save };
@@ -339,7 +344,13 @@ export function TextEditorPage() {
     if (known) return known;
     const act = () => actions.current;
     const made: RowHandlers = {
-      onFocusCell: (cell) => (focused.current = cell),
+      onFocusCell: (cell) => {
+        focused.current = cell;
+        const base = rowsRef.current[uid]?.base;
+        if (!base) return;
+        const words = base.words ?? [];
+        machineRef.current.touch(uid, base.version, (w) => (words[w]?.morphemes?.length ?? 0) > 0);
+      },
       onMorph: (w, m, field, value) =>
         act().update(uid, (r) => ({ ...r, draft: setMorphField(r.draft, w, m, field, value) })),
       onMorphForm: (w, m, value) => act().update(uid, (r) => ({ ...r, draft: setMorphForm(r.draft, w, m, value) })),
@@ -467,6 +478,16 @@ export function TextEditorPage() {
         onLinked={reloadUtterances}
         onEntriesCreated={reloadLexicon}
       />
+      {canEdit && (
+        <MachineToolbar
+          slug={slug}
+          textId={id}
+          onChanged={() => {
+            reloadUtterances();
+            machine.reload();
+          }}
+        />
+      )}
       <ErrorBanner error={text.error ?? utterances.error} />
       {lexicon.error != null && <p className="muted">Lexicon suggestions are unavailable.</p>}
       {utterances.loading && !utterances.data && <p className="loading">Loading…</p>}
@@ -496,6 +517,7 @@ export function TextEditorPage() {
                 abbreviations={abbreviations}
                 canEdit={canEdit}
                 highlight={uid === target}
+                machine={machine}
                 {...handlersFor(uid)}
               />
             </div>
