@@ -205,6 +205,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "fieldmark.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Ours bounds integers to 64 bits, caps nesting and refuses NUL in keys (a 400, not a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "fieldmark.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_THROTTLE_RATES": {"login": env_str("FIELDMARK_LOGIN_RATE", "30/min")},
 }
