@@ -207,7 +207,13 @@ AXES_VERBOSE = False
 # Unset MONGO_URL means the embedded MongoDB-wire server that `make run` and the tests start.
 MONGO_URL = env_str("MONGO_URL", "")
 MONGO_DB = env_str("MONGO_DB", "fieldmark")
-MONGO_TIMEOUT_MS = env_int("MONGO_TIMEOUT_MS", 5000, minimum=100)
+# Client timeouts, so that an unreachable or hung server is a quick 503, not a 30 s hang:
+# server selection (MONGO_TIMEOUT_MS), connecting, each socket read, and optionally a whole
+# operation (pymongo's timeoutMS; 0 is off, since it also bounds a streamed export's cursor).
+MONGO_TIMEOUT_MS = env_int("MONGO_TIMEOUT_MS", 3000, minimum=100)
+MONGO_CONNECT_TIMEOUT_MS = env_int("MONGO_CONNECT_TIMEOUT_MS", 3000, minimum=100)
+MONGO_SOCKET_TIMEOUT_MS = env_int("MONGO_SOCKET_TIMEOUT_MS", 15000, minimum=100)
+MONGO_OPERATION_TIMEOUT_MS = env_int("MONGO_OPERATION_TIMEOUT_MS", 0, minimum=0)
 
 # --- RDF store (linked data) ----------------------------------------------------------------------
 # A filesystem path opens Oxigraph in this process; an http(s) URL is a SPARQL 1.1 endpoint
