@@ -188,6 +188,19 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Email (invitation links) ---------------------------------------------------------------
+# The console backend prints mails to the web process's log (var/logs/web.log under make run).
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "fieldmark@localhost")
+# Where the browser app is reached, for links in mails.
+FIELDMARK_PUBLIC_URL = env_str("FIELDMARK_PUBLIC_URL", "http://127.0.0.1:8000")
+FIELDMARK_INVITATION_LINK_DAYS = env_int("FIELDMARK_INVITATION_LINK_DAYS", 14, minimum=1)
+
 # --- Sign-in throttling (django-axes; fieldmark/accounts/lockout.py) ---------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
