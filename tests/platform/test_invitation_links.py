@@ -19,7 +19,9 @@ CLAIM = "/api/v1/invitations/claim/"
 
 
 @pytest.fixture
-def invited(team: Any, as_user: Any, mailoutbox: Any, django_capture_on_commit_callbacks: Any) -> Any:
+def invited(
+    team: Any, as_user: Any, mailoutbox: Any, django_capture_on_commit_callbacks: Any
+) -> Any:
     with django_capture_on_commit_callbacks(execute=True):
         response = as_user(team.owner).post(
             INVITE, {"invitee": "newcolleague@uni.example", "role": "manager"}, format="json"
@@ -31,7 +33,7 @@ def invited(team: Any, as_user: Any, mailoutbox: Any, django_capture_on_commit_c
 def _token(mail: Any) -> str:
     url = next(word for word in mail.body.split() if "?token=" in word)
     assert url.startswith("http://127.0.0.1:8000/invitations?")
-    return parse_qs(urlparse(url).query)["token"][0]
+    return str(parse_qs(urlparse(url).query)["token"][0])
 
 
 def test_an_account_with_the_address_in_other_case_cannot_take_it(

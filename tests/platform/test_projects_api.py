@@ -188,7 +188,11 @@ def test_invitation_by_username_is_accepted_by_the_invitee(team: Any, as_user: A
 
 
 def test_invitation_by_email_waits_for_the_account(
-    team: Any, as_user: Any, make_user: Any, mailoutbox: Any, django_capture_on_commit_callbacks: Any
+    team: Any,
+    as_user: Any,
+    make_user: Any,
+    mailoutbox: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = as_user(team.owner).post(
