@@ -244,6 +244,11 @@ CELERY_BROKER_URL = env_str(
 CELERY_RESULT_BACKEND = env_str(
     "CELERY_RESULT_BACKEND", REDIS_URL or f"db+sqlite:///{VAR_DIR / 'celery-results.sqlite3'}"
 )
+# Job files (fieldmark/jobs/files.py): export and PDF files are kept this long after their job
+# finished; chunked video uploads that stopped receiving are dropped after the second.
+FIELDMARK_JOB_FILE_RETENTION_HOURS = env_int("FIELDMARK_JOB_FILE_RETENTION_HOURS", 72, minimum=1)
+FIELDMARK_UPLOAD_RETENTION_HOURS = env_int("FIELDMARK_UPLOAD_RETENTION_HOURS", 48, minimum=1)
+FIELDMARK_MAX_ACTIVE_JOBS_PER_USER = env_int("FIELDMARK_MAX_ACTIVE_JOBS_PER_USER", 4, minimum=1)
 # True only where a worker consumes the ``gpu`` queue (docker-compose's worker-gpu).
 FIELDMARK_GPU_QUEUE = env_bool("FIELDMARK_GPU_QUEUE", False)
 CELERY_TASK_ALWAYS_EAGER = False
@@ -253,6 +258,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "fail-stale-jobs": {"task": "fieldmark.jobs.tasks.fail_stale_jobs", "schedule": 300.0},
+    "sweep-job-files": {"task": "fieldmark.jobs.tasks.sweep_job_files", "schedule": 3600.0},
 }
 
 if REDIS_URL:

@@ -26,12 +26,27 @@ def resolve_queue(requested: str) -> str:
     return requested
 
 
-def start_job(user: User | None, project: Project, kind: str, params: dict[str, Any]) -> Job:
-    """Create a job row and enqueue it once the surrounding transaction commits."""
+def start_job(
+    user: User | None,
+    project: Project,
+    kind: str,
+    params: dict[str, Any],
+    *,
+    count_against_user: bool = True,
+) -> Job:
+    """Create a job row and enqueue it once the surrounding transaction commits.
+
+    A user may have ``FIELDMARK_MAX_ACTIVE_JOBS_PER_USER`` jobs queued or running at once (a 429
+    past that), so that no one, a stranger reading a public project included, can fill the
+    queue; jobs the platform starts on a user's behalf (a transcode after an upload) pass
+    ``count_against_user=False``.
+    """
     try:
         job_kind = get_kind(kind)
     except KeyError:
         raise DomainError("unknown_job_kind", f"No job kind {kind!r}.", field="kind") from None
+    if user is not None and count_against_user:
+        _check_active_jobs(user)
     job = Job.objects.create(
         project=project,
         kind=kind,
@@ -41,6 +56,20 @@ def start_job(user: User | None, project: Project, kind: str, params: dict[str, 
     )
     transaction.on_commit(lambda: enqueue(job))
     return job
+
+
+def _check_active_jobs(user: User) -> None:
+    limit = settings.FIELDMARK_MAX_ACTIVE_JOBS_PER_USER
+    active = Job.objects.filter(
+        created_by=user, state__in=(JobState.QUEUED, JobState.RUNNING)
+    ).count()
+    if active >= limit:
+        raise DomainError(
+            "too_many_jobs",
+            f"You have {active} jobs queued or running (at most {limit} at once): wait for one "
+            "to finish or cancel one.",
+            status_code=429,
+        )
 
 
 def enqueue(job: Job) -> None:
