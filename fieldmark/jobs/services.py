@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-import traceback
 from datetime import timedelta
 from typing import Any
 
@@ -17,6 +16,9 @@ from fieldmark.jobs.models import FINISHED_STATES, Job, JobState
 from fieldmark.jobs.registry import get_kind
 from fieldmark.projects.models import Project
 from fieldmark.realtime.events import send_now
+
+MAX_ERROR_DETAIL = 2000
+MAX_PROBLEMS = 1000
 
 
 def resolve_queue(requested: str) -> str:
@@ -128,14 +130,14 @@ def finish(job: Job, result: dict[str, Any] | None) -> None:
 
 
 def fail(job: Job, exc: BaseException) -> None:
+    # Every viewer of the project may read a job's error: the traceback goes to the log only
+    # (run_job logs it), and the detail is bounded (a reader's message can quote a 40 MB line).
     report = getattr(exc, "report", None)
     error = {
         "type": type(exc).__name__,
-        "detail": str(exc),
-        "problems": report if isinstance(report, list) else [],
+        "detail": str(exc)[:MAX_ERROR_DETAIL],
+        "problems": report[:MAX_PROBLEMS] if isinstance(report, list) else [],
     }
-    if not isinstance(exc, DomainError) and report is None:
-        error["traceback"] = traceback.format_exception(exc)[-5:]
     Job.objects.filter(id=job.id).exclude(state__in=FINISHED_STATES).update(
         state=JobState.FAILED, error=error, finished_at=timezone.now()
     )
