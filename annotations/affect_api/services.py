@@ -184,7 +184,9 @@ def _create_video(user: User, project: Project, filename: str, content: File[Any
         # The job is enqueued when this block commits, so its worker finds the video document.
         with transaction.atomic():
             if body["needs_transcode"]:
-                job = start_job(user, project, TRANSCODE_JOB, {"video": video_id})
+                job = start_job(
+                    user, project, TRANSCODE_JOB, {"video": video_id}, count_against_user=False
+                )
                 body["transcode_job"] = str(job.id)
             documents.videos.insert(project.pk, body, user.username)
     except BaseException:

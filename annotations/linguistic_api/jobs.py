@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 
 from annotations.linguistic.formats import dictionary_pdf
-from annotations.linguistic_api import documents, services
+from annotations.linguistic_api import documents, import_guard, services
 from fieldmark.jobs.models import Job
 from fieldmark.jobs.registry import Progress, job_kind
 
@@ -24,16 +24,19 @@ def run_import(job: Job, progress: Progress) -> dict[str, Any]:
     params = job.params
     path = str(params["path"])
     user = job.created_by.username if job.created_by else "import"
-    counts = services.import_file(
-        job.project,
-        lambda: default_storage.open(path, "rb"),
-        str(params["format"]),
-        str(params["name"]),
-        str(job.id),
-        user,
-        mapping=params.get("mapping"),
-        progress=progress,
-    )
+    # Sniffing and the problem report for unexpected failures: import_guard, whatever the reader.
+    with import_guard.guarded(lambda: default_storage.open(path, "rb"), str(job.id)) as opener:
+        import_guard.sniff(opener, str(params["format"]))
+        counts = services.import_file(
+            job.project,
+            opener,
+            str(params["format"]),
+            str(params["name"]),
+            str(job.id),
+            user,
+            mapping=params.get("mapping"),
+            progress=progress,
+        )
     progress(1.0, "done")
     return counts
 

@@ -299,6 +299,23 @@ def eaf_tiers(upload: UploadedFile) -> list[eaf.TierInfo]:
 
 
 def _tier_mapping(mapping: Mapping[str, Any]) -> eaf.TierMapping:
+    if not isinstance(mapping, Mapping):
+        raise DomainError("invalid", "A tier mapping is an object.", field="mapping")
+    # Tier ids are strings: anything else would fail later, as a 500, inside the reader.
+    for role, tier in mapping.items():
+        if role in ("translations", "tiers"):
+            if not isinstance(tier, Mapping) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in tier.items()
+            ):
+                raise DomainError(
+                    "invalid", f"{role} maps names to tier ids (strings).",
+                    field=f"mapping.{role}",
+                )  # fmt: skip
+        elif tier is not None and not isinstance(tier, str):
+            raise DomainError(
+                "invalid", f"{role} must be a tier id (a string), got {tier!r}.",
+                field=f"mapping.{role}",
+            )  # fmt: skip
     try:
         return eaf.TierMapping(**mapping)
     except TypeError as exc:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-import traceback
 from datetime import timedelta
 from typing import Any
 
@@ -17,6 +16,9 @@ from fieldmark.jobs.models import FINISHED_STATES, Job, JobState
 from fieldmark.jobs.registry import get_kind
 from fieldmark.projects.models import Project
 from fieldmark.realtime.events import send_now
+
+MAX_ERROR_DETAIL = 2000
+MAX_PROBLEMS = 1000
 
 
 def resolve_queue(requested: str) -> str:
@@ -37,15 +39,22 @@ def start_job(
     params: dict[str, Any],
     *,
     queue: str | None = None,
+    count_against_user: bool = True,
 ) -> Job:
     """Create a job row and enqueue it once the surrounding transaction commits.
 
     ``queue`` overrides the kind's queue (training picks ``gpu`` only for models that use one).
+    A user may have ``FIELDMARK_MAX_ACTIVE_JOBS_PER_USER`` jobs queued or running at once (a 429
+    past that), so that no one, a stranger reading a public project included, can fill the
+    queue; jobs the platform starts on a user's behalf (a transcode after an upload) pass
+    ``count_against_user=False``.
     """
     try:
         job_kind = get_kind(kind)
     except KeyError:
         raise DomainError("unknown_job_kind", f"No job kind {kind!r}.", field="kind") from None
+    if user is not None and count_against_user:
+        _check_active_jobs(user)
     job = Job.objects.create(
         project=project,
         kind=kind,
@@ -55,6 +64,20 @@ def start_job(
     )
     transaction.on_commit(lambda: enqueue(job))
     return job
+
+
+def _check_active_jobs(user: User) -> None:
+    limit = settings.FIELDMARK_MAX_ACTIVE_JOBS_PER_USER
+    active = Job.objects.filter(
+        created_by=user, state__in=(JobState.QUEUED, JobState.RUNNING)
+    ).count()
+    if active >= limit:
+        raise DomainError(
+            "too_many_jobs",
+            f"You have {active} jobs queued or running (at most {limit} at once): wait for one "
+            "to finish or cancel one.",
+            status_code=429,
+        )
 
 
 def enqueue(job: Job, countdown: float | None = None) -> None:
@@ -151,14 +174,14 @@ def finish(job: Job, result: dict[str, Any] | None) -> None:
 
 
 def fail(job: Job, exc: BaseException) -> None:
+    # Every viewer of the project may read a job's error: the traceback goes to the log only
+    # (run_job logs it), and the detail is bounded (a reader's message can quote a 40 MB line).
     report = getattr(exc, "report", None)
     error = {
         "type": type(exc).__name__,
-        "detail": str(exc),
-        "problems": report if isinstance(report, list) else [],
+        "detail": str(exc)[:MAX_ERROR_DETAIL],
+        "problems": report[:MAX_PROBLEMS] if isinstance(report, list) else [],
     }
-    if not isinstance(exc, DomainError) and report is None:
-        error["traceback"] = traceback.format_exception(exc)[-5:]
     Job.objects.filter(id=job.id).exclude(state__in=FINISHED_STATES).update(
         state=JobState.FAILED, error=error, finished_at=timezone.now()
     )

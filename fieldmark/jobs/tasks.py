@@ -36,6 +36,15 @@ def run_job(job_id: str) -> None:
     services.finish(job, result)
 
 
+@shared_task(name="fieldmark.jobs.tasks.sweep_job_files", ignore_result=True)
+def sweep_job_files() -> dict[str, int]:
+    from fieldmark.jobs import files
+
+    counts = files.sweep()
+    logger.info("swept job files: %s", counts)
+    return counts
+
+
 @shared_task(name="fieldmark.jobs.tasks.fail_stale_jobs", ignore_result=True)
 def fail_stale_jobs() -> int:
     return services.fail_stale(timedelta(minutes=30))
