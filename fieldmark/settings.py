@@ -174,12 +174,20 @@ CELERY_RESULT_BACKEND = env_str(
 # True only where a worker consumes the ``gpu`` queue (docker-compose's worker-gpu).
 FIELDMARK_GPU_QUEUE = env_bool("FIELDMARK_GPU_QUEUE", False)
 CELERY_TASK_ALWAYS_EAGER = False
+# A message is acknowledged once its job ran; a pool child that dies mid-job gets its message
+# acknowledged too (not redelivered: a job that kills its worker must not loop) and its job
+# failed and cleaned up by the parent. docs/deployment.md, "When a worker dies".
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A running job stamps its heartbeat this often; the sweep fails (and cleans up) a job whose
+# heartbeat is older than FIELDMARK_JOB_STALE_SECONDS: its whole worker died.
+FIELDMARK_JOB_HEARTBEAT_SECONDS = env_int("FIELDMARK_JOB_HEARTBEAT_SECONDS", 15, minimum=1)
+FIELDMARK_JOB_STALE_SECONDS = env_int("FIELDMARK_JOB_STALE_SECONDS", 120, minimum=10)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "fail-stale-jobs": {"task": "fieldmark.jobs.tasks.fail_stale_jobs", "schedule": 300.0},
+    "fail-stale-jobs": {"task": "fieldmark.jobs.tasks.fail_stale_jobs", "schedule": 60.0},
 }
 
 if REDIS_URL:

@@ -19,14 +19,14 @@ words of each free translation. :func:`occurrences` is the one definition of wha
 the postings, the hit positions of a page and :func:`rebuild` all use it.
 
 Every write of an utterance goes through :func:`update` (one edit), :class:`Builder` (imports)
-or :func:`remove_text` / :func:`remove_import`, called by ``services`` and ``documents``.
+or :func:`remove_text`, called by ``services``, ``documents`` and ``staging`` (imports).
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -34,6 +34,7 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
+from annotations.linguistic_api import pending
 from fieldmark.api.errors import DomainError
 from fieldmark.storage import mongo
 
@@ -107,15 +108,28 @@ def entries(doc: Mapping[str, Any]) -> dict[tuple[str, str], str]:
 # --- writing -------------------------------------------------------------------------------------
 
 
-class Builder:
-    """Postings of many new utterances (an import), written in full buckets."""
+def insert_buckets(buckets: list[Doc]) -> None:
+    for start in range(0, len(buckets), 1000):
+        postings().insert_many(buckets[start : start + 1000], ordered=False)
 
-    def __init__(self, project_id: int, import_job: str | None = None) -> None:
+
+class Builder:
+    """Postings of many new utterances (an import), written in full buckets; ``write``
+    replaces the insert (an import hands them to its writer thread)."""
+
+    def __init__(
+        self,
+        project_id: int,
+        import_job: str | None = None,
+        *,
+        write: Callable[[list[Doc]], None] | None = None,
+    ) -> None:
         self.project_id = project_id
         self.import_job = import_job
+        self._write = write or insert_buckets
         self._open: dict[tuple[str, str, str], list[str]] = defaultdict(list)
         self._buffered = 0
-        self._values: dict[str, set[str]] = defaultdict(set)
+        self.values: dict[str, set[str]] = defaultdict(set)
         self._full: list[Doc] = []
 
     def add(self, docs: Iterable[Mapping[str, Any]]) -> None:
@@ -138,15 +152,17 @@ class Builder:
                 if len(self._full) >= 100:
                     self._write(self._full)
                     self._full = []
-        self._values[field].add(value)
+        self.values[field].add(value)
 
     def flush(self) -> None:
-        self._write(self._full + [self._bucket(*key, b) for key, b in self._open.items() if b])
+        buckets = self._full + [self._bucket(*key, b) for key, b in self._open.items() if b]
+        if buckets:
+            self._write(buckets)
         self._full = []
         self._open.clear()
         self._buffered = 0
-        _add_vocab(self.project_id, self._values)
-        self._values = defaultdict(set)
+        add_vocab(self.project_id, self.values)
+        self.values = defaultdict(set)
 
     def _bucket(self, text: str, field: str, value: str, bucket: list[str]) -> Doc:
         doc: Doc = {
@@ -160,12 +176,8 @@ class Builder:
             doc["import_job"] = self.import_job
         return doc
 
-    def _write(self, buckets: list[Doc]) -> None:
-        for start in range(0, len(buckets), 1000):
-            postings().insert_many(buckets[start : start + 1000], ordered=False)
 
-
-def _add_vocab(project_id: int, values: Mapping[str, Iterable[str]]) -> None:
+def add_vocab(project_id: int, values: Mapping[str, Iterable[str]]) -> None:
     """Add values to the fields' vocabularies. The union is taken here and written with a
     revision check (``$addToSet`` with ``$each`` is quadratic on the embedded server); a
     concurrent writer makes the loop read again, so no value is lost."""
@@ -231,7 +243,7 @@ def update_many(
         else:
             builder.extend(text, field, value, added)
     builder.flush()
-    _add_vocab(project_id, _values_of(pushes))
+    add_vocab(project_id, _values_of(pushes))
 
 
 def _buckets(project_id: int, text: str, field: str, value: str) -> list[Doc]:
@@ -269,10 +281,6 @@ def _values_of(keys: Iterable[tuple[str, str, str]]) -> dict[str, set[str]]:
 
 def remove_text(project_id: int, text_id: str) -> None:
     postings().delete_many({"project": project_id, "text": text_id})
-
-
-def remove_import(project_id: int, import_job: str) -> None:
-    postings().delete_many({"project": project_id, "import_job": import_job})
 
 
 def rebuild(project_id: int, utterance_batches: Iterable[list[Doc]]) -> None:
@@ -328,12 +336,15 @@ def lookup(project_id: int, field: str, q: str, mode: Mode, lang: str = "en") ->
         values = [value for value in known.get("values", ()) if accepts(value)]
     ranked: dict[str, str] = {}
     hits = 0
+    hidden = pending.pending_texts(project_id)
     for start in range(0, len(values), 1000):
         cursor = postings().find(
             {"project": project_id, "field": key, "value": {"$in": values[start : start + 1000]}},
-            {"e": 1},
+            {"text": 1, "e": 1},
         )
         for bucket in cursor:
+            if bucket.get("text") in hidden:  # an import that has not committed
+                continue
             for entry in bucket["e"]:
                 sort_key, _, count = entry.rpartition(".")
                 uid = sort_key[sort_key.rindex(".") + 1 :]
@@ -356,10 +367,13 @@ def first_utterances(
 ) -> dict[str, list[str]]:
     """For each of ``values``, the ids of the first ``limit`` utterances holding it."""
     keys: dict[str, list[str]] = defaultdict(list)
+    hidden = pending.pending_texts(project_id)
     for bucket in postings().find(
-        {"project": project_id, "field": field, "value": {"$in": values}}, {"value": 1, "e": 1}
+        {"project": project_id, "field": field, "value": {"$in": values}},
+        {"text": 1, "value": 1, "e": 1},
     ):
-        keys[bucket["value"]].extend(bucket["e"])
+        if bucket.get("text") not in hidden:
+            keys[bucket["value"]].extend(bucket["e"])
     return {
         value: [entry.rsplit(".", 2)[1] for entry in sorted(found)[:limit]]
         for value, found in keys.items()

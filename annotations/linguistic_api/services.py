@@ -27,7 +27,7 @@ from annotations.linguistic.formats import csv as csv_format
 from annotations.linguistic.formats import eaf, flextext, lift, toolbox
 from annotations.linguistic.formats import json as json_format
 from annotations.linguistic.model import LexicalEntry, Text, Utterance
-from annotations.linguistic_api import concordance, documents
+from annotations.linguistic_api import concordance, documents, pending, staging
 from annotations.xmlsafe import DEFAULT_MAX_BYTES, FormatError, Problem, Source
 from fieldmark.api.errors import DomainError
 from fieldmark.jobs.models import Job
@@ -481,48 +481,29 @@ def _entry_doc(entry: LexicalEntry, job_id: str) -> Doc:
     return {**_stored_entry(entry), "_id": new_id(), "import_job": job_id}
 
 
-def _delete_import(project: Project, job_id: str) -> None:
-    for store in (documents.texts, documents.utterances, documents.lexicon):
-        store.collection.delete_many({"project": project.pk, "import_job": job_id})
-    concordance.remove_import(project.pk, job_id)
+def discard_import(project: Project, job_id: str) -> None:
+    """Remove whatever import ``job_id`` staged or half committed (the import job's cleanup)."""
+    staging.discard(project.pk, job_id)
 
 
 def write_import(
-    project: Project, batches: Iterable[ImportBatch], user: str, job_id: str
+    project: Project,
+    batches: Iterable[ImportBatch],
+    user: str,
+    job_id: str,
+    *,
+    may_commit: Callable[[], bool] = lambda: True,
 ) -> dict[str, int]:
-    """Insert an import batch by batch, all or nothing: a re-delivered job first removes what
-    its first run wrote, and a failure midway (a bad batch, a lost database) removes what this
-    run wrote before the error goes on. Concordance postings are built alongside, and each
-    text gets its ``utterance_count`` at the end."""
-    _delete_import(project, job_id)
-    counts = {"texts": 0, "utterances": 0, "entries": 0}
-    per_text: dict[str, int] = {}
-    postings = concordance.Builder(project.pk, job_id)
-    try:
-        for batch in batches:
-            for text in batch.texts:
-                per_text[text["_id"]] = 0
-            counts["texts"] += documents.texts.insert_many(project.pk, batch.texts, user)
-            counts["utterances"] += documents.utterances.insert_many(
-                project.pk, batch.utterances, user
-            )
-            postings.add(batch.utterances)
-            for utt in batch.utterances:
-                per_text[utt["text"]] += 1
-            counts["entries"] += documents.lexicon.insert_many(project.pk, batch.entries, user)
-        postings.flush()
-        if per_text:
-            documents.texts.collection.bulk_write(
-                [
-                    UpdateOne({"_id": text_id}, {"$set": {"utterance_count": n}})
-                    for text_id, n in per_text.items()
-                ],
-                ordered=False,
-            )
-    except BaseException:
-        # BaseException: a worker stopped by a signal or time limit must not leave half a file.
-        _delete_import(project, job_id)
-        raise
+    """Stage an import batch by batch under its job (invisible to every query of the project),
+    then commit it at once (:mod:`annotations.linguistic_api.staging`): a re-delivered job first
+    removes what its first run staged, and a failure midway (a bad batch, a lost database, a
+    killed worker through the job's cleanup) removes what this run staged. Concordance postings
+    are staged alongside, and each text gets its ``utterance_count`` at the commit."""
+    counts = staging.write(project.pk, batches, user, job_id, may_commit=may_commit)
+    if counts is None:
+        raise DomainError(
+            "import_abandoned", "The import job was given up before it could commit.", field="job"
+        )
     broadcast(project.pk, "linguistic.imported", {"job": job_id, **counts})
     return counts
 
@@ -537,19 +518,21 @@ def import_file(
     *,
     mapping: Mapping[str, Any] | None = None,
     progress: Callable[[float, str], None] | None = None,
+    may_commit: Callable[[], bool] = lambda: True,
 ) -> dict[str, int]:
-    """Import an upload all or nothing, never holding more than a batch (or one text) of it.
-
-    ``open_file`` opens the upload afresh for each of the two passes: :func:`check_import`
-    (ImportFailed lists every problem; nothing is written), then :func:`write_import` of
-    :func:`import_batches`. ``progress`` gets the share of the file read by both passes.
+    """Import an upload all or nothing, reading it once and never holding more than a batch (or
+    one text) of it: :func:`import_batches` checks each item while its batch is staged, and a
+    file with problems (ImportFailed lists every one) has its staged documents removed instead
+    of committed. ``progress`` gets the share of the file read (the commit is the last 5 %).
     """
     report = progress or (lambda fraction, message: None)
-    check_import(open_file, fmt, name, mapping, lambda f: report(f / 2, f"checking: {f:.0%} read"))
     batches = import_batches(
-        open_file, fmt, name, job_id, mapping, lambda f: report(0.5 + f / 2, f"writing: {f:.0%}")
-    )
-    return write_import(project, batches, user, job_id)
+        open_file, fmt, name, job_id, mapping,
+        lambda f: report(f * 0.95, f"importing: {f:.0%} read"),
+    )  # fmt: skip
+    counts = write_import(project, batches, user, job_id, may_commit=may_commit)
+    report(1.0, "imported")
+    return counts
 
 
 # --- concordance ---------------------------------------------------------------------------------
@@ -760,7 +743,7 @@ def gloss_check(project: Project, allowed: Collection[str] = ()) -> Iterator[Glo
     """Each morpheme (or unsegmented word) whose gloss uses grams outside Leipzig and
     ``allowed``, in text and utterance order."""
     cursor = documents.utterances.collection.find(
-        {"project": project.pk},
+        pending.visible(project.pk),
         {"text": 1, "order": 1, "words": 1},
         sort=[("text", ASCENDING), ("order", ASCENDING)],
         batch_size=BATCH,
@@ -791,7 +774,7 @@ def _unknown(gloss: str, allowed: Collection[str]) -> list[str]:
 def _located_texts(project: Project) -> Iterator[Text]:
     """Texts in pieces whose ids are the stored ``_id``s, so locations open in the UI."""
     cursor = documents.utterances.collection.find(
-        {"project": project.pk},
+        pending.visible(project.pk),
         {"text": 1, "order": 1, "words": 1},
         sort=[("text", ASCENDING), ("order", ASCENDING)],
         batch_size=BATCH,
@@ -830,7 +813,10 @@ def _lexicon_entries(project: Project) -> list[LexicalEntry]:
 
 def _utterance_batches(project: Project) -> Iterator[list[Doc]]:
     cursor = documents.utterances.find(
-        project.pk, {}, sort=[("text", ASCENDING), ("order", ASCENDING)], batch_size=BATCH
+        project.pk,
+        pending.committed(project.pk),
+        sort=[("text", ASCENDING), ("order", ASCENDING)],
+        batch_size=BATCH,
     )
     while batch := list(islice(cursor, BATCH)):
         yield batch
@@ -861,7 +847,7 @@ def link_glosses(
     that changed, a batch at a time in one bulk write each, each with a new version and history;
     ``progress`` hears after each batch."""
     entries = _lexicon_entries(project)
-    total = documents.utterances.collection.count_documents({"project": project.pk})
+    total = documents.utterances.collection.count_documents(pending.visible(project.pk))
     linked = ambiguous = unmatched = written = done = 0
     for batch in _utterance_batches(project):
         texts = _as_texts(batch)
