@@ -135,18 +135,24 @@ def cancel(job: Job) -> Job:
     return job
 
 
-def fail_lost(job: Job, detail: str) -> bool:
-    """Fail a running job whose worker died, then undo what it wrote (its kind's ``cleanup``).
-    False if the job was not running (it finished, or another sweep got it first)."""
-    failed = Job.objects.filter(id=job.id, state=JobState.RUNNING).update(
+def fail_lost(job: Job, detail: str, *, stale_before: Any = None) -> bool:
+    """Fail a running job whose worker died, after undoing what it wrote (its kind's
+    ``cleanup``), so a failed job never shows half its work. False if the job was not running
+    (it finished, or another sweep has it). ``stale_before``: only if its heartbeat is older."""
+    mine = Job.objects.filter(id=job.id, state=JobState.RUNNING)
+    if stale_before is not None:
+        mine = mine.filter(heartbeat_at__lt=stale_before)
+    # Taking it: a fresh heartbeat keeps other sweeps off while the cleanup runs.
+    if not mine.update(heartbeat_at=timezone.now(), message="worker lost: cleaning up"):
+        return False
+    job.refresh_from_db()
+    clean_up(job)
+    Job.objects.filter(id=job.id, state=JobState.RUNNING).update(
         state=JobState.FAILED,
         error={"type": "WorkerLost", "detail": detail, "problems": []},
         finished_at=timezone.now(),
     )
-    if not failed:
-        return False
     job.refresh_from_db()
-    clean_up(job)
     send_now(job.project_id, "job.progress", _event(job))
     return True
 
@@ -170,8 +176,8 @@ def fail_stale(older_than: timedelta) -> int:
         f"The worker running this job stopped for over {seconds} s (it was killed or lost its "
         "connection); what the job had written was removed. Start it again."
     )
-    stale = Job.objects.filter(state=JobState.RUNNING, heartbeat_at__lt=cutoff)
-    return sum(fail_lost(job, detail) for job in stale)
+    stale = list(Job.objects.filter(state=JobState.RUNNING, heartbeat_at__lt=cutoff))
+    return sum(fail_lost(job, detail, stale_before=cutoff) for job in stale)
 
 
 class Heartbeat:
