@@ -27,7 +27,7 @@ from annotations.linguistic.formats import csv as csv_format
 from annotations.linguistic.formats import eaf, flextext, lift, toolbox
 from annotations.linguistic.formats import json as json_format
 from annotations.linguistic.model import LexicalEntry, Text, Utterance
-from annotations.linguistic_api import concordance, documents, pending, staging
+from annotations.linguistic_api import concordance, documents, exports, pending, staging
 from annotations.xmlsafe import DEFAULT_MAX_BYTES, FormatError, Problem, Source
 from fieldmark.api.errors import DomainError
 from fieldmark.jobs.models import Job
@@ -184,7 +184,7 @@ def replace_utterance(
     if "import_job" in current:
         doc["import_job"] = current["import_job"]
     saved = documents.utterances.update(
-        project.pk, utterance_id, version, doc, user.username, replace=True
+        project.pk, utterance_id, version, doc, user.username, replace=True, current=current
     )
     concordance.update(project.pk, current, saved)
     _event(project, "linguistic.utterance.updated", saved)
@@ -648,35 +648,36 @@ class HitList(Generic[T]):
 # --- export --------------------------------------------------------------------------------------
 
 
-def _text_heads(project: Project) -> Iterator[tuple[Text, str]]:
+def _text_heads(project: Project) -> Iterator[tuple[Text, str, int | None]]:
+    """(head, stored id, utterance count) of each text, in creation order."""
     for text_doc in documents.texts.find(
         project.pk, sort=[("created_at", ASCENDING), ("_id", ASCENDING)], batch_size=50
     ):
         meta = {key: text_doc[key] for key in TEXT_FIELDS if key in text_doc}
+        count = text_doc.get("utterance_count")
         yield (
             Text.from_doc({**meta, "id": text_doc.get("source_id") or text_doc["_id"]}),
             str(text_doc["_id"]),
+            int(count) if isinstance(count, int) else None,
         )
 
 
-def _utterances_of(project: Project, text_id: str) -> Iterator[Utterance]:
-    cursor = documents.utterances.find(
-        project.pk, {"text": text_id}, sort=[("order", ASCENDING)], batch_size=BATCH
-    )
-    return (Utterance.from_doc(doc) for doc in cursor)
+def _utterances_of(project: Project, text_id: str, count: int | None) -> Iterator[Utterance]:
+    docs = exports.utterance_docs(project.pk, text_id, expected=count)
+    return (Utterance.from_doc(doc) for doc in docs)
 
 
 def _texts_streamed(project: Project) -> Iterator[tuple[Text, Iterator[Utterance]]]:
     """Each text's head with its utterances read lazily from a cursor, for the writers that
     take them so (one utterance at a time is in memory)."""
-    for text, text_id in _text_heads(project):
-        yield text, _utterances_of(project, text_id)
+    for text, text_id, count in _text_heads(project):
+        yield text, _utterances_of(project, text_id, count)
 
 
 def _text_chunks(project: Project) -> Iterator[Text]:
     """Texts in pieces of at most ``BATCH`` utterances, for row formats: memory stays flat."""
-    for head, text_id in _text_heads(project):
-        utterances = _utterances_of(project, text_id)
+    for head, text_id, count in _text_heads(project):
+        utterances = _utterances_of(project, text_id, count)
         while chunk := list(islice(utterances, BATCH)):
             yield Text(id=head.id, utterances=chunk)
 
@@ -687,13 +688,11 @@ def _entries_stream(project: Project) -> Iterator[LexicalEntry]:
         yield LexicalEntry.from_doc(doc)
 
 
-def _translation_langs(project: Project) -> list[str]:
-    langs: set[str] = set()
-    for doc in documents.utterances.find(
-        project.pk, {}, projection={"translations": 1}, batch_size=BATCH
-    ):
-        langs.update(doc.get("translations", {}))
-    return sorted(langs)
+def _json_heads(project: Project) -> Iterator[tuple[Doc, str, int | None]]:
+    for text, text_id, count in _text_heads(project):
+        head = text.to_doc()
+        del head["utterances"]
+        yield head, text_id, count
 
 
 EXPORT_TYPES = {
@@ -709,9 +708,10 @@ def export_chunks(project: Project, fmt: str) -> Iterator[str]:
     """The project's corpus (or, for ``lift``, its lexicon) as streamed chunks of ``fmt``: a
     chunk per utterance (or entry), read from cursors, so no text is ever whole in memory."""
     if fmt == "json":
-        return json_format.dumps_streamed(_texts_streamed(project))
+        return exports.json_lines(project.pk, _json_heads(project))
     if fmt == "csv":
-        return csv_format.iter_morpheme_rows(_text_chunks(project), _translation_langs(project))
+        langs = exports.translation_langs(project.pk)
+        return csv_format.iter_morpheme_rows(_text_chunks(project), langs)
     if fmt == "toolbox":
         return toolbox.dumps_streamed(_texts_streamed(project))
     if fmt == "flextext":
