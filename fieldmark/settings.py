@@ -188,7 +188,11 @@ FIELDMARK_JOB_HEARTBEAT_SECONDS = env_int("FIELDMARK_JOB_HEARTBEAT_SECONDS", 15,
 FIELDMARK_JOB_STALE_SECONDS = env_int("FIELDMARK_JOB_STALE_SECONDS", 120, minimum=10)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "fail-stale-jobs": {"task": "fieldmark.jobs.tasks.fail_stale_jobs", "schedule": 60.0},
+    "resume-project-purges": {"task": "fieldmark.projects.tasks.resume_purges", "schedule": 600.0},
 }
+# A deleted project's documents are removed by a worker (the DELETE answers at once); off, the
+# request removes them itself (tests without a worker).
+FIELDMARK_PURGE_IN_BACKGROUND = env_bool("FIELDMARK_PURGE_IN_BACKGROUND", True)
 
 if REDIS_URL:
     CHANNEL_LAYERS = {
