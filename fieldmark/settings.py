@@ -260,18 +260,30 @@ FIELDMARK_MAX_ACTIVE_JOBS_PER_USER = env_int("FIELDMARK_MAX_ACTIVE_JOBS_PER_USER
 # True only where a worker consumes the ``gpu`` queue (docker-compose's worker-gpu).
 FIELDMARK_GPU_QUEUE = env_bool("FIELDMARK_GPU_QUEUE", False)
 CELERY_TASK_ALWAYS_EAGER = False
+# A message is acknowledged once its job ran; a pool child that dies mid-job gets its message
+# acknowledged too (not redelivered: a job that kills its worker must not loop) and its job
+# failed and cleaned up by the parent. docs/deployment.md, "When a worker dies".
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Schedules live in SQL (django-celery-beat), so model retraining schedules made through the API
 # survive restarts; the static entries below are copied into it when beat starts.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A running job stamps its heartbeat this often; the sweep fails (and cleans up) a job whose
+# heartbeat is older than FIELDMARK_JOB_STALE_SECONDS: its whole worker died.
+FIELDMARK_JOB_HEARTBEAT_SECONDS = env_int("FIELDMARK_JOB_HEARTBEAT_SECONDS", 15, minimum=1)
+FIELDMARK_JOB_STALE_SECONDS = env_int("FIELDMARK_JOB_STALE_SECONDS", 120, minimum=10)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "fail-stale-jobs": {"task": "fieldmark.jobs.tasks.fail_stale_jobs", "schedule": 300.0},
+    "fail-stale-jobs": {"task": "fieldmark.jobs.tasks.fail_stale_jobs", "schedule": 60.0},
+    "resume-project-purges": {"task": "fieldmark.projects.tasks.resume_purges", "schedule": 600.0},
     "rdf-sync": {"task": "annotations.linked_api.tasks.sync_all", "schedule": 60.0},
     "sweep-job-files": {"task": "fieldmark.jobs.tasks.sweep_job_files", "schedule": 3600.0},
 }
+# A deleted project's documents are removed by a worker (the DELETE answers at once); off, the
+# request removes them itself (tests without a worker).
+FIELDMARK_PURGE_IN_BACKGROUND = env_bool("FIELDMARK_PURGE_IN_BACKGROUND", True)
 
 if REDIS_URL:
     CHANNEL_LAYERS = {

@@ -24,14 +24,12 @@ lexicon = VersionedStore("lexicon", noun="lexicon entry")
 
 # The concordance is served by its own postings (``concordance``), not by multikey indexes here:
 # five of them made every insert several times slower and a common gloss read the whole corpus.
+# An import that did not commit is removed by its texts (``staging``), so ``import_job`` needs
+# no index: one less index entry for every utterance written.
 mongo.register_indexes(
     "utterances",
-    [
-        IndexModel([("project", ASCENDING), ("text", ASCENDING), ("order", ASCENDING)]),
-        IndexModel([("project", ASCENDING), ("import_job", ASCENDING)]),
-    ],
+    [IndexModel([("project", ASCENDING), ("text", ASCENDING), ("order", ASCENDING)])],
 )
-mongo.register_indexes("texts", [IndexModel([("project", ASCENDING), ("import_job", ASCENDING)])])
 mongo.register_indexes(
     "lexicon",
     [

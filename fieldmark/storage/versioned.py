@@ -149,13 +149,24 @@ class VersionedStore:
         user: str,
         *,
         replace: bool = False,
+        current: Mapping[str, Any] | None = None,
     ) -> Doc:
         """Apply ``changes`` (top-level fields; ``replace`` drops fields not named) if the
-        document is still at ``expected_version``."""
+        document is still at ``expected_version``. ``current``: the document as the caller just
+        read it, which saves reading it again when it is at that version (the write itself
+        still requires the version, so a change in between is a conflict all the same)."""
         body = {key: value for key, value in changes.items() if key not in SYSTEM_FIELDS}
-        before = self.collection.find_one(
-            {"_id": doc_id, "project": project_id, "version": expected_version}
-        )
+        if (
+            current is not None
+            and current.get("_id") == doc_id
+            and current.get("project") == project_id
+            and current.get("version") == expected_version
+        ):
+            before: Doc | None = dict(current)
+        else:
+            before = self.collection.find_one(
+                {"_id": doc_id, "project": project_id, "version": expected_version}
+            )
         if before is None:
             raise self._conflict_or_missing(project_id, doc_id, expected_version)
         update: dict[str, Any] = {
