@@ -1,7 +1,8 @@
 """``make run``: the whole platform on one machine with embedded defaults.
 
-Starts, as child processes, whatever production would run as services: the MongoDB-wire server
-and the Oxigraph SPARQL server (unless MONGO_URL / FIELDMARK_RDF_STORE point elsewhere), a Celery
+Starts, as child processes, whatever production would run as services: the MongoDB-wire server,
+the Oxigraph SPARQL server and a Redis-protocol server (unless MONGO_URL / FIELDMARK_RDF_STORE /
+REDIS_URL point elsewhere), a Celery
 worker with beat, and the ASGI server. Ctrl-C stops them all; data stays under var/.
 """
 
@@ -25,6 +26,7 @@ from fieldmark.storage.embedded import (
     mongo_server,
     oxigraph_server,
     port_is_free,
+    redis_server,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +72,13 @@ class Platform:
             _say(f"starting the Oxigraph SPARQL server on 127.0.0.1:{port} ({location})")
             self.servers.append(server.start())
             self.env["FIELDMARK_RDF_STORE"] = server.url
+        if not self.env.get("REDIS_URL"):
+            # One channel layer, broker and result store for web and worker, as in production.
+            port = _port(int(self.env.get("FIELDMARK_REDIS_PORT", "6380")))
+            server = redis_server(self.var / "redis", port, logs / "redis.log")
+            _say(f"starting the embedded Redis-protocol server on 127.0.0.1:{port}")
+            self.servers.append(server.start())
+            self.env["REDIS_URL"] = server.url
 
     def manage(self, *args: str) -> str:
         result = subprocess.run(

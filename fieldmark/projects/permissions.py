@@ -39,6 +39,8 @@ class Action(StrEnum):
     IMPORT_DATA = "data.import"
     MANAGE_SCHEMA = "schema.manage"
     SUBSCRIBE = "realtime.subscribe"
+    # Telling others where one is (presence); strangers in a public project may watch, not announce.
+    ANNOUNCE = "realtime.announce"
 
 
 MIN_ROLE: dict[Action, Role] = {
@@ -49,6 +51,7 @@ MIN_ROLE: dict[Action, Role] = {
     Action.VIEW_DATA: Role.VIEWER,
     Action.EXPORT_DATA: Role.VIEWER,
     Action.SUBSCRIBE: Role.VIEWER,
+    Action.ANNOUNCE: Role.VIEWER,
     Action.EDIT_DATA: Role.ANNOTATOR,
     Action.IMPORT_DATA: Role.MANAGER,
     Action.MANAGE_SCHEMA: Role.MANAGER,
