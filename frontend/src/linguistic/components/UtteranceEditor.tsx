@@ -1,4 +1,6 @@
 import type { KeyboardEvent } from "react";
+import { PresenceAvatars } from "../../components/PresenceAvatars";
+import type { Person } from "../../realtime/presence";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import type { Utterance } from "../api";
 import type { Abbreviations } from "../leipzig";
@@ -61,6 +63,8 @@ interface UtteranceEditorProps {
   onKeepMine: () => void;
   onTakeTheirs: () => void;
   onMerge: (merged: Utterance) => void;
+  /** Others on this utterance, with the cells they hold a soft lock on. */
+  present?: Person[];
 }
 
 /**
@@ -107,6 +111,16 @@ export function UtteranceEditor(props: UtteranceEditorProps) {
           spellCheck={false}
           onChange={(event) => props.onTranscription(event.target.value)}
         />
+        <PresenceAvatars people={props.present ?? []} label={`Also on utterance ${number}`} />
+        {(props.present ?? []).some((person) => person.locks.length > 0) && (
+          <span className="lock-note" data-testid="lock-note">
+            {(props.present ?? [])
+              .filter((person) => person.locks.length > 0)
+              .map((person) => person.user)
+              .join(", ")}{" "}
+            editing
+          </span>
+        )}
         <span className="ling-status" data-testid="utterance-status">
           {row.saving ? (
             "Saving…"

@@ -3,7 +3,9 @@ import { Link, useParams, useSearchParams } from "react-router";
 import type { SocketMessage } from "../../api";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { useLoad } from "../../hooks/useLoad";
-import { useProjectSocket } from "../../hooks/useProjectSocket";
+import { RELOAD_MESSAGE, useAnnounce, usePresence, useProjectSocket } from "../../hooks/useProjectSocket";
+import { PresenceAvatars } from "../../components/PresenceAvatars";
+import type { Where } from "../../realtime/presence";
 import { useProjectContext } from "../../pages/ProjectLayout";
 import { hasRole } from "../../roles";
 import { isConflict, linguisticApi, utteranceBody, type Utterance } from "../api";
@@ -160,7 +162,7 @@ export function TextEditorPage() {
   const reloadLexicon = lexicon.reload;
   const onMessage = useCallback(
     (message: SocketMessage) => {
-      if (message.type === "linguistic.glossing.linked") reloadUtterances();
+      if (message.type === "linguistic.glossing.linked" || message.type === RELOAD_MESSAGE) reloadUtterances();
       if (
         message.type === "linguistic.glossing.replaced" &&
         Array.isArray(message.texts) &&
@@ -173,11 +175,35 @@ export function TextEditorPage() {
       // Events name their text; one for an utterance not shown here is for another text.
       if (!row && message.text !== id) return;
       if (row && typeof message.version === "number" && message.version <= row.base.version) return;
-      linguisticApi.utterances.get(slug, message.id).then(receive, () => undefined);
+      // Events carry the utterance as the REST API serves it; fetch only if one does not.
+      const data = message.data as Utterance | undefined;
+      if (data && data.id === message.id && data.version === message.version) receive(data);
+      else linguisticApi.utterances.get(slug, message.id).then(receive, () => undefined);
     },
     [slug, id, receive, reloadUtterances, reloadLexicon],
   );
   useProjectSocket(slug, onMessage);
+
+  // Presence: where the caret is (utterance, word and morpheme), and a soft lock on that cell
+  // while one may edit, shown to the others as taken. Saves still go through version checks.
+  const [focusCell, setFocusCell] = useState<string | null>(null);
+  const onFocusCell = useCallback((cell: string) => {
+    focused.current = cell;
+    setFocusCell(cell);
+  }, []);
+  const where = useMemo<Where>(() => {
+    const place: Where = { page: "text", text: id };
+    if (!focusCell) return place;
+    const [utterance, word, morpheme] = focusCell.split(":");
+    if (utterance) place.utterance = utterance;
+    if (word?.startsWith("w")) place.word = word.slice(1);
+    if (morpheme?.startsWith("m")) place.morpheme = `${word?.slice(1)}.${morpheme.slice(1)}`;
+    return place;
+  }, [id, focusCell]);
+  useAnnounce(slug, where, canEdit && focusCell ? focusCell : null);
+  const present = usePresence(slug);
+  const here = useMemo(() => present.filter((person) => person.where.text === id), [present, id]);
+  const lockedCells = here.flatMap((person) => person.locks);
 
   const save = useCallback(
     async (uid: string, overwriteVersion?: number) => {
@@ -272,6 +298,7 @@ export function TextEditorPage() {
       <div className="ling-editor-head">
         <h2>{text.data?.title || "Untitled text"}</h2>
         {text.data?.lang && <span className="tag">{text.data.lang}</span>}
+        <PresenceAvatars people={here} label="Also on this text" />
         <span className="muted" data-testid="unsaved-count">
           {unsaved > 0 ? `${unsaved} unsaved` : "All saved"}
         </span>
@@ -293,6 +320,14 @@ export function TextEditorPage() {
       {lexicon.error != null && <p className="muted">Lexicon suggestions are unavailable.</p>}
       {utterances.loading && !utterances.data && <p className="loading">Loading…</p>}
       {utterances.data && drafts.length === 0 && <p className="empty">This text has no utterances yet.</p>}
+      {lockedCells.length > 0 && (
+        <style>
+          {lockedCells
+            .map((cell) => `[data-cell="${cell.replace(/["\\]/g, "\\$&")}"]`)
+            .join(",\n")}
+          {" { outline: 2px solid #e69500; outline-offset: -2px; }"}
+        </style>
+      )}
       <div className="ling-editor" onKeyDown={onKeyDown} data-testid="igt-editor">
         {drafts.map((draft) => {
           const uid = draft.id;
@@ -307,7 +342,8 @@ export function TextEditorPage() {
               canEdit={canEdit}
               autoFocusFirst={uid === firstTarget}
               highlight={uid === target}
-              onFocusCell={(cell) => (focused.current = cell)}
+              onFocusCell={onFocusCell}
+              present={here.filter((person) => person.where.utterance === uid)}
               onMorph={(w, m, field, value) =>
                 update(uid, (r) => ({ ...r, draft: setMorphField(r.draft, w, m, field, value) }))
               }
