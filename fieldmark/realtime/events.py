@@ -11,10 +11,12 @@ pass it along.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import json
 import logging
 import re
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -71,9 +73,32 @@ def send_now(project_id: int, event_type: str, payload: dict[str, Any], origin: 
         event: dict[str, Any] = json.loads(to_json({"type": event_type, **payload}))
         event["seq"] = get_log().append(project_id, {**event, "origin": origin})
         message = {"type": "project.event", "event": event, "origin": origin}
-        async_to_sync(layer.group_send)(project_group(project_id), message)
+        _run(layer.group_send, project_group(project_id), message)
     except Exception:  # a broken channel layer must not fail the write that already committed
         logger.exception("could not broadcast %s to project %s", event_type, project_id)
+
+
+def _run(function: Callable[..., Any], *args: Any) -> None:
+    """Run an async layer call from sync code, also where this thread already runs an event
+    loop (a browser test driving Playwright's sync API calls services that way)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(function)(*args)
+        return
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            async_to_sync(function)(*args)
+        except BaseException as exc:  # handed to the caller's thread below
+            errors.append(exc)
+
+    worker = threading.Thread(target=target, name="broadcast")
+    worker.start()
+    worker.join()
+    if errors:
+        raise errors[0]
 
 
 def broadcast(project_id: int, event_type: str, payload: dict[str, Any], origin: str = "") -> None:

@@ -114,13 +114,13 @@ export class ProjectHub {
   }
 
   private send(message: Record<string, unknown>): void {
-    if (this.socket && this.status === "open") this.socket.send(JSON.stringify(message));
+    if (this.socket && this.status === "open" && !this.stopped) this.socket.send(JSON.stringify(message));
   }
 
   private flush(force = false): void {
     clearTimeout(this.pending);
     const a = this.announcement;
-    if (!a || this.status !== "open") return;
+    if (!a || this.status !== "open" || this.stopped) return;
     const body = JSON.stringify({ type: "presence", where: a.where, lock: a.lock });
     if (body === this.sent && !force) return;
     const wait = this.sentAt + ANNOUNCE_EVERY_MS - Date.now();
