@@ -157,6 +157,13 @@ def _merge_lists(
     return cur
 
 
+def _label(ident: Hashable) -> str:
+    """An element's identity in a path: its id, or a key tuple joined (``0-500``)."""
+    if isinstance(ident, tuple):
+        return "-".join(str(part) for part in ident)
+    return str(ident)
+
+
 def _merge_keyed(
     base: dict[Hashable, Any],
     cur: dict[Hashable, Any],
@@ -171,14 +178,14 @@ def _merge_keyed(
     for ident, theirs in cur.items():
         value = _merge(
             base.get(ident, MISSING), theirs, mine.get(ident, MISSING),
-            (*path, str(ident)), clashes, keys,
+            (*path, _label(ident)), clashes, keys,
         )  # fmt: skip
         if value is not MISSING:
             out.append((ident, value))
     previous: Hashable | None = None
     for ident, item in mine.items():
         if ident not in cur:
-            value = _merge(base.get(ident, MISSING), MISSING, item, (*path, str(ident)),
+            value = _merge(base.get(ident, MISSING), MISSING, item, (*path, _label(ident)),
                            clashes, keys)  # fmt: skip
             if value is not MISSING:
                 placed = [i for i, (other, _) in enumerate(out) if other == previous]

@@ -163,9 +163,11 @@ class VersionedStore:
         user: str,
         *,
         replace: bool = False,
+        merge: bool | None = None,
     ) -> Doc:
         """Apply ``changes`` (top-level fields; ``replace`` drops fields not named) if the
-        document is still at ``expected_version``."""
+        document is still at ``expected_version``; a store that merges (or ``merge=True``)
+        merges a stale write instead, ``merge=False`` refuses it."""
         body = {key: value for key, value in changes.items() if key not in SYSTEM_FIELDS}
         before = self.collection.find_one(
             {"_id": doc_id, "project": project_id, "version": expected_version}
@@ -173,7 +175,7 @@ class VersionedStore:
         after = None if before is None else self._write(before, body, user, replace=replace)
         if after is not None:
             return after
-        if self.merges:
+        if self.merges if merge is None else merge:
             return self._merge_stale(project_id, doc_id, expected_version, body, user, replace)
         raise self._conflict_or_missing(project_id, doc_id, expected_version)
 
@@ -332,7 +334,10 @@ class VersionedStore:
     ) -> Doc:
         """Make the content of ``to_version`` current again, as a new version."""
         old = self.version(project_id, doc_id, to_version)
-        return self.update(project_id, doc_id, expected_version, old, user, replace=True)
+        # A revert restores a whole version: made against a stale one it is refused, not merged.
+        return self.update(
+            project_id, doc_id, expected_version, old, user, replace=True, merge=False
+        )
 
     def delete_project(self, project_id: int) -> None:
         self.collection.delete_many({"project": project_id})
