@@ -620,9 +620,11 @@ def update_layer(
         layer_id, video_id, current["annotator"], current["kind"], {**data, **traces}, schema
     )
     _validate(layer, video, schema)
+    # Traces are written beside the document, so a save with traces is never merged.
     doc = documents.layers.update(
-        project.pk, layer_id, expected_version, layer.to_doc(), user.username
-    )
+        project.pk, layer_id, expected_version, layer.to_doc(), user.username,
+        merge="traces" not in data,
+    )  # fmt: skip
     if "traces" in data:
         _write_traces(project, layer)
     broadcast(
@@ -678,7 +680,7 @@ def revert_layer(
     layer.traces = load_layer(project, current).traces
     _validate(layer, video, project_schema(project))
     doc = documents.layers.update(
-        project.pk, layer_id, expected_version, layer.to_doc(), user.username
+        project.pk, layer_id, expected_version, layer.to_doc(), user.username, merge=False
     )
     broadcast(
         project.pk,
@@ -705,7 +707,9 @@ def _write_layer(
         event = "affect.layer.created"
     else:
         expected = int(current["version"]) if expected_version is None else expected_version
-        documents.layers.update(project.pk, layer.layer_id, expected, layer.to_doc(), user.username)
+        documents.layers.update(
+            project.pk, layer.layer_id, expected, layer.to_doc(), user.username, merge=False
+        )
         event = "affect.layer.updated"
     _write_traces(project, layer)
     doc = documents.layers.get(project.pk, layer.layer_id)
