@@ -79,7 +79,8 @@ def frames(
         stop = math.inf if end_ms is None else math.ceil(end_ms * fps / 1000.0 - 1e-9)
         if first > 0:
             # Seek lands on the keyframe before; frames before ``first`` are dropped below.
-            container.seek(int(start_ms / 1000.0 / stream.time_base), stream=stream)
+            time_base = stream.time_base or Fraction(1, 1000)
+            container.seek(int(start_ms / 1000.0 / time_base), stream=stream)
         size = None
         if width is not None and stream.codec_context.width:
             height = round(stream.codec_context.height * width / stream.codec_context.width / 2) * 2
@@ -113,12 +114,13 @@ def frames(
                     image = frame.to_ndarray(format="rgb24", width=size[0], height=size[1])
                 else:
                     image = frame.to_ndarray(format="rgb24")
+                image = np.asarray(image, dtype=np.uint8)
                 report.decoded += 1
                 report.width, report.height = image.shape[1], image.shape[0]
                 yield Frame(index, index * 1000.0 / fps, image)
 
 
-def _packet_ms(packet: av.Packet) -> int:
+def _packet_ms(packet: av.Packet) -> int:  # type: ignore[type-arg]
     if packet.pts is None or packet.time_base is None:
         return -1
     return round(float(packet.pts * packet.time_base) * 1000)

@@ -42,7 +42,7 @@ def hog(crops: npt.NDArray[np.uint8]) -> F32:
     """
     out = np.empty((len(crops), HOG_DIMS), dtype=np.float32)
     for i, crop in enumerate(crops):
-        out[i] = _HOG.compute(np.ascontiguousarray(crop)).ravel()
+        out[i] = np.asarray(_HOG.compute(np.ascontiguousarray(crop))).ravel()
     return out
 
 
@@ -82,7 +82,8 @@ class RunningMedian:
         cumulative = np.cumsum(self.hist, axis=1)
         first = (cumulative >= (self.count + 1) / 2).argmax(axis=1)
         width = (self.high - self.low) / self.bins
-        return (self.low + (first + 0.5) * width).astype(np.float32)
+        median: F32 = (self.low + (first + 0.5) * width).astype(np.float32)
+        return median
 
 
 class SubjectNormaliser:

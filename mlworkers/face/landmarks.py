@@ -20,12 +20,15 @@ import numpy.typing as npt
 # MediaPipe logs through glog/absl on stderr; a worker's log gains nothing from it.
 os.environ.setdefault("GLOG_minloglevel", "2")
 
-import mediapipe as mp  # noqa: E402
+import mediapipe as mp
 
 FloatArray = npt.NDArray[np.float64]
 Image = npt.NDArray[np.uint8]
 N_LANDMARKS: Final = 468
 MESH_INPUT: Final = 256
+# The mesh points on the outlines of the face, brows, eyes and lips (128 of the 468): what the
+# player overlay draws, a quarter of the storage of the whole mesh.
+CONTOUR: Final = sorted({i for pair in mp.solutions.face_mesh.FACEMESH_CONTOURS for i in pair})
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,11 @@ def mesh_in_roi(
     """Run ``mesh`` on the crop around ``box`` and return landmarks in image pixels."""
     matrix = roi_transform(box)
     crop = cv2.warpAffine(
-        image, matrix, (MESH_INPUT, MESH_INPUT), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT
+        image,
+        matrix,
+        (MESH_INPUT, MESH_INPUT),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
     )
     points = mesh(np.ascontiguousarray(crop))
     if points is None:

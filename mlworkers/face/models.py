@@ -117,9 +117,7 @@ class FaceModels:
             )
         z = self.reducer.transform(features)
         probability = {au: m.predict_proba(z)[:, 1] for au, m in self.au_occurrence.items()}
-        intensity = {
-            au: np.clip(m.predict(z), 0.0, 5.0) for au, m in self.au_intensity.items()
-        }
+        intensity = {au: np.clip(m.predict(z), 0.0, 5.0) for au, m in self.au_intensity.items()}
         emotion = None
         if self.emotion is not None:
             raw = self.emotion.predict_proba(z)
@@ -164,9 +162,9 @@ def train(
         if present.all() or not present.any():
             skipped.append(au)
             continue
-        occurrence[au] = LogisticRegression(
-            C=c, class_weight="balanced", max_iter=2000
-        ).fit(z[ok], present.astype(int))
+        occurrence[au] = LogisticRegression(C=c, class_weight="balanced", max_iter=2000).fit(
+            z[ok], present.astype(int)
+        )
         intensity[au] = Ridge(alpha=alpha).fit(z[ok], np.clip(values[ok], 0, 5))
     emotion = None
     if data.emotion is not None:
@@ -176,9 +174,13 @@ def train(
                 z[ok], data.emotion[ok].astype(int)
             )
     dimensions: dict[str, Ridge] = {}
-    for name, values in (("valence", data.valence), ("arousal", data.arousal)):
+    targets: dict[str, F64 | None] = {"valence": data.valence, "arousal": data.arousal}
+    for name, target in targets.items():
+        if target is None:
+            continue
+        values = target
         ok = _coded(values)
-        if values is not None and ok.sum() >= 2:
+        if ok.sum() >= 2:
             dimensions[name] = Ridge(alpha=alpha).fit(z[ok], values[ok])
     info = {
         "format": FORMAT_VERSION,

@@ -37,7 +37,11 @@ def smooth(values: F64, window: int = 5) -> F64:
 
 
 def runs(
-    probability: F64, fps: float, on: float = 0.6, off: float = 0.4, min_ms: float = 250.0,
+    probability: F64,
+    fps: float,
+    on: float = 0.6,
+    off: float = 0.4,
+    min_ms: float = 250.0,
     gap_ms: float = 200.0,
 ) -> list[tuple[int, int]]:
     """Frame ranges ``[first, stop)`` where the AU is judged present."""

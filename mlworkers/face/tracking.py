@@ -131,7 +131,9 @@ class FaceTracker:
         """Observations on ``frame``; ``step`` is the stride, so that detection stays every
         ``detect_every`` source frames whatever the stride."""
         self._since_detect += step
-        lost_any = any(not t.active and frame - t.last_seen <= self.forget_after for t in self._tracks)
+        lost_any = any(
+            not t.active and frame - t.last_seen <= self.forget_after for t in self._tracks
+        )
         if (
             not any(t.active for t in self._tracks)
             or self._since_detect >= self.detect_every
@@ -175,14 +177,12 @@ def faces_in_image(image: Image, detector: FaceDetector | None = None) -> list[O
     detector = detector or FaceDetector()
     found = sorted(detector(image), key=lambda d: d.x)
     mesh = FaceMesh(static=True)
-    out = []
+    out: list[Observation] = []
     try:
         for det in found:
             points = mesh_in_roi(mesh, image, (det.x, det.y, det.w, det.h))
             if points is not None:
-                out.append(
-                    Observation(len(out) + 1, 0, landmark_box(points), points, det.score)
-                )
+                out.append(Observation(len(out) + 1, 0, landmark_box(points), points, det.score))
     finally:
         mesh.close()
     return out
