@@ -14,7 +14,10 @@ archive holding anything else (a pickle payload, a foreign estimator) is refused
 
 from __future__ import annotations
 
+import io
+import json
 import math
+import zipfile
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -151,7 +154,7 @@ def train(
     if n < 4:
         raise ValueError(f"training needs at least 4 coded frames, got {n}")
     k = max(1, min(components, n - 1, data.features.shape[1]))
-    reducer = Pipeline([("scale", StandardScaler()), ("pca", PCA(k, random_state=0))])
+    reducer = Pipeline([("scale", StandardScaler()), ("pca", PCA(k, svd_solver="randomized", random_state=0))])
     z = reducer.fit_transform(data.features)
     occurrence: dict[str, LogisticRegression] = {}
     intensity: dict[str, Ridge] = {}
@@ -207,16 +210,38 @@ def dumps(models: FaceModels) -> bytes:
     return data
 
 
+def _archive_types(data: bytes) -> set[str]:
+    """Every type named in a skops archive's schema (skops's own check lists only the types it
+    does not trust by default, and it trusts every scikit-learn estimator)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        schema = json.loads(archive.read("schema.json"))
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "__class__" in node and "__module__" in node:
+                found.add(f"{node['__module__']}.{node['__class__']}")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    return found
+
+
 def loads(data: bytes) -> FaceModels:
     """Load an archive written by :func:`dumps`; anything else is :class:`UntrustedModel`."""
     try:
-        found = sio.get_untrusted_types(data=data)
-    except Exception as exc:  # a corrupt zip, a foreign format: skops raises many kinds
+        found = _archive_types(data)
+        untrusted = sio.get_untrusted_types(data=data)
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise UntrustedModel(f"not a skops model archive: {exc}") from None
-    foreign = sorted(set(found) - set(TRUSTED_TYPES))
+    foreign = sorted((found | set(untrusted)) - set(TRUSTED_TYPES))
     if foreign:
         raise UntrustedModel(f"the model file holds types a face model never has: {foreign}")
-    payload = sio.loads(data, trusted=list(found))
+    payload = sio.loads(data, trusted=list(untrusted))
     if not isinstance(payload, dict) or payload.get("meta", {}).get("format") != FORMAT_VERSION:
         raise UntrustedModel("the file is not a face model of this version")
     return FaceModels(
