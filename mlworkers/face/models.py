@@ -154,7 +154,9 @@ def train(
     if n < 4:
         raise ValueError(f"training needs at least 4 coded frames, got {n}")
     k = max(1, min(components, n - 1, data.features.shape[1]))
-    reducer = Pipeline([("scale", StandardScaler()), ("pca", PCA(k, svd_solver="randomized", random_state=0))])
+    reducer = Pipeline(
+        [("scale", StandardScaler()), ("pca", PCA(k, svd_solver="randomized", random_state=0))]
+    )
     z = reducer.fit_transform(data.features)
     occurrence: dict[str, LogisticRegression] = {}
     intensity: dict[str, Ridge] = {}

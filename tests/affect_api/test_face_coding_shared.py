@@ -75,6 +75,7 @@ def test_shared_train_code_review_and_agree(
     machine = [lay for lay in layers if lay["kind"] == "model"]
     assert [m["annotator"] for m in machine] == ["machine:face-1"]
     layer_doc = documents.layers.collection.find_one({"_id": code["layer"]})
+    assert layer_doc is not None
     assert layer_doc["model"]["name"] == "face-1"
     assert layer_doc["model"]["pipeline"] == code["pipeline"]
     assert len(layer_doc["model"]["event_probability"]) == len(layer_doc["events"]) > 0
@@ -122,6 +123,7 @@ def test_shared_train_code_review_and_agree(
     own = documents.layers.collection.find_one(
         {"video_id": vid, "annotator": "annotator", "kind": "coder"}
     )
+    assert own is not None
     assert own["_id"] == accepted.json()["target_layer"]
     assert own["events"][-2:] == [first["event"], edited_event]
     statuses = {s["key"]: s["status"] for s in annotator.get(url).json()}

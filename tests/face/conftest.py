@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
 from annotations.affect.model import Event, Layer, Segment
@@ -45,7 +44,3 @@ def actor_labels() -> dict[str, Any]:
     for name in ("emotion", "valence", "arousal"):
         out[name] = layer.frames(name, FPS, N_FRAMES)
     return out
-
-
-def frames_of(values: np.ndarray, frames: np.ndarray) -> np.ndarray:
-    return values[frames]

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from mlworkers.face.align import CROP, align, head_pose
-from mlworkers.face.decode import DecodeReport, Frame, VideoUnreadable, frames
+from mlworkers.face.decode import Frame, VideoUnreadable, frames
 from mlworkers.face.features import FEATURE_DIMS, RunningMedian
 from mlworkers.face.pipeline import PipelineOptions, RunReport, collect, run_frames, run_video
 from mlworkers.face.tracking import faces_in_image
@@ -112,9 +112,7 @@ def test_not_a_video_is_refused(tmp_path: Path) -> None:
         list(frames(path))
 
 
-def _with_gap(
-    source: Iterator[Frame], gap: range, blank: bool = True
-) -> Iterator[Frame]:
+def _with_gap(source: Iterator[Frame], gap: range, blank: bool = True) -> Iterator[Frame]:
     for frame in source:
         if frame.index in gap:
             yield Frame(frame.index, frame.time_ms, np.zeros_like(frame.image))
