@@ -71,7 +71,14 @@ class FaceModelStore:
     def _name(self, project: Project, model_id: str) -> str:
         return f"face_models/{project.pk}/{model_id}.skops"
 
-    def save(self, project: Project, models: face_models.FaceModels, by: str) -> Doc:
+    def save(
+        self, project: Project, models: face_models.FaceModels, by: str, job: str | None = None
+    ) -> Doc:
+        """Number and store a new model; a job delivered twice stores it once."""
+        if job is not None:
+            done = face_documents.face_models().find_one({"project": project.pk, "job": job})
+            if done is not None:
+                return done
         last = face_documents.face_models().find_one({"project": project.pk}, sort=[("number", -1)])
         number = int(last["number"]) + 1 if last else 1
         model_id = new_id()
@@ -90,6 +97,7 @@ class FaceModelStore:
             "meta": models.meta,
             "created_by": by,
             "created_at": datetime.now(UTC),
+            "job": job,
         }
         face_documents.face_models().insert_one(doc)
         return doc
@@ -200,6 +208,7 @@ def train_models(
     videos: list[str] | None,
     by: str,
     progress: Progress,
+    job: str | None = None,
 ) -> dict[str, Any]:
     """Train a new face model on the ``source`` layers of ``videos`` (default: every video that
     has such a layer). The held-out scores come from a first model trained on the even seconds
@@ -262,7 +271,7 @@ def train_models(
         categories,
         meta={"source": source, "videos": [str(v["_id"]) for v, _ in plan], "held_out": scores},
     )
-    doc = store.save(project, trained, by)
+    doc = store.save(project, trained, by, job)
     broadcast(project.pk, "affect.face_model.created", {"model": doc["_id"]}, origin=by)
     return {
         "model": doc["_id"],

@@ -7,12 +7,15 @@ for a short video (training, tests).
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -173,7 +176,47 @@ def run_video(
         width=options.width,
         report=report.decode,
     )
-    yield from run_frames(source, options, report, progress)
+    yield from run_frames(prefetch(source), options, report, progress)
+
+
+_END = object()
+
+
+def prefetch(source: Iterable[Frame], depth: int = 8) -> Iterator[Frame]:
+    """Decode ahead in a thread: FFmpeg releases the GIL while it decodes, so on two cores the
+    next frames are decoded while the mesh runs on this one. An error in the decoder is raised
+    here, in order, after the frames decoded before it."""
+    pending: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for frame in source:
+                while not stop.is_set():
+                    try:
+                        pending.put(frame, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            pending.put(_END)
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            pending.put(exc)
+
+    thread = threading.Thread(target=work, name="face-decode", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = pending.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 @dataclass
