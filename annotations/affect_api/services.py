@@ -895,15 +895,18 @@ def _known_aus(schema: AffectSchema, aus: list[str] | None) -> list[str] | None:
         raise _invalid(exc) from None
 
 
-def project_agreement(project: Project, aus: list[str] | None = None) -> dict[str, Any]:
+def project_agreement(
+    project: Project, aus: list[str] | None = None, machine: bool = False
+) -> dict[str, Any]:
     """AU agreement of every video with at least two coder layers, per video and pooled over
-    all their frames (:func:`project_au_agreement`)."""
+    all their frames (:func:`project_au_agreement`); ``machine`` counts machine layers too."""
+    kinds = ("coder", "model") if machine else ("coder",)
     schema = project_schema(project)
     codes = _known_aus(schema, aus)
     videos: list[Doc] = []
     ratings: list[VideoRatings] = []
     for video in list_videos(project):
-        layers = _coder_layers(project, str(video["_id"]))
+        layers = _coder_layers(project, str(video["_id"]), kinds)
         if len(layers) >= 2:
             videos.append(video)
             ratings.append(VideoRatings(layers, video_fps(video), int(video["frame_count"])))

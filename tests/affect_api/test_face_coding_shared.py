@@ -137,6 +137,10 @@ def test_shared_train_code_review_and_agree(
     # Agreement: the machine is one more coder.
     report = viewer.get(f"{P}/videos/{vid}/agreement/?machine=1").json()
     assert [c["annotator"] for c in report["coders"]] == ["annotator", "machine:face-1"]
+    pooled = viewer.get(f"{P}/affect/agreement/?machine=1").json()
+    without = viewer.get(f"{P}/affect/agreement/").json()
+    assert [v["video"] for v in pooled["videos"]] == [vid]
+    assert without["videos"] == []
 
 
 def test_shared_bad_requests_name_the_field_and_change_nothing(
