@@ -152,3 +152,26 @@ def test_running_median_matches_numpy_within_a_bin() -> None:
 
     assert median.count == 301
     assert np.abs(median.median() - np.median(values, axis=0)).max() <= 0.01
+
+
+def test_shared_five_faces_moving_keep_five_stable_ids() -> None:
+    """The group photo panned 2 px a frame for 30 frames: five subjects, each on every frame
+    from the detection that found it on (detection runs every 10 frames; one face is found only
+    at the second), and each id stays on its face: the box moves with the pan, never jumps."""
+    photo = cv2.cvtColor(cv2.imread(str(shared_file("faces/multi_face.jpg"))), cv2.COLOR_BGR2RGB)
+    source = (
+        Frame(i, i * 40.0, np.ascontiguousarray(photo[:, 2 * i : 2 * i + 900]))
+        for i in range(30)
+    )
+    report = RunReport()
+
+    tracks = collect(run_frames(source, PipelineOptions(detect_every=10), report))
+
+    assert sorted(tracks) == [1, 2, 3, 4, 5]
+    assert [int(t.frames[0]) for t in tracks.values()] == [0, 0, 0, 0, 10]
+    for subject in tracks.values():
+        assert subject.frames.tolist() == list(range(int(subject.frames[0]), 30))
+        x = subject.boxes[:, 0]
+        steps = np.diff(x)
+        assert np.abs(steps + 2).max() < 6, steps  # follows the 2 px pan, no jump
+    assert report.tracker.lost == []
