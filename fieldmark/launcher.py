@@ -97,7 +97,7 @@ class Platform:
         self.processes.append((name, process))
 
     def start_workers(self) -> None:
-        queues = ["default"]
+        queues = ["default", "train"]
         if self.env.get("FIELDMARK_GPU_QUEUE") == "1":
             queues.append("gpu")
         self.spawn(

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "fieldmark.realtime",
     "annotations.affect_api",
     "annotations.linguistic_api",
+    "django_celery_beat",
+    "mlworkers",
 ]
 
 MIDDLEWARE = [
@@ -178,9 +180,20 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Schedules live in SQL (django-celery-beat), so model retraining schedules made through the API
+# survive restarts; the static entries below are copied into it when beat starts.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "fail-stale-jobs": {"task": "fieldmark.jobs.tasks.fail_stale_jobs", "schedule": 300.0},
 }
+
+# --- Models (mlworkers): see docs/models.md ------------------------------------------------------
+FIELDMARK_ML_MIN_UTTERANCES = env_int("FIELDMARK_ML_MIN_UTTERANCES", 5, minimum=2)
+FIELDMARK_MODEL_IMPORT_MAX_BYTES = env_int(
+    "FIELDMARK_MODEL_IMPORT_MAX_BYTES", 512 * 1024 * 1024, minimum=1024
+)
+FIELDMARK_TRAIN_SOFT_LIMIT = env_int("FIELDMARK_TRAIN_SOFT_LIMIT", 3 * 3600, minimum=60)
+FIELDMARK_PREANNOTATE_SOFT_LIMIT = env_int("FIELDMARK_PREANNOTATE_SOFT_LIMIT", 3600, minimum=60)
 
 if REDIS_URL:
     CHANNEL_LAYERS = {
@@ -217,6 +230,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"ModelVersionStatusEnum": "mlworkers.models.VersionStatus"},
 }
 
 LOGGING = {

@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("fieldmark.jobs.urls")),
     path("", include("annotations.affect_api.urls")),
     path("", include("annotations.linguistic_api.urls")),
+    path("", include("mlworkers.urls")),
 ]
 
 urlpatterns = [

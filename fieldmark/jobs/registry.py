@@ -21,19 +21,45 @@ class JobKind:
     name: str
     handler: Handler
     queue: str = "default"
+    # Celery's soft limit raises SoftTimeLimitExceeded in the handler; the hard one kills it.
+    soft_time_limit: float | None = None
+    time_limit: float | None = None
+    # Exceptions that mean "try again later" (a lost connection), never a user's bad input.
+    retry_on: tuple[type[BaseException], ...] = ()
+    max_retries: int = 3
+    # Whether the handler polls ``Job.cancel_requested`` so that a running job can be cancelled.
+    cancellable_running: bool = False
 
 
 _kinds: dict[str, JobKind] = {}
 
 
-def job_kind(name: str, *, queue: str = "default") -> Callable[[Handler], Handler]:
+def job_kind(
+    name: str,
+    *,
+    queue: str = "default",
+    soft_time_limit: float | None = None,
+    time_limit: float | None = None,
+    retry_on: tuple[type[BaseException], ...] = (),
+    max_retries: int = 3,
+    cancellable_running: bool = False,
+) -> Callable[[Handler], Handler]:
     """Register ``handler(job, progress) -> result`` as the implementation of job kind ``name``.
 
     Handlers must be idempotent: a worker that dies mid-job leaves it to be run again.
     """
 
     def register(handler: Handler) -> Handler:
-        _kinds[name] = JobKind(name, handler, queue)
+        _kinds[name] = JobKind(
+            name,
+            handler,
+            queue,
+            soft_time_limit=soft_time_limit,
+            time_limit=time_limit,
+            retry_on=retry_on,
+            max_retries=max_retries,
+            cancellable_running=cancellable_running,
+        )
         return handler
 
     return register

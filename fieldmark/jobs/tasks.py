@@ -22,7 +22,14 @@ def run_job(job_id: str) -> None:
     reporter = services.ProgressReporter(job)
     try:
         result = get_kind(job.kind).handler(job, reporter)
+    except services.JobCancelled:
+        logger.info("job %s (%s) stopped on request", job_id, job.kind)
+        services.mark_cancelled(job)
+        return
     except Exception as exc:
+        if services.retry_later(job, exc):
+            logger.warning("job %s (%s) hit a transient fault; retrying: %s", job_id, job.kind, exc)
+            return
         logger.exception("job %s (%s) failed", job_id, job.kind)
         services.fail(job, exc)
         return

@@ -39,6 +39,9 @@ class Action(StrEnum):
     IMPORT_DATA = "data.import"
     MANAGE_SCHEMA = "schema.manage"
     SUBSCRIBE = "realtime.subscribe"
+    VIEW_MODELS = "models.view"
+    USE_SUGGESTIONS = "models.suggest"
+    MANAGE_MODELS = "models.manage"
 
 
 MIN_ROLE: dict[Action, Role] = {
@@ -50,6 +53,9 @@ MIN_ROLE: dict[Action, Role] = {
     Action.EXPORT_DATA: Role.VIEWER,
     Action.SUBSCRIBE: Role.VIEWER,
     Action.EDIT_DATA: Role.ANNOTATOR,
+    Action.VIEW_MODELS: Role.VIEWER,
+    Action.USE_SUGGESTIONS: Role.ANNOTATOR,
+    Action.MANAGE_MODELS: Role.MANAGER,
     Action.IMPORT_DATA: Role.MANAGER,
     Action.MANAGE_SCHEMA: Role.MANAGER,
     Action.UPDATE_PROJECT: Role.MANAGER,

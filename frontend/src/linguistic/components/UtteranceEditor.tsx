@@ -1,5 +1,7 @@
 import type { KeyboardEvent } from "react";
 import { ErrorBanner } from "../../components/ErrorBanner";
+import { MachineGloss } from "../../models/MachineGloss";
+import type { MachineSuggestions } from "../../models/useMachineSuggestions";
 import type { Utterance } from "../api";
 import type { Abbreviations } from "../leipzig";
 import {
@@ -61,6 +63,8 @@ interface UtteranceEditorProps {
   onKeepMine: () => void;
   onTakeTheirs: () => void;
   onMerge: (merged: Utterance) => void;
+  /** Machine gloss suggestions (ghost text, accept with ArrowRight), when a model serves them. */
+  machine?: MachineSuggestions;
 }
 
 /**
@@ -212,6 +216,17 @@ export function UtteranceEditor(props: UtteranceEditorProps) {
                           }}
                         />
                       </div>
+                      <MachineGloss
+                        hint={props.machine?.hintFor(draft.id, w, morpheme)}
+                        value={gloss}
+                        onAccept={() => {
+                          const hint = props.machine?.hintFor(draft.id, w, morpheme);
+                          if (!hint || !canEdit) return;
+                          props.onMorph(w, morpheme, "gloss", hint.label);
+                          props.machine?.accept(draft.id, w, morpheme);
+                        }}
+                        onReject={() => props.machine?.reject(draft.id, w, morpheme)}
+                      >
                       <GlossInput
                         value={gloss}
                         cell={cell}
@@ -226,6 +241,7 @@ export function UtteranceEditor(props: UtteranceEditorProps) {
                         onSplit={canEdit ? split("gloss") : undefined}
                         onMergeBack={canEdit ? mergeBack("gloss") : undefined}
                       />
+                      </MachineGloss>
                       <input
                         className="ling-cell ling-pos"
                         style={{ width: `${width}ch` }}

@@ -8,6 +8,8 @@ import { useProjectContext } from "../../pages/ProjectLayout";
 import { hasRole } from "../../roles";
 import { isConflict, linguisticApi, utteranceBody, type Utterance } from "../api";
 import { GlossingAids } from "../components/GlossingAids";
+import { MachineToolbar } from "../../models/MachineToolbar";
+import { useMachineSuggestions } from "../../models/useMachineSuggestions";
 import { UtteranceEditor, cleanRow, type RowState } from "../components/UtteranceEditor";
 import {
   cellKey,
@@ -73,6 +75,7 @@ export function TextEditorPage() {
   const abbreviations = useMemo(() => abbreviationsFrom(leipzig.data), [leipzig.data]);
   const index: LexiconIndex = useMemo(() => buildLexiconIndex(lexicon.data ?? []), [lexicon.data]);
 
+  const machine = useMachineSuggestions(slug, id, canEdit);
   const [rows, setRows] = useState<Rows>({});
   const [order, setOrder] = useState<string[]>([]);
   const focused = useRef<string | null>(null);
@@ -289,6 +292,16 @@ export function TextEditorPage() {
         onLinked={reloadUtterances}
         onEntriesCreated={reloadLexicon}
       />
+      {canEdit && (
+        <MachineToolbar
+          slug={slug}
+          textId={id}
+          onChanged={() => {
+            reloadUtterances();
+            machine.reload();
+          }}
+        />
+      )}
       <ErrorBanner error={text.error ?? utterances.error} />
       {lexicon.error != null && <p className="muted">Lexicon suggestions are unavailable.</p>}
       {utterances.loading && !utterances.data && <p className="loading">Loading…</p>}
@@ -307,7 +320,12 @@ export function TextEditorPage() {
               canEdit={canEdit}
               autoFocusFirst={uid === firstTarget}
               highlight={uid === target}
-              onFocusCell={(cell) => (focused.current = cell)}
+              machine={machine}
+              onFocusCell={(cell) => {
+                focused.current = cell;
+                const words = row.base.words ?? [];
+                machine.touch(uid, row.base.version, (w) => (words[w]?.morphemes?.length ?? 0) > 0);
+              }}
               onMorph={(w, m, field, value) =>
                 update(uid, (r) => ({ ...r, draft: setMorphField(r.draft, w, m, field, value) }))
               }
