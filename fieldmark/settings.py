@@ -288,6 +288,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # request removes them itself (tests without a worker).
 FIELDMARK_PURGE_IN_BACKGROUND = env_bool("FIELDMARK_PURGE_IN_BACKGROUND", True)
 
+# --- Models (mlworkers): see docs/models.md ------------------------------------------------------
+FIELDMARK_ML_MIN_UTTERANCES = env_int("FIELDMARK_ML_MIN_UTTERANCES", 5, minimum=2)
+FIELDMARK_MODEL_IMPORT_MAX_BYTES = env_int(
+    "FIELDMARK_MODEL_IMPORT_MAX_BYTES", 512 * 1024 * 1024, minimum=1024
+)
+FIELDMARK_TRAIN_SOFT_LIMIT = env_int("FIELDMARK_TRAIN_SOFT_LIMIT", 3 * 3600, minimum=60)
+FIELDMARK_PREANNOTATE_SOFT_LIMIT = env_int("FIELDMARK_PREANNOTATE_SOFT_LIMIT", 3600, minimum=60)
+
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {

@@ -878,15 +878,20 @@ def build_gold(
 # --- agreement and exports -------------------------------------------------------------------
 
 
-def _coder_layers(project: Project, video_id: str) -> list[Layer]:
-    docs = [d for d in list_layers(project, video_id) if d.get("kind") == "coder"]
+def _coder_layers(
+    project: Project, video_id: str, kinds: tuple[str, ...] = ("coder",)
+) -> list[Layer]:
+    docs = [d for d in list_layers(project, video_id) if d.get("kind") in kinds]
     return sorted((load_layer(project, d) for d in docs), key=lambda layer: layer.annotator)
 
 
-def agreement(project: Project, video_id: str, aus: list[str] | None = None) -> dict[str, Any]:
-    """:func:`agreement_report` over the coder layers of a video, ordered by annotator."""
+def agreement(
+    project: Project, video_id: str, aus: list[str] | None = None, machine: bool = False
+) -> dict[str, Any]:
+    """:func:`agreement_report` over the coder layers of a video, ordered by annotator; with
+    ``machine`` the machine layers (``machine:<model>``) take part as coders too."""
     video = get_video(project, video_id)
-    layers = _coder_layers(project, video_id)
+    layers = _coder_layers(project, video_id, ("coder", "model") if machine else ("coder",))
     if len(layers) < 2:
         raise DomainError(
             "not_enough_layers",
@@ -914,15 +919,18 @@ def _known_aus(schema: AffectSchema, aus: list[str] | None) -> list[str] | None:
         raise _invalid(exc) from None
 
 
-def project_agreement(project: Project, aus: list[str] | None = None) -> dict[str, Any]:
+def project_agreement(
+    project: Project, aus: list[str] | None = None, machine: bool = False
+) -> dict[str, Any]:
     """AU agreement of every video with at least two coder layers, per video and pooled over
-    all their frames (:func:`project_au_agreement`)."""
+    all their frames (:func:`project_au_agreement`); ``machine`` counts machine layers too."""
+    kinds = ("coder", "model") if machine else ("coder",)
     schema = project_schema(project)
     codes = _known_aus(schema, aus)
     videos: list[Doc] = []
     ratings: list[VideoRatings] = []
     for video in list_videos(project):
-        layers = _coder_layers(project, str(video["_id"]))
+        layers = _coder_layers(project, str(video["_id"]), kinds)
         if len(layers) >= 2:
             videos.append(video)
             ratings.append(VideoRatings(layers, video_fps(video), int(video["frame_count"])))
