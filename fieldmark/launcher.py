@@ -213,7 +213,16 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     platform = Platform(args.host, args.port, var_dir)
 
+    interrupted = False
+
     def on_signal(signum: int, frame: FrameType | None) -> None:
+        # Only the first signal stops the platform: a SIGTERM sent to the whole process group
+        # (or Ctrl-C pressed twice) must not interrupt the stop itself, which would leave the
+        # children (each in its own session) running.
+        nonlocal interrupted
+        if interrupted:
+            return
+        interrupted = True
         raise KeyboardInterrupt
 
     # Installed explicitly: a shell that starts us in the background leaves SIGINT ignored.

@@ -9,6 +9,8 @@ import sys
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from fieldmark.storage.embedded import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,3 +76,75 @@ def test_launcher_starts_everything_healthy_and_bootstraps_once(tmp_path: Path) 
     except OSError:
         answered = False
     assert answered is False
+
+
+def processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if text in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.timeout(600)
+def test_sigterm_to_the_process_group_stops_every_child_and_frees_every_port(
+    tmp_path: Path,
+) -> None:
+    import signal
+    import time
+
+    from fieldmark.storage.embedded import port_is_free
+
+    # Given the platform started as `make run` would be, in a process group of its own
+    var = tmp_path / "var"
+    ports = {name: free_port() for name in ("web", "mongo", "rdf", "redis")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"MONGO_URL", "FIELDMARK_RDF_STORE", "CELERY_BROKER_URL",
+                       "CELERY_RESULT_BACKEND", "DATABASE_URL", "REDIS_URL"}
+    }  # fmt: skip
+    env.update(
+        FIELDMARK_VAR_DIR=str(var),
+        FIELDMARK_MONGO_PORT=str(ports["mongo"]),
+        FIELDMARK_RDF_PORT=str(ports["rdf"]),
+        FIELDMARK_REDIS_PORT=str(ports["redis"]),
+    )
+    launcher = subprocess.Popen(
+        [sys.executable, "-m", "fieldmark.launcher", "--port", str(ports["web"])],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert launcher.stdout is not None
+        deadline = time.monotonic() + 240
+        for line in launcher.stdout:
+            if "press Ctrl-C to stop" in line or time.monotonic() > deadline:
+                break
+        # Every child names the data folder in its command line (data dirs, logs, schedule).
+        pids = processes_mentioning(str(var))
+        assert len(pids) >= 5, pids  # Mongo-wire, Oxigraph, Redis, the worker, daphne
+
+        # When SIGTERM goes to the process group, twice, as a service manager may send it
+        os.killpg(launcher.pid, signal.SIGTERM)
+        time.sleep(0.2)
+        os.killpg(launcher.pid, signal.SIGTERM)
+        launcher.wait(120)
+    finally:
+        if launcher.poll() is None:
+            os.killpg(launcher.pid, signal.SIGKILL)
+
+    # Then the launcher exited cleanly, every child is gone and every port is free
+    assert launcher.returncode == 0
+    assert processes_mentioning(str(var)) == []
+    assert {name: port_is_free(port) for name, port in ports.items()} == dict.fromkeys(ports, True)
