@@ -1,4 +1,5 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
+import { pageTitle } from "../pageTitle";
 import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useSession } from "../session";
 import { ErrorBanner } from "./ErrorBanner";
@@ -15,6 +16,21 @@ export function Layout() {
     if (user) refreshInvitations();
   }, [location.pathname, user, refreshInvitations]);
 
+  // Every route has its own title; after a route change (not the first load) the focus moves to
+  // the page's heading, so keyboard and screen-reader users start at the new page, not at <body>.
+  const firstRoute = useRef(true);
+  useEffect(() => {
+    document.title = pageTitle(location.pathname);
+    if (firstRoute.current) {
+      firstRoute.current = false;
+      return;
+    }
+    const heading = document.querySelector<HTMLElement>("main h1, main h2");
+    if (!heading) return;
+    if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
+    heading.focus({ preventScroll: true });
+  }, [location.pathname]);
+
   const onLogout = async () => {
     try {
       await logout();
@@ -26,6 +42,9 @@ export function Layout() {
 
   return (
     <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <header className="topbar">
         <nav className="topnav" aria-label="Main">
           <Link to="/" className="brand">
@@ -62,7 +81,7 @@ export function Layout() {
           </div>
         )}
       </header>
-      <main className="main">
+      <main className="main" id="main" tabIndex={-1}>
         <ErrorBanner error={error} onDismiss={() => setError(null)} />
         <Outlet />
       </main>
