@@ -39,6 +39,18 @@ def delete_folder(prefix: str, names: list[str]) -> None:
             default_storage.delete(prefix + name)
 
 
+def delete_prefix(prefix: str) -> None:
+    """Every file under ``prefix`` (a folder whose list of names was never recorded)."""
+    base = prefix.rstrip("/")
+    if not default_storage.exists(base):
+        return
+    folders, files = default_storage.listdir(base)
+    for name in files:
+        default_storage.delete(f"{base}/{name}")
+    for folder in folders:
+        delete_prefix(f"{base}/{folder}")
+
+
 def _cache_root() -> Path:
     root = Path(getattr(settings, "FIELDMARK_MODEL_CACHE", "") or tempfile.gettempdir())
     return root / "fieldmark-models"

@@ -277,6 +277,7 @@ def run_training(job: Job, progress: Progress) -> dict[str, Any]:
         progress(0.95, "saving the model")
         t0 = time.monotonic()
         prefix = artifacts.new_prefix(run.project.slug, run.task)
+        TrainingRun.objects.filter(pk=run.pk).update(artifact=prefix)
         with tempfile.TemporaryDirectory(prefix="fieldmark-model-") as tmp:
             model.save(Path(tmp))
             names = artifacts.store_folder(Path(tmp), prefix)
@@ -392,6 +393,21 @@ def score_on_heldout(run: TrainingRun, version: ModelVersion, metric: str) -> fl
     gold = [item for item in handler.load_items(run.project) if item.id in wanted]
     model = serving.load_version(version)
     return float(handler.evaluate(model, gold).get(metric, 0.0))
+
+
+def clean_up_run(job: Job) -> None:
+    """The ``ml.train`` cleanup (a failed job, or one whose worker died): an unregistered run's
+    half-copied artifact goes, and the run is marked failed. Safe to call twice."""
+    run = TrainingRun.objects.filter(job=job).first()
+    if run is None or ModelVersion.objects.filter(run=run).exists():
+        return
+    if run.artifact:
+        artifacts.delete_prefix(run.artifact)
+    TrainingRun.objects.filter(pk=run.pk, state__in=(RunState.QUEUED, RunState.RUNNING)).update(
+        state=RunState.FAILED,
+        finished_at=timezone.now(),
+        error="The worker stopped before the model was registered.",
+    )
 
 
 def runs(project: Project, task: str | None = None) -> Any:
