@@ -14,8 +14,9 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 
 
-def new_prefix(project_slug: str, task: str) -> str:
-    return f"models/{project_slug}/{task}/{uuid.uuid4().hex}/"
+def new_prefix(project_id: int, task: str) -> str:
+    # By id, not slug: a slug can be reused by a new project once the old one is deleted.
+    return f"models/{project_id}/{task}/{uuid.uuid4().hex}/"
 
 
 def store_folder(folder: Path, prefix: str) -> list[str]:

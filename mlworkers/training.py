@@ -276,7 +276,7 @@ def run_training(job: Job, progress: Progress) -> dict[str, Any]:
 
         progress(0.95, "saving the model")
         t0 = time.monotonic()
-        prefix = artifacts.new_prefix(run.project.slug, run.task)
+        prefix = artifacts.new_prefix(run.project.pk, run.task)
         TrainingRun.objects.filter(pk=run.pk).update(artifact=prefix)
         with tempfile.TemporaryDirectory(prefix="fieldmark-model-") as tmp:
             model.save(Path(tmp))
