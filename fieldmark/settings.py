@@ -295,6 +295,8 @@ FIELDMARK_MODEL_IMPORT_MAX_BYTES = env_int(
 )
 FIELDMARK_TRAIN_SOFT_LIMIT = env_int("FIELDMARK_TRAIN_SOFT_LIMIT", 3 * 3600, minimum=60)
 FIELDMARK_PREANNOTATE_SOFT_LIMIT = env_int("FIELDMARK_PREANNOTATE_SOFT_LIMIT", 3600, minimum=60)
+# Encoders a transformer run may name by path (``params.encoder``) live under this folder.
+FIELDMARK_ENCODER_DIR = env_path("FIELDMARK_ENCODER_DIR", VAR_DIR / "encoders")
 
 if REDIS_URL:
     CHANNEL_LAYERS = {

@@ -9,4 +9,4 @@ class MlworkersConfig(AppConfig):
     def ready(self) -> None:
         # The linguistic tasks (gloss, POS, segmentation) register their handlers here; other
         # apps add theirs with ``mlworkers.tasks_registry.register_task`` in their own ready().
-        from mlworkers import linguistic  # noqa: F401
+        from mlworkers import cleanup, linguistic  # noqa: F401

@@ -14,8 +14,9 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 
 
-def new_prefix(project_slug: str, task: str) -> str:
-    return f"models/{project_slug}/{task}/{uuid.uuid4().hex}/"
+def new_prefix(project_id: int, task: str) -> str:
+    # By id, not slug: a slug can be reused by a new project once the old one is deleted.
+    return f"models/{project_id}/{task}/{uuid.uuid4().hex}/"
 
 
 def store_folder(folder: Path, prefix: str) -> list[str]:
@@ -37,6 +38,18 @@ def delete_folder(prefix: str, names: list[str]) -> None:
     for name in names:
         if default_storage.exists(prefix + name):
             default_storage.delete(prefix + name)
+
+
+def delete_prefix(prefix: str) -> None:
+    """Every file under ``prefix`` (a folder whose list of names was never recorded)."""
+    base = prefix.rstrip("/")
+    if not default_storage.exists(base):
+        return
+    folders, files = default_storage.listdir(base)
+    for name in files:
+        default_storage.delete(f"{base}/{name}")
+    for folder in folders:
+        delete_prefix(f"{base}/{folder}")
 
 
 def _cache_root() -> Path:

@@ -27,6 +27,7 @@ PREANNOTATE_SOFT_LIMIT = float(getattr(settings, "FIELDMARK_PREANNOTATE_SOFT_LIM
     retry_on=TRANSIENT,
     max_retries=2,
     cancellable_running=True,
+    cleanup=training.clean_up_run,
 )
 def train(job: Job, progress: Progress) -> dict[str, Any]:
     return training.run_training(job, progress)

@@ -51,6 +51,9 @@ class TrainingRun(models.Model):
     metrics: models.JSONField[Any, Any] = models.JSONField(null=True, blank=True)
     learning_curve: models.JSONField[Any, Any] = models.JSONField(default=list)
     durations: models.JSONField[Any, Any] = models.JSONField(default=dict)
+    # The storage prefix the artifact is being copied to, recorded first, so that the job's
+    # cleanup can remove a half-copied folder of a worker that died.
+    artifact = models.CharField(max_length=500, blank=True, default="")
     device = models.CharField(max_length=32, blank=True, default="")
     error = models.TextField(blank=True, default="")
     created_by = models.ForeignKey(

@@ -188,7 +188,7 @@ def import_model(
             api.load(folder)
         except api.ModelFileError as exc:
             raise DomainError("invalid_model_file", str(exc), field="file") from exc
-        prefix = artifacts.new_prefix(project.slug, task)
+        prefix = artifacts.new_prefix(project.pk, task)
         names = artifacts.store_folder(folder, prefix)
     summary["files"] = names
     try:

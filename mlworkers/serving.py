@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from fieldmark.api.errors import DomainError
@@ -29,14 +30,18 @@ class ServingError(DomainError):
     status_code = 424
 
 
+def version_folder(version: ModelVersion) -> Path:
+    """A local folder holding a stored version's files."""
+    return artifacts.local_folder(version.artifact, list(version.summary.get("files", [])))
+
+
 def load_version(version: ModelVersion) -> Any:
     """The model object of a version (not cached: evaluation and comparisons)."""
     if version.source == Source.EXTERNAL:
         return external.ExternalModel(
             version.task, version.external_url, version.external_token, version.external_timeout
         )
-    folder = artifacts.local_folder(version.artifact, list(version.summary.get("files", [])))
-    return get_task(version.task).load(folder)
+    return get_task(version.task).load(version_folder(version))
 
 
 def active_model(project: Project, task: str) -> tuple[ModelVersion, Any]:

@@ -48,19 +48,20 @@ def split(items: Sequence[Any], seed: int, fraction: float) -> tuple[list[Any], 
     return [i for i in items if id(i) not in heldout], [i for i in items if id(i) in heldout]
 
 
-def _run_options(params: Mapping[str, Any]) -> tuple[dict[str, Any], int, float, bool]:
+def _run_options(params: Mapping[str, Any]) -> tuple[dict[str, Any], int, float, bool | None]:
     model_params = dict(params)
+    model_params.pop("encoder_version", None)
     # One seed for the held-out split and the model's own randomness (the core's default).
     seed = model_params.get("seed", 13)
     fraction = model_params.pop("heldout", 0.1)
-    curve = model_params.pop("learning_curve", True)
+    curve = model_params.pop("learning_curve", None)
     if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**31:
         raise DomainError("invalid_params", "seed must be an integer ≥ 0.", field="params.seed")
     if not isinstance(fraction, int | float) or not 0.05 <= float(fraction) <= 0.5:
         raise DomainError(
             "invalid_params", "heldout must be between 0.05 and 0.5.", field="params.heldout"
         )
-    return model_params, seed, float(fraction), bool(curve)
+    return model_params, seed, float(fraction), None if curve is None else bool(curve)
 
 
 def labelled_items(handler: TaskHandler, project: Project) -> list[Any]:
@@ -90,6 +91,10 @@ def start_training(
             field="task",
         )
     options = {**(params or {}), **checked}
+    if "encoder_version" in (params or {}):
+        _encoder_version(project, (params or {})["encoder_version"])
+    elif checked.get("encoder"):
+        _encoder_folder(str(checked["encoder"]))
     # GPU kinds go to the gpu queue only where a CUDA worker consumes it; else the CPU one.
     gpu = kind in handler.gpu_kinds and settings.FIELDMARK_GPU_QUEUE
     queue = "gpu" if gpu else "train"
@@ -110,6 +115,57 @@ def start_training(
         run.job = job
         run.save(update_fields=["job"])
     return run
+
+
+def _encoder_version(project: Project, value: Any) -> ModelVersion:
+    """A transformer version of this project (imported or trained) to fine-tune from."""
+    version = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        version = (
+            ModelVersion.objects.filter(project=project, pk=value, kind="transformer")
+            .exclude(source=Source.EXTERNAL)
+            .first()
+        )
+    if version is None:
+        raise DomainError(
+            "invalid_params",
+            "encoder_version must be the id of a transformer version of this project.",
+            field="params.encoder_version",
+        )
+    return version
+
+
+def _encoder_folder(path: str) -> Path:
+    """A named encoder folder, which must lie under FIELDMARK_ENCODER_DIR: a manager names a
+    model on the server, not any folder of it."""
+    root = Path(settings.FIELDMARK_ENCODER_DIR).resolve()
+    folder = (root / path).resolve()
+    if not folder.is_relative_to(root) or not (folder / "config.json").is_file():
+        raise DomainError(
+            "invalid_params",
+            f"encoder must name a model folder under {root} (or use encoder_version).",
+            field="params.encoder",
+        )
+    return folder
+
+
+def _resolve_encoder(run: TrainingRun, model_params: dict[str, Any]) -> None:
+    from mlworkers import serving
+
+    if "encoder_version" in run.params:
+        version = _encoder_version(run.project, run.params["encoder_version"])
+        folder = serving.version_folder(version)
+        manifest = folder / "manifest.json"
+        inner = "hf"
+        if manifest.is_file():
+            import json
+
+            inner = str(
+                json.loads(manifest.read_text(encoding="utf-8")).get("files", {}).get("model", "hf")
+            )
+        model_params["encoder"] = str(folder / inner)
+    elif model_params.get("encoder"):
+        model_params["encoder"] = str(_encoder_folder(str(model_params["encoder"])))
 
 
 class _Recorder:
@@ -157,6 +213,10 @@ def run_training(job: Job, progress: Progress) -> dict[str, Any]:
     handler = get_task(run.task)
     model_params, seed, fraction, curve = _run_options(run.params)
     device = best_device() if run.kind in handler.gpu_kinds else "cpu"
+    _resolve_encoder(run, model_params)
+    # Four more trainings are cheap for memory and CRF models, not for transformers.
+    if curve is None:
+        curve = run.kind not in handler.gpu_kinds
     started = time.monotonic()
     durations: dict[str, float] = {}
     run.state, run.started_at, run.device, run.history, run.log = (
@@ -216,7 +276,8 @@ def run_training(job: Job, progress: Progress) -> dict[str, Any]:
 
         progress(0.95, "saving the model")
         t0 = time.monotonic()
-        prefix = artifacts.new_prefix(run.project.slug, run.task)
+        prefix = artifacts.new_prefix(run.project.pk, run.task)
+        TrainingRun.objects.filter(pk=run.pk).update(artifact=prefix)
         with tempfile.TemporaryDirectory(prefix="fieldmark-model-") as tmp:
             model.save(Path(tmp))
             names = artifacts.store_folder(Path(tmp), prefix)
@@ -332,6 +393,21 @@ def score_on_heldout(run: TrainingRun, version: ModelVersion, metric: str) -> fl
     gold = [item for item in handler.load_items(run.project) if item.id in wanted]
     model = serving.load_version(version)
     return float(handler.evaluate(model, gold).get(metric, 0.0))
+
+
+def clean_up_run(job: Job) -> None:
+    """The ``ml.train`` cleanup (a failed job, or one whose worker died): an unregistered run's
+    half-copied artifact goes, and the run is marked failed. Safe to call twice."""
+    run = TrainingRun.objects.filter(job=job).first()
+    if run is None or ModelVersion.objects.filter(run=run).exists():
+        return
+    if run.artifact:
+        artifacts.delete_prefix(run.artifact)
+    TrainingRun.objects.filter(pk=run.pk, state__in=(RunState.QUEUED, RunState.RUNNING)).update(
+        state=RunState.FAILED,
+        finished_at=timezone.now(),
+        error="The worker stopped before the model was registered.",
+    )
 
 
 def runs(project: Project, task: str | None = None) -> Any:

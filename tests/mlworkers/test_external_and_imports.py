@@ -351,3 +351,44 @@ def test_the_same_folder_with_a_pickle_beside_it_is_refused(
     assert response.status_code == 400
     assert response.json()["fields"]["file"][0].startswith("training_args.bin is a pickle-based")
     assert ModelVersion.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transformer_is_fine_tuned_from_an_imported_encoder(
+    corpus: Any, celery_worker_session: Any, as_user: Any, tmp_path: Any
+) -> None:
+    from tests.mlworkers.conftest import train
+
+    tiny_hf_folder(tmp_path / "tiny", ["COM", "E3S"])
+    manager = as_user(corpus.manager)
+    imported = manager.post(
+        f"{BASE}/models/versions/import/",
+        {"task": "gloss", "kind": "transformer", "file": zip_folder(tmp_path / "tiny")},
+        format="multipart",
+    ).json()
+
+    run = train(
+        manager,
+        "gloss",
+        "transformer",
+        params={"encoder_version": imported["id"], "epochs": 1, "batch_size": 4},
+    )
+
+    assert run["state"] == "succeeded" and run["device"] == "cpu"
+    assert run["job"]["queue"] == "train"  # no CUDA worker deployed here
+    assert run["learning_curve"] == []  # not drawn for transformers unless asked
+    assert any(h["loss"] is not None for h in run["history"])
+    version = ModelVersion.objects.get(run_id=run["id"])
+    assert (version.kind, version.number, version.source) == ("transformer", 2, "trained")
+
+
+def test_an_encoder_path_outside_the_encoder_folder_is_refused(corpus: Any, as_user: Any) -> None:
+    response = as_user(corpus.manager).post(
+        f"{BASE}/models/runs/",
+        {"task": "gloss", "kind": "transformer", "params": {"encoder": "/etc"}},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "params.encoder" in response.json()["fields"]
+    assert ModelVersion.objects.count() == 0

@@ -130,6 +130,7 @@ def test_a_worker_killed_mid_training_leaves_the_registry_unchanged(
     assert jobs.fail_stale(timedelta(0)) == 1  # what beat's sweep does
     body = as_user(corpus.viewer).get(f"{BASE}/models/runs/{run.pk}/").json()
     assert body["state"] == "failed"
+    assert body["error"] == "The worker stopped before the model was registered."
     assert body["job"]["error"]["type"] == "WorkerLost"
     assert body["version"] is None
     assert ModelVersion.objects.count() == 0

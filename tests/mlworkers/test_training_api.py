@@ -196,3 +196,21 @@ def test_activate_and_roll_back(corpus: Any, celery_worker_session: Any, as_user
     ]
     again = manager.post(f"{BASE}/models/versions/rollback/", {"task": "gloss"}, format="json")
     assert again.status_code == 400 and again.json()["error"] == "nothing_to_roll_back"
+
+
+def test_deleting_the_project_removes_its_model_files(
+    corpus: Any, celery_worker_session: Any, as_user: Any
+) -> None:
+    from django.core.files.storage import default_storage
+
+    from fieldmark.projects import services as projects
+
+    train(as_user(corpus.manager))
+    version = ModelVersion.objects.get()
+    files = [version.artifact + name for name in version.summary["files"]]
+    assert files and all(default_storage.exists(f) for f in files)
+
+    projects.delete_project(corpus.owner, corpus.project)
+
+    assert not any(default_storage.exists(f) for f in files)
+    assert ModelVersion.objects.count() == 0 and TrainingRun.objects.count() == 0

@@ -1,0 +1,40 @@
+import { fireEvent, render, screen } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
+import { MachineGloss } from "./MachineGloss";
+
+const hint = { label: "PL", p: 0.92, version: 4, versionNumber: 2, status: "pending" as const };
+
+describe("MachineGloss", () => {
+  it("shows the proposal as ghost text; ArrowRight accepts, Delete dismisses", () => {
+    const onAccept = vi.fn();
+    const onReject = vi.fn();
+    const inner = vi.fn();
+    render(
+      <MachineGloss hint={hint} value="" onAccept={onAccept} onReject={onReject}>
+        <input aria-label="Gloss" onKeyDown={inner} />
+      </MachineGloss>,
+    );
+    expect(screen.getByTestId("machine-suggestion").textContent).toBe("PL 92% →");
+    const input = screen.getByLabelText("Gloss");
+    fireEvent.keyDown(input, { key: "ArrowRight" });
+    fireEvent.keyDown(input, { key: "Delete" });
+    expect(onAccept).toHaveBeenCalledTimes(1);
+    expect(onReject).toHaveBeenCalledTimes(1);
+    expect(inner).not.toHaveBeenCalled(); // the editor's own keys do not see them
+    fireEvent.keyDown(input, { key: "Tab" });
+    expect(inner).toHaveBeenCalledTimes(1);
+  });
+
+  it("leaves keys alone and marks the value once accepted", () => {
+    const onAccept = vi.fn();
+    render(
+      <MachineGloss hint={{ ...hint, status: "accepted" }} value="PL" onAccept={onAccept} onReject={() => {}}>
+        <input aria-label="Gloss" />
+      </MachineGloss>,
+    );
+    fireEvent.keyDown(screen.getByLabelText("Gloss"), { key: "ArrowRight" });
+    expect(onAccept).not.toHaveBeenCalled();
+    expect(screen.queryByTestId("machine-suggestion")).toBeNull();
+    expect(screen.getByTestId("machine-made").textContent).toBe("machine");
+  });
+});
