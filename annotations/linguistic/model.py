@@ -132,6 +132,7 @@ class Word:
     morphemes: list[Morpheme] = field(default_factory=list)
     tiers: dict[str, str] = field(default_factory=dict)
     glosses: dict[str, str] = field(default_factory=dict)
+    gloss_parts: list[str] = field(default_factory=list)
     start: int | None = None
     end: int | None = None
     guid: str | None = None
@@ -155,6 +156,7 @@ class Word:
         _put(doc, "morphemes", [m.to_doc() for m in self.morphemes])
         _put(doc, "tiers", dict(self.tiers))
         _put(doc, "glosses", dict(self.glosses))
+        _put(doc, "gloss_parts", list(self.gloss_parts))
         _put(doc, "start", self.start)
         _put(doc, "end", self.end)
         _put(doc, "guid", self.guid)
@@ -169,6 +171,7 @@ class Word:
             morphemes=[Morpheme.from_doc(m) for m in doc.get("morphemes", [])],
             tiers=dict(doc.get("tiers", {})),
             glosses=dict(doc.get("glosses", {})),
+            gloss_parts=list(doc.get("gloss_parts", [])),
             start=doc.get("start"),
             end=doc.get("end"),
             guid=doc.get("guid"),

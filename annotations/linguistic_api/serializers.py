@@ -71,6 +71,9 @@ class WordSerializer(DocSerializer):
     morphemes = MorphemeSerializer(many=True, required=False)
     tiers = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
     glosses = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    gloss_parts = serializers.ListField(
+        child=serializers.CharField(allow_blank=True), required=False
+    )
     start = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     end = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     guid = serializers.CharField(required=False, allow_null=True, max_length=100)
