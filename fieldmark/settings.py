@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "fieldmark.realtime",
     "annotations.affect_api",
     "annotations.linguistic_api",
+    "annotations.linked_api",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +161,11 @@ MONGO_TIMEOUT_MS = env_int("MONGO_TIMEOUT_MS", 5000, minimum=100)
 # (the Oxigraph server that `make run` starts, or any triple store).
 FIELDMARK_RDF_STORE = env_str("FIELDMARK_RDF_STORE", str(VAR_DIR / "rdf"))
 FIELDMARK_BASE_IRI = env_str("FIELDMARK_BASE_IRI", "https://fieldmark.example.org/")
+# ``task``: a Celery task applies each burst of writes to the graph; ``manual``: writes are only
+# queued (tests and scripts call annotations.linked_api.sync.drain). See docs/rdf.md.
+FIELDMARK_RDF_SYNC = env_str("FIELDMARK_RDF_SYNC", "task")
+FIELDMARK_SPARQL_TIMEOUT_S = env_int("FIELDMARK_SPARQL_TIMEOUT_S", 10, minimum=1)
+FIELDMARK_SPARQL_MAX_ROWS = env_int("FIELDMARK_SPARQL_MAX_ROWS", 10000, minimum=1)
 
 # --- Celery, channels -----------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
@@ -180,6 +186,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "fail-stale-jobs": {"task": "fieldmark.jobs.tasks.fail_stale_jobs", "schedule": 300.0},
+    "rdf-sync": {"task": "annotations.linked_api.tasks.sync_all", "schedule": 60.0},
 }
 
 if REDIS_URL:

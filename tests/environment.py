@@ -11,6 +11,8 @@ from pathlib import Path
 TMP = Path(tempfile.mkdtemp(prefix="fieldmark-tests-"))
 os.environ.setdefault("FIELDMARK_VAR_DIR", str(TMP / "var"))
 os.environ["FIELDMARK_RDF_STORE"] = str(TMP / "rdf")
+# Writes queue their RDF sync; the linked-data tests drain it (or run the task) themselves.
+os.environ.setdefault("FIELDMARK_RDF_SYNC", "manual")
 os.environ.setdefault("FIELDMARK_LOGIN_RATE", "1000/min")
 if not os.environ.get("REDIS_URL"):
     os.environ.setdefault("CELERY_BROKER_URL", f"sqla+sqlite:///{TMP / 'broker.sqlite3'}")

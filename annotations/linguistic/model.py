@@ -341,6 +341,9 @@ class Sense:
     examples: list[Example] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     custom: dict[str, Any] = field(default_factory=dict)
+    # External concepts this sense means (a WordNet synset, a Concepticon concept set, a
+    # DBpedia resource): published as ``ontolex:reference``.
+    iris: list[str] = field(default_factory=list)
 
     def to_doc(self) -> Doc:
         doc: Doc = {"id": self.id}
@@ -351,6 +354,7 @@ class Sense:
         _put(doc, "examples", [e.to_doc() for e in self.examples])
         _put(doc, "notes", [n.to_doc() for n in self.notes])
         _put(doc, "custom", dict(self.custom))
+        _put(doc, "iris", list(self.iris))
         return doc
 
     @classmethod
@@ -364,6 +368,7 @@ class Sense:
             examples=[Example.from_doc(e) for e in doc.get("examples", [])],
             notes=[Note.from_doc(n) for n in doc.get("notes", [])],
             custom=dict(doc.get("custom", {})),
+            iris=list(doc.get("iris", [])),
         )
 
 

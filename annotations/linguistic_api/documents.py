@@ -16,7 +16,7 @@ from pymongo import ASCENDING, IndexModel, UpdateOne
 
 from annotations.linguistic_api import concordance
 from fieldmark.storage import mongo
-from fieldmark.storage.versioned import Doc, VersionedStore
+from fieldmark.storage.versioned import Doc, VersionedStore, notify_written
 
 texts = VersionedStore("texts", noun="text")
 utterances = VersionedStore("utterances", noun="utterance")
@@ -76,6 +76,7 @@ def bulk_update(
             project_id,
             [(changes[i][0], {**changes[i][0], **changes[i][1]}) for i in written],
         )
+    notify_written(store.name, project_id, written)
     if written:
         store.history_collection.insert_many(
             [_history(changes[doc_id][0], changes[doc_id][1], user, now) for doc_id in written]

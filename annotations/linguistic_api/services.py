@@ -28,6 +28,7 @@ from annotations.linguistic.formats import eaf, flextext, lift, toolbox
 from annotations.linguistic.formats import json as json_format
 from annotations.linguistic.model import LexicalEntry, Text, Utterance
 from annotations.linguistic_api import concordance, documents
+from annotations.linked_api import sync as linked_sync
 from annotations.xmlsafe import DEFAULT_MAX_BYTES, FormatError, Problem, Source
 from fieldmark.api.errors import DomainError
 from fieldmark.jobs.models import Job
@@ -485,6 +486,7 @@ def _delete_import(project: Project, job_id: str) -> None:
     for store in (documents.texts, documents.utterances, documents.lexicon):
         store.collection.delete_many({"project": project.pk, "import_job": job_id})
     concordance.remove_import(project.pk, job_id)
+    linked_sync.forget_import(project.pk, job_id)
 
 
 def write_import(

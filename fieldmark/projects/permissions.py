@@ -39,6 +39,8 @@ class Action(StrEnum):
     IMPORT_DATA = "data.import"
     MANAGE_SCHEMA = "schema.manage"
     SUBSCRIBE = "realtime.subscribe"
+    QUERY_LINKED = "linked.query"
+    REBUILD_LINKED = "linked.rebuild"
 
 
 MIN_ROLE: dict[Action, Role] = {
@@ -49,6 +51,8 @@ MIN_ROLE: dict[Action, Role] = {
     Action.VIEW_DATA: Role.VIEWER,
     Action.EXPORT_DATA: Role.VIEWER,
     Action.SUBSCRIBE: Role.VIEWER,
+    Action.QUERY_LINKED: Role.VIEWER,
+    Action.REBUILD_LINKED: Role.MANAGER,
     Action.EDIT_DATA: Role.ANNOTATOR,
     Action.IMPORT_DATA: Role.MANAGER,
     Action.MANAGE_SCHEMA: Role.MANAGER,
@@ -61,7 +65,13 @@ MIN_ROLE: dict[Action, Role] = {
 
 # What anyone, signed in or not, may do in a public project without being a member.
 PUBLIC_ACTIONS = frozenset(
-    {Action.VIEW_PROJECT, Action.VIEW_DATA, Action.EXPORT_DATA, Action.SUBSCRIBE}
+    {
+        Action.VIEW_PROJECT,
+        Action.VIEW_DATA,
+        Action.EXPORT_DATA,
+        Action.SUBSCRIBE,
+        Action.QUERY_LINKED,
+    }
 )
 
 

@@ -1,4 +1,4 @@
-import type { KeyboardEvent } from "react";
+import { memo, type KeyboardEvent } from "react";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import type { Utterance } from "../api";
 import type { Abbreviations } from "../leipzig";
@@ -38,13 +38,8 @@ export function cleanRow(utterance: Utterance): RowState {
   return { base: utterance, draft: utterance, saving: false, error: null, conflict: null, remote: null };
 }
 
-interface UtteranceEditorProps {
-  row: RowState;
-  lexicon: LexiconIndex;
-  abbreviations: Abbreviations;
-  canEdit: boolean;
-  autoFocusFirst: boolean;
-  highlight: boolean;
+/** What a row does with the user's input; stable per utterance so a keystroke re-renders one row. */
+export interface RowHandlers {
   onMorph: (word: number, morpheme: number | null, field: MorphField, value: string) => void;
   onMorphForm: (word: number, morpheme: number | null, value: string) => void;
   onWord: (word: number, field: WordField, value: string) => void;
@@ -63,20 +58,27 @@ interface UtteranceEditorProps {
   onMerge: (merged: Utterance) => void;
 }
 
+interface UtteranceEditorProps extends RowHandlers {
+  row: RowState;
+  lexicon: LexiconIndex;
+  abbreviations: Abbreviations;
+  canEdit: boolean;
+  highlight: boolean;
+}
+
 /**
  * One utterance, interlinear: transcription, aligned word columns (word form and POS, then each
  * morpheme's form, gloss and POS), free translation. Alt-Enter adds a word after the one holding
  * the focus (or at the end).
  */
-export function UtteranceEditor(props: UtteranceEditorProps) {
-  const { row, lexicon, canEdit, autoFocusFirst, highlight } = props;
+export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEditorProps) {
+  const { row, lexicon, canEdit, highlight } = props;
   const { draft } = row;
   const dirty = isDirty(row.base, draft);
   const lang = translationLang(draft);
   const trCell = cellKey({ utterance: draft.id, kind: "translation" });
   const number = draft.order + 1;
   const words = draft.words ?? [];
-  let first = autoFocusFirst;
 
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
     if (!canEdit || !event.altKey || event.key !== "Enter") return;
@@ -185,8 +187,6 @@ export function UtteranceEditor(props: UtteranceEditorProps) {
                 {morphsOf(word).map((m, i) => {
                   const morpheme = segmented ? i : null;
                   const cell = cellKey({ utterance: draft.id, kind: "gloss", word: w, morpheme });
-                  const focusHere = first;
-                  first = false;
                   const gloss = m.gloss ?? "";
                   const width = cols.morphemes[i] ?? MIN_CELL_CH;
                   const shown = `${m.sep ?? ""}${m.form}`;
@@ -221,7 +221,6 @@ export function UtteranceEditor(props: UtteranceEditorProps) {
                         onChange={(value) => props.onMorph(w, morpheme, "gloss", value)}
                         onPick={(s) => props.onPick(w, morpheme, s)}
                         onFocusCell={props.onFocusCell}
-                        autoFocus={focusHere}
                         abbreviations={props.abbreviations}
                         onSplit={canEdit ? split("gloss") : undefined}
                         onMergeBack={canEdit ? mergeBack("gloss") : undefined}
@@ -301,4 +300,4 @@ export function UtteranceEditor(props: UtteranceEditorProps) {
       )}
     </article>
   );
-}
+});
