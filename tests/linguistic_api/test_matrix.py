@@ -104,6 +104,24 @@ CASES: dict[str, Case] = {
         lambda: {"file": SimpleUploadedFile("s.eaf", EAF)},
         "multipart",
     ),
+    "toolbox-preview": Case(
+        "post",
+        "imports/toolbox/preview/",
+        "manager",
+        200,
+        lambda: {"file": SimpleUploadedFile("a.txt", TOOLBOX)},
+        "multipart",
+    ),
+    "import-toolbox-mapping": Case(
+        "post",
+        "imports/",
+        "manager",
+        202,
+        multipart(
+            "toolbox", TOOLBOX, "a.txt", mapping=json.dumps({"markers": "sigmorphon"})
+        ),
+        "multipart",
+    ),
     "concordance": Case("get", "concordance/?field=gloss&q=one", "viewer", 200),
     "export-stream": Case("get", "export/?format=json", "viewer", 200),
     "export-job": Case("post", "exports/", "viewer", 202, lambda: {"format": "csv"}),
