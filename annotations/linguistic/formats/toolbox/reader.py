@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from typing import Any
 
@@ -34,6 +35,7 @@ from annotations.linguistic.model import MediaSpan, Morpheme, Text, Utterance, W
 from annotations.xmlsafe import DEFAULT_MAX_BYTES, Problem, Readable
 
 DETECT_LINES = 2000
+_BOUNDARY = re.compile(r"([-=])")
 
 
 @dataclass(slots=True)
@@ -77,8 +79,6 @@ def settle(head: list[Line], opts: Options) -> tuple[MarkerMap, Alignment]:
 
 
 def _with_translation(markers: MarkerMap, marker: str, lang: str) -> MarkerMap:
-    from dataclasses import replace
-
     translations = dict(markers.translations)
     translations[marker] = lang
     return replace(markers, translations=translations)
@@ -655,13 +655,10 @@ def _counted_words(bundle: dict[str, Field], ctx: _Context) -> list[Word]:
 
 def _sig_split(token: str) -> list[tuple[str, str]]:
     """``a-b=c`` -> [("", "a"), ("-", "b"), ("=", "c")]."""
-    import re
-
-    parts = re.split(r"([-=])", token)
+    if "-" not in token and "=" not in token:
+        return [("", token)]
+    parts = _BOUNDARY.split(token)
     out = [("", parts[0])]
     out.extend((parts[i], parts[i + 1]) for i in range(1, len(parts), 2))
     return out
 
-
-def read_all(lines: Iterable[Line]) -> list[Line]:
-    return list(lines)
