@@ -424,8 +424,10 @@ def _reader(
     if fmt == "lift":
         return lift.iter_entries(source, problems)
     if fmt == "mdf" or (fmt == "toolbox" and (mapping or {}).get("markers") == "mdf"):
-        decoding = "tolerant" if (mapping or {}).get("decoding") == "tolerant" else "strict"
-        return toolbox.mdf.iter_entries(source, problems, decoding=decoding)
+        tolerant = (mapping or {}).get("decoding") == "tolerant"
+        return toolbox.mdf.iter_entries(
+            source, problems, decoding="tolerant" if tolerant else "strict"
+        )
     if fmt == "toolbox":
         opts = mapping or {}
         return toolbox.iter_texts(

@@ -18,15 +18,17 @@ TIMESUB = eaf.TierMapping(utterance="text", words="words-timesub")
 SYMSUB = eaf.TierMapping(utterance="text", words="words-symsub", pos="words-pos")
 
 
-def _tier(root: etree._Element, tier_id: str) -> list[etree._Element]:
-    return root.xpath(f"/ANNOTATION_DOCUMENT/TIER[@TIER_ID='{tier_id}']/ANNOTATION/*")
+def _tier(root: etree._Element, tier_id: str) -> list[Any]:
+    found = root.xpath(f"/ANNOTATION_DOCUMENT/TIER[@TIER_ID='{tier_id}']/ANNOTATION/*")
+    assert isinstance(found, list)
+    return found
 
 
 def _times(root: etree._Element) -> dict[str, int | None]:
     out: dict[str, int | None] = {}
     for slot in root.xpath("/ANNOTATION_DOCUMENT/TIME_ORDER/TIME_SLOT"):
         value = slot.get("TIME_VALUE")
-        out[slot.get("TIME_SLOT_ID")] = int(value) if value is not None else None
+        out[slot.get("TIME_SLOT_ID", "")] = int(value) if value is not None else None
     return out
 
 
@@ -39,7 +41,7 @@ def _resolved(data: bytes, regenerated: set[str]) -> dict[str, Any]:
     for tier in root.xpath("/ANNOTATION_DOCUMENT/TIER"):
         rows = []
         for a in tier.xpath("ANNOTATION/*"):
-            keep_id = tier.get("TIER_ID") not in regenerated
+            keep_id = tier.get("TIER_ID", "") not in regenerated
             rows.append(
                 (
                     a.get("ANNOTATION_ID") if keep_id else None,
@@ -53,9 +55,7 @@ def _resolved(data: bytes, regenerated: set[str]) -> dict[str, Any]:
             )
         tiers[tier.get("TIER_ID")] = (sorted(tier.attrib.items()), rows)
     rest = [
-        etree.tostring(el, method="c14n")
-        for el in root
-        if el.tag not in ("TIER", "TIME_ORDER")
+        etree.tostring(el, method="c14n") for el in root if el.tag not in ("TIER", "TIME_ORDER")
     ]
     return {"root": sorted(root.attrib.items()), "tiers": tiers, "rest": rest}
 
@@ -70,8 +70,8 @@ def test_shared_elan_counts_and_word_times_equal_an_independent_count(relative: 
     assert len(text.utterances) == len(_tier(root, "text"))
     assert len(words) == len(_tier(root, "words-timesub"))
     # Each word boundary ELAN aligned (a time slot with a value), in order, start and end.
-    starts = [times[a.get("TIME_SLOT_REF1")] for a in _tier(root, "words-timesub")]
-    ends = [times[a.get("TIME_SLOT_REF2")] for a in _tier(root, "words-timesub")]
+    starts = [times[a.get("TIME_SLOT_REF1", "")] for a in _tier(root, "words-timesub")]
+    ends = [times[a.get("TIME_SLOT_REF2", "")] for a in _tier(root, "words-timesub")]
     assert [w.start for w in words] == starts
     assert [w.end for w in words] == ends
     assert sum(1 for t in starts if t is not None) > 400
@@ -133,11 +133,13 @@ TWO_SPEAKERS = b"""<?xml version="1.0" encoding="UTF-8"?>
 <ANNOTATION_VALUE>go</ANNOTATION_VALUE></REF_ANNOTATION></ANNOTATION>
 </TIER>
 <TIER LINGUISTIC_TYPE_REF="utt" TIER_ID="comments"/>
-<LINGUISTIC_TYPE GRAPHIC_REFERENCES="false" LINGUISTIC_TYPE_ID="utt" TIME_ALIGNABLE="true"/>
-<LINGUISTIC_TYPE CONSTRAINTS="Time_Subdivision" GRAPHIC_REFERENCES="false" LINGUISTIC_TYPE_ID="wd" TIME_ALIGNABLE="true"/>
-<LINGUISTIC_TYPE CONSTRAINTS="Symbolic_Subdivision" CONTROLLED_VOCABULARY_REF="grams" GRAPHIC_REFERENCES="false" LINGUISTIC_TYPE_ID="gl" TIME_ALIGNABLE="false"/>
+<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="utt" TIME_ALIGNABLE="true"/>
+<LINGUISTIC_TYPE CONSTRAINTS="Time_Subdivision" LINGUISTIC_TYPE_ID="wd" TIME_ALIGNABLE="true"/>
+<LINGUISTIC_TYPE CONSTRAINTS="Symbolic_Subdivision" CONTROLLED_VOCABULARY_REF="grams"
+ LINGUISTIC_TYPE_ID="gl" TIME_ALIGNABLE="false"/>
 <CONTROLLED_VOCABULARY CV_ID="grams"><DESCRIPTION LANG_REF="eng">Grams</DESCRIPTION>
-<CV_ENTRY_ML CVE_ID="c1"><CVE_VALUE LANG_REF="eng">1SG</CVE_VALUE></CV_ENTRY_ML></CONTROLLED_VOCABULARY>
+<CV_ENTRY_ML CVE_ID="c1"><CVE_VALUE LANG_REF="eng">1SG</CVE_VALUE></CV_ENTRY_ML>
+</CONTROLLED_VOCABULARY>
 </ANNOTATION_DOCUMENT>
 """
 
@@ -164,7 +166,15 @@ def test_every_speaker_is_imported_with_word_times_and_gloss_parts() -> None:
     assert root.xpath("//LINKED_FILE_DESCRIPTOR/@LINK_URL") == ["file:///rec.txt"]
     assert root.xpath("//CV_ENTRY_ML/CVE_VALUE/text()") == ["1SG"]
     assert [a.findtext("ANNOTATION_VALUE") for a in _tier(root, "gl@A")] == ["POSS", "1SG"]
-    assert root.xpath("//TIER/@TIER_ID") == ["tx@A", "wd@A", "gl@A", "tx@B", "wd@B", "gl@B", "comments"]
+    assert root.xpath("//TIER/@TIER_ID") == [
+        "tx@A",
+        "wd@A",
+        "gl@A",
+        "tx@B",
+        "wd@B",
+        "gl@B",
+        "comments",
+    ]
 
 
 def test_one_speaker_only_keeps_the_others_tiers_and_writes_them_back() -> None:

@@ -42,7 +42,9 @@ def test_preview_shows_what_a_mapping_makes_of_the_first_records(
     assert documents.utterances.collection.count_documents({}) == 0
 
 
-def test_a_bad_marker_mapping_is_a_400_naming_mapping(team: Any, as_user: Any, mongo_db: Any) -> None:
+def test_a_bad_marker_mapping_is_a_400_naming_mapping(
+    team: Any, as_user: Any, mongo_db: Any
+) -> None:
     response = as_user(team.manager).post(
         f"{BASE}/imports/",
         {

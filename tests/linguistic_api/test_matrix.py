@@ -117,9 +117,7 @@ CASES: dict[str, Case] = {
         "imports/",
         "manager",
         202,
-        multipart(
-            "toolbox", TOOLBOX, "a.txt", mapping=json.dumps({"markers": "sigmorphon"})
-        ),
+        multipart("toolbox", TOOLBOX, "a.txt", mapping=json.dumps({"markers": "sigmorphon"})),
         "multipart",
     ),
     "concordance": Case("get", "concordance/?field=gloss&q=one", "viewer", 200),

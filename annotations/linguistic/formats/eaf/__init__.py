@@ -36,7 +36,7 @@ def dumps(text: Text, mapping: TierMapping, *, author: str = "Fieldmark") -> Ite
     with this mapping's utterance tier, else as EAF 3.0 with the mapping's tier names (so
     :func:`loads` reads either back)."""
     meta = text.metadata.get("elan")
-    if isinstance(meta, dict) and meta.get("groups"):
-        if meta["groups"][0].get("utterance") == mapping.utterance:
-            return faithful.dumps(text, meta)
+    groups = meta.get("groups") if isinstance(meta, dict) else None
+    if isinstance(meta, dict) and groups and groups[0].get("utterance") == mapping.utterance:
+        return faithful.dumps(text, meta)
     return dumps_generic(text, mapping, author=author)

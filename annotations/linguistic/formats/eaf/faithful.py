@@ -97,7 +97,9 @@ class _Owner:
 def dumps(text: Text, meta: dict[str, Any]) -> Iterator[str]:
     """The document ``meta`` describes, with the text's utterances in its mapped tiers."""
     constraints = _constraints(meta)
-    tier_type = {str(t.get("TIER_ID")): str(t.get("LINGUISTIC_TYPE_REF", "")) for t in meta["tiers"]}
+    tier_type = {
+        str(t.get("TIER_ID")): str(t.get("LINGUISTIC_TYPE_REF", "")) for t in meta["tiers"]
+    }
 
     def constraint(tier_id: str) -> str | None:
         return constraints.get(tier_type.get(tier_id, ""))
@@ -154,7 +156,9 @@ def dumps(text: Text, meta: dict[str, Any]) -> Iterator[str]:
         tier_id = str(tier.get("TIER_ID"))
         yield f"<TIER{attrs([(str(k), str(v)) for k, v in tier.items()])}>\n"
         for ann in out.get(tier_id, []):
-            yield slot_ref.sub(lambda m: f'TIME_SLOT_REF{m.group(1)}="{names[_unesc(m.group(2))]}"', ann)
+            yield slot_ref.sub(
+                lambda m: f'TIME_SLOT_REF{m.group(1)}="{names[_unesc(m.group(2))]}"', ann
+            )
         yield "</TIER>\n"
     for element in meta.get("tail", []):
         yield tree_xml(element) + "\n"
@@ -210,8 +214,10 @@ def _utterance(
         if morphs_tier:
             morph_owners.append(
                 _children(
-                    [(_morph_value(word.morphemes, i), m.guid, m.start, m.end)
-                     for i, m in enumerate(word.morphemes)],  # fmt: skip
+                    [
+                        (_morph_value(word.morphemes, i), m.guid, m.start, m.end)
+                        for i, m in enumerate(word.morphemes)
+                    ],
                     w_owner,
                     morphs_tier,
                     constraint(morphs_tier),
@@ -231,8 +237,10 @@ def _utterance(
                     _dependents(values, m_owner, tier_id, constraint(tier_id), state, out)
             else:
                 value = word.gloss if role == "gloss" else word.pos
-                values = word.gloss_parts if role == "gloss" and word.gloss_parts else (
-                    [value] if value else []
+                values = (
+                    word.gloss_parts
+                    if role == "gloss" and word.gloss_parts
+                    else ([value] if value else [])
                 )
                 _dependents(values, w_owner, tier_id, constraint(tier_id), state, out)
     for lang, tier_id in dict(group.get("translations", {})).items():
@@ -241,7 +249,9 @@ def _utterance(
     if group.get("notes"):
         _dependents(list(utt.notes), owner, group["notes"], constraint(group["notes"]), state, out)
     for name, tier_id in dict(group.get("tiers", {})).items():
-        _custom(utt, name, owner, word_owners, morph_owners, tier_id, constraint(tier_id), state, out)
+        _custom(
+            utt, name, owner, word_owners, morph_owners, tier_id, constraint(tier_id), state, out
+        )
 
 
 def _morph_value(morphs: list[Morpheme], i: int) -> str:

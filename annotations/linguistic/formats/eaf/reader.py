@@ -20,7 +20,6 @@ from typing import Any
 from lxml import etree
 
 from annotations.linguistic.formats.stream import Item, gather
-from annotations.linguistic.formats.xmlwrite import attrs, esc_text
 from annotations.linguistic.model import MediaSpan, Morpheme, Text, Utterance, Word
 from annotations.xmlsafe import (
     DEFAULT_MAX_BYTES,
@@ -154,7 +153,7 @@ def _read(source: Readable, max_bytes: int) -> _Doc:
                     parent=el.get("PARENT_REF"),
                     participant=el.get("PARTICIPANT") or None,
                     lang=el.get("LANG_REF"),
-                    attrs=dict(el.attrib),
+                    attrs={str(k): str(v) for k, v in el.attrib.items()},
                 )
                 tiers[tier.id] = tier
             continue
@@ -210,7 +209,7 @@ def _root_attrs(root: etree._Element | None) -> list[list[str]]:
     out = []
     for key, value in root.attrib.items():
         q = etree.QName(key)
-        out.append([f"xsi:{q.localname}" if q.namespace == _XSI else q.localname, value])
+        out.append([f"xsi:{q.localname}" if q.namespace == _XSI else q.localname, str(value)])
     return out
 
 
@@ -239,7 +238,7 @@ def _annotation(a: etree._Element) -> _Ann:
         ann.ref, ann.prev = a.get("ANNOTATION_REF"), a.get("PREVIOUS_ANNOTATION")
     known = {"ANNOTATION_ID", "TIME_SLOT_REF1", "TIME_SLOT_REF2", "ANNOTATION_REF",
              "PREVIOUS_ANNOTATION"}  # fmt: skip
-    ann.attrs = {k: v for k, v in a.attrib.items() if k not in known}
+    ann.attrs = {str(k): str(v) for k, v in a.attrib.items() if k not in known}
     return ann
 
 
@@ -578,8 +577,9 @@ def _document_meta(doc: _Doc, groups: list[TierMapping]) -> dict[str, Any]:
         "groups": [_mapping_doc(g) for g in groups],
         "unmapped": unmapped,
         # Unmapped annotations keep their time slots: id, value and place in the time order.
-        "slots": [[sid, doc.slot_value[sid], doc.slot_time[sid]] for sid in doc.order
-                  if sid in slots],  # fmt: skip
+        "slots": [
+            [sid, doc.slot_value[sid], doc.slot_time[sid]] for sid in doc.order if sid in slots
+        ],
     }
 
 
@@ -655,11 +655,11 @@ def _utterances(
                 values.setdefault(owner, {})["notes"] = "\n".join(a.value for a in anns)
                 continue
             if role == "gloss":
-                parts = [_strip(a.value)[1] if lvl is m_tier else a.value for a in anns]
-                value = " ".join(parts)
+                gloss_values = [_strip(a.value)[1] if lvl is m_tier else a.value for a in anns]
+                value = " ".join(gloss_values)
                 if len(anns) > 1:
                     # Several gloss annotations on one morph (POSS 1SG): kept one by one.
-                    values.setdefault(owner, {})["gloss_parts"] = "\x1f".join(parts)
+                    values.setdefault(owner, {})["gloss_parts"] = "\x1f".join(gloss_values)
             else:
                 value = " ".join(a.value for a in anns)
             values.setdefault(owner, {})[role] = value

@@ -12,6 +12,7 @@ from annotations.linguistic.model import MediaSpan, Text
 
 _XML_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
+
 class _Ids:
     def __init__(self, reserved: set[str]) -> None:
         self.reserved = reserved
@@ -45,9 +46,7 @@ def _tier_open(tier_id: str, ltype: str, parent: str, lang: str | None = None) -
     return f"<TIER{a}>\n"
 
 
-def dumps_generic(
-    text: Text, mapping: TierMapping, *, author: str = "Fieldmark"
-) -> Iterator[str]:
+def dumps_generic(text: Text, mapping: TierMapping, *, author: str = "Fieldmark") -> Iterator[str]:
     """Write a text as EAF 3.0 using the mapping's tier names, so loads() reads it back."""
     utt_ids = [u.id for u in text.utterances]
     unique = len(set(utt_ids)) == len(utt_ids)

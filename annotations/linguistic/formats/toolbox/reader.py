@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from typing import Any
@@ -24,13 +24,13 @@ from annotations.linguistic.formats.toolbox.lines import (
     read_lines,
     records,
 )
-from annotations.linguistic.formats.toolbox.writer import morph_tokens
 from annotations.linguistic.formats.toolbox.markers import (
     LANG_SUFFIX,
     Alignment,
     MarkerMap,
     detect,
 )
+from annotations.linguistic.formats.toolbox.writer import morph_tokens
 from annotations.linguistic.model import MediaSpan, Morpheme, Text, Utterance, Word
 from annotations.xmlsafe import DEFAULT_MAX_BYTES, Problem, Readable
 
@@ -573,8 +573,11 @@ def _morph_values(
         if not toks:
             out.extend([""] * n)
             continue
-        if n == 1 and len(toks) == 1 and len(_pieces(toks[0])) > 1 and any(
-            not other for other in per_token
+        if (
+            n == 1
+            and len(toks) == 1
+            and len(_pieces(toks[0])) > 1
+            and any(not other for other in per_token)
         ):
             # "3SG-PST-" under "a-" with nothing under "li-": one value spans two morphs, so
             # the word's values are read in order instead. ("là-bas" alone stays whole.)
@@ -661,4 +664,3 @@ def _sig_split(token: str) -> list[tuple[str, str]]:
     out = [("", parts[0])]
     out.extend((parts[i], parts[i + 1]) for i in range(1, len(parts), 2))
     return out
-
