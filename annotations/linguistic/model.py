@@ -307,6 +307,10 @@ class Example:
     utterance_ref: str | None = None
     source: str = ""
     notes: list[Note] = field(default_factory=list)
+    # LIFT types each translation ("Free translation", "Literal translation"): the first one's
+    # type, and the further translations with theirs, so a literal one is not merged in.
+    translation_type: str = ""
+    more_translations: list[tuple[str, dict[str, str]]] = field(default_factory=list)
 
     def to_doc(self) -> Doc:
         doc: Doc = {"text": self.text}
@@ -315,6 +319,8 @@ class Example:
         _put(doc, "utterance", self.utterance_ref)
         _put(doc, "source", self.source)
         _put(doc, "notes", [n.to_doc() for n in self.notes])
+        _put(doc, "translation_type", self.translation_type)
+        _put(doc, "more_translations", [[t, dict(f)] for t, f in self.more_translations])
         return doc
 
     @classmethod
@@ -326,6 +332,8 @@ class Example:
             utterance_ref=doc.get("utterance"),
             source=doc.get("source", ""),
             notes=[Note.from_doc(n) for n in doc.get("notes", [])],
+            translation_type=doc.get("translation_type", ""),
+            more_translations=[(str(t), dict(f)) for t, f in doc.get("more_translations", [])],
         )
 
 
