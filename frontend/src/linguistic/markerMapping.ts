@@ -7,7 +7,7 @@
 export type MarkerPreset = "detect" | "sigmorphon" | "toolbox" | "flex_sfm" | "mdf" | "custom";
 
 export const MARKER_PRESETS: readonly { value: MarkerPreset; label: string }[] = [
-  { value: "detect", label: "Detect from the file" },
+  { value: "detect", label: "Detect from its first lines" },
   { value: "toolbox", label: "Toolbox / Shoebox interlinear (\\tx \\mb \\ge \\ps \\ft)" },
   { value: "sigmorphon", label: "SIGMORPHON (\\t \\m \\g \\l)" },
   { value: "flex_sfm", label: "FLEx standard-format export (\\wg \\wps too)" },

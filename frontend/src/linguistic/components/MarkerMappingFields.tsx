@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useId, useState } from "react";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { linguisticApi, type ToolboxPreview } from "../api";
 import {
@@ -37,6 +37,8 @@ export function MarkerMappingFields({
   const [preview, setPreview] = useState<ToolboxPreview | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // A label beside the select, not around it: its options' text must not become its name.
+  const presetId = useId();
 
   const show = async () => {
     if (!file) return;
@@ -55,9 +57,9 @@ export function MarkerMappingFields({
   return (
     <fieldset className="ling-marker-mapping" aria-label="Marker mapping">
       <legend>Markers</legend>
-      <label>
-        Marker set{" "}
-        <select
+      <label htmlFor={presetId}>Marker set</label>{" "}
+      <select
+          id={presetId}
           value={choice.preset}
           onChange={(e) => onChange({ ...choice, preset: e.target.value as MarkerPreset })}
         >
@@ -67,7 +69,6 @@ export function MarkerMappingFields({
             </option>
           ))}
         </select>
-      </label>
       {choice.preset === "custom" &&
         CUSTOM_FIELDS.map(({ key, label }) => (
           <label key={key}>
