@@ -223,7 +223,7 @@ def entries_from_corpus(
         key = normalize_form(raw_form)
         if not key or key in known:
             return
-        form, glosses = groups.setdefault((key, morph_type), (raw_form.strip(_MARKERS), Counter()))
+        glosses = groups.setdefault((key, morph_type), (raw_form.strip(_MARKERS), Counter()))[1]
         if gloss:
             glosses[gloss] += 1
 

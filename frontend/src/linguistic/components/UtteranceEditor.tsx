@@ -1,5 +1,9 @@
 import { memo, type KeyboardEvent } from "react";
+import { PresenceAvatars } from "../../components/PresenceAvatars";
+import type { Person } from "../../realtime/presence";
 import { ErrorBanner } from "../../components/ErrorBanner";
+import { MachineGloss } from "../../models/MachineGloss";
+import type { MachineSuggestions } from "../../models/useMachineSuggestions";
 import type { Utterance } from "../api";
 import type { Abbreviations } from "../leipzig";
 import {
@@ -56,6 +60,8 @@ export interface RowHandlers {
   onKeepMine: () => void;
   onTakeTheirs: () => void;
   onMerge: (merged: Utterance) => void;
+  /** Machine gloss suggestions (ghost text, accept with ArrowRight), when a model serves them. */
+  machine?: MachineSuggestions;
 }
 
 interface UtteranceEditorProps extends RowHandlers {
@@ -64,6 +70,8 @@ interface UtteranceEditorProps extends RowHandlers {
   abbreviations: Abbreviations;
   canEdit: boolean;
   highlight: boolean;
+  /** Others on this utterance, with the cells they hold a soft lock on. */
+  present?: Person[];
 }
 
 /**
@@ -109,6 +117,16 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
           spellCheck={false}
           onChange={(event) => props.onTranscription(event.target.value)}
         />
+        <PresenceAvatars people={props.present ?? []} label={`Also on utterance ${number}`} />
+        {(props.present ?? []).some((person) => person.locks.length > 0) && (
+          <span className="lock-note" data-testid="lock-note">
+            {(props.present ?? [])
+              .filter((person) => person.locks.length > 0)
+              .map((person) => person.user)
+              .join(", ")}{" "}
+            editing
+          </span>
+        )}
         <span className="ling-status" data-testid="utterance-status">
           {row.saving ? (
             "Saving…"
@@ -212,6 +230,17 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
                           }}
                         />
                       </div>
+                      <MachineGloss
+                        hint={props.machine?.hintFor(draft.id, w, morpheme)}
+                        value={gloss}
+                        onAccept={() => {
+                          const hint = props.machine?.hintFor(draft.id, w, morpheme);
+                          if (!hint || !canEdit) return;
+                          props.onMorph(w, morpheme, "gloss", hint.label);
+                          props.machine?.accept(draft.id, w, morpheme);
+                        }}
+                        onReject={() => props.machine?.reject(draft.id, w, morpheme)}
+                      >
                       <GlossInput
                         value={gloss}
                         cell={cell}
@@ -225,6 +254,7 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
                         onSplit={canEdit ? split("gloss") : undefined}
                         onMergeBack={canEdit ? mergeBack("gloss") : undefined}
                       />
+                      </MachineGloss>
                       <input
                         className="ling-cell ling-pos"
                         style={{ width: `${width}ch` }}

@@ -13,11 +13,15 @@ import { Link, useParams, useSearchParams } from "react-router";
 import type { SocketMessage } from "../../api";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { useLoad } from "../../hooks/useLoad";
-import { useProjectSocket } from "../../hooks/useProjectSocket";
+import { RELOAD_MESSAGE, useAnnounce, usePresence, useProjectSocket } from "../../hooks/useProjectSocket";
+import { PresenceAvatars } from "../../components/PresenceAvatars";
+import type { Person, Where } from "../../realtime/presence";
 import { useProjectContext } from "../../pages/ProjectLayout";
 import { hasRole } from "../../roles";
 import { isConflict, linguisticApi, utteranceBody, type Utterance } from "../api";
 import { GlossingAids } from "../components/GlossingAids";
+import { MachineToolbar } from "../../models/MachineToolbar";
+import { useMachineSuggestions } from "../../models/useMachineSuggestions";
 import { UtteranceEditor, cleanRow, type RowHandlers, type RowState } from "../components/UtteranceEditor";
 import {
   cellKey,
@@ -51,6 +55,8 @@ type Rows = Record<string, RowState>;
  */
 type PendingFocus = { cell: string; caret: number | "all"; utterance: string } | { within: string; utterance: string };
 
+/** The people on an utterance nobody else is on (one array, so rows stay memoised). */
+const NOBODY: Person[] = [];
 /** First guess of a row's height (px) before it is measured. */
 const ESTIMATED_ROW_PX = 190;
 /** Rows rendered beyond the visible ones, above and below. */
@@ -90,6 +96,7 @@ export function TextEditorPage() {
   const abbreviations = useMemo(() => abbreviationsFrom(leipzig.data), [leipzig.data]);
   const index: LexiconIndex = useMemo(() => buildLexiconIndex(lexicon.data ?? []), [lexicon.data]);
 
+  const machine = useMachineSuggestions(slug, id, canEdit);
   const [rows, setRows] = useState<Rows>({});
   const [order, setOrder] = useState<string[]>([]);
   const focused = useRef<string | null>(null);
@@ -161,7 +168,7 @@ export function TextEditorPage() {
   const reloadLexicon = lexicon.reload;
   const onMessage = useCallback(
     (message: SocketMessage) => {
-      if (message.type === "linguistic.glossing.linked") reloadUtterances();
+      if (message.type === "linguistic.glossing.linked" || message.type === RELOAD_MESSAGE) reloadUtterances();
       if (
         message.type === "linguistic.glossing.replaced" &&
         Array.isArray(message.texts) &&
@@ -174,11 +181,44 @@ export function TextEditorPage() {
       // Events name their text; one for an utterance not shown here is for another text.
       if (!row && message.text !== id) return;
       if (row && typeof message.version === "number" && message.version <= row.base.version) return;
-      linguisticApi.utterances.get(slug, message.id).then(receive, () => undefined);
+      // Events carry the utterance as the REST API serves it; fetch only if one does not.
+      const data = message.data as Utterance | undefined;
+      if (data && data.id === message.id && data.version === message.version) receive(data);
+      else linguisticApi.utterances.get(slug, message.id).then(receive, () => undefined);
     },
     [slug, id, receive, reloadUtterances, reloadLexicon],
   );
   useProjectSocket(slug, onMessage);
+
+  // Presence: where the caret is (utterance, word and morpheme), and a soft lock on that cell
+  // while one may edit, shown to the others as taken. Saves still go through version checks.
+  const [focusCell, setFocusCell] = useState<string | null>(null);
+  const onFocusCell = useCallback((cell: string) => {
+    focused.current = cell;
+    setFocusCell(cell);
+  }, []);
+  const where = useMemo<Where>(() => {
+    const place: Where = { page: "text", text: id };
+    if (!focusCell) return place;
+    const [utterance, word, morpheme] = focusCell.split(":");
+    if (utterance) place.utterance = utterance;
+    if (word?.startsWith("w")) place.word = word.slice(1);
+    if (morpheme?.startsWith("m")) place.morpheme = `${word?.slice(1)}.${morpheme.slice(1)}`;
+    return place;
+  }, [id, focusCell]);
+  useAnnounce(slug, where, canEdit && focusCell ? focusCell : null);
+  const present = usePresence(slug);
+  const here = useMemo(() => present.filter((person) => person.where.text === id), [present, id]);
+  const lockedCells = here.flatMap((person) => person.locks);
+  // One array per utterance until presence changes, so the memoised rows do not re-render.
+  const presentOn = useMemo(() => {
+    const on = new Map<string, Person[]>();
+    for (const person of here) {
+      const uid = person.where.utterance;
+      if (uid) on.set(uid, [...(on.get(uid) ?? []), person]);
+    }
+    return on;
+  }, [here]);
 
   const save = useCallback(
     async (uid: string, overwriteVersion?: number) => {
@@ -330,6 +370,8 @@ export function TextEditorPage() {
     applyPendingFocus();
   };
 
+  const machineRef = useRef(machine);
+  machineRef.current = machine;
   // One stable set of callbacks per utterance, so that a keystroke re-renders only its own row.
   const actions = useRef({ update, edit, save });
   actions.current = { update, edit, save };
@@ -339,7 +381,13 @@ export function TextEditorPage() {
     if (known) return known;
     const act = () => actions.current;
     const made: RowHandlers = {
-      onFocusCell: (cell) => (focused.current = cell),
+      onFocusCell: (cell) => {
+        onFocusCell(cell);
+        const base = rowsRef.current[uid]?.base;
+        if (!base) return;
+        const words = base.words ?? [];
+        machineRef.current.touch(uid, base.version, (w) => (words[w]?.morphemes?.length ?? 0) > 0);
+      },
       onMorph: (w, m, field, value) =>
         act().update(uid, (r) => ({ ...r, draft: setMorphField(r.draft, w, m, field, value) })),
       onMorphForm: (w, m, value) => act().update(uid, (r) => ({ ...r, draft: setMorphForm(r.draft, w, m, value) })),
@@ -434,6 +482,7 @@ export function TextEditorPage() {
       <div className="ling-editor-head">
         <h2>{text.data?.title || "Untitled text"}</h2>
         {text.data?.lang && <span className="tag">{text.data.lang}</span>}
+        <PresenceAvatars people={here} label="Also on this text" />
         <span className="muted" data-testid="unsaved-count" role="status" aria-live="polite">
           {unsaved > 0 ? `${unsaved} unsaved` : "All saved"}
         </span>
@@ -467,10 +516,28 @@ export function TextEditorPage() {
         onLinked={reloadUtterances}
         onEntriesCreated={reloadLexicon}
       />
+      {canEdit && (
+        <MachineToolbar
+          slug={slug}
+          textId={id}
+          onChanged={() => {
+            reloadUtterances();
+            machine.reload();
+          }}
+        />
+      )}
       <ErrorBanner error={text.error ?? utterances.error} />
       {lexicon.error != null && <p className="muted">Lexicon suggestions are unavailable.</p>}
       {utterances.loading && !utterances.data && <p className="loading">Loading…</p>}
       {utterances.data && drafts.length === 0 && <p className="empty">This text has no utterances yet.</p>}
+      {lockedCells.length > 0 && (
+        <style>
+          {lockedCells
+            .map((cell) => `[data-cell="${cell.replace(/["\\]/g, "\\$&")}"]`)
+            .join(",\n")}
+          {" { outline: 2px solid #e69500; outline-offset: -2px; }"}
+        </style>
+      )}
       <div
         ref={listRef}
         className="ling-editor"
@@ -496,6 +563,8 @@ export function TextEditorPage() {
                 abbreviations={abbreviations}
                 canEdit={canEdit}
                 highlight={uid === target}
+                machine={machine}
+                present={presentOn.get(uid) ?? NOBODY}
                 {...handlersFor(uid)}
               />
             </div>
