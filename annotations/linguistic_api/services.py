@@ -480,7 +480,8 @@ def _failed(problems: list[Problem]) -> ImportFailed:
     # the errors when something else does, so the user sees everything at once.
     errors = errors_only(problems)
     report = [
-        {"line": p.line, "element": p.element, "problem": p.message, "warning": p.warning}
+        {"line": p.line, "element": p.element, "problem": p.message}
+        | ({"warning": True} if p.warning else {})
         for p in problems
     ]
     return ImportFailed(str((errors or problems)[0]), report)

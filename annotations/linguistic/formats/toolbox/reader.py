@@ -34,7 +34,9 @@ from annotations.linguistic.formats.toolbox.writer import morph_tokens
 from annotations.linguistic.model import MediaSpan, Morpheme, Text, Utterance, Word
 from annotations.xmlsafe import DEFAULT_MAX_BYTES, Problem, Readable
 
-DETECT_LINES = 2000
+# Enough records to see every marker of a database's type; few enough that a reader's memory
+# stays that of one record.
+DETECT_LINES = 500
 _BOUNDARY = re.compile(r"([-=])")
 
 
