@@ -132,6 +132,7 @@ class Word:
     morphemes: list[Morpheme] = field(default_factory=list)
     tiers: dict[str, str] = field(default_factory=dict)
     glosses: dict[str, str] = field(default_factory=dict)
+    gloss_parts: list[str] = field(default_factory=list)
     start: int | None = None
     end: int | None = None
     guid: str | None = None
@@ -155,6 +156,7 @@ class Word:
         _put(doc, "morphemes", [m.to_doc() for m in self.morphemes])
         _put(doc, "tiers", dict(self.tiers))
         _put(doc, "glosses", dict(self.glosses))
+        _put(doc, "gloss_parts", list(self.gloss_parts))
         _put(doc, "start", self.start)
         _put(doc, "end", self.end)
         _put(doc, "guid", self.guid)
@@ -169,6 +171,7 @@ class Word:
             morphemes=[Morpheme.from_doc(m) for m in doc.get("morphemes", [])],
             tiers=dict(doc.get("tiers", {})),
             glosses=dict(doc.get("glosses", {})),
+            gloss_parts=list(doc.get("gloss_parts", [])),
             start=doc.get("start"),
             end=doc.get("end"),
             guid=doc.get("guid"),
@@ -304,6 +307,10 @@ class Example:
     utterance_ref: str | None = None
     source: str = ""
     notes: list[Note] = field(default_factory=list)
+    # LIFT types each translation ("Free translation", "Literal translation"): the first one's
+    # type, and the further translations with theirs, so a literal one is not merged in.
+    translation_type: str = ""
+    more_translations: list[tuple[str, dict[str, str]]] = field(default_factory=list)
 
     def to_doc(self) -> Doc:
         doc: Doc = {"text": self.text}
@@ -312,6 +319,8 @@ class Example:
         _put(doc, "utterance", self.utterance_ref)
         _put(doc, "source", self.source)
         _put(doc, "notes", [n.to_doc() for n in self.notes])
+        _put(doc, "translation_type", self.translation_type)
+        _put(doc, "more_translations", [[t, dict(f)] for t, f in self.more_translations])
         return doc
 
     @classmethod
@@ -323,6 +332,8 @@ class Example:
             utterance_ref=doc.get("utterance"),
             source=doc.get("source", ""),
             notes=[Note.from_doc(n) for n in doc.get("notes", [])],
+            translation_type=doc.get("translation_type", ""),
+            more_translations=[(str(t), dict(f)) for t, f in doc.get("more_translations", [])],
         )
 
 

@@ -71,6 +71,9 @@ class WordSerializer(DocSerializer):
     morphemes = MorphemeSerializer(many=True, required=False)
     tiers = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
     glosses = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    gloss_parts = serializers.ListField(
+        child=serializers.CharField(allow_blank=True), required=False
+    )
     start = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     end = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     guid = serializers.CharField(required=False, allow_null=True, max_length=100)
@@ -222,20 +225,44 @@ class ImportRequestSerializer(ImportSerializer):
     mapping = serializers.JSONField(
         required=False,
         help_text="For `eaf`: which tier plays which role, the fields of "
-        "`annotations.linguistic.formats.eaf.TierMapping` (`utterance` is required).",
+        "`annotations.linguistic.formats.eaf.TierMapping` (`utterance` is required). "
+        "For `toolbox` and `mdf`: `{markers, decoding, alignment}`, where `markers` is a "
+        "preset (`sigmorphon`, `toolbox`, `flex_sfm`, `mdf`) or the fields of "
+        "`annotations.linguistic.formats.toolbox.MarkerMap`, `decoding` is `strict` or "
+        "`tolerant` and `alignment` `bytes` or `characters` (all detected when left out).",
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         mapping = attrs.get("mapping")
         if attrs["format"] == "eaf" and not isinstance(mapping, dict):
             raise serializers.ValidationError({"mapping": ["An ELAN import needs a mapping."]})
-        if mapping is not None and attrs["format"] != "eaf":
-            raise serializers.ValidationError({"mapping": ["Only ELAN imports take a mapping."]})
+        if mapping is not None and attrs["format"] not in ("eaf", "toolbox", "mdf"):
+            raise serializers.ValidationError(
+                {"mapping": ["Only ELAN and Toolbox imports take a mapping."]}
+            )
         return attrs
 
 
 class EafUploadSerializer(serializers.Serializer[dict[str, Any]]):
     file = serializers.FileField()
+
+
+class ToolboxPreviewRequestSerializer(serializers.Serializer[dict[str, Any]]):
+    file = serializers.FileField()
+    mapping = serializers.JSONField(
+        required=False, help_text="As for a `toolbox` import; detected when left out."
+    )
+    records = serializers.IntegerField(required=False, min_value=1, max_value=50, default=5)
+
+
+class ToolboxPreviewSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(["toolbox", "sigmorphon", "mdf"])
+    markers = serializers.DictField(allow_null=True)
+    alignment = serializers.CharField(allow_null=True)
+    seen = serializers.DictField(child=serializers.IntegerField())
+    utterances = serializers.ListField(child=serializers.DictField(), required=False)
+    entries = serializers.ListField(child=serializers.DictField(), required=False)
+    problems = serializers.ListField(child=serializers.DictField())
 
 
 class TierInfoSerializer(serializers.Serializer[Any]):

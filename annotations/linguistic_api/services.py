@@ -29,7 +29,7 @@ from annotations.linguistic.formats import json as json_format
 from annotations.linguistic.model import LexicalEntry, Text, Utterance
 from annotations.linguistic_api import concordance, documents, exports, pending, staging
 from annotations.linked_api import sync as linked_sync
-from annotations.xmlsafe import DEFAULT_MAX_BYTES, FormatError, Problem, Source
+from annotations.xmlsafe import DEFAULT_MAX_BYTES, FormatError, Problem, Source, errors_only
 from fieldmark.api.errors import DomainError
 from fieldmark.jobs.models import Job
 from fieldmark.jobs.services import start_job
@@ -38,7 +38,7 @@ from fieldmark.realtime.events import broadcast
 from fieldmark.storage.versioned import Doc, VersionedStore, new_id
 
 MAX_IMPORT_BYTES = DEFAULT_MAX_BYTES
-IMPORT_FORMATS = ("toolbox", "lift", "flextext", "csv", "json", "eaf")
+IMPORT_FORMATS = ("toolbox", "mdf", "lift", "flextext", "csv", "json", "eaf")
 EXPORT_FORMATS = ("json", "csv", "toolbox", "flextext", "lift")
 TEXT_FIELDS = ("title", "lang", "glottocode", "meta", "genre", "speakers", "source")
 BATCH = 500
@@ -294,6 +294,8 @@ def start_import(
     if fmt == "eaf":
         params["mapping"] = _checked_mapping(mapping, eaf_tiers(upload))
         upload.seek(0)
+    elif fmt in ("toolbox", "mdf") and mapping:
+        params["mapping"] = toolbox_options(mapping)
     name = Path(upload.name or "upload").name
     stored = default_storage.save(f"imports/{uuid.uuid4().hex}-{name}", upload)
     return start_job(user, project, "linguistic.import", {**params, "path": stored, "name": name})
@@ -347,6 +349,44 @@ def _checked_mapping(
             field="mapping",
         )
     return dict(mapping)
+
+
+def toolbox_options(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """The Toolbox import options (marker mapping, decoding, column unit), checked here so a
+    bad mapping is a 400 naming ``mapping`` rather than a failed job."""
+    unknown = sorted(set(mapping) - {"markers", "decoding", "alignment"})
+    if unknown:
+        raise DomainError("invalid", f"Unknown option(s) {', '.join(unknown)}.", field="mapping")
+    if mapping.get("decoding", "strict") not in ("strict", "tolerant"):
+        raise DomainError("invalid", "decoding is strict or tolerant.", field="mapping")
+    if mapping.get("alignment") not in (None, "bytes", "characters"):
+        raise DomainError("invalid", "alignment is bytes or characters.", field="mapping")
+    markers = mapping.get("markers")
+    if markers is not None and markers != "mdf":
+        try:
+            toolbox.marker_map(markers)
+        except (ValueError, TypeError) as exc:
+            raise DomainError("invalid", f"Not a marker mapping: {exc}", field="mapping") from exc
+    return dict(mapping)
+
+
+def toolbox_preview(
+    upload: UploadedFile, mapping: Mapping[str, Any] | None, records: int = 5
+) -> dict[str, Any]:
+    """The first records of a Toolbox/MDF upload as the import would read them."""
+    check_upload_size(upload.size or 0)
+    opts = toolbox_options(mapping or {})
+    markers = opts.get("markers")
+    try:
+        return toolbox.preview(
+            upload,
+            markers=markers,
+            alignment=opts.get("alignment"),
+            decoding=opts.get("decoding", "strict"),
+            records=records,
+        )
+    except FormatError as exc:
+        raise DomainError("invalid_file", str(exc.problems[0]), field="file") from exc
 
 
 class ImportFailed(DomainError):
@@ -410,8 +450,22 @@ def _reader(
         return eaf.iter_texts(source, mapped, problems, text_id=stem, title=stem)
     if fmt == "lift":
         return lift.iter_entries(source, problems)
+    if fmt == "mdf" or (fmt == "toolbox" and (mapping or {}).get("markers") == "mdf"):
+        tolerant = (mapping or {}).get("decoding") == "tolerant"
+        return toolbox.mdf.iter_entries(
+            source, problems, decoding="tolerant" if tolerant else "strict"
+        )
     if fmt == "toolbox":
-        return toolbox.iter_texts(source, problems, text_id=stem, title=stem)
+        opts = mapping or {}
+        return toolbox.iter_texts(
+            source,
+            problems,
+            text_id=stem,
+            title=stem,
+            markers=opts.get("markers"),
+            alignment=opts.get("alignment"),
+            decoding=opts.get("decoding", "strict"),
+        )
     if fmt == "flextext":
         return flextext.iter_texts(source, problems)
     if fmt == "csv":
@@ -422,8 +476,20 @@ def _reader(
 
 
 def _failed(problems: list[Problem]) -> ImportFailed:
-    report = [{"line": p.line, "element": p.element, "problem": p.message} for p in problems]
-    return ImportFailed(str(problems[0]), report)
+    # Warnings (repaired lines, partly glossed records) do not fail an import; listed with
+    # the errors when something else does, so the user sees everything at once.
+    errors = errors_only(problems)
+    report = [
+        {"line": p.line, "element": p.element, "problem": p.message}
+        | ({"warning": True} if p.warning else {})
+        for p in problems
+    ]
+    return ImportFailed(str((errors or problems)[0]), report)
+
+
+def warning_report(problems: list[Problem]) -> list[dict[str, Any]]:
+    """What an import could not place, by line or element (kept in the job's result)."""
+    return [{"line": p.line, "element": p.element, "problem": p.message} for p in problems]
 
 
 def _read_upload(
@@ -456,14 +522,16 @@ def check_import(
     name: str,
     mapping: Mapping[str, Any] | None = None,
     progress: PassProgress = _quiet,
-) -> None:
+) -> list[Problem]:
     """The first pass of an import: read the whole upload and raise ImportFailed listing every
-    problem with its line or element. Nothing is kept, so memory stays flat."""
+    problem with its line or element; return the warnings. Nothing is kept, so memory stays
+    flat."""
     problems: list[Problem] = []
     for _ in _read_upload(open_file, fmt, name, mapping, problems, progress):
         pass
-    if problems:
+    if errors_only(problems):
         raise _failed(problems)
+    return problems
 
 
 def import_batches(
@@ -474,6 +542,8 @@ def import_batches(
     mapping: Mapping[str, Any] | None = None,
     progress: PassProgress = _quiet,
     size: int = IMPORT_BATCH,
+    *,
+    warnings: list[Problem] | None = None,
 ) -> Iterator[ImportBatch]:
     """The second pass: the documents to store, read from the upload again a batch at a time,
     each tagged with ``import_job``. Raises ImportFailed if the file turns out to have problems
@@ -494,8 +564,10 @@ def import_batches(
         if len(batch.utterances) + len(batch.entries) >= size:
             yield batch
             batch = ImportBatch([], [], [])
-    if problems:
+    if errors_only(problems):
         raise _failed(problems)
+    if warnings is not None:
+        warnings.extend(problems)
     if batch.texts or batch.utterances or batch.entries:
         yield batch
 
@@ -549,18 +621,25 @@ def import_file(
     mapping: Mapping[str, Any] | None = None,
     progress: Callable[[float, str], None] | None = None,
     may_commit: Callable[[], bool] = lambda: True,
-) -> dict[str, int]:
+) -> dict[str, Any]:
     """Import an upload all or nothing, reading it once and never holding more than a batch (or
     one text) of it: :func:`import_batches` checks each item while its batch is staged, and a
     file with problems (ImportFailed lists every one) has its staged documents removed instead
     of committed. ``progress`` gets the share of the file read (the commit is the last 5 %).
+    What the readers kept with a warning (a repaired line, a partly glossed record) is listed
+    in the result's ``warnings``.
     """
     report = progress or (lambda fraction, message: None)
+    warnings: list[Problem] = []
     batches = import_batches(
         open_file, fmt, name, job_id, mapping,
-        lambda f: report(f * 0.95, f"importing: {f:.0%} read"),
+        lambda f: report(f * 0.95, f"importing: {f:.0%} read"), warnings=warnings,
     )  # fmt: skip
-    counts = write_import(project, batches, user, job_id, may_commit=may_commit)
+    counts: dict[str, Any] = dict(
+        write_import(project, batches, user, job_id, may_commit=may_commit)
+    )
+    if warnings:
+        counts["warnings"] = warning_report(warnings)
     report(1.0, "imported")
     return counts
 

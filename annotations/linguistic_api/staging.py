@@ -48,8 +48,8 @@ class Writer:
     error in a write is raised to the caller at its next :meth:`put` or at :meth:`close`."""
 
     def __init__(self) -> None:
-        self._queue: queue.Queue[tuple[Callable[..., Any], tuple[Any, ...]] | None] = (
-            queue.Queue(maxsize=QUEUE_DEPTH)
+        self._queue: queue.Queue[tuple[Callable[..., Any], tuple[Any, ...]] | None] = queue.Queue(
+            maxsize=QUEUE_DEPTH
         )
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="import-writer", daemon=True)

@@ -31,6 +31,11 @@ urlpatterns = [
     path(f"{P}lexicon/<str:entry_id>/", views.EntryDetailView.as_view(), name="ling-entry-detail"),
     path(f"{P}imports/", views.ImportJobView.as_view(), name="ling-import"),
     path(f"{P}imports/eaf/tiers/", views.EafTiersView.as_view(), name="ling-import-eaf-tiers"),
+    path(
+        f"{P}imports/toolbox/preview/",
+        views.ToolboxPreviewView.as_view(),
+        name="ling-import-toolbox-preview",
+    ),
     path(f"{P}concordance/", views.ConcordanceView.as_view(), name="ling-concordance"),
     path(f"{P}export/", views.ExportView.as_view(), name="ling-export"),
     path(f"{P}exports/", views.ExportJobView.as_view(), name="ling-export-job"),

@@ -339,6 +339,22 @@ class EafTiersView(ProjectScopedMixin, APIView):
         return Response(s.TierInfoSerializer(tiers, many=True).data)
 
 
+class ToolboxPreviewView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.IMPORT_DATA}
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": s.ToolboxPreviewRequestSerializer},
+        responses=s.ToolboxPreviewSerializer,
+        description="What a Toolbox/MDF import with this marker mapping makes of the file's "
+        "first records (the mapping detected when none is given); nothing is stored.",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        body = _valid(s.ToolboxPreviewRequestSerializer(data=request.data))
+        shown = services.toolbox_preview(body["file"], body.get("mapping"), body["records"])
+        return Response(s.ToolboxPreviewSerializer(shown).data)
+
+
 class GlossLinkView(ProjectScopedMixin, APIView):
     project_actions = {"POST": Action.EDIT_DATA}
 

@@ -314,6 +314,10 @@ BAD_TOOLBOX = (
     "\\l I went\n"
 )
 GOOD_TOOLBOX = BAD_TOOLBOX.replace("1sg.abs go", "1sg.abs go-AOR")
+# Line 8 written in Windows-1252 among UTF-8 lines: refused (and named) unless decoded tolerantly.
+BAD_BYTES = BAD_TOOLBOX.encode().replace(
+    b"\\g 1sg.abs go\n", "\\g 1sg.abs gé-AOR\n".encode("cp1252")
+)
 
 
 def test_import_report_then_concordance_into_the_editor(
@@ -327,7 +331,7 @@ def test_import_report_then_concordance_into_the_editor(
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     bad = tmp_path / "bad.txt"
-    bad.write_text(BAD_TOOLBOX, encoding="utf-8")
+    bad.write_bytes(BAD_BYTES)
     good = tmp_path / "lez.txt"
     good.write_text(GOOD_TOOLBOX, encoding="utf-8")
 
@@ -337,13 +341,20 @@ def test_import_report_then_concordance_into_the_editor(
     page.get_by_role("link", name="Texts", exact=True).click()
     expect(page.get_by_text("No texts yet.")).to_be_visible()
 
-    # When they import a Toolbox file whose glosses do not line up
+    # When they pick a Toolbox file, the marker mapping's preview shows its first records
     form = page.get_by_role("form", name="Import")
     form.get_by_label("File").set_input_files(str(bad))
     form.get_by_label("Format").select_option("toolbox")
+    form.get_by_label("Marker set").select_option("sigmorphon")
+    form.get_by_role("button", name="Preview the first records").click()
+    preview = page.get_by_test_id("toolbox-preview")
+    expect(preview).to_contain_text("икьрар", timeout=30_000)
+    expect(preview).to_contain_text("agreement-PL")
+
+    # When they import it, with a line that is not UTF-8
     form.get_by_role("button", name="Import").click()
 
-    # Then the job's problem report names the line
+    # Then the job's problem report names that line
     report = page.get_by_test_id("import-problems")
     expect(report).to_be_visible(timeout=60_000)
     expect(report.locator("tbody tr")).to_have_count(1)

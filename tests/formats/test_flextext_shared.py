@@ -3,6 +3,8 @@ re-import, the canonical diff of the export, and FLEx -> Fieldmark -> Toolbox ->
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from lxml import etree
 
@@ -25,24 +27,30 @@ PHRASES = "//phrases/phrase | //phrases/word"
 WORDS = "(//phrases/phrase | //phrases/word)/words/word"
 
 
+def _xp(el: Any, query: str) -> list[Any]:
+    found = el.xpath(query)
+    assert isinstance(found, list)
+    return found
+
+
 def _count(data: bytes) -> dict[str, int]:
     root = etree.fromstring(data)
-    phrases = root.xpath(PHRASES)
-    words = root.xpath(WORDS)
-    morphs = [m for w in words for m in w.xpath("morphemes/morph")]
+    phrases = _xp(root, PHRASES)
+    words = _xp(root, WORDS)
+    morphs = [m for w in words for m in _xp(w, "morphemes/morph")]
     return {
-        "texts": len(root.xpath("/document/interlinear-text")),
+        "texts": len(_xp(root, "/document/interlinear-text")),
         "utterances": len(phrases),
         "words": len(words),
         "morphemes": len(morphs),
-        "word glosses": sum(len(w.xpath("item[@type='gls'][text()]")) for w in words),
-        "morph glosses": sum(len(m.xpath("item[@type='gls'][text()]")) for m in morphs),
-        "translations": sum(len(p.xpath("item[@type='gls']")) for p in phrases),
-        "notes": sum(len(p.xpath("item[@type='note']")) for p in phrases),
+        "word glosses": sum(len(_xp(w, "item[@type='gls'][text()]")) for w in words),
+        "morph glosses": sum(len(_xp(m, "item[@type='gls'][text()]")) for m in morphs),
+        "translations": sum(len(_xp(p, "item[@type='gls']")) for p in phrases),
+        "notes": sum(len(_xp(p, "item[@type='note']")) for p in phrases),
         "word guids": sum(1 for w in words if w.get("guid")),
-        "homographs": sum(len(m.xpath("item[@type='hn']")) for m in morphs),
-        "citation forms": sum(len(m.xpath("item[@type='cf']")) for m in morphs),
-        "variant types": sum(len(m.xpath("item[@type='variantTypes']")) for m in morphs),
+        "homographs": sum(len(_xp(m, "item[@type='hn']")) for m in morphs),
+        "citation forms": sum(len(_xp(m, "item[@type='cf']")) for m in morphs),
+        "variant types": sum(len(_xp(m, "item[@type='variantTypes']")) for m in morphs),
         "media links": sum(1 for p in phrases if p.get("media-file") is not None),
     }
 
@@ -52,11 +60,11 @@ def _ours(texts: list[Text]) -> dict[str, int]:
     words = [w for u in utts for w in u.words]
     morphs = [m for w in words for m in w.morphemes]
 
-    def tier_count(objs: list[object], typ: str) -> int:
+    def tier_count(objs: list[Any], typ: str) -> int:
         return sum(
             len(value.split("\n"))
             for o in objs
-            for key, value in getattr(o, "tiers").items()
+            for key, value in o.tiers.items()
             if key.split(":")[0] == typ
         )
 
@@ -66,7 +74,9 @@ def _ours(texts: list[Text]) -> dict[str, int]:
         "words": len(words),
         "morphemes": len(morphs),
         "word glosses": sum(bool(w.gloss) + sum(1 for v in w.glosses.values() if v) for w in words),
-        "morph glosses": sum(bool(m.gloss) + sum(1 for v in m.glosses.values() if v) for m in morphs),
+        "morph glosses": sum(
+            bool(m.gloss) + sum(1 for v in m.glosses.values() if v) for m in morphs
+        ),
         "translations": sum(len(u.translations) + len(u.more_translations) for u in utts),
         "notes": sum(len(u.notes) for u in utts),
         "word guids": sum(1 for w in words if w.guid),
@@ -139,7 +149,10 @@ def test_shared_flex_to_toolbox_and_back_keeps_every_word_gloss_and_time(relativ
                         w.gloss,
                         w.pos,
                         dict(w.glosses),
-                        [(m.form, m.boundary, m.gloss, m.pos, dict(m.glosses)) for m in w.morphemes],
+                        [
+                            (m.form, m.boundary, m.gloss, m.pos, dict(m.glosses))
+                            for m in w.morphemes
+                        ],
                     )
                     for w in u.words
                 ],

@@ -15,9 +15,11 @@ def canonical(data: bytes, *, unordered_items: bool = True, skip_root_attrs: boo
 
 
 def _canon(el: etree._Element, unordered: bool, skip_root: bool, top: bool = False) -> Any:
-    attrs = {} if top and skip_root else {
-        etree.QName(k).localname: v for k, v in el.attrib.items() if "{" not in k
-    }
+    attrs = (
+        {}
+        if top and skip_root
+        else {etree.QName(k).localname: v for k, v in el.attrib.items() if "{" not in k}
+    )
     items = [
         (i.get("type", ""), i.get("lang", ""), (i.text or "").strip())
         for i in el.iterchildren("item")
@@ -25,11 +27,15 @@ def _canon(el: etree._Element, unordered: bool, skip_root: bool, top: bool = Fal
     if unordered:
         # Items of an element in any order; those of one type and language keep theirs.
         items = sorted(items, key=lambda t: (t[0], t[1]))
-    children = [
-        _canon(c, unordered, skip_root) for c in el.iterchildren("*") if c.tag != "item"
-    ]
+    children = [_canon(c, unordered, skip_root) for c in el.iterchildren("*") if c.tag != "item"]
     text = (el.text or "").strip() if len(el) == 0 else ""
-    return (etree.QName(el).localname, tuple(sorted(attrs.items())), tuple(items), text, tuple(children))
+    return (
+        etree.QName(el).localname,
+        tuple(sorted(attrs.items())),
+        tuple(items),
+        text,
+        tuple(children),
+    )
 
 
 def first_difference(a: Any, b: Any, path: str = "") -> str | None:

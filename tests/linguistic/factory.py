@@ -73,11 +73,17 @@ def corpus(
 
 def content(texts: list[Text]) -> list[Text]:
     """The texts without the bookkeeping a reader adds for its own writer (``metadata["flex"]``,
-    ``metadata["toolbox"]``, utterance ``layout``), for comparing a re-import with a corpus
-    made in memory."""
+    ``metadata["toolbox"]``, ``metadata["elan"]``, utterance ``layout``, the ids an ELAN reader
+    gives words and morphemes), for comparing a re-import with a corpus made in memory."""
     for text in texts:
-        for key in ("flex", "toolbox"):
+        keys_seen = {k for k in ("flex", "toolbox", "elan") if k in text.metadata}
+        for key in ("flex", "toolbox", "elan"):
             text.metadata.pop(key, None)
         for utt in text.utterances:
             utt.layout.clear()
+            if "elan" in keys_seen:
+                for word in utt.words:
+                    word.guid = None
+                    for morph in word.morphemes:
+                        morph.guid = None
     return texts

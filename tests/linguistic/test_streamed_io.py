@@ -8,11 +8,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
-import pytest
-
 from annotations.linguistic.formats import flextext, toolbox
 from annotations.linguistic.model import Morpheme, Text, Utterance, Word
-from annotations.xmlsafe import FormatError, Problem
+from annotations.xmlsafe import Problem
 from tests.linguistic.factory import content
 
 NOTE = "recorded at the market; speaker repeats the phrase for the transcriber. " * 4

@@ -63,12 +63,13 @@ def test_eaf_import_with_mapping_on_the_worker(
         2000,
         5000,
     )
+    # Words keep their ELAN annotation ids (issue 9), so an export writes them back.
     assert first["words"] == [
-        {"form": "The"},
-        {"form": "quick", "pos": "adj"},
-        {"form": "brown", "pos": "adj"},
-        {"form": "fox", "pos": "n"},
-        {"form": "001"},
+        {"form": "The", "guid": "a2395"},
+        {"form": "quick", "pos": "adj", "guid": "a2396"},
+        {"form": "brown", "pos": "adj", "guid": "a2397"},
+        {"form": "fox", "pos": "n", "guid": "a2398"},
+        {"form": "001", "guid": "a2399"},
     ]
 
 

@@ -91,17 +91,18 @@ def test_import_reads_once_and_reports_progress_by_bytes_read(
 
 
 @pytest.mark.django_db
-def test_failed_check_lists_every_problem_and_writes_nothing(team: Any, mongo_db: Any) -> None:
-    with pytest.raises(services.ImportFailed) as err:
-        services.import_file(
-            team.project, lambda: io.BytesIO(BAD), "toolbox", "t.txt", "job-1", "manager"
-        )
+def test_misaligned_records_are_kept_and_every_one_reported(team: Any, mongo_db: Any) -> None:
+    # A gloss count that does not match keeps the record with what it has (issue 9), and the
+    # job's result names each such line.
+    counts = services.import_file(
+        team.project, lambda: io.BytesIO(BAD), "toolbox", "t.txt", "job-1", "manager"
+    )
 
-    assert [(p["line"], p["problem"]) for p in err.value.report] == [
-        (2, "2 words but 1 glosses"),
-        (5, "1 words but 2 glosses"),
+    assert [(p["line"], p["problem"]) for p in counts["warnings"]] == [
+        (2, "2 words but 1 tokens on \\g; the first ones kept in order"),
+        (5, "1 words but 2 tokens on \\g; the first ones kept in order"),
     ]
-    assert stored() == (0, 0, 0)
+    assert stored() == (1, 2, 0)
 
 
 @pytest.mark.django_db
@@ -156,9 +157,7 @@ def mongo_db_count(name: str) -> int:
 
 
 @pytest.mark.django_db
-def test_an_import_is_invisible_until_it_commits(
-    team: Any, as_user: Any, mongo_db: Any
-) -> None:
+def test_an_import_is_invisible_until_it_commits(team: Any, as_user: Any, mongo_db: Any) -> None:
     base = "/api/v1/projects/lezgi"
     client = as_user(team.viewer)
     data = b"\\t a b\n\\g x FOO\n\n" * 3
@@ -192,9 +191,11 @@ def test_an_import_is_invisible_until_it_commits(
 
 @pytest.mark.django_db
 def test_problems_found_while_staging_leave_nothing_anywhere(team: Any, mongo_db: Any) -> None:
+    # Lines that are not UTF-8 are errors (misaligned glosses are only warnings now).
+    bad_utf8 = b"\\t a b\n\\g x \xff\n\n\\t c\n\\g \xff\n\n"
     with pytest.raises(services.ImportFailed) as err:
         services.import_file(
-            team.project, lambda: io.BytesIO(GOOD * 2 + BAD), "toolbox", "t.txt", "job-1", "m"
+            team.project, lambda: io.BytesIO(GOOD * 2 + bad_utf8), "toolbox", "t.txt", "job-1", "m"
         )
 
     assert [p["line"] for p in err.value.report] == [14, 17]

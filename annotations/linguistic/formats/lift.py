@@ -211,16 +211,24 @@ def _sense(el: etree._Element, problems: list[Problem]) -> Sense:
 def _example(el: etree._Element) -> Example:
     forms = _multitext(el)
     lang, text = next(iter(forms.items()), ("", ""))
-    translations: dict[str, str] = {}
-    for tr in el.findall("translation"):
-        translations.update(_multitext(tr))
-    return Example(
+    example = Example(
         text=text,
         lang=lang,
-        translations=translations,
         source=el.get("source", ""),
         notes=[_note(n) for n in el.findall("note")],
     )
+    found = el.findall("translation")
+    # The free translation is the example's translation; a literal one (and any other) is kept
+    # beside it with its type, not merged into it.
+    main = next((tr for tr in found if tr.get("type") == "Free translation"), None)
+    main = main if main is not None else (found[0] if found else None)
+    for tr in found:
+        if tr is main:
+            example.translations = _multitext(tr)
+            example.translation_type = tr.get("type", "")
+        else:
+            example.more_translations.append((tr.get("type", ""), _multitext(tr)))
+    return example
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -304,8 +312,14 @@ def _sense_xml(sense: Sense, default_pos: str) -> str:
             parts.append(
                 f'<form lang="{esc_text(ex.lang)}"><text>{esc_text(ex.text)}</text></form>'
             )
-        if ex.translations:
-            parts.append(_forms("translation", ex.translations))
+        if ex.translations or ex.translation_type:
+            parts.append(
+                _forms(
+                    "translation", ex.translations, attrs([("type", ex.translation_type or None)])
+                )
+            )
+        for typ, forms in ex.more_translations:
+            parts.append(_forms("translation", forms, attrs([("type", typ or None)])))
         parts.extend(_note_xml(n) for n in ex.notes)
         parts.append("</example>")
         out.append("".join(parts))

@@ -111,8 +111,19 @@ export interface Entry extends Stored {
 
 export type EntryBody = Omit<Entry, keyof Stored>;
 
-export type ImportFormat = "toolbox" | "lift" | "flextext" | "csv" | "json";
-export const IMPORT_FORMATS: readonly ImportFormat[] = ["toolbox", "flextext", "lift", "csv", "json"];
+export type ImportFormat = "toolbox" | "mdf" | "lift" | "flextext" | "csv" | "json";
+export const IMPORT_FORMATS: readonly ImportFormat[] = ["toolbox", "mdf", "flextext", "lift", "csv", "json"];
+
+/** What a Toolbox/MDF import would make of a file's first records (`imports/toolbox/preview/`). */
+export interface ToolboxPreview {
+  kind: "toolbox" | "sigmorphon" | "mdf";
+  markers: Record<string, unknown> | null;
+  alignment: string | null;
+  seen: Record<string, number>;
+  utterances?: Utterance[];
+  entries?: Record<string, unknown>[];
+  problems: { line: number | null; problem: string; warning: boolean }[];
+}
 export type ExportFormat = "json" | "csv" | "toolbox" | "flextext" | "lift";
 export const EXPORT_FORMATS: readonly ExportFormat[] = ["json", "csv", "toolbox", "flextext", "lift"];
 
@@ -367,11 +378,19 @@ export const linguisticApi = {
       versionedWrite<Entry>("PUT", `${base(slug)}/lexicon/${enc(id)}/`, { ...body, version }),
   },
   imports: {
-    start: (slug: string, file: File, format: ImportFormat) => {
+    start: (slug: string, file: File, format: ImportFormat, mapping?: Record<string, unknown> | null) => {
       const form = new FormData();
       form.append("file", file);
       form.append("format", format);
+      if (mapping) form.append("mapping", JSON.stringify(mapping));
       return postForm<Job>(`${base(slug)}/imports/`, form);
+    },
+    toolboxPreview: (slug: string, file: File, mapping: Record<string, unknown> | null, records = 3) => {
+      const form = new FormData();
+      form.append("file", file);
+      form.append("records", String(records));
+      if (mapping) form.append("mapping", JSON.stringify(mapping));
+      return postForm<ToolboxPreview>(`${base(slug)}/imports/toolbox/preview/`, form);
     },
   },
   concordance: (

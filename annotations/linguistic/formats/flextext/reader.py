@@ -154,7 +154,7 @@ def _note_language(item: etree._Element, used: dict[str, str]) -> None:
     in_word = parent.tag == "word" and up.tag == "words"
     if in_word and typ in ("txt", "punct"):
         used.setdefault("vernacular", lang)
-    elif in_word and typ == "gls" or (parent.tag == "morph" and typ == "gls"):
+    elif (in_word and typ == "gls") or (parent.tag == "morph" and typ == "gls"):
         used.setdefault("gloss_lang", lang)
     elif typ == "segnum":
         used.setdefault("segnum_lang", lang)
@@ -203,10 +203,10 @@ def _head(el: etree._Element, n: int) -> tuple[Text, dict[str, str]]:
                 text.metadata[key] = f"{text.metadata[key]}\n{value}"
             else:
                 text.metadata[key] = value
-    languages = []
+    languages: list[dict[str, str]] = []
     analysis: list[str] = []
     for lang_el in el.iterfind("languages/language"):
-        languages.append(dict(lang_el.attrib))
+        languages.append({str(k): str(v) for k, v in lang_el.attrib.items()})
         if lang_el.get("vernacular") == "true":
             if text.language is None:
                 text.language = lang_el.get("lang")
@@ -271,11 +271,11 @@ def _phrase(
         utt.media = MediaSpan(
             _int_or_none(start), _int_or_none(end), media.get(media_ref or "", media_ref)
         )
-        for name, raw, value in (
+        for name, raw, ms in (
             ("begin-time-offset", start, utt.media.start_ms),
             ("end-time-offset", end, utt.media.end_ms),
         ):
-            if raw is not None and value is None:
+            if raw is not None and ms is None:
                 problems.append(Problem(f"{name} {raw!r} is not a number", line_of(el), where(el)))
     extra = {k: v for k, v in el.attrib.items() if k not in _PHRASE_ATTRS}
     if extra or note_langs:

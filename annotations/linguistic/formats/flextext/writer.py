@@ -42,7 +42,7 @@ def _item(typ: str, lang: str | None, value: str) -> str:
 
 def _tier_items(tiers: dict[str, str], skip: tuple[str, ...] = ()) -> list[str]:
     """Custom tiers as items; a value kept from repeated items is written as each of them."""
-    out = []
+    out: list[str] = []
     for key, value in tiers.items():
         if key in skip:
             continue
@@ -95,7 +95,7 @@ def _text(
         yield _item("text-id", None, text.id) + "\n"
     if text.title:
         yield _item("title", flex.get("title_lang", gloss_lang), text.title) + "\n"
-    head_items = []
+    head_items: list[str] = []
     for key, value in text.metadata.items():
         if isinstance(value, str):
             typ, _, lang = key.partition(":")
@@ -128,7 +128,7 @@ def _text(
     yield "</paragraphs>\n"
     yield _languages(flex, gloss_lang, vern)
     if media_ids or listed:
-        yield f'<media-files{attrs([("offset-type", flex.get("media_offset_type", ""))])}>'
+        yield f"<media-files{attrs([('offset-type', flex.get('media_offset_type', ''))])}>"
         known = {mid for mid, _ in listed}
         for mid, location in listed + [(m, loc) for loc, m in media_ids.items() if m not in known]:
             yield f"<media{attrs([('guid', mid), ('location', location)])}/>"
@@ -144,10 +144,9 @@ def _languages(flex: dict[str, Any], gloss_lang: str, vern: str | None) -> str:
         parts = [
             f"<language{attrs([(str(k), str(v)) for k, v in lang.items()])}/>" for lang in kept
         ]
-        parts += [
-            f"<language{attrs([('lang', lang), ('vernacular', 'true' if lang == vern else None)])}/>"
-            for lang in extra
-        ]
+        for lang in extra:
+            flag = "true" if lang == vern else None
+            parts.append(f"<language{attrs([('lang', lang), ('vernacular', flag)])}/>")
         return "<languages>" + "".join(parts) + "</languages>\n"
     out = "<languages>"
     if vern:

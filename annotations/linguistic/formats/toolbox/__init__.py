@@ -211,9 +211,7 @@ def preview(
 
 
 def _report(problems: list[Problem]) -> list[dict[str, Any]]:
-    return [
-        {"line": p.line, "problem": p.message, "warning": p.warning} for p in problems[:50]
-    ]
+    return [{"line": p.line, "problem": p.message, "warning": p.warning} for p in problems[:50]]
 
 
 def dumps(

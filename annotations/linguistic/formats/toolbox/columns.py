@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from itertools import pairwise
 
 from annotations.linguistic.formats.toolbox.lines import Field
 from annotations.linguistic.formats.toolbox.markers import Alignment
@@ -55,12 +56,13 @@ def detect_alignment(bundles: Iterable[list[Field]]) -> Alignment:
     score = {"bytes": 0, "characters": 0}
     non_ascii = False
     for bundle in bundles:
-        for upper, lower in zip(bundle, bundle[1:], strict=False):
+        for upper, lower in pairwise(bundle):
             if not (upper.value.isascii() and lower.value.isascii()):
                 non_ascii = True
-            for unit in ("bytes", "characters"):
-                starts = {c for c, _ in tokens(upper, unit)}  # type: ignore[arg-type]
-                score[unit] += sum(1 for c, _ in tokens(lower, unit) if c in starts)  # type: ignore[arg-type]
+            units: tuple[Alignment, ...] = ("bytes", "characters")
+            for unit in units:
+                starts = {c for c, _ in tokens(upper, unit)}
+                score[unit] += sum(1 for c, _ in tokens(lower, unit) if c in starts)
     if not non_ascii:
         return "characters"
     return "bytes" if score["bytes"] > score["characters"] else "characters"

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
+from itertools import pairwise
 from typing import Any, Literal
 
 Alignment = Literal["bytes", "characters"]
@@ -173,16 +174,16 @@ def detect(lines: list[str]) -> MarkerMap:
     """
     kind = sniff(lines)
     if kind == "sigmorphon":
-        translations = {"l": "en"}
+        sig_translations = {"l": "en"}
         for m in {m for line in lines if (m := marker_of(line))}:
             suffixed = LANG_SUFFIX.match(m)
             if suffixed and suffixed.group(1) == "ft":
-                translations[m] = suffixed.group(2)
-        return replace(SIGMORPHON, translations=translations)
+                sig_translations[m] = suffixed.group(2)
+        return replace(SIGMORPHON, translations=sig_translations)
     markers = [marker_of(line) for line in lines]
     present = Counter(m for m in markers if m)
     above: Counter[str] = Counter()
-    for prev, cur in zip(markers, markers[1:], strict=False):
+    for prev, cur in pairwise(markers):
         if cur == "mb" and prev:
             above[prev] += 1
     words = above.most_common(1)[0][0] if above else "tx"

@@ -119,7 +119,9 @@ def _entry(
         elif mk in EXAMPLE_LANGS:
             if example is None:
                 problems.append(
-                    Problem(f"\\{mk} without an \\xv before it; kept in custom", f.line, warning=True)
+                    Problem(
+                        f"\\{mk} without an \\xv before it; kept in custom", f.line, warning=True
+                    )
                 )
                 _custom(current_sense().custom, mk, value)
             else:
@@ -214,9 +216,13 @@ def dumps(entries: Iterable[LexicalEntry], *, vernacular: str | None = None) -> 
                 out.append(f"\\{back_def.get(lang, 'de')} {value}")
             for ex in sense.examples:
                 out.append(f"\\xv {ex.text}")
-                out.extend(f"\\{back_ex.get(lang, 'xe')} {v}" for lang, v in ex.translations.items())
+                out.extend(
+                    f"\\{back_ex.get(lang, 'xe')} {v}" for lang, v in ex.translations.items()
+                )
             out.extend(f"\\sd {d}" for d in sense.semantic_domains)
-            out.extend(f"\\nt {n.text.get('en', next(iter(n.text.values()), ''))}" for n in sense.notes)
+            out.extend(
+                f"\\nt {n.text.get('en', next(iter(n.text.values()), ''))}" for n in sense.notes
+            )
             for key, values in sense.custom.items():
                 if key.startswith("mdf:") and isinstance(values, list):
                     out.extend(f"\\{key[4:]} {v}" for v in values)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from typing import Any
 
@@ -23,17 +24,20 @@ from annotations.linguistic.formats.toolbox.lines import (
     read_lines,
     records,
 )
-from annotations.linguistic.formats.toolbox.writer import morph_tokens
 from annotations.linguistic.formats.toolbox.markers import (
     LANG_SUFFIX,
     Alignment,
     MarkerMap,
     detect,
 )
+from annotations.linguistic.formats.toolbox.writer import morph_tokens
 from annotations.linguistic.model import MediaSpan, Morpheme, Text, Utterance, Word
 from annotations.xmlsafe import DEFAULT_MAX_BYTES, Problem, Readable
 
-DETECT_LINES = 2000
+# Enough records to see every marker of a database's type; few enough that a reader's memory
+# stays that of one record.
+DETECT_LINES = 500
+_BOUNDARY = re.compile(r"([-=])")
 
 
 @dataclass(slots=True)
@@ -77,8 +81,6 @@ def settle(head: list[Line], opts: Options) -> tuple[MarkerMap, Alignment]:
 
 
 def _with_translation(markers: MarkerMap, marker: str, lang: str) -> MarkerMap:
-    from dataclasses import replace
-
     translations = dict(markers.translations)
     translations[marker] = lang
     return replace(markers, translations=translations)
@@ -573,8 +575,11 @@ def _morph_values(
         if not toks:
             out.extend([""] * n)
             continue
-        if n == 1 and len(toks) == 1 and len(_pieces(toks[0])) > 1 and any(
-            not other for other in per_token
+        if (
+            n == 1
+            and len(toks) == 1
+            and len(_pieces(toks[0])) > 1
+            and any(not other for other in per_token)
         ):
             # "3SG-PST-" under "a-" with nothing under "li-": one value spans two morphs, so
             # the word's values are read in order instead. ("là-bas" alone stays whole.)
@@ -655,13 +660,9 @@ def _counted_words(bundle: dict[str, Field], ctx: _Context) -> list[Word]:
 
 def _sig_split(token: str) -> list[tuple[str, str]]:
     """``a-b=c`` -> [("", "a"), ("-", "b"), ("=", "c")]."""
-    import re
-
-    parts = re.split(r"([-=])", token)
+    if "-" not in token and "=" not in token:
+        return [("", token)]
+    parts = _BOUNDARY.split(token)
     out = [("", parts[0])]
     out.extend((parts[i], parts[i + 1]) for i in range(1, len(parts), 2))
     return out
-
-
-def read_all(lines: Iterable[Line]) -> list[Line]:
-    return list(lines)

@@ -186,9 +186,7 @@ def _in_layout(
         out.extend(block)
     # What the record did not have before (an added translation) goes last; an empty value
     # that the record did not write stays unwritten.
-    out.extend(
-        f for f in fields + tail if f[1] and any(f is q for q in queues.get(f[0], []))
-    )
+    out.extend(f for f in fields + tail if f[1] and any(f is q for q in queues.get(f[0], [])))
     return out
 
 
@@ -213,7 +211,7 @@ def _joined(word: Word, attr: str) -> str:
 def morph_tokens(morphs: list[Morpheme]) -> list[tuple[str, str, str]]:
     """(lead, form, trail) per morph, Toolbox style: a prefix carries the boundary after it
     (``la-``), other morphs the one before (``-È``)."""
-    out = []
+    out: list[tuple[str, str, str]] = []
     for i, m in enumerate(morphs):
         nxt = morphs[i + 1].boundary if i + 1 < len(morphs) else ""
         if m.morph_type in _PREFIXLIKE and (nxt or i + 1 == len(morphs)):
@@ -273,19 +271,19 @@ def _aligned_lines(words: list[Word], mm: MarkerMap, unit: Alignment) -> list[tu
     for word in words:
         cols: list[dict[str, str]] = []
         if word.morphemes and mm.morphemes:
-            for (lead, form, trail), m in zip(morph_tokens(word.morphemes), word.morphemes,
-                                              strict=True):  # fmt: skip
-                col = {mm.morphemes: lead + _cell(form) + trail}
-                for marker, lang in glossed:
-                    value = _morph_gloss(m, lang)
-                    col[marker] = lead + _cell(value) + trail if value else ""
+            tokens = morph_tokens(word.morphemes)
+            for (lead, form, trail), m in zip(tokens, word.morphemes, strict=True):
+                col: dict[str, str] = {mm.morphemes: lead + _cell(form) + trail}
+                for g_marker, g_lang in glossed:
+                    value = _morph_gloss(m, g_lang)
+                    col[g_marker] = lead + _cell(value) + trail if value else ""
                 if mm.pos and mm.pos in rows:
                     col[mm.pos] = lead + _cell(m.pos) + trail if m.pos else ""
                 cols.append(col)
         else:
             col = {}
-            for marker, lang in glossed:
-                col[marker] = _cell(_gloss_of(word, lang))
+            for g_marker, g_lang in glossed:
+                col[g_marker] = _cell(_gloss_of(word, g_lang))
             if mm.pos and mm.pos in rows:
                 col[mm.pos] = _cell(word.pos)
             cols.append(col)

@@ -19,6 +19,8 @@ import {
   type ImportFormat,
 } from "../api";
 import { FileJob } from "../components/FileJob";
+import { MarkerMappingFields } from "../components/MarkerMappingFields";
+import { EMPTY_CUSTOM, buildMapping, type MappingChoice } from "../markerMapping";
 
 /** The project's interlinear texts, a form to start one, and file import with its progress. */
 export function TextListPage() {
@@ -149,6 +151,7 @@ function NewTextForm({ slug, onCreated }: { slug: string; onCreated: () => void 
 function ImportForm({ slug, onImported }: { slug: string; onImported: () => void }) {
   const [file, setFile] = useState<File | null>(null);
   const [format, setFormat] = useState<ImportFormat>("toolbox");
+  const [markers, setMarkers] = useState<MappingChoice>({ preset: "detect", custom: EMPTY_CUSTOM, tolerant: false });
   const [error, setError] = useState<unknown>(null);
   const [jobId, setJobId] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -167,7 +170,8 @@ function ImportForm({ slug, onImported }: { slug: string; onImported: () => void
     setError(null);
     setJobId(null);
     try {
-      const started = await linguisticApi.imports.start(slug, file, format);
+      const mapping = format === "toolbox" || format === "mdf" ? buildMapping(markers) : null;
+      const started = await linguisticApi.imports.start(slug, file, format, mapping);
       setJobId(started.id);
     } catch (reason) {
       setError(reason);
@@ -177,10 +181,11 @@ function ImportForm({ slug, onImported }: { slug: string; onImported: () => void
   };
 
   const result = job?.result as Record<string, number> | null | undefined;
+  const warnings = (job?.result as { warnings?: { line: number | null; problem: string }[] } | null)?.warnings ?? [];
   return (
     <form className="form panel" onSubmit={submit} aria-label="Import">
       <h3>Import</h3>
-      <ErrorBanner error={error ?? jobError} fieldNames={["file", "format"]} />
+      <ErrorBanner error={error ?? jobError} fieldNames={["file", "format", "mapping"]} />
       <Field label="File" name="file" error={error}>
         {(control) => (
           <input {...control} type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
@@ -197,6 +202,9 @@ function ImportForm({ slug, onImported }: { slug: string; onImported: () => void
           </select>
         )}
       </Field>
+      {(format === "toolbox" || format === "mdf") && (
+        <MarkerMappingFields slug={slug} file={file} choice={markers} onChange={setMarkers} />
+      )}
       <div className="form-actions">
         <button type="submit" disabled={!file || busy || (jobId !== null && !done)}>
           Import
@@ -211,6 +219,18 @@ function ImportForm({ slug, onImported }: { slug: string; onImported: () => void
               Imported {result.texts ?? 0} texts, {result.utterances ?? 0} utterances, {result.entries ?? 0} lexicon
               entries.
             </p>
+          )}
+          {job?.state === "succeeded" && warnings.length > 0 && (
+            <details data-testid="import-warnings">
+              <summary>{warnings.length} line(s) kept with what they had</summary>
+              <ul>
+                {warnings.map((w, i) => (
+                  <li key={i}>
+                    line {w.line ?? "—"}: {w.problem}
+                  </li>
+                ))}
+              </ul>
+            </details>
           )}
           {job?.state === "failed" && (
             <div className="banner banner-error" role="alert" data-testid="import-problems">

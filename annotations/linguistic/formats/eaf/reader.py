@@ -15,11 +15,11 @@ import io
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
 from annotations.linguistic.formats.stream import Item, gather
-from annotations.linguistic.formats.xmlwrite import attrs, esc_text
 from annotations.linguistic.model import MediaSpan, Morpheme, Text, Utterance, Word
 from annotations.xmlsafe import (
     DEFAULT_MAX_BYTES,
@@ -52,6 +52,7 @@ class TierMapping:
     translations: Mapping[str, str] = field(default_factory=dict)
     notes: str | None = None
     tiers: Mapping[str, str] = field(default_factory=dict)
+    speakers: bool = True
 
     def roles(self) -> list[tuple[str, str]]:
         """(role, tier id) for every mapped tier, for validation and messages."""
@@ -87,6 +88,7 @@ class _Ann:
     end: str | None = None
     ref: str | None = None
     prev: str | None = None
+    attrs: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -97,6 +99,7 @@ class _Tier:
     participant: str | None
     lang: str | None
     anns: list[_Ann] = field(default_factory=list)
+    attrs: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -108,6 +111,11 @@ class _Doc:
     slot_index: dict[str, int]
     media: str | None
     by_id: dict[str, tuple[_Tier, _Ann]]
+    order: list[str] = field(default_factory=list)
+    root_attrs: list[list[str]] = field(default_factory=list)
+    header: dict[str, Any] = field(default_factory=dict)
+    lead: list[dict[str, Any]] = field(default_factory=list)
+    tail: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _read(source: Readable, max_bytes: int) -> _Doc:
@@ -122,6 +130,9 @@ def _read(source: Readable, max_bytes: int) -> _Doc:
     tiers: dict[str, _Tier] = {}
     by_id: dict[str, tuple[_Tier, _Ann]] = {}
     tier: _Tier | None = None
+    header: dict[str, Any] = {}
+    lead: list[dict[str, Any]] = []
+    tail: list[dict[str, Any]] = []
     for event, el in iterparse(source, max_bytes=max_bytes):
         if root is None:
             root = el
@@ -142,6 +153,7 @@ def _read(source: Readable, max_bytes: int) -> _Doc:
                     parent=el.get("PARENT_REF"),
                     participant=el.get("PARTICIPANT") or None,
                     lang=el.get("LANG_REF"),
+                    attrs={str(k): str(v) for k, v in el.attrib.items()},
                 )
                 tiers[tier.id] = tier
             continue
@@ -152,8 +164,16 @@ def _read(source: Readable, max_bytes: int) -> _Doc:
             order.append(sid)
         elif el.tag == "LINGUISTIC_TYPE" and parent is root:
             constraints[el.get("LINGUISTIC_TYPE_ID", "")] = el.get("CONSTRAINTS")
+            tail.append(tree(el))
         elif el.tag == "MEDIA_DESCRIPTOR" and up == "HEADER" and not media_seen:
             media, media_seen = el.get("MEDIA_URL"), True
+            continue
+        elif el.tag == "HEADER" and parent is root:
+            header = tree(el)
+        elif parent is root and el.tag not in ("TIER", "TIME_ORDER"):
+            # Locales, languages, constraints, controlled vocabularies, external references,
+            # lexicon references, a licence: kept as they are and written back in place.
+            (tail if tiers else lead).append(tree(el))
         elif el.tag == "ANNOTATION" and up == "TIER" and tier is not None:
             for a in el.iterchildren("*"):
                 ann = _annotation(a)
@@ -170,7 +190,39 @@ def _read(source: Readable, max_bytes: int) -> _Doc:
         slot_index={sid: i for i, sid in enumerate(order)},
         media=media,
         by_id=by_id,
+        order=order,
+        root_attrs=_root_attrs(root),
+        header=header,
+        lead=lead,
+        tail=tail,
     )
+
+
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+def _root_attrs(root: etree._Element | None) -> list[list[str]]:
+    """The document element's attributes as (name, value) pairs, the schema location with its
+    usual ``xsi:`` prefix (pairs, since a namespace URI is no key for a stored document)."""
+    if root is None:
+        return []
+    out = []
+    for key, value in root.attrib.items():
+        q = etree.QName(key)
+        out.append([f"xsi:{q.localname}" if q.namespace == _XSI else q.localname, str(value)])
+    return out
+
+
+def tree(el: etree._Element) -> dict[str, Any]:
+    """An element as plain data (tag, attributes, text, children), for storing and writing
+    back parts of a document Fieldmark does not model."""
+    doc: dict[str, Any] = {"tag": el.tag, "attrs": dict(el.attrib)}
+    if el.text and el.text.strip():
+        doc["text"] = el.text
+    children = [tree(c) for c in el.iterchildren("*")]
+    if children:
+        doc["children"] = children
+    return doc
 
 
 def _annotation(a: etree._Element) -> _Ann:
@@ -184,6 +236,9 @@ def _annotation(a: etree._Element) -> _Ann:
         ann.start, ann.end = a.get("TIME_SLOT_REF1"), a.get("TIME_SLOT_REF2")
     else:
         ann.ref, ann.prev = a.get("ANNOTATION_REF"), a.get("PREVIOUS_ANNOTATION")
+    known = {"ANNOTATION_ID", "TIME_SLOT_REF1", "TIME_SLOT_REF2", "ANNOTATION_REF",
+             "PREVIOUS_ANNOTATION"}  # fmt: skip
+    ann.attrs = {str(k): str(v) for k, v in a.attrib.items() if k not in known}
     return ann
 
 
@@ -413,6 +468,142 @@ def iter_texts(
             "tier mapping",
         )
     res = _Resolver(doc, problems)
+    groups = parallel_mappings(doc, mapping)
+    utterances: list[Utterance] = []
+    dep_attrs: dict[str, dict[str, str]] = {}
+    for group in groups:
+        utterances.extend(_utterances(doc, res, group, problems, dep_attrs))
+    if len(groups) > 1:
+        # Several speakers: one text in time order (an utterance without a time keeps its place
+        # after the one before it on its own tier).
+        utterances.sort(key=_start_key)
+    text = Text(id=text_id, title=title, language=doc.tiers[mapping.utterance].lang)
+    speakers = [doc.tiers[g.utterance].participant for g in groups]
+    text.speakers = [sp for sp in dict.fromkeys(speakers) if sp]
+    text.metadata["elan"] = _document_meta(doc, groups)
+    text.metadata["elan"]["ann_attrs"].update(dep_attrs)
+    yield text
+    for order, utt in enumerate(utterances):
+        utt.order = order
+        yield utt
+
+
+def _start_key(utt: Utterance) -> tuple[float, int]:
+    start = utt.media.start_ms if utt.media is not None else None
+    return (float(start) if start is not None else float("inf"), 0)
+
+
+def parallel_mappings(doc: _Doc, mapping: TierMapping) -> list[TierMapping]:
+    """The mapping, and for each further speaker (a top-level tier of the utterance tier's
+    type, ELAN's usual one-tier-set-per-participant layout) the same roles on that speaker's
+    tiers: the child tiers of the same linguistic types."""
+    if not mapping.speakers:
+        return [mapping]
+    main = doc.tiers[mapping.utterance]
+    used = {t for _, t in mapping.roles()}
+    out = [mapping]
+    for other in doc.tiers.values():
+        if other.id in used or other.parent is not None or other.type != main.type:
+            continue
+        found = _same_roles(doc, mapping, main, other)
+        if found is not None:
+            out.append(found)
+            used |= {t for _, t in found.roles()}
+    return out
+
+
+def _same_roles(doc: _Doc, mapping: TierMapping, main: _Tier, other: _Tier) -> TierMapping | None:
+    def path_of(tier_id: str) -> list[_Tier]:
+        path: list[_Tier] = []
+        cur: _Tier | None = doc.tiers.get(tier_id)
+        while cur is not None and cur.id != main.id:
+            path.append(cur)
+            cur = doc.tiers.get(cur.parent or "")
+        return list(reversed(path)) if cur is not None else []
+
+    def twin(tier_id: str | None) -> str | None:
+        if tier_id is None:
+            return None
+        at = other
+        for step in path_of(tier_id):
+            kids = [t for t in doc.tiers.values() if t.parent == at.id and t.type == step.type]
+            if len(kids) != 1:
+                return None
+            at = kids[0]
+        return at.id
+
+    words = twin(mapping.words)
+    if mapping.words and words is None:
+        return None
+    return TierMapping(
+        utterance=other.id,
+        words=words,
+        morphemes=twin(mapping.morphemes),
+        gloss=twin(mapping.gloss),
+        pos=twin(mapping.pos),
+        translations={k: t for k, v in mapping.translations.items() if (t := twin(v))},
+        notes=twin(mapping.notes),
+        tiers={k: t for k, v in mapping.tiers.items() if (t := twin(v))},
+        speakers=False,
+    )
+
+
+def _document_meta(doc: _Doc, groups: list[TierMapping]) -> dict[str, Any]:
+    """What a faithful export needs beyond the corpus: the document's header, tier
+    definitions, types, vocabularies and the annotations of every tier no role took."""
+    mapped = {t for g in groups for _, t in g.roles()}
+    unmapped: dict[str, list[list[Any]]] = {}
+    slots: set[str] = set()
+    for tier in doc.tiers.values():
+        if tier.id in mapped:
+            continue
+        rows = []
+        for a in tier.anns:
+            rows.append([a.id, a.value, a.start, a.end, a.ref, a.prev, a.attrs or None])
+            slots.update(x for x in (a.start, a.end) if x)
+        unmapped[tier.id] = rows
+    # Attributes of mapped annotations beyond ids and times (EXT_REF, CVE_REF, LANG_REF).
+    kept_ids = {t for g in groups for t in (g.utterance, g.words, g.morphemes) if t}
+    ann_attrs = {
+        a.id: a.attrs for t in doc.tiers.values() if t.id in kept_ids for a in t.anns if a.attrs
+    }
+    return {
+        "ann_attrs": ann_attrs,
+        "root": doc.root_attrs,
+        "header": doc.header,
+        "lead": doc.lead,
+        "tail": doc.tail,
+        "tiers": [t.attrs for t in doc.tiers.values()],
+        "groups": [_mapping_doc(g) for g in groups],
+        "unmapped": unmapped,
+        # Unmapped annotations keep their time slots: id, value and place in the time order.
+        "slots": [
+            [sid, doc.slot_value[sid], doc.slot_time[sid]] for sid in doc.order if sid in slots
+        ],
+    }
+
+
+def _mapping_doc(m: TierMapping) -> dict[str, Any]:
+    return {
+        "utterance": m.utterance,
+        "words": m.words,
+        "morphemes": m.morphemes,
+        "gloss": m.gloss,
+        "pos": m.pos,
+        "translations": dict(m.translations),
+        "notes": m.notes,
+        "tiers": dict(m.tiers),
+    }
+
+
+def _utterances(
+    doc: _Doc,
+    res: _Resolver,
+    mapping: TierMapping,
+    problems: list[Problem],
+    dep_attrs: dict[str, dict[str, str]],
+) -> list[Utterance]:
+    """One speaker's utterances from its mapped tiers."""
     u_tier = doc.tiers[mapping.utterance]
     w_tier = doc.tiers[mapping.words] if mapping.words else None
     m_tier = doc.tiers[mapping.morphemes] if mapping.morphemes else None
@@ -453,35 +644,61 @@ def iter_texts(
             )
             continue
         for owner, anns in groups.items():
+            for i, a in enumerate(anns):
+                if a.attrs:
+                    # Rebuilt with new ids on export: found again by tier, owner and place.
+                    dep_attrs[f"{tier_id}|{owner}|{i}"] = a.attrs
+            if all(not a.value for a in anns):
+                # Empty annotations (an unglossed word's POS slot) are written back empty.
+                dep_attrs[f"{tier_id}|{owner}|empty"] = {"n": str(len(anns))}
             if role == "notes":
                 values.setdefault(owner, {})["notes"] = "\n".join(a.value for a in anns)
                 continue
-            value = " ".join(a.value for a in anns)
-            if lvl is m_tier and role == "gloss":
-                value = _strip(value)[1]
+            if role == "gloss":
+                gloss_values = [_strip(a.value)[1] if lvl is m_tier else a.value for a in anns]
+                value = " ".join(gloss_values)
+                if len(anns) > 1:
+                    # Several gloss annotations on one morph (POSS 1SG): kept one by one.
+                    values.setdefault(owner, {})["gloss_parts"] = "\x1f".join(gloss_values)
+            else:
+                value = " ".join(a.value for a in anns)
             values.setdefault(owner, {})[role] = value
 
-    yield Text(id=text_id, title=title, language=u_tier.lang)
+    out: list[Utterance] = []
     utt_anns = _ordered(doc, list(u_tier.anns), res)
     for order, ua in enumerate(utt_anns):
         utt = Utterance(id=ua.id, order=order, transcription=ua.value, speaker=u_tier.participant)
+        utt.layout["elan"] = {"tier": u_tier.id}
         if ua.start is not None:
             utt.media = MediaSpan(
                 doc.slot_value.get(ua.start), doc.slot_value.get(ua.end or ""), doc.media
             )
         _apply(utt, values.get(ua.id, {}))
         for wa in words.get(ua.id, []):
-            word = Word(form=wa.value)
+            word = Word(form=wa.value, guid=wa.id)
+            word.start, word.end = _times(doc, wa)
             _apply(word, values.get(wa.id, {}))
             parts = [(_strip(ma.value), ma) for ma in morphs.get(wa.id, [])]
             for i, ((lead, bare, _), ma) in enumerate(parts):
                 # A boundary is written either before a morph (-PST) or after the previous (ni-).
                 boundary = (lead or parts[i - 1][0][2]) if i else ""
-                morph = Morpheme(form=bare, boundary=boundary)
+                morph = Morpheme(form=bare, boundary=boundary, guid=ma.id)
+                morph.start, morph.end = _times(doc, ma)
+                if ma.value != boundary + bare:
+                    # Written otherwise than boundary + form ("ni-"): the export keeps it.
+                    morph.tiers["elan:value"] = ma.value
                 _apply(morph, values.get(ma.id, {}))
                 word.morphemes.append(morph)
             utt.words.append(word)
-        yield utt
+        out.append(utt)
+    return out
+
+
+def _times(doc: _Doc, ann: _Ann) -> tuple[int | None, int | None]:
+    """An annotation's own aligned times (None for an unaligned slot or a reference)."""
+    if ann.start is None:
+        return None, None
+    return doc.slot_value.get(ann.start), doc.slot_value.get(ann.end or "")
 
 
 def _apply(obj: Utterance | Word | Morpheme, vals: dict[str, str]) -> None:
@@ -494,215 +711,7 @@ def _apply(obj: Utterance | Word | Morpheme, vals: dict[str, str]) -> None:
             obj.notes = value.split("\n")
         elif role == "gloss" and not isinstance(obj, Utterance):
             obj.gloss = value
+        elif role == "gloss_parts" and not isinstance(obj, Utterance):
+            obj.gloss_parts = value.split("\x1f")
         elif role == "pos" and not isinstance(obj, Utterance):
             obj.pos = value
-
-
-# --- export -------------------------------------------------------------------------------------
-
-
-class _Ids:
-    def __init__(self, reserved: set[str]) -> None:
-        self.reserved = reserved
-        self.n = 0
-
-    def new(self) -> str:
-        while True:
-            self.n += 1
-            candidate = f"a{self.n}"
-            if candidate not in self.reserved:
-                return candidate
-
-
-def _ann_ref(aid: str, ref: str, value: str, prev: str | None = None) -> str:
-    a = attrs([("ANNOTATION_ID", aid), ("ANNOTATION_REF", ref), ("PREVIOUS_ANNOTATION", prev)])
-    return (
-        f"<ANNOTATION><REF_ANNOTATION{a}><ANNOTATION_VALUE>{esc_text(value)}</ANNOTATION_VALUE>"
-        "</REF_ANNOTATION></ANNOTATION>\n"
-    )
-
-
-def _tier_open(tier_id: str, ltype: str, parent: str, lang: str | None = None) -> str:
-    a = attrs(
-        [
-            ("LINGUISTIC_TYPE_REF", ltype),
-            ("PARENT_REF", parent),
-            ("TIER_ID", tier_id),
-            ("LANG_REF", lang),
-        ]
-    )
-    return f"<TIER{a}>\n"
-
-
-def dumps(text: Text, mapping: TierMapping, *, author: str = "Fieldmark") -> Iterator[str]:
-    """Write a text as EAF 3.0 using the mapping's tier names, so loads() reads it back."""
-    utt_ids = [u.id for u in text.utterances]
-    unique = len(set(utt_ids)) == len(utt_ids)
-    ok_ids = {i for i in utt_ids if _XML_ID.match(i)} if unique else set()
-    ids = _Ids(set(ok_ids))
-    uid = {u.order: (u.id if u.id in ok_ids else ids.new()) for u in text.utterances}
-    media = next((u.media.media for u in text.utterances if u.media and u.media.media), None)
-    yield '<?xml version="1.0" encoding="UTF-8"?>\n'
-    a = attrs(
-        [
-            ("AUTHOR", author),
-            ("DATE", "1970-01-01T00:00:00Z"),
-            ("FORMAT", "3.0"),
-            ("VERSION", "3.0"),
-        ]
-    )
-    yield f"<ANNOTATION_DOCUMENT{a}>\n"
-    yield '<HEADER MEDIA_FILE="" TIME_UNITS="milliseconds">'
-    if media:
-        yield f"<MEDIA_DESCRIPTOR{attrs([('MEDIA_URL', media)])}/>"
-    yield "</HEADER>\n<TIME_ORDER>\n"
-    for u in text.utterances:
-        span = u.media or MediaSpan()
-        n = u.order
-        for sid, value in ((f"ts{2 * n + 1}", span.start_ms), (f"ts{2 * n + 2}", span.end_ms)):
-            yield f"<TIME_SLOT{attrs([('TIME_SLOT_ID', sid), ('TIME_VALUE', value)])}/>\n"
-    yield "</TIME_ORDER>\n"
-    speaker = next((u.speaker for u in text.utterances if u.speaker), None)
-    a = attrs(
-        [
-            ("LINGUISTIC_TYPE_REF", "fm-utterance"),
-            ("TIER_ID", mapping.utterance),
-            ("PARTICIPANT", speaker),
-            ("LANG_REF", text.language),
-        ]
-    )
-    yield f"<TIER{a}>\n"
-    for u in text.utterances:
-        a = attrs(
-            [
-                ("ANNOTATION_ID", uid[u.order]),
-                ("TIME_SLOT_REF1", f"ts{2 * u.order + 1}"),
-                ("TIME_SLOT_REF2", f"ts{2 * u.order + 2}"),
-            ]
-        )
-        yield (
-            f"<ANNOTATION><ALIGNABLE_ANNOTATION{a}><ANNOTATION_VALUE>{esc_text(u.transcription)}"
-            "</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>\n"
-        )
-    yield "</TIER>\n"
-
-    # Ids of words and morphemes, assigned once so dependent tiers can refer to them.
-    word_ids: dict[tuple[int, int], str] = {}
-    morph_ids: dict[tuple[int, int, int], str] = {}
-    for u in text.utterances:
-        for wi, w in enumerate(u.words):
-            word_ids[(u.order, wi)] = ids.new()
-            for mi in range(len(w.morphemes)):
-                morph_ids[(u.order, wi, mi)] = ids.new()
-
-    if mapping.words:
-        yield _tier_open(mapping.words, "fm-subdivision", mapping.utterance)
-        for u in text.utterances:
-            prev = None
-            for wi, w in enumerate(u.words):
-                aid = word_ids[(u.order, wi)]
-                yield _ann_ref(aid, uid[u.order], w.form, prev)
-                prev = aid
-        yield "</TIER>\n"
-    if mapping.words and mapping.morphemes:
-        yield _tier_open(mapping.morphemes, "fm-subdivision", mapping.words)
-        for u in text.utterances:
-            for wi, w in enumerate(u.words):
-                prev = None
-                for mi, m in enumerate(w.morphemes):
-                    aid = morph_ids[(u.order, wi, mi)]
-                    yield _ann_ref(aid, word_ids[(u.order, wi)], m.boundary + m.form, prev)
-                    prev = aid
-        yield "</TIER>\n"
-
-    morph_level = bool(mapping.words and mapping.morphemes)
-    for role, attr in (("gloss", "gloss"), ("pos", "pos")):
-        tier_id = getattr(mapping, role)
-        if not tier_id or not mapping.words:
-            continue
-        on_morphs = morph_level and any(
-            getattr(m, attr) for u in text.utterances for w in u.words for m in w.morphemes
-        )
-        parent = mapping.morphemes if on_morphs and mapping.morphemes else mapping.words
-        yield _tier_open(tier_id, "fm-association", parent)
-        for u in text.utterances:
-            for wi, w in enumerate(u.words):
-                if on_morphs:
-                    for mi, m in enumerate(w.morphemes):
-                        value = getattr(m, attr)
-                        if value:
-                            if attr == "gloss" and m.boundary:
-                                value = m.boundary + value
-                            yield _ann_ref(ids.new(), morph_ids[(u.order, wi, mi)], value)
-                elif getattr(w, attr):
-                    yield _ann_ref(ids.new(), word_ids[(u.order, wi)], getattr(w, attr))
-        yield "</TIER>\n"
-    for lang, tier_id in mapping.translations.items():
-        yield _tier_open(tier_id, "fm-association", mapping.utterance, lang)
-        for u in text.utterances:
-            if lang in u.translations:
-                yield _ann_ref(ids.new(), uid[u.order], u.translations[lang])
-        yield "</TIER>\n"
-    if mapping.notes:
-        yield _tier_open(mapping.notes, "fm-subdivision", mapping.utterance)
-        for u in text.utterances:
-            prev = None
-            for note in u.notes:
-                aid = ids.new()
-                yield _ann_ref(aid, uid[u.order], note, prev)
-                prev = aid
-        yield "</TIER>\n"
-    for name, tier_id in mapping.tiers.items():
-        yield from _custom_tier(text, mapping, name, tier_id, uid, word_ids, morph_ids, ids)
-    yield (
-        '<LINGUISTIC_TYPE GRAPHIC_REFERENCES="false" LINGUISTIC_TYPE_ID="fm-utterance" '
-        'TIME_ALIGNABLE="true"/>\n'
-        '<LINGUISTIC_TYPE CONSTRAINTS="Symbolic_Subdivision" GRAPHIC_REFERENCES="false" '
-        'LINGUISTIC_TYPE_ID="fm-subdivision" TIME_ALIGNABLE="false"/>\n'
-        '<LINGUISTIC_TYPE CONSTRAINTS="Symbolic_Association" GRAPHIC_REFERENCES="false" '
-        'LINGUISTIC_TYPE_ID="fm-association" TIME_ALIGNABLE="false"/>\n'
-    )
-    langs = {text.language, *mapping.translations} - {None}
-    for lang in sorted(x for x in langs if x):
-        yield f"<LANGUAGE{attrs([('LANG_ID', lang)])}/>\n"
-    yield (
-        '<CONSTRAINT DESCRIPTION="Symbolic subdivision of a parent annotation. Annotations '
-        'refering to the same parent are ordered" STEREOTYPE="Symbolic_Subdivision"/>\n'
-        '<CONSTRAINT DESCRIPTION="1-1 association with a parent annotation" '
-        'STEREOTYPE="Symbolic_Association"/>\n'
-    )
-    yield "</ANNOTATION_DOCUMENT>\n"
-
-
-def _custom_tier(
-    text: Text,
-    mapping: TierMapping,
-    name: str,
-    tier_id: str,
-    uid: dict[int, str],
-    word_ids: dict[tuple[int, int], str],
-    morph_ids: dict[tuple[int, int, int], str],
-    ids: _Ids,
-) -> Iterator[str]:
-    """A custom tier goes under the level whose objects carry it (morpheme, word or utterance)."""
-    on_m = any(name in m.tiers for u in text.utterances for w in u.words for m in w.morphemes)
-    on_w = any(name in w.tiers for u in text.utterances for w in u.words)
-    if on_m and mapping.morphemes and mapping.words:
-        yield _tier_open(tier_id, "fm-association", mapping.morphemes)
-        for u in text.utterances:
-            for wi, w in enumerate(u.words):
-                for mi, m in enumerate(w.morphemes):
-                    if name in m.tiers:
-                        yield _ann_ref(ids.new(), morph_ids[(u.order, wi, mi)], m.tiers[name])
-    elif on_w and mapping.words:
-        yield _tier_open(tier_id, "fm-association", mapping.words)
-        for u in text.utterances:
-            for wi, w in enumerate(u.words):
-                if name in w.tiers:
-                    yield _ann_ref(ids.new(), word_ids[(u.order, wi)], w.tiers[name])
-    else:
-        yield _tier_open(tier_id, "fm-association", mapping.utterance)
-        for u in text.utterances:
-            if name in u.tiers:
-                yield _ann_ref(ids.new(), uid[u.order], u.tiers[name])
-    yield "</TIER>\n"
