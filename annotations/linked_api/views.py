@@ -24,7 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations.linked.vocab import PREFIXES
+from annotations.linked.vocab import PREFIXES, worked_examples
 from annotations.linked_api import services, sparql, sync
 from annotations.linked_api.store import FORMATS
 from fieldmark.api.auth import user_of
@@ -254,6 +254,7 @@ class StatusView(ProjectScopedMixin, APIView):
                 "max_rows": settings.FIELDMARK_SPARQL_MAX_ROWS,
                 "timeout_s": settings.FIELDMARK_SPARQL_TIMEOUT_S,
                 "prefixes": PREFIXES,
+                "examples": worked_examples(),
             }
         )
 

@@ -184,3 +184,25 @@ def test_strangers_and_anonymous_callers(team: Any, two_projects: Any, as_user: 
 def test_check_query_names_the_form() -> None:
     assert sparql.check_query("ASK { ?s ?p ?o }") == "ASK"
     assert sparql.check_query("DESCRIBE <http://x/>") == "DESCRIBE"
+
+
+def test_the_worked_examples_answer(
+    team: Any, graph_store: Any, as_user: Any, settings: Any, tmp_path: Any
+) -> None:
+    from annotations.linked.vocab import worked_examples
+    from tests.linked_api import helpers
+
+    settings.MEDIA_ROOT = tmp_path
+    small_corpus(team.project, team.owner)
+    helpers.coded_video(team.project, team.owner)
+    sync.drain(team.project)
+    client = as_user(team.viewer)
+    answers = {}
+    for example in worked_examples():
+        response = client.get(url(), {"query": example["query"]})
+        assert response.status_code == 200, response.content
+        answers[example["name"]] = rows(response)
+    assert [r["form"] for r in answers["Concordance of a gloss"]] == ["-di", "-di"]
+    assert answers["Gloss counts"][0] == {"gloss": "NOM", "n": "2"}
+    assert [r["headword"] for r in answers["Entries without senses"]] == ["ruš"]
+    assert answers["AU co-occurrence"] == [{"first": "AU12", "second": "AU6", "segments": "1"}]
