@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
-from pathlib import Path
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any, Final
 from urllib.parse import quote, unquote
 

@@ -14,10 +14,13 @@ from tests.linked_api.conftest import graph_set, small_corpus
 
 pytestmark = pytest.mark.django_db
 
-PREFIX = "PREFIX ligt: <http://purl.org/ligt/ligt-0.2#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+PREFIX = (
+    "PREFIX ligt: <http://purl.org/ligt/ligt-0.2#> "
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+)
 GLOSS_COUNTS = (
-    PREFIX
-    + "SELECT ?gloss (COUNT(?m) AS ?n) WHERE { ?m a ligt:Morph ; ligt:gloss ?gloss } GROUP BY ?gloss ORDER BY DESC(?n) ?gloss"
+    PREFIX + "SELECT ?gloss (COUNT(?m) AS ?n) WHERE { ?m a ligt:Morph ; ligt:gloss ?gloss } "
+    "GROUP BY ?gloss ORDER BY DESC(?n) ?gloss"
 )
 
 
@@ -138,8 +141,8 @@ def test_post_update_parameter_is_refused(
     "query",
     [
         PREFIX + "SELECT ?g WHERE { ?m ligt:gloss ?g }",
-        PREFIX + "SELECT ?g FROM <{graph}> WHERE { ?m ligt:gloss ?g }",
-        PREFIX + "SELECT ?g FROM NAMED <{graph}> WHERE { GRAPH ?x { ?m ligt:gloss ?g } }",
+        PREFIX + "SELECT ?g FROM <{graph}> WHERE { ?m ligt:gloss ?g }",  # noqa: S608 - SPARQL
+        PREFIX + "SELECT ?g FROM NAMED <{graph}> WHERE { GRAPH ?x { ?m ligt:gloss ?g } }",  # noqa: S608
         PREFIX + "SELECT ?g WHERE { GRAPH <{graph}> { ?m ligt:gloss ?g } }",
         PREFIX + "SELECT ?g WHERE { GRAPH ?any { ?m ligt:gloss ?g } }",
     ],

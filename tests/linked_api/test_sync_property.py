@@ -19,7 +19,7 @@ from tests.linked_api.conftest import graph_set
 pytestmark = pytest.mark.django_db
 
 GLOSSES = ("NOM", "ERG", "boy", "see.AOR")
-TOOLBOX = "\\t gada atana\n\\m gada atana\n\\g boy come.AOR\n\\l the boy came\n".encode()
+TOOLBOX = b"\\t gada atana\n\\m gada atana\n\\g boy come.AOR\n\\l the boy came\n"
 OPS = ("create", "update", "revert", "delete_text", "bulk", "import", "entry", "lang", "drain")
 
 
