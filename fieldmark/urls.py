@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("annotations.affect_api.urls")),
     path("", include("annotations.linguistic_api.urls")),
     path("", include("annotations.linked_api.urls")),
+    path("", include("mlworkers.urls")),
 ]
 
 urlpatterns = [

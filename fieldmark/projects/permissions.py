@@ -41,6 +41,11 @@ class Action(StrEnum):
     SUBSCRIBE = "realtime.subscribe"
     QUERY_LINKED = "linked.query"
     REBUILD_LINKED = "linked.rebuild"
+    VIEW_MODELS = "models.view"
+    USE_SUGGESTIONS = "models.suggest"
+    MANAGE_MODELS = "models.manage"
+    # Telling others where one is (presence); strangers in a public project may watch, not announce.
+    ANNOUNCE = "realtime.announce"
 
 
 MIN_ROLE: dict[Action, Role] = {
@@ -53,7 +58,11 @@ MIN_ROLE: dict[Action, Role] = {
     Action.SUBSCRIBE: Role.VIEWER,
     Action.QUERY_LINKED: Role.VIEWER,
     Action.REBUILD_LINKED: Role.MANAGER,
+    Action.ANNOUNCE: Role.VIEWER,
     Action.EDIT_DATA: Role.ANNOTATOR,
+    Action.VIEW_MODELS: Role.VIEWER,
+    Action.USE_SUGGESTIONS: Role.ANNOTATOR,
+    Action.MANAGE_MODELS: Role.MANAGER,
     Action.IMPORT_DATA: Role.MANAGER,
     Action.MANAGE_SCHEMA: Role.MANAGER,
     Action.UPDATE_PROJECT: Role.MANAGER,

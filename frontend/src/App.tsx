@@ -3,6 +3,7 @@ import { affectRoutes } from "./affect/routes";
 import { Layout } from "./components/Layout";
 import { linguisticRoutes } from "./linguistic/routes";
 import { QueryPage } from "./linked/QueryPage";
+import { modelRoutes } from "./models/routes";
 import { AuditPage } from "./pages/AuditPage";
 import { InvitationsPage } from "./pages/InvitationsPage";
 import { LoginPage } from "./pages/LoginPage";
@@ -31,6 +32,7 @@ export function App() {
             {affectRoutes}
             {linguisticRoutes}
             <Route path="query" element={<QueryPage />} />
+            {modelRoutes}
           </Route>
         </Route>
         <Route path="*" element={<NotFoundPage />} />
