@@ -31,6 +31,11 @@ from pathlib import Path
 os.environ["FIELDMARK_RDF_SYNC"] = "manual"
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+# bench.linguistic sets up Django (temp var/, settings) on import: it must come first.
+from bench import linguistic as corpus_bench
+
+# isort: split
+
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from pyoxigraph import RdfFormat
@@ -40,7 +45,6 @@ from annotations.linked.vocab import worked_examples
 from annotations.linked_api import services as linked
 from annotations.linked_api import sparql, sync
 from annotations.linked_api.store import LocalStore, get_store
-from bench import linguistic as corpus_bench
 from fieldmark.projects import services as projects
 from fieldmark.storage import mongo
 
