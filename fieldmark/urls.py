@@ -23,7 +23,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("admin/", admin.site.urls),
     path("ld/", include(ld_urls)),
-    re_path(r"^(?!api/|static/|admin/|ws/|media/|ld/)(?P<path>.*)$", views.frontend, name="frontend"),
+    re_path(
+        r"^(?!api/|static/|admin/|ws/|media/|ld/)(?P<path>.*)$", views.frontend, name="frontend"
+    ),
 ]
 
 handler400 = "fieldmark.views.handler400"

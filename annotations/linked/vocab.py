@@ -7,6 +7,8 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any, Final
 from urllib.parse import quote, unquote
 
@@ -197,3 +199,10 @@ def language_code(iri: str) -> tuple[str, str] | None:
 
 def triples_with(subject: NamedNode, pairs: Iterable[tuple[NamedNode, Any]]) -> list[Triple]:
     return [Triple(subject, p, o) for p, o in pairs]
+
+
+@cache
+def worked_examples() -> list[dict[str, str]]:
+    """The query page's worked examples (also run by the tests and shown in docs/rdf.md)."""
+    path = Path(__file__).with_name("examples.json")
+    return list(json.loads(path.read_text("utf-8")))

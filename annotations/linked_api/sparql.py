@@ -15,7 +15,7 @@ import io
 import json
 import threading
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any, Final
@@ -44,7 +44,6 @@ RESULT_TYPES: Final = {
 }
 GRAPH_TYPES: Final = {"turtle", "ntriples", "jsonld", "rdfxml"}
 
-_pool = ThreadPoolExecutor(max_workers=CONCURRENT, thread_name_prefix="sparql")
 _slots = threading.BoundedSemaphore(CONCURRENT)
 
 
@@ -135,10 +134,21 @@ def run_query(project: Project, text: str) -> Answer:
     if not _slots.acquire(blocking=False):
         raise _refuse("busy", "Too many queries are running; try again shortly.", 429)
     cancel = threading.Event()
+    future: Future[Answer] = Future()
+
+    def work() -> None:
+        try:
+            future.set_result(
+                _evaluate(project, text, form, settings.FIELDMARK_SPARQL_MAX_ROWS, cancel)
+            )
+        except BaseException as exc:
+            future.set_exception(exc)
+
+    # A daemon thread, not a pool: an in-process store cannot abandon a query, so one that
+    # outlives its timeout runs to its end holding its slot, and must not hold up shutdown.
+    # The Oxigraph server (make run, production) stops it itself (``--timeout-s``).
     try:
-        future: Future[Answer] = _pool.submit(
-            _evaluate, project, text, form, settings.FIELDMARK_SPARQL_MAX_ROWS, cancel
-        )
+        threading.Thread(target=work, name="sparql", daemon=True).start()
     except BaseException:
         _slots.release()
         raise

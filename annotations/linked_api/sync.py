@@ -401,14 +401,11 @@ def drain(project: Project, batch: int = BATCH, store: GraphStore | None = None)
 def pending(project_id: int | None = None) -> tuple[int, float]:
     """(queued resources, seconds since the oldest was first queued) — the sync lag."""
     query: dict[str, Any] = {} if project_id is None else {"project": project_id}
-    outbox = mongo.collection(OUTBOX)
-    count = outbox.count_documents(query)
-    if not count:
+    entries = list(mongo.collection(OUTBOX).find(query, {"first": 1, "at": 1}))
+    if not entries:
         return 0, 0.0
-    oldest = min(
-        float(e.get("first") or e["at"]) for e in outbox.find(query, {"first": 1, "at": 1})
-    )
-    return count, max(0.0, time.time() - oldest)
+    oldest = min(float(e.get("first") or e["at"]) for e in entries)
+    return len(entries), max(0.0, time.time() - oldest)
 
 
 def health() -> dict[str, Any]:

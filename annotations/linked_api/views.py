@@ -19,11 +19,12 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions, serializers, status
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations.linked.vocab import PREFIXES
+from annotations.linked.vocab import PREFIXES, worked_examples
 from annotations.linked_api import services, sparql, sync
 from annotations.linked_api.store import FORMATS
 from fieldmark.api.auth import user_of
@@ -85,6 +86,7 @@ class ExportView(ProjectScopedMixin, APIView):
     """``GET rdf/`` the project graph (or one text, entry, utterance or video with its layers)."""
 
     project_actions = {"GET": Action.EXPORT_DATA}
+    permission_classes = [AllowAny]
     content_negotiation_class = PassThrough
 
     @extend_schema(parameters=[FormatQuery], responses={200: OpenApiTypes.BINARY})
@@ -114,6 +116,8 @@ class SparqlView(ProjectScopedMixin, APIView):
     """The SPARQL 1.1 Protocol over the project's graph: ``GET ?query=`` or ``POST``."""
 
     project_actions = {"GET": Action.QUERY_LINKED, "POST": Action.QUERY_LINKED}
+    # Public projects answer anonymous queries; ProjectScopedMixin makes the one check.
+    permission_classes = [AllowAny]
     content_negotiation_class = PassThrough
     parser_classes = [SparqlQueryParser, FormParser, MultiPartParser, JSONParser]
 
@@ -250,6 +254,7 @@ class StatusView(ProjectScopedMixin, APIView):
                 "max_rows": settings.FIELDMARK_SPARQL_MAX_ROWS,
                 "timeout_s": settings.FIELDMARK_SPARQL_TIMEOUT_S,
                 "prefixes": PREFIXES,
+                "examples": worked_examples(),
             }
         )
 
@@ -273,7 +278,7 @@ class ResourceView(APIView):
     the caller may not see answers 404, signed in or not, so private IRIs reveal nothing."""
 
     content_negotiation_class = PassThrough
-    permission_classes: list[Any] = []
+    permission_classes = [AllowAny]
 
     @extend_schema(exclude=True)
     def get(self, request: Request, project: str, kind: str, doc_id: str = "") -> HttpResponseBase:

@@ -125,6 +125,9 @@ def oxigraph_server(data_dir: Path, port: int, log_path: Path) -> ChildServer:
     argv = [
         _executable("oxigraph"), "serve", "--location", str(data_dir),
         "--bind", f"127.0.0.1:{port}",
+        # The server stops a runaway SPARQL query itself (the project endpoint's own timeout
+        # cannot interrupt a query once it is sent).
+        "--timeout-s", "30",
     ]  # fmt: skip
     return ChildServer("Oxigraph SPARQL server", argv, url, log_path, ready)
 

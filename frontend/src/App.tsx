@@ -2,6 +2,7 @@ import { Route, Routes } from "react-router";
 import { affectRoutes } from "./affect/routes";
 import { Layout } from "./components/Layout";
 import { linguisticRoutes } from "./linguistic/routes";
+import { QueryPage } from "./linked/QueryPage";
 import { modelRoutes } from "./models/routes";
 import { AuditPage } from "./pages/AuditPage";
 import { InvitationsPage } from "./pages/InvitationsPage";
@@ -30,6 +31,7 @@ export function App() {
             <Route path="audit" element={<AuditPage />} />
             {affectRoutes}
             {linguisticRoutes}
+            <Route path="query" element={<QueryPage />} />
             {modelRoutes}
           </Route>
         </Route>

@@ -28,3 +28,39 @@ def graph_set(store: Any, project: Any) -> set[str]:
         f"{t.subject} {t.predicate} {t.object} ."
         for t in store.triples(sync.iris_for(project).graph)
     }
+
+
+def small_corpus(project: Any, user: Any, gloss: str = "NOM") -> dict[str, Any]:
+    """One text of two glossed utterances and a two-entry lexicon, synced to the graph."""
+    from annotations.linguistic_api import services
+    from annotations.linked_api import sync
+
+    text = services.create_text(user, project, {"title": "Story", "lang": "lez"})
+    utterances = [
+        services.create_utterance(
+            user,
+            project,
+            text["_id"],
+            {
+                "transcription": f"gada {n}",
+                "translations": {"en": f"the boy {n}"},
+                "words": [
+                    {"form": "gada", "morphemes": [
+                        {"form": "gada", "gloss": "boy", "lemma": "e-gada"},
+                        {"form": "-di", "gloss": gloss, "sep": "-"},
+                    ]},
+                    {"form": "atana", "morphemes": [{"form": "atana", "gloss": "come.AOR"}]},
+                ],
+            },
+        )
+        for n in range(2)
+    ]  # fmt: skip
+    entries = [
+        services.create_entry(
+            user, project, {"id": "e-gada", "forms": {"lez": "gada"},
+                            "senses": [{"id": "s1", "gloss": {"en": "boy"}}]},
+        ),
+        services.create_entry(user, project, {"id": "e-empty", "forms": {"lez": "ruš"}}),
+    ]  # fmt: skip
+    sync.drain(project)
+    return {"text": text, "utterances": utterances, "entries": entries}

@@ -39,7 +39,7 @@ def coded_video(project: Any, user: Any) -> tuple[dict[str, Any], dict[str, Any]
     video = affect.upload_video(user, project, SimpleUploadedFile("face.mp4", clip, "video/mp4"))
     layer = affect.create_layer(
         user,
-        "owner",  # type: ignore[arg-type]
+        "owner",
         project,
         video["_id"],
         {

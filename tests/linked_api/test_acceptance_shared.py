@@ -22,8 +22,9 @@ def enrich(team: Any) -> dict[str, Any]:
     """Links a user adds: a morph to an entry and sense, external IRIs, an example's source."""
     owner, project = team.owner, team.project
     entry = documents.lexicon.collection.find_one({"project": project.pk}, sort=[("id", 1)])
-    sense = entry["senses"][0]
     utt = documents.utterances.collection.find_one({"project": project.pk}, sort=[("order", 1)])
+    assert entry is not None and utt is not None
+    sense = entry["senses"][0]
     words = utt["words"]
     words[0]["morphemes"][0].update(lemma=entry["id"], sense=sense["id"])
     services.replace_utterance(owner, project, utt["_id"], utt["version"], {**utt, "words": words})

@@ -65,6 +65,14 @@ CASES = [
     Case("get", "/api/v1/jobs/{job}/", members_ok(200)),
     # Started by the owner: the owner or a manager may cancel it.
     Case("post", "/api/v1/jobs/{job}/cancel/", managers_ok(200)),
+    # Linked data (issue 8): the project graph, its SPARQL endpoint, RDF jobs.
+    Case("get", "/api/v1/projects/lezgi/rdf/?format=ntriples", members_ok(200)),
+    Case("get", "/api/v1/projects/lezgi/rdf/status/", members_ok(200)),
+    Case("get", "/api/v1/projects/lezgi/sparql?query=ASK%7B%7D", members_ok(200)),
+    Case("post", "/api/v1/projects/lezgi/rdf/exports/", members_ok(202), {"format": "turtle"}),
+    Case("post", "/api/v1/projects/lezgi/rdf/rebuild/", managers_ok(202)),
+    # A JSON body is not an upload: the roles that may import get 415, the rest are refused.
+    Case("post", "/api/v1/projects/lezgi/rdf/imports/", managers_ok(415), {"format": "turtle"}),
     # Models: viewers see them, annotators get and accept suggestions, managers train, import
     # and schedule. The project has no glossed data and no model, hence the 400s and 409s.
     Case("get", "/api/v1/projects/lezgi/models/tasks/", members_ok(200)),
