@@ -22,7 +22,7 @@ import numpy as np
 from mlworkers.core import artifacts
 from mlworkers.core.chain import Chain, fit
 from mlworkers.core.counts import Memory
-from mlworkers.core.data import Utterance, Word, split_segmented, word_gloss
+from mlworkers.core.data import Utterance, Word, morph_key, split_segmented, word_gloss
 from mlworkers.core.features import Features, utterance_features, word_units
 from mlworkers.core.memory import GlossMemory, norm
 from mlworkers.core.metrics import is_gram
@@ -57,7 +57,7 @@ class Unit:
 
 
 def word_key(word: Word, lowercase: bool) -> str:
-    return norm(_seg(word) if word.morphemes else word.form, lowercase)
+    return norm(morph_key(word) if word.morphemes else word.form, lowercase)
 
 
 class Context:
@@ -119,7 +119,7 @@ def candidates(
 ) -> list[str]:
     out: list[str] = []
     if word.morphemes:
-        if whole is None and memory.segmented.labels(norm(_seg(word), memory.lowercase)):
+        if whole is None and memory.segmented.labels(norm(morph_key(word), memory.lowercase)):
             whole = memory.morph_labels(word, N_CANDIDATES)
         if whole is not None:
             for item in whole[mi]:
@@ -133,10 +133,6 @@ def candidates(
         if label not in out:
             out.append(label)
     return out[:N_CANDIDATES]
-
-
-def _seg(word: Word) -> str:
-    return "".join(m.boundary + m.form for m in word.morphemes)
 
 
 def units_of(
@@ -154,7 +150,7 @@ def units_of(
             left = context.pieces(context.left, f"{keys[wi]}\t{keys[wi + 1]}", n)
             right = context.pieces(context.right, f"{keys[wi + 1]}\t{keys[wi + 2]}", n)
         whole = None
-        if w.morphemes and norm(_seg(w), memory.lowercase) in memory.segmented:
+        if w.morphemes and norm(morph_key(w), memory.lowercase) in memory.segmented:
             whole = memory.morph_labels(w, N_CANDIDATES)
         for mi, (_, form) in enumerate(word_units(w)):
             unit = Unit(wi, mi, form, candidates(memory, w, mi, whole))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mlworkers.core.data import Utterance, Word, segmentation
+from mlworkers.core.data import Utterance, Word, morph_key
 from mlworkers.core.memory import GlossMemory, norm
 
 Features = dict[str, float | str]
@@ -49,7 +49,7 @@ def utterance_features(
     for k, (wi, mi, boundary, form, w) in enumerate(units):
         f = norm(form, lowercase)
         n_in_word = len(word_units(w))
-        seg = norm(segmentation(w), lowercase) if w.morphemes else norm(w.form, lowercase)
+        seg = norm(morph_key(w), lowercase) if w.morphemes else norm(w.form, lowercase)
         feats: Features = {
             "bias": 1.0,
             "m": f,

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from mlworkers.core import api
-from mlworkers.core.data import Utterance, Word
+from mlworkers.core.data import Morph, Utterance, Word
 from mlworkers.core.metrics import blank
 from mlworkers.core.types import TrainProgress
 
@@ -75,6 +75,17 @@ def test_crf_uses_context_for_an_ambiguous_suffix(toy_train: list[Utterance]) ->
     golds = [m.gloss for w in toy_train[0].words for m in w.morphemes]
     got = [m["labels"][0]["label"] for w in pred["words"] for m in w["morphemes"]]
     assert got == golds
+
+
+def test_memory_finds_a_word_posted_without_separators() -> None:
+    taught = Word("katta", (Morph("kat", "cat"), Morph("ta", "PLX", "", "-")))
+    model = train("gloss", "memory", [Utterance("1", (taught,))] * 2)
+    bare = Word("katta", (Morph("kat"), Morph("ta")))
+    (pred,) = model.predict([Utterance("2", (bare,))], top_k=1)
+    assert [m["labels"] for m in pred["words"][0]["morphemes"]] == [
+        [{"label": "cat", "p": 1.0}],
+        [{"label": "PLX", "p": 1.0}],
+    ]
 
 
 def test_memory_copies_an_unknown_form_with_no_confidence(toy_train: list[Utterance]) -> None:
