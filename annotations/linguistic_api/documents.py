@@ -16,7 +16,7 @@ from pymongo import ASCENDING, IndexModel, UpdateOne
 
 from annotations.linguistic_api import concordance
 from fieldmark.storage import mongo
-from fieldmark.storage.versioned import Doc, VersionedStore
+from fieldmark.storage.versioned import Doc, VersionedStore, notify_written
 
 texts = VersionedStore("texts", noun="text")
 utterances = VersionedStore("utterances", noun="utterance")
@@ -24,14 +24,12 @@ lexicon = VersionedStore("lexicon", noun="lexicon entry")
 
 # The concordance is served by its own postings (``concordance``), not by multikey indexes here:
 # five of them made every insert several times slower and a common gloss read the whole corpus.
+# An import that did not commit is removed by its texts (``staging``), so ``import_job`` needs
+# no index: one less index entry for every utterance written.
 mongo.register_indexes(
     "utterances",
-    [
-        IndexModel([("project", ASCENDING), ("text", ASCENDING), ("order", ASCENDING)]),
-        IndexModel([("project", ASCENDING), ("import_job", ASCENDING)]),
-    ],
+    [IndexModel([("project", ASCENDING), ("text", ASCENDING), ("order", ASCENDING)])],
 )
-mongo.register_indexes("texts", [IndexModel([("project", ASCENDING), ("import_job", ASCENDING)])])
 mongo.register_indexes(
     "lexicon",
     [
@@ -76,6 +74,7 @@ def bulk_update(
             project_id,
             [(changes[i][0], {**changes[i][0], **changes[i][1]}) for i in written],
         )
+    notify_written(store.name, project_id, written)
     if written:
         store.history_collection.insert_many(
             [_history(changes[doc_id][0], changes[doc_id][1], user, now) for doc_id in written]
