@@ -1,9 +1,11 @@
 """Django settings for Fieldmark, read from the environment.
 
 Defaults run everything on one machine with no services installed (SQLite, the embedded
-MongoDB-wire server, an on-disk Oxigraph store, the SQLAlchemy/SQLite Celery broker and the
-in-memory channel layer). Production sets DATABASE_URL, MONGO_URL, REDIS_URL, FIELDMARK_RDF_STORE,
-SECRET_KEY, ALLOWED_HOSTS and MEDIA_ROOT: see docs/configuration.md.
+MongoDB-wire server, an on-disk Oxigraph store, and a Redis-protocol server that the launcher
+starts for the channel layer and the Celery broker and results; without REDIS_URL at all, the
+SQLAlchemy/SQLite broker and the in-memory channel layer). Production sets DATABASE_URL,
+MONGO_URL, REDIS_URL, FIELDMARK_RDF_STORE, SECRET_KEY, ALLOWED_HOSTS and MEDIA_ROOT: see
+docs/configuration.md.
 """
 
 from __future__ import annotations
@@ -94,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "fieldmark.realtime.events.OriginMiddleware",
     # Last, as django-axes requires: it turns a locked-out sign-in into a 429.
     "axes.middleware.AxesMiddleware",
 ]
@@ -285,15 +288,27 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # request removes them itself (tests without a worker).
 FIELDMARK_PURGE_IN_BACKGROUND = env_bool("FIELDMARK_PURGE_IN_BACKGROUND", True)
 
+# --- Models (mlworkers): see docs/models.md ------------------------------------------------------
+FIELDMARK_ML_MIN_UTTERANCES = env_int("FIELDMARK_ML_MIN_UTTERANCES", 5, minimum=2)
+FIELDMARK_MODEL_IMPORT_MAX_BYTES = env_int(
+    "FIELDMARK_MODEL_IMPORT_MAX_BYTES", 512 * 1024 * 1024, minimum=1024
+)
+FIELDMARK_TRAIN_SOFT_LIMIT = env_int("FIELDMARK_TRAIN_SOFT_LIMIT", 3 * 3600, minimum=60)
+FIELDMARK_PREANNOTATE_SOFT_LIMIT = env_int("FIELDMARK_PREANNOTATE_SOFT_LIMIT", 3600, minimum=60)
+
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # Websocket groups of a busy project take every event; the default capacity (100)
+            # drops messages for a slow tab, which catch-up then repairs.
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 30},
         }
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# A socket that sends nothing for this long is idle: its presence and soft lock are withdrawn.
+FIELDMARK_PRESENCE_IDLE_S = env_int("FIELDMARK_PRESENCE_IDLE_S", 120, minimum=1)
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any, TextIO
+from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser, OutputWrapper
 
 from fieldmark.api.errors import DomainError
 from fieldmark.jobs import tasks as job_tasks
@@ -63,9 +63,17 @@ def bar(fraction: float, message: str, width: int = 30) -> str:
     return f"[{'#' * filled}{'.' * (width - filled)}] {fraction:6.1%} {message}"[:120]
 
 
-def follow(job: Job, options: dict[str, Any], out: TextIO | None = None) -> Job:
+def follow(job: Job, options: dict[str, Any], out: Any = None) -> Job:
     """Wait for ``job`` with a progress bar (or run it here with ``--inline``)."""
     stream = out or sys.stderr
+
+    def write(text: str) -> None:
+        # Django's OutputWrapper ends every write with a newline unless told otherwise.
+        if isinstance(stream, OutputWrapper):
+            stream.write(text, ending="")
+        else:
+            stream.write(text)
+
     if options.get("no_wait"):
         return job
     if options.get("inline"):
@@ -75,11 +83,11 @@ def follow(job: Job, options: dict[str, Any], out: TextIO | None = None) -> Job:
         job.refresh_from_db()
         line = bar(job.progress, job.message)
         if line != last:
-            stream.write("\r" + line.ljust(120))
+            write("\r" + line.ljust(120))
             stream.flush()
             last = line
         if job.state in FINISHED_STATES:
-            stream.write("\n")
+            write("\n")
             break
         time.sleep(0.5)
     if job.state != "succeeded":

@@ -90,7 +90,9 @@ def start_training(
             field="task",
         )
     options = {**(params or {}), **checked}
-    queue = "gpu" if kind in handler.gpu_kinds else "train"
+    # GPU kinds go to the gpu queue only where a CUDA worker consumes it; else the CPU one.
+    gpu = kind in handler.gpu_kinds and settings.FIELDMARK_GPU_QUEUE
+    queue = "gpu" if gpu else "train"
     with transaction.atomic():
         run = TrainingRun.objects.create(
             project=project,

@@ -118,6 +118,8 @@ class UtteranceHistoryEntrySerializer(serializers.Serializer[dict[str, Any]]):
     by = serializers.CharField()
     at = serializers.DateTimeField()
     changed = serializers.ListField(child=serializers.CharField())
+    # Set when this save was made against an older version and merged: the other writers.
+    merged_with = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 class RevertSerializer(serializers.Serializer[dict[str, Any]]):

@@ -51,7 +51,17 @@ def _event(project: Project, kind: str, doc: Mapping[str, Any], origin: str = ""
     payload = {"id": doc["_id"], "version": doc.get("version")}
     if "text" in doc:  # an utterance: say which text, so an open editor knows it is concerned
         payload["text"] = doc["text"]
+    # The document as the REST API shows it, so an open editor applies it without a request.
+    payload["data"] = _as_served(kind, doc)
     broadcast(project.pk, kind, payload, origin)
+
+
+def _as_served(kind: str, doc: Mapping[str, Any]) -> dict[str, Any]:
+    from annotations.linguistic_api import serializers  # they import this module
+
+    shapes = {"text": serializers.TextSerializer, "utterance": serializers.UtteranceSerializer,
+              "entry": serializers.EntrySerializer}  # fmt: skip
+    return dict(shapes[kind.split(".")[1]](dict(doc)).data)
 
 
 # --- texts ---------------------------------------------------------------------------------------

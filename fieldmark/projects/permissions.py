@@ -44,6 +44,8 @@ class Action(StrEnum):
     VIEW_MODELS = "models.view"
     USE_SUGGESTIONS = "models.suggest"
     MANAGE_MODELS = "models.manage"
+    # Telling others where one is (presence); strangers in a public project may watch, not announce.
+    ANNOUNCE = "realtime.announce"
 
 
 MIN_ROLE: dict[Action, Role] = {
@@ -56,6 +58,7 @@ MIN_ROLE: dict[Action, Role] = {
     Action.SUBSCRIBE: Role.VIEWER,
     Action.QUERY_LINKED: Role.VIEWER,
     Action.REBUILD_LINKED: Role.MANAGER,
+    Action.ANNOUNCE: Role.VIEWER,
     Action.EDIT_DATA: Role.ANNOTATOR,
     Action.VIEW_MODELS: Role.VIEWER,
     Action.USE_SUGGESTIONS: Role.ANNOTATOR,

@@ -6,6 +6,7 @@ and what the browser saves is read back from Mongo through the same services.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -109,8 +110,10 @@ def test_conflict_keeps_typing_and_overwrites_on_keep_mine(
     log_in(page, live_server.url, "annotator")
     open_editor(page, live_server.url, text["text"])
 
-    # When someone else saves the utterance behind the browser's back
-    theirs = {**DOGS_BARK, "translations": {"en": "The dogs are barking."}}
+    # When someone else glosses the same morpheme behind the browser's back (a save of another
+    # morpheme or field would be merged without a conflict)
+    theirs = copy.deepcopy(DOGS_BARK)
+    theirs["words"][0]["morphemes"][0]["gloss"] = "hound"
     services.replace_utterance(
         team.manager, team.project, text["utterance"], text["version"], theirs
     )
@@ -123,7 +126,7 @@ def test_conflict_keeps_typing_and_overwrites_on_keep_mine(
     panel = page.get_by_test_id("conflict-panel")
     expect(panel).to_be_visible()
     expect(panel).to_contain_text("version 2")
-    expect(panel.get_by_test_id("conflict-theirs").first).to_contain_text("The dogs are barking.")
+    expect(panel.get_by_test_id("conflict-theirs").first).to_contain_text("hound")
     expect(panel.get_by_test_id("conflict-mine").last).to_contain_text("dog")
     expect(page.get_by_label("Gloss of dog in dogs")).to_have_value("dog")
     screenshot(page, "linguistic-igt-conflict.png")

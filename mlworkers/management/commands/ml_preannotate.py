@@ -43,5 +43,5 @@ class Command(BaseCommand):
         if options["no_wait"]:
             self.stdout.write(str(job.id))
             return
-        done = cli.follow(job, options)
+        done = cli.follow(job, options, self.stderr)
         self.stdout.write(json.dumps({**(done.result or {}), "text": text}))

@@ -48,7 +48,7 @@ class Command(BaseCommand):
         if options["no_wait"]:
             self.stdout.write(str(run.job.id))
             return
-        job = cli.follow(run.job, options)
+        job = cli.follow(run.job, options, self.stderr)
         result = job.result or {}
         self.stdout.write(
             f"run {run.pk}: version {result.get('number')} "

@@ -1,4 +1,6 @@
 import { memo, type KeyboardEvent } from "react";
+import { PresenceAvatars } from "../../components/PresenceAvatars";
+import type { Person } from "../../realtime/presence";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { MachineGloss } from "../../models/MachineGloss";
 import type { MachineSuggestions } from "../../models/useMachineSuggestions";
@@ -68,6 +70,8 @@ interface UtteranceEditorProps extends RowHandlers {
   abbreviations: Abbreviations;
   canEdit: boolean;
   highlight: boolean;
+  /** Others on this utterance, with the cells they hold a soft lock on. */
+  present?: Person[];
 }
 
 /**
@@ -113,6 +117,16 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
           spellCheck={false}
           onChange={(event) => props.onTranscription(event.target.value)}
         />
+        <PresenceAvatars people={props.present ?? []} label={`Also on utterance ${number}`} />
+        {(props.present ?? []).some((person) => person.locks.length > 0) && (
+          <span className="lock-note" data-testid="lock-note">
+            {(props.present ?? [])
+              .filter((person) => person.locks.length > 0)
+              .map((person) => person.user)
+              .join(", ")}{" "}
+            editing
+          </span>
+        )}
         <span className="ling-status" data-testid="utterance-status">
           {row.saving ? (
             "Saving…"

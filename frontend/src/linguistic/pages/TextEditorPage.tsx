@@ -13,7 +13,9 @@ import { Link, useParams, useSearchParams } from "react-router";
 import type { SocketMessage } from "../../api";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { useLoad } from "../../hooks/useLoad";
-import { useProjectSocket } from "../../hooks/useProjectSocket";
+import { RELOAD_MESSAGE, useAnnounce, usePresence, useProjectSocket } from "../../hooks/useProjectSocket";
+import { PresenceAvatars } from "../../components/PresenceAvatars";
+import type { Person, Where } from "../../realtime/presence";
 import { useProjectContext } from "../../pages/ProjectLayout";
 import { hasRole } from "../../roles";
 import { isConflict, linguisticApi, utteranceBody, type Utterance } from "../api";
@@ -53,6 +55,8 @@ type Rows = Record<string, RowState>;
  */
 type PendingFocus = { cell: string; caret: number | "all"; utterance: string } | { within: string; utterance: string };
 
+/** The people on an utterance nobody else is on (one array, so rows stay memoised). */
+const NOBODY: Person[] = [];
 /** First guess of a row's height (px) before it is measured. */
 const ESTIMATED_ROW_PX = 190;
 /** Rows rendered beyond the visible ones, above and below. */
@@ -164,7 +168,7 @@ export function TextEditorPage() {
   const reloadLexicon = lexicon.reload;
   const onMessage = useCallback(
     (message: SocketMessage) => {
-      if (message.type === "linguistic.glossing.linked") reloadUtterances();
+      if (message.type === "linguistic.glossing.linked" || message.type === RELOAD_MESSAGE) reloadUtterances();
       if (
         message.type === "linguistic.glossing.replaced" &&
         Array.isArray(message.texts) &&
@@ -177,11 +181,44 @@ export function TextEditorPage() {
       // Events name their text; one for an utterance not shown here is for another text.
       if (!row && message.text !== id) return;
       if (row && typeof message.version === "number" && message.version <= row.base.version) return;
-      linguisticApi.utterances.get(slug, message.id).then(receive, () => undefined);
+      // Events carry the utterance as the REST API serves it; fetch only if one does not.
+      const data = message.data as Utterance | undefined;
+      if (data && data.id === message.id && data.version === message.version) receive(data);
+      else linguisticApi.utterances.get(slug, message.id).then(receive, () => undefined);
     },
     [slug, id, receive, reloadUtterances, reloadLexicon],
   );
   useProjectSocket(slug, onMessage);
+
+  // Presence: where the caret is (utterance, word and morpheme), and a soft lock on that cell
+  // while one may edit, shown to the others as taken. Saves still go through version checks.
+  const [focusCell, setFocusCell] = useState<string | null>(null);
+  const onFocusCell = useCallback((cell: string) => {
+    focused.current = cell;
+    setFocusCell(cell);
+  }, []);
+  const where = useMemo<Where>(() => {
+    const place: Where = { page: "text", text: id };
+    if (!focusCell) return place;
+    const [utterance, word, morpheme] = focusCell.split(":");
+    if (utterance) place.utterance = utterance;
+    if (word?.startsWith("w")) place.word = word.slice(1);
+    if (morpheme?.startsWith("m")) place.morpheme = `${word?.slice(1)}.${morpheme.slice(1)}`;
+    return place;
+  }, [id, focusCell]);
+  useAnnounce(slug, where, canEdit && focusCell ? focusCell : null);
+  const present = usePresence(slug);
+  const here = useMemo(() => present.filter((person) => person.where.text === id), [present, id]);
+  const lockedCells = here.flatMap((person) => person.locks);
+  // One array per utterance until presence changes, so the memoised rows do not re-render.
+  const presentOn = useMemo(() => {
+    const on = new Map<string, Person[]>();
+    for (const person of here) {
+      const uid = person.where.utterance;
+      if (uid) on.set(uid, [...(on.get(uid) ?? []), person]);
+    }
+    return on;
+  }, [here]);
 
   const save = useCallback(
     async (uid: string, overwriteVersion?: number) => {
@@ -345,7 +382,7 @@ export function TextEditorPage() {
     const act = () => actions.current;
     const made: RowHandlers = {
       onFocusCell: (cell) => {
-        focused.current = cell;
+        onFocusCell(cell);
         const base = rowsRef.current[uid]?.base;
         if (!base) return;
         const words = base.words ?? [];
@@ -445,6 +482,7 @@ export function TextEditorPage() {
       <div className="ling-editor-head">
         <h2>{text.data?.title || "Untitled text"}</h2>
         {text.data?.lang && <span className="tag">{text.data.lang}</span>}
+        <PresenceAvatars people={here} label="Also on this text" />
         <span className="muted" data-testid="unsaved-count" role="status" aria-live="polite">
           {unsaved > 0 ? `${unsaved} unsaved` : "All saved"}
         </span>
@@ -492,6 +530,14 @@ export function TextEditorPage() {
       {lexicon.error != null && <p className="muted">Lexicon suggestions are unavailable.</p>}
       {utterances.loading && !utterances.data && <p className="loading">Loading…</p>}
       {utterances.data && drafts.length === 0 && <p className="empty">This text has no utterances yet.</p>}
+      {lockedCells.length > 0 && (
+        <style>
+          {lockedCells
+            .map((cell) => `[data-cell="${cell.replace(/["\\]/g, "\\$&")}"]`)
+            .join(",\n")}
+          {" { outline: 2px solid #e69500; outline-offset: -2px; }"}
+        </style>
+      )}
       <div
         ref={listRef}
         className="ling-editor"
@@ -518,6 +564,7 @@ export function TextEditorPage() {
                 canEdit={canEdit}
                 highlight={uid === target}
                 machine={machine}
+                present={presentOn.get(uid) ?? NOBODY}
                 {...handlersFor(uid)}
               />
             </div>
