@@ -19,6 +19,7 @@ from mlworkers.core import artifacts
 from mlworkers.core.types import ModelFileError, Reporter, TrainingCancelled
 
 FeatureDict = Mapping[str, float | str]
+DENSE_LIMIT = 40_000_000  # 160 MB of float32: above it, decode from the sparse rows
 
 
 def attributes(features: FeatureDict) -> list[tuple[str, float]]:
@@ -49,6 +50,7 @@ class Chain:
         self.indices = indices
         self.weights = weights
         self.transitions = transitions
+        self._dense_cache: NDArray[np.float32] | None = None
 
     @classmethod
     def from_crfsuite(cls, crf: Any) -> Chain:
@@ -78,7 +80,30 @@ class Chain:
             trans,
         )
 
+    def _dense(self) -> NDArray[np.float32] | None:
+        """The weights as a dense attribute x label matrix, when that is small enough."""
+        if self._dense_cache is None and len(self.attrs) * len(self.labels) <= DENSE_LIMIT:
+            dense = np.zeros((len(self.attrs), len(self.labels)), dtype=np.float32)
+            rows = np.repeat(np.arange(len(self.attrs)), np.diff(self.indptr))
+            dense[rows, self.indices] = self.weights
+            self._dense_cache = dense
+        return self._dense_cache
+
     def emissions(self, sequence: Sequence[FeatureDict]) -> NDArray[np.float64]:
+        dense = self._dense()
+        if dense is not None:
+            scores = np.zeros((len(sequence), len(self.labels)), dtype=np.float64)
+            for t, features in enumerate(sequence):
+                idx: list[int] = []
+                vals: list[float] = []
+                for attr, value in attributes(features):
+                    i = self.attr_index.get(attr)
+                    if i is not None:
+                        idx.append(i)
+                        vals.append(value)
+                if idx:
+                    scores[t] = np.asarray(vals, dtype=np.float32) @ dense[idx]
+            return scores
         scores = np.zeros((len(sequence), len(self.labels)), dtype=np.float64)
         for t, features in enumerate(sequence):
             row = scores[t]
@@ -108,16 +133,23 @@ class Chain:
         for t in range(n - 1, 0, -1):
             best.append(int(back[t][best[-1]]))
         best.reverse()
-        # forward-backward in log space
+        # forward-backward with per-step scaling (probability space: a few small matmuls)
+        emit = np.exp(e - e.max(axis=1, keepdims=True))
+        trans = np.exp(tr - tr.max())
         alpha = np.zeros_like(e)
-        beta = np.zeros_like(e)
-        alpha[0] = e[0]
+        beta = np.ones_like(e)
+        scale = np.zeros(n)
+        alpha[0] = emit[0]
+        scale[0] = alpha[0].sum()
+        alpha[0] /= scale[0]
         for t in range(1, n):
-            alpha[t] = e[t] + _logsumexp(alpha[t - 1][:, None] + tr, axis=0)
+            alpha[t] = (alpha[t - 1] @ trans) * emit[t]
+            scale[t] = alpha[t].sum()
+            alpha[t] /= scale[t]
         for t in range(n - 2, -1, -1):
-            beta[t] = _logsumexp(tr + (e[t + 1] + beta[t + 1])[None, :], axis=1)
-        log_z = _logsumexp(alpha[-1], axis=0)
-        marginals = np.exp(alpha + beta - log_z)
+            beta[t] = trans @ (emit[t + 1] * beta[t + 1]) / scale[t + 1]
+        marginals = alpha * beta
+        marginals /= marginals.sum(axis=1, keepdims=True)
         return best, marginals
 
     def save(self, directory: Path, name: str) -> dict[str, str]:
@@ -164,14 +196,6 @@ class Chain:
         ):
             raise ModelFileError(f"{name}: weights and vocabulary do not match")
         return chain
-
-
-def _logsumexp(x: NDArray[np.float64], axis: int) -> NDArray[np.float64]:
-    m = x.max(axis=axis, keepdims=True)
-    out: NDArray[np.float64] = (m + np.log(np.exp(x - m).sum(axis=axis, keepdims=True))).squeeze(
-        axis=axis
-    )
-    return out
 
 
 def fit(

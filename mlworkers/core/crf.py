@@ -21,11 +21,12 @@ import numpy as np
 
 from mlworkers.core import artifacts
 from mlworkers.core.chain import Chain, fit
-from mlworkers.core.data import Utterance, Word
+from mlworkers.core.counts import Memory
+from mlworkers.core.data import Utterance, Word, morph_key, split_segmented, word_gloss
 from mlworkers.core.features import Features, utterance_features, word_units
 from mlworkers.core.memory import GlossMemory, norm
 from mlworkers.core.metrics import is_gram
-from mlworkers.core.translation import TranslationProposer, matches, tokens
+from mlworkers.core.translation import Lookup, TranslationProposer, tokens
 from mlworkers.core.types import (
     Label,
     MorphPrediction,
@@ -51,13 +52,77 @@ class Unit:
     candidates: list[str]
     proposal: str = ""
     proposals: list[tuple[str, float, float]] | None = None  # (gloss, rate, position distance)
+    left: str = ""  # the label this unit had after the same previous word in training
+    right: str = ""  # ... before the same next word
 
 
-def candidates(memory: GlossMemory, word: Word, mi: int) -> list[str]:
+def word_key(word: Word, lowercase: bool) -> str:
+    return norm(morph_key(word) if word.morphemes else word.form, lowercase)
+
+
+class Context:
+    """Word-bigram memories: the whole label string a word had beside the same neighbour.
+
+    These settle most ambiguous forms (a suffix that is PL after one stem and PST after
+    another, a stem glossed two ways): the CRF learns how far to trust them over the unigram
+    memory.
+    """
+
+    def __init__(self, lowercase: bool, field: str) -> None:
+        self.lowercase = lowercase
+        self.field = field
+        self.left = Memory()
+        self.right = Memory()
+
+    def fit(self, utterances: Sequence[Utterance]) -> None:
+        for u in utterances:
+            keys = ["<s>", *(word_key(w, self.lowercase) for w in u.words), "</s>"]
+            for i, w in enumerate(u.words):
+                label = _word_label(w, self.field)
+                if label:
+                    self.left.add(f"{keys[i]}\t{keys[i + 1]}", label)
+                    self.right.add(f"{keys[i + 1]}\t{keys[i + 2]}", label)
+
+    def pieces(self, memory: Memory, key: str, n: int) -> list[str] | None:
+        best = memory.best(key)
+        if best is None:
+            return None
+        pieces = [p for _, p in split_segmented(best)] if n > 1 else [best]
+        return pieces if len(pieces) == n else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "lowercase": self.lowercase,
+            "field": self.field,
+            "left": self.left.to_json(),
+            "right": self.right.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Context:
+        context = cls(bool(data["lowercase"]), str(data["field"]))
+        context.left = Memory.from_json(data["left"])
+        context.right = Memory.from_json(data["right"])
+        return context
+
+
+def _word_label(word: Word, field: str) -> str:
+    if field == "gloss":
+        return word_gloss(word)
+    if word.pos:
+        return word.pos
+    return "".join(m.boundary + m.pos for m in word.morphemes)
+
+
+def candidates(
+    memory: GlossMemory, word: Word, mi: int, whole: list[list[Label]] | None = None
+) -> list[str]:
     out: list[str] = []
     if word.morphemes:
-        if memory.segmented.labels(norm(_seg(word), memory.lowercase)):
-            for item in memory.morph_labels(word, N_CANDIDATES)[mi]:
+        if whole is None and memory.segmented.labels(norm(morph_key(word), memory.lowercase)):
+            whole = memory.morph_labels(word, N_CANDIDATES)
+        if whole is not None:
+            for item in whole[mi]:
                 if item["p"] > 0:
                     out.append(item["label"])
         form = word.morphemes[mi].form
@@ -70,17 +135,31 @@ def candidates(memory: GlossMemory, word: Word, mi: int) -> list[str]:
     return out[:N_CANDIDATES]
 
 
-def _seg(word: Word) -> str:
-    return "".join(m.boundary + m.form for m in word.morphemes)
-
-
 def units_of(
-    utterance: Utterance, memory: GlossMemory, proposer: TranslationProposer | None
+    utterance: Utterance,
+    memory: GlossMemory,
+    proposer: TranslationProposer | None,
+    context: Context | None = None,
 ) -> list[Unit]:
     units: list[Unit] = []
+    keys = ["<s>", *(word_key(w, memory.lowercase) for w in utterance.words), "</s>"]
     for wi, w in enumerate(utterance.words):
+        n = len(word_units(w))
+        left = right = None
+        if context is not None:
+            left = context.pieces(context.left, f"{keys[wi]}\t{keys[wi + 1]}", n)
+            right = context.pieces(context.right, f"{keys[wi + 1]}\t{keys[wi + 2]}", n)
+        whole = None
+        if w.morphemes and norm(morph_key(w), memory.lowercase) in memory.segmented:
+            whole = memory.morph_labels(w, N_CANDIDATES)
         for mi, (_, form) in enumerate(word_units(w)):
-            units.append(Unit(wi, mi, form, candidates(memory, w, mi)))
+            unit = Unit(wi, mi, form, candidates(memory, w, mi, whole))
+            for side, pieces in (("left", left), ("right", right)):
+                if pieces is not None and pieces[mi]:
+                    setattr(unit, side, pieces[mi])
+                    if pieces[mi] not in unit.candidates:
+                        unit.candidates.append(pieces[mi])
+            units.append(unit)
     if proposer is not None and utterance.translation:
         known = [c for u in units for c in u.candidates[:2]]
         proposals = proposer.propose_placed(utterance.translation, known)
@@ -104,13 +183,21 @@ def unit_features(
     utterance: Utterance, units: list[Unit], memory: GlossMemory, lowercase: bool
 ) -> list[Features]:
     base = utterance_features(utterance, memory, lowercase)
-    words = set(tokens(utterance.translation))
+    translation = tokens(utterance.translation)
+    words = set(translation)
+    lookup = Lookup(translation)
     for feats, unit in zip(base, units, strict=True):
         feats["nc"] = str(len(unit.candidates))
+        if unit.left:
+            feats["L"] = str(unit.candidates.index(unit.left))
+        if unit.right:
+            feats["R"] = str(unit.candidates.index(unit.right))
+        if unit.left and unit.left == unit.right:
+            feats["LR"] = str(unit.candidates.index(unit.left))
         for i, c in enumerate(unit.candidates):
             feats[f"c{i}"] = c
             feats[f"c{i}gram"] = 1.0 if is_gram(c) else 0.0
-            if words and any(matches(t, c.lower()) for t in words):
+            if words and lookup.gloss(c.lower()):
                 feats[f"c{i}tr"] = 1.0
         for i, (_, rate, dist) in enumerate(unit.proposals or []):
             feats[f"t{i}"] = 1.0
@@ -173,7 +260,9 @@ class CrfModel:
         memory: GlossMemory,
         proposer: TranslationProposer | None,
         chain: Chain,
+        context: Context | None = None,
     ) -> None:
+        self.context = context
         self.task = task
         self.params = dict(params)
         self.memory = memory
@@ -202,12 +291,14 @@ class CrfModel:
             held = [u for i, u in enumerate(train) if i % FOLDS == fold]
             memory = GlossMemory(lowercase, field)
             memory.fit(rest)
+            fold_context = Context(lowercase, field)
+            fold_context.fit(rest)
             proposer = None
             if use_tr:
                 proposer = TranslationProposer()
                 proposer.fit(rest, is_gram)
             for u in held:
-                units = units_of(u, memory, proposer)
+                units = units_of(u, memory, proposer, fold_context)
                 gold = gold_labels(u, field)
                 if not units:
                     continue
@@ -217,6 +308,8 @@ class CrfModel:
                 )
         memory = GlossMemory(lowercase, field)
         memory.fit(train)
+        context = Context(lowercase, field)
+        context.fit(train)
         proposer = None
         if use_tr:
             proposer = TranslationProposer()
@@ -231,10 +324,10 @@ class CrfModel:
             message="training the CRF",
         )
         reporter.step(1.0, "done")
-        return cls(task, params, memory, proposer, chain)
+        return cls(task, params, memory, proposer, chain, context)
 
     def ranked_units(self, utterance: Utterance, top_k: int) -> list[tuple[Unit, list[Label]]]:
-        units = units_of(utterance, self.memory, self.proposer)
+        units = units_of(utterance, self.memory, self.proposer, self.context)
         if not units:
             return []
         feats = unit_features(utterance, units, self.memory, self.memory.lowercase)
@@ -280,6 +373,9 @@ class CrfModel:
         files = self.chain.save(directory, "crf")
         files["memory"] = "memory.json"
         artifacts.write_json(directory / "memory.json", self.memory.to_json())
+        if self.context is not None:
+            files["context"] = "context.json"
+            artifacts.write_json(directory / "context.json", self.context.to_json())
         if self.proposer is not None:
             files["translation"] = "translation.json"
             artifacts.write_json(directory / "translation.json", self.proposer.to_json())
@@ -294,4 +390,7 @@ class CrfModel:
                 artifacts.read_json(directory / "translation.json")
             )
         chain = Chain.load(directory, "crf")
-        return cls(str(manifest["task"]), manifest["params"], memory, proposer, chain)
+        context = None
+        if "context" in manifest["files"]:
+            context = Context.from_json(artifacts.read_json(directory / "context.json"))
+        return cls(str(manifest["task"]), manifest["params"], memory, proposer, chain, context)

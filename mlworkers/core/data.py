@@ -83,6 +83,12 @@ def segmentation(word: Word) -> str:
     return join_pieces((m.boundary for m in word.morphemes), (m.form for m in word.morphemes))
 
 
+def morph_key(word: Word) -> str:
+    """The word's morphs as a memory key, whatever separators were written (an editor that
+    posts bare morph forms finds what ``kat-ta`` taught)."""
+    return "-".join(m.form for m in word.morphemes)
+
+
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mlworkers.core.data import Utterance, Word, segmentation
+from mlworkers.core.data import Utterance, Word, morph_key
 from mlworkers.core.memory import GlossMemory, norm
 
 Features = dict[str, float | str]
@@ -45,10 +45,11 @@ def utterance_features(
         for mi, (boundary, form) in enumerate(word_units(w)):
             units.append((wi, mi, boundary, form, w))
     out: list[Features] = []
+    whole_cache: dict[int, list[str]] = {}
     for k, (wi, mi, boundary, form, w) in enumerate(units):
         f = norm(form, lowercase)
         n_in_word = len(word_units(w))
-        seg = norm(segmentation(w), lowercase) if w.morphemes else norm(w.form, lowercase)
+        seg = norm(morph_key(w), lowercase) if w.morphemes else norm(w.form, lowercase)
         feats: Features = {
             "bias": 1.0,
             "m": f,
@@ -82,10 +83,10 @@ def utterance_features(
             feats[f"g{rank}"] = item["label"]
             feats[f"g{rank}p"] = item["p"]
         # Whole-word memory: the gloss piece this position takes in the word's best analysis.
-        if w.morphemes:
-            whole = memory.morph_labels(w, 1) if seg in memory.segmented else None
-            if whole is not None:
-                feats["wg"] = whole[mi][0]["label"]
+        if w.morphemes and seg in memory.segmented:
+            if wi not in whole_cache:
+                whole_cache[wi] = [labels[0]["label"] for labels in memory.morph_labels(w, 1)]
+            feats["wg"] = whole_cache[wi][mi]
         for d in (-2, -1, 1, 2):
             j = k + d
             if 0 <= j < len(units):

@@ -18,7 +18,7 @@ from mlworkers.core.data import (
     Utterance,
     Word,
     join_pieces,
-    segmentation,
+    morph_key,
     split_segmented,
     word_gloss,
 )
@@ -74,7 +74,7 @@ class GlossMemory:
                     self.surface.add(norm(w.form, self.lowercase), label)
                 if w.morphemes:
                     if label:
-                        self.segmented.add(norm(segmentation(w), self.lowercase), label)
+                        self.segmented.add(norm(morph_key(w), self.lowercase), label)
                     for i, m in enumerate(w.morphemes):
                         ml = self._morph_label(w, i)
                         if ml:
@@ -82,7 +82,7 @@ class GlossMemory:
 
     def morph_labels(self, word: Word, top_k: int) -> list[list[Label]]:
         """Per-morph ranked labels for a segmented word."""
-        key = norm(segmentation(word), self.lowercase)
+        key = norm(morph_key(word), self.lowercase)
         n = len(word.morphemes)
         if key in self.segmented:
             ranked = self.segmented.ranked(key, top_k * 3)

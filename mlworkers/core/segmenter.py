@@ -166,56 +166,48 @@ class SegmentCrfModel:
         for u in utterances:
             ranked: list[list[Segmentation]] = []
             words: list[Word] = []
-            unseen: list[int] = []
+            cuts: dict[int, tuple[list[str], list[str], float]] = {}
             for wi, w in enumerate(u.words):
                 segs = self.analyses.ranked(w.form, top_k)
                 ranked.append(segs)
                 if segs:
-                    top = segs[0]
-                    words.append(
-                        Word(
-                            w.form,
-                            tuple(
-                                Morph(f, boundary=b)
-                                for f, b in zip(top["morphemes"], top["boundaries"], strict=True)
-                            ),
-                        )
-                    )
+                    forms, boundaries = segs[0]["morphemes"], segs[0]["boundaries"]
                 else:
-                    unseen.append(wi)
-                    morphs, boundaries, _ = self.cut_word(w.form)
-                    words.append(
-                        Word(
-                            w.form,
-                            tuple(
-                                Morph(f, boundary=b)
-                                for f, b in zip(morphs, boundaries, strict=True)
-                            ),
-                        )
+                    cuts[wi] = self.cut_word(w.form)
+                    forms, boundaries = cuts[wi][0], cuts[wi][1]
+                words.append(
+                    Word(
+                        w.form,
+                        tuple(Morph(f, boundary=b) for f, b in zip(forms, boundaries, strict=True)),
                     )
-            if unseen:
-                segmented = Utterance(u.id, tuple(words), u.translation, u.version)
-                glossed: dict[int, list[tuple[str, float]]] = {}
-                for unit, labels in self.glosser.ranked_units(segmented, 1):
-                    if unit.word in unseen:
-                        top_label = labels[0] if labels else {"label": unit.form, "p": 0.0}
-                        glossed.setdefault(unit.word, []).append(
-                            (top_label["label"], top_label["p"])
-                        )
-                for wi in unseen:
-                    morphs, boundaries, p_cut = self.cut_word(u.words[wi].form)
-                    glosses = glossed.get(wi, [])
-                    p = p_cut
-                    for _, gp in glosses:
-                        p *= gp
-                    ranked[wi] = [
-                        {
-                            "morphemes": morphs,
-                            "glosses": [g for g, _ in glosses] or list(morphs),
-                            "boundaries": boundaries,
-                            "p": p,
-                        }
-                    ]
+                )
+            # Gloss the cut of each new word in the context of the whole utterance.
+            segmented = Utterance(u.id, tuple(words), u.translation, u.version)
+            glossed: dict[int, list[tuple[str, float]]] = {}
+            for unit, labels in self.glosser.ranked_units(segmented, 1):
+                top_label = labels[0] if labels else {"label": unit.form, "p": 0.0}
+                glossed.setdefault(unit.word, []).append((top_label["label"], top_label["p"]))
+            for wi, w in enumerate(words):
+                if wi not in cuts:
+                    # A form seen segmented keeps its attested analyses: re-glossing them in
+                    # context helped Lezgi (+0.5) and hurt Uspanteko (-0.9) on dev.
+                    continue
+                glosses = glossed.get(wi, [])
+                p = cuts[wi][2] if wi in cuts else ranked[wi][0]["p"]
+                for _, gp in glosses:
+                    p *= gp
+                best: Segmentation = {
+                    "morphemes": [m.form for m in w.morphemes],
+                    "glosses": [g for g, _ in glosses] or [m.form for m in w.morphemes],
+                    "boundaries": [m.boundary for m in w.morphemes],
+                    "p": p,
+                }
+                rest = [
+                    seg
+                    for seg in ranked[wi]
+                    if (seg["morphemes"], seg["glosses"]) != (best["morphemes"], best["glosses"])
+                ]
+                ranked[wi] = [best, *rest][:top_k]
             preds: list[WordPrediction] = [
                 {"index": wi, "form": w.form, "labels": [], "morphemes": [], "segmentations": segs}
                 for wi, (w, segs) in enumerate(zip(u.words, ranked, strict=True))

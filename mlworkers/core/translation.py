@@ -36,6 +36,42 @@ def _stem_glosses(u: Utterance, is_gram: Any) -> list[str]:
     return out
 
 
+class Lookup:
+    """A set of words and of their first letters, to test ``matches`` against many at once."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words: set[str] = set()
+        self.prefixes: set[str] = set()
+        for w in words:
+            for part in _parts(w):
+                self.words.add(part)
+                if len(part) >= PREFIX:
+                    self.prefixes.add(part[:PREFIX])
+
+    def token(self, token: str) -> bool:
+        """Some word of the set accounts for this translation token."""
+        return token in self.words or (len(token) >= PREFIX and token[:PREFIX] in self.prefixes)
+
+    def gloss(self, gloss: str) -> bool:
+        """Some translation token of the set accounts for this gloss."""
+        for part in _parts(gloss):
+            if part in self.words or (len(part) >= PREFIX and part[:PREFIX] in self.prefixes):
+                return True
+        return False
+
+
+_PARTS: dict[str, tuple[str, ...]] = {}
+
+
+def _parts(gloss: str) -> tuple[str, ...]:
+    parts = _PARTS.get(gloss)
+    if parts is None:
+        parts = tuple({gloss, *re.split(r"[.\-_]", gloss)} - {""})
+        if len(_PARTS) < 200_000:
+            _PARTS[gloss] = parts
+    return parts
+
+
 def matches(token: str, gloss: str) -> bool:
     """A translation word accounts for a gloss: equal, a dotted part, or the same first letters."""
     if token == gloss:
@@ -94,13 +130,13 @@ class TranslationProposer:
         self, translation: str, known_glosses: Sequence[str]
     ) -> list[tuple[str, float, float]]:
         """(gloss, score, relative position 0..1 in the translation) of each unaccounted word."""
-        known = [g.lower() for g in known_glosses if g]
+        known = Lookup(g.lower() for g in known_glosses if g)
         words = tokens(translation)
         n = max(1, len(words) - 1)
         out: list[tuple[str, float, float]] = []
         seen: set[str] = set()
         for i, t in enumerate(words):
-            if any(matches(t, g) for g in known):
+            if known.token(t):
                 continue
             gloss = self.gloss_for(t)
             if gloss in seen:
