@@ -123,22 +123,25 @@ class Platform:
                           {"username": "admin", "password": login}, token="")  # fmt: skip
         self.token = body["token"]
 
-    def web_pids(self) -> list[int]:
-        """The daphne processes of this platform (their environment names our var dir)."""
+    def pids(self, program: bytes) -> list[int]:
+        """This platform's processes running ``program`` (their environment names our var
+        dir): ``b"/daphne"`` for the web, ``b"/secantusd-py"`` for the store."""
         mine = f"FIELDMARK_VAR_DIR={self.var}".encode()
         found = []
         for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
             try:
-                argv = (entry / "cmdline").read_bytes().split(b"\0") if entry.name.isdigit() else []
-                if (
-                    argv
-                    and argv[0].endswith(b"daphne")
-                    and mine in (entry / "environ").read_bytes()
-                ):
+                argv = (entry / "cmdline").read_bytes().split(b"\0")
+                ours = any(arg.endswith(program) for arg in argv[:2])
+                if ours and mine in (entry / "environ").read_bytes():
                     found.append(int(entry.name))
             except OSError:
                 continue
         return found
+
+    def web_pids(self) -> list[int]:
+        return self.pids(b"/daphne")
 
     def rss(self, key: str) -> float:
         """The largest ``key`` (VmRSS now, VmHWM peak) of the web processes, in MB."""
@@ -225,6 +228,7 @@ class Row:
 class Bench:
     platform: Platform
     rows: list[Row] = field(default_factory=list)
+    profiles: list[str] = field(default_factory=list)
 
     @property
     def port(self) -> int:
@@ -356,6 +360,9 @@ class Bench:
         return times, errors[0], time.monotonic() - start
 
     def concurrent_saves(self, base: str, utts: list[dict[str, Any]]) -> None:
+        profiles = [profile(pid, name) for name, pid in
+                    [("store", p) for p in self.platform.pids(b"/secantusd-py")][:1]
+                    + [("web", p) for p in self.platform.web_pids()][:1]]  # fmt: skip
         own = [utts[n::SAVERS] for n in range(SAVERS)]
         counters = [0] * SAVERS
 
@@ -365,6 +372,9 @@ class Bench:
             return self.save(base, mine[counters[n] % len(mine)], conn)
 
         times, errors, elapsed = self.run_clients(SAVERS, work)
+        for done in profiles:
+            if done is not None:
+                self.profiles.append(done())
         self.rows.append(Row(f"{SAVERS} concurrent savers, {SECONDS:.0f} s",
                              f"{len(times) / elapsed:.0f} saves/s, p50 "
                              f"{statistics.median(times) * 1000:.0f} ms, p99 "
@@ -408,6 +418,51 @@ class Bench:
                              f"{took * 1000:.0f} ms", "≤ 18.6 s for 100k (LS)"))  # fmt: skip
 
 
+PY_SPY = os.environ.get("BENCH_PY_SPY", shutil.which("py-spy") or "")
+
+
+def profile(pid: int, name: str) -> Callable[[], str] | None:
+    """Sample ``pid`` with py-spy for ``SECONDS`` (when py-spy is installed, or BENCH_PY_SPY
+    names it); the returned call waits and summarises where the time went."""
+    if not PY_SPY:
+        return None
+    out = Path(tempfile.mkdtemp()) / f"{name}.txt"
+    process = subprocess.Popen(
+        [PY_SPY, "record", "--pid", str(pid), "--duration", str(int(SECONDS)), "--format", "raw",
+         "--output", str(out), "--nonblocking", "--idle"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+    def summary() -> str:
+        process.wait(SECONDS + 60)
+        return summarise(name, out.read_text() if out.exists() else "")
+
+    return summary
+
+
+def summarise(name: str, raw: str, top: int = 12) -> str:
+    """Inclusive share of samples per function (``name (file)``) from py-spy's raw stacks."""
+    total = 0
+    inclusive: dict[str, int] = {}
+    for line in raw.splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        total += int(count)
+        for frame in set(stack.split(";")):
+            function = (
+                frame.split(" (")[0]
+                + " ("
+                + frame.split(" (")[-1].split(":")[0].rsplit("/", 1)[-1]
+                + ")"
+            )
+            inclusive[function] = inclusive.get(function, 0) + int(count)
+    ranked = sorted(inclusive.items(), key=lambda item: -item[1])[:top]
+    lines = [f"py-spy, {name} process, {total} samples (inclusive share):"]
+    lines += [f"  {count / max(total, 1):6.1%}  {function}" for function, count in ranked]
+    return "\n".join(lines)
+
+
 def main() -> None:
     platform = Platform()
     try:
@@ -432,6 +487,8 @@ def main() -> None:
     width = max(len(row.measure) for row in bench.rows)
     for row in bench.rows:
         print(f"{row.measure:<{width}}  {row.result}   [target: {row.target}]")
+    for text in bench.profiles:
+        print(text)
 
 
 if __name__ == "__main__":
