@@ -429,7 +429,7 @@ def profile(pid: int, name: str) -> Callable[[], str] | None:
     out = Path(tempfile.mkdtemp()) / f"{name}.txt"
     process = subprocess.Popen(
         [PY_SPY, "record", "--pid", str(pid), "--duration", str(int(SECONDS)), "--format", "raw",
-         "--output", str(out), "--nonblocking", "--idle"],
+         "--output", str(out), "--nonblocking"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
 
