@@ -36,7 +36,7 @@ from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
 from annotations.linguistic_api import pending
-from fieldmark.api.errors import DomainError
+from fieldmark.api.userregex import compile_user_regex
 from fieldmark.storage import mongo
 
 Doc = dict[str, Any]
@@ -362,13 +362,7 @@ def matcher(field: str, q: str, mode: Mode) -> Any:
     if field == "translation":
         q = q.lower()
     if mode == "regex":
-        try:
-            pattern = re.compile(q)
-        except re.error as exc:
-            raise DomainError(
-                "invalid", f"Not a valid regular expression: {exc}", field="q"
-            ) from exc
-        return lambda value: pattern.search(value) is not None
+        return compile_user_regex(q, field="q")
     if mode == "prefix":
         return lambda value: value.startswith(q)
     return lambda value: value == q

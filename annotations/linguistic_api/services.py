@@ -28,6 +28,7 @@ from annotations.linguistic.formats import eaf, flextext, lift, toolbox
 from annotations.linguistic.formats import json as json_format
 from annotations.linguistic.model import LexicalEntry, Text, Utterance
 from annotations.linguistic_api import concordance, documents, exports, pending, staging
+from annotations.linked_api import sync as linked_sync
 from annotations.xmlsafe import DEFAULT_MAX_BYTES, FormatError, Problem, Source
 from fieldmark.api.errors import DomainError
 from fieldmark.jobs.models import Job
@@ -50,7 +51,17 @@ def _event(project: Project, kind: str, doc: Mapping[str, Any], origin: str = ""
     payload = {"id": doc["_id"], "version": doc.get("version")}
     if "text" in doc:  # an utterance: say which text, so an open editor knows it is concerned
         payload["text"] = doc["text"]
+    # The document as the REST API shows it, so an open editor applies it without a request.
+    payload["data"] = _as_served(kind, doc)
     broadcast(project.pk, kind, payload, origin)
+
+
+def _as_served(kind: str, doc: Mapping[str, Any]) -> dict[str, Any]:
+    from annotations.linguistic_api import serializers  # they import this module
+
+    shapes = {"text": serializers.TextSerializer, "utterance": serializers.UtteranceSerializer,
+              "entry": serializers.EntrySerializer}  # fmt: skip
+    return dict(shapes[kind.split(".")[1]](dict(doc)).data)
 
 
 # --- texts ---------------------------------------------------------------------------------------
@@ -298,6 +309,23 @@ def eaf_tiers(upload: UploadedFile) -> list[eaf.TierInfo]:
 
 
 def _tier_mapping(mapping: Mapping[str, Any]) -> eaf.TierMapping:
+    if not isinstance(mapping, Mapping):
+        raise DomainError("invalid", "A tier mapping is an object.", field="mapping")
+    # Tier ids are strings: anything else would fail later, as a 500, inside the reader.
+    for role, tier in mapping.items():
+        if role in ("translations", "tiers"):
+            if not isinstance(tier, Mapping) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in tier.items()
+            ):
+                raise DomainError(
+                    "invalid", f"{role} maps names to tier ids (strings).",
+                    field=f"mapping.{role}",
+                )  # fmt: skip
+        elif tier is not None and not isinstance(tier, str):
+            raise DomainError(
+                "invalid", f"{role} must be a tier id (a string), got {tier!r}.",
+                field=f"mapping.{role}",
+            )  # fmt: skip
     try:
         return eaf.TierMapping(**mapping)
     except TypeError as exc:
@@ -482,8 +510,10 @@ def _entry_doc(entry: LexicalEntry, job_id: str) -> Doc:
 
 
 def discard_import(project: Project, job_id: str) -> None:
-    """Remove whatever import ``job_id`` staged or half committed (the import job's cleanup)."""
+    """Remove whatever import ``job_id`` staged or half committed (the import job's cleanup),
+    and what the linked-data outbox holds for it."""
     staging.discard(project.pk, job_id)
+    linked_sync.forget_import(project.pk, job_id)
 
 
 def write_import(
@@ -1065,3 +1095,75 @@ def _uuid_or_none(value: str) -> uuid.UUID | None:
 
 def start_export(user: User, project: Project, fmt: str) -> Job:
     return start_job(user, project, "linguistic.export", {"format": fmt})
+
+
+# --- machine labels (mlworkers) --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Label:
+    """One label for one slot: ``morpheme`` None means the word's own field."""
+
+    word: int
+    morpheme: int | None
+    field: str  # "gloss" or "pos"
+    value: str
+
+
+def fill_empty_labels(
+    user: User, project: Project, labels: Mapping[str, list[Label]], *, expect: Mapping[str, int]
+) -> dict[str, list[Label]]:
+    """Write accepted machine labels into utterances, each only where the slot is still empty
+    (what a person typed is never overwritten), with the version check, history and postings
+    of every write. ``expect`` maps an utterance id to the version the labels were made for;
+    one changed since is skipped. Returns the labels written per utterance."""
+    docs = {
+        doc["_id"]: doc
+        for doc in documents.utterances.find(project.pk, {"_id": {"$in": list(labels)}})
+    }
+    changes: dict[str, tuple[Doc, Doc]] = {}
+    applied: dict[str, list[Label]] = {}
+    for utterance_id, wanted in labels.items():
+        doc = docs.get(utterance_id)
+        if doc is None or (utterance_id in expect and doc["version"] != expect[utterance_id]):
+            continue
+        words = [{**w, "morphemes": [dict(m) for m in w.get("morphemes", [])]}
+                 for w in doc.get("words", [])]  # fmt: skip
+        done = []
+        for label in wanted:
+            if label.field not in ("gloss", "pos") or label.word >= len(words):
+                continue
+            word = words[label.word]
+            if label.morpheme is None:
+                slot = word
+            elif label.morpheme < len(word["morphemes"]):
+                slot = word["morphemes"][label.morpheme]
+            else:
+                continue
+            if not slot.get(label.field):
+                slot[label.field] = label.value
+                done.append(label)
+        if done:
+            for word in words:
+                if not word["morphemes"]:
+                    del word["morphemes"]
+            changes[utterance_id] = (doc, {"words": words})
+            applied[utterance_id] = done
+    written = documents.bulk_update(documents.utterances, project.pk, changes, user.username)
+    if written != len(changes):  # some changed between the read and the write
+        current = {
+            d["_id"]: d["version"]
+            for d in documents.utterances.collection.find(
+                {"_id": {"$in": list(changes)}}, {"version": 1}
+            )
+        }
+        applied = {k: v for k, v in applied.items()
+                   if current.get(k) == changes[k][0]["version"] + 1}  # fmt: skip
+    if applied:
+        texts = sorted({str(docs[k]["text"]) for k in applied})
+        broadcast(
+            project.pk,
+            "linguistic.glossing.replaced",
+            {"utterances": len(applied), "texts": texts},
+        )
+    return applied

@@ -26,6 +26,15 @@ class JobKind:
     name: str
     handler: Handler
     queue: str = "default"
+    # Celery's soft limit raises SoftTimeLimitExceeded in the handler; the hard one kills it.
+    soft_time_limit: float | None = None
+    time_limit: float | None = None
+    # Exceptions that mean "try again later" (a lost connection), never a user's bad input.
+    retry_on: tuple[type[BaseException], ...] = ()
+    max_retries: int = 3
+    # Whether the handler polls ``Job.cancel_requested`` so that a running job can be cancelled.
+    cancellable_running: bool = False
+    # Removes what a job that did not finish wrote (called on failure and by the stale sweep).
     cleanup: Cleanup = _nothing_to_clean
 
 
@@ -33,7 +42,15 @@ _kinds: dict[str, JobKind] = {}
 
 
 def job_kind(
-    name: str, *, queue: str = "default", cleanup: Cleanup | None = None
+    name: str,
+    *,
+    queue: str = "default",
+    soft_time_limit: float | None = None,
+    time_limit: float | None = None,
+    retry_on: tuple[type[BaseException], ...] = (),
+    max_retries: int = 3,
+    cancellable_running: bool = False,
+    cleanup: Cleanup | None = None,
 ) -> Callable[[Handler], Handler]:
     """Register ``handler(job, progress) -> result`` as the implementation of job kind ``name``.
 
@@ -45,7 +62,17 @@ def job_kind(
     """
 
     def register(handler: Handler) -> Handler:
-        _kinds[name] = JobKind(name, handler, queue, cleanup or _nothing_to_clean)
+        _kinds[name] = JobKind(
+            name,
+            handler,
+            queue,
+            soft_time_limit=soft_time_limit,
+            time_limit=time_limit,
+            retry_on=retry_on,
+            max_retries=max_retries,
+            cancellable_running=cancellable_running,
+            cleanup=cleanup or _nothing_to_clean,
+        )
         return handler
 
     return register

@@ -29,12 +29,29 @@ def run_job(job_id: str) -> None:
     try:
         with services.Heartbeat(job):
             result = get_kind(job.kind).handler(job, reporter)
+    except services.JobCancelled:
+        logger.info("job %s (%s) stopped on request", job_id, job.kind)
+        services.mark_cancelled(job)
+        services.clean_up(job)
+        return
     except Exception as exc:
+        if services.retry_later(job, exc):
+            logger.warning("job %s (%s) hit a transient fault; retrying: %s", job_id, job.kind, exc)
+            return
         logger.exception("job %s (%s) failed", job_id, job.kind)
         services.fail(job, exc)
         services.clean_up(job)
         return
     services.finish(job, result)
+
+
+@shared_task(name="fieldmark.jobs.tasks.sweep_job_files", ignore_result=True)
+def sweep_job_files() -> dict[str, int]:
+    from fieldmark.jobs import files
+
+    counts = files.sweep()
+    logger.info("swept job files: %s", counts)
+    return counts
 
 
 @task_failure.connect

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from fieldmark.api.errors import DomainError
-from fieldmark.projects import permissions
+from fieldmark.projects import invitation_links, permissions
 from fieldmark.projects.models import (
     AuditEntry,
     Invitation,
@@ -216,8 +216,9 @@ def leave(user: User, project: Project) -> None:
 def _find_invitee(invitee: str) -> tuple[User | None, str]:
     invitee = invitee.strip()
     if "@" in invitee:
-        user = User.objects.filter(email__iexact=invitee).first()
-        return user, invitee.lower()
+        # Never matched against accounts' (unverified) addresses: the invitation waits for
+        # whoever opens the link mailed to it (invitation_links).
+        return None, invitee.lower()
     user = User.objects.filter(username=invitee).first()
     if user is None:
         raise DomainError(
@@ -257,14 +258,15 @@ def invite(actor: User, project: Project, invitee: str, role: str) -> Invitation
     )
     audit(project, actor, "member.invited", invitee=invitation.invitee, role=role)
     broadcast(project.pk, "membership.changed", {"invitation": str(invitation.id)})
+    if invitation.email:
+        transaction.on_commit(lambda: invitation_links.send_invitation(invitation))
     return invitation
 
 
 def pending_invitations_for(user: User) -> QuerySet[Invitation]:
-    email = getattr(user, "email", "") or ""
-    match = Q(user=user) | (Q(user__isnull=True, email__iexact=email) if email else Q(pk__in=[]))
+    """Invitations by username, and by email once ``user`` opened the mailed link."""
     return (
-        Invitation.objects.filter(match, status=InvitationStatus.PENDING)
+        Invitation.objects.filter(user=user, status=InvitationStatus.PENDING)
         .select_related("project", "invited_by", "user")
         .order_by("-created_at")
     )
