@@ -149,6 +149,18 @@ class Platform:
         )
 
     def start_web(self) -> None:
+        # One daphne process by default: the embedded channel layer lives in memory, so
+        # websocket events would not cross processes. FIELDMARK_WEB_WORKERS > 1 (benches, or
+        # with REDIS_URL) runs several on the one port, as production does.
+        workers = int(self.env.get("FIELDMARK_WEB_WORKERS") or "1")
+        if workers > 1:
+            self.spawn(
+                "web",
+                [sys.executable, "-m", "fieldmark.webserver", "--host", self.host,
+                 "--port", str(self.port), "--workers", str(workers),
+                 "--access-log", str(self.var / "logs" / "access.log")],
+            )  # fmt: skip
+            return
         self.spawn(
             "web",
             [

@@ -21,6 +21,8 @@ from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
 # One thread hop per block, not per chunk: writers yield a chunk per utterance (or per CSV row),
 # and a hop costs tens of microseconds, which would dominate at 100k chunks.
 BLOCK_BYTES = 64 * 1024
+# The first block is small, so the first byte leaves as soon as the export has begun.
+FIRST_BLOCK_BYTES = 8 * 1024
 
 
 def _next_block(chunks: Iterator[bytes], size: int) -> bytes | None:
@@ -41,8 +43,10 @@ async def blocks(chunks: Iterator[bytes], size: int = BLOCK_BYTES) -> AsyncItera
     """``chunks`` as an async iterator of blocks, each read in the request's sync thread
     (``thread_sensitive``: the same thread as the view, so database connections behave)."""
     pull = sync_to_async(_next_block, thread_sensitive=True)
-    while (block := await pull(chunks, size)) is not None:
+    limit = min(FIRST_BLOCK_BYTES, size)
+    while (block := await pull(chunks, limit)) is not None:
         yield block
+        limit = size
 
 
 def stream_async(response: HttpResponseBase) -> HttpResponseBase:

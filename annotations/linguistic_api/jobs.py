@@ -20,7 +20,10 @@ CHUNKS_PER_REPORT = 200
 
 
 def _discard_import(job: Job) -> None:
-    services.discard_import(job.project, str(job.id))
+    # Still running: its worker died (services.fail_lost cleans up before failing the job), and
+    # the store may still be writing the batch the worker had sent.
+    settle = 2.0 if job.state == JobState.RUNNING else 0.0
+    services.discard_import(job.project, str(job.id), settle=settle)
 
 
 @job_kind("linguistic.import", cleanup=_discard_import)

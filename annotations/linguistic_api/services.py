@@ -581,10 +581,10 @@ def _entry_doc(entry: LexicalEntry, job_id: str) -> Doc:
     return {**_stored_entry(entry), "_id": new_id(), "import_job": job_id}
 
 
-def discard_import(project: Project, job_id: str) -> None:
+def discard_import(project: Project, job_id: str, *, settle: float = 0.0) -> None:
     """Remove whatever import ``job_id`` staged or half committed (the import job's cleanup),
-    and what the linked-data outbox holds for it."""
-    staging.discard(project.pk, job_id)
+    and what the linked-data outbox holds for it (``settle``: see ``staging.discard``)."""
+    staging.discard(project.pk, job_id, settle=settle)
     linked_sync.forget_import(project.pk, job_id)
 
 

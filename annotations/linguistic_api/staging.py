@@ -24,6 +24,7 @@ import queue
 import struct
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import IO, Any
@@ -179,18 +180,26 @@ def commit(stage: Stage, *, may_commit: Callable[[], bool] = lambda: True) -> bo
     return True
 
 
-def discard(project_id: int, job_id: str) -> None:
+def discard(project_id: int, job_id: str, *, settle: float = 0.0) -> None:
     """Delete whatever an import wrote that has not committed. Safe to run more than once, and
-    for a job that wrote nothing or has committed (then it does nothing)."""
+    for a job that wrote nothing or has committed (then it does nothing).
+
+    ``settle``: for a worker that died mid-write, the store may still be executing the insert
+    it had sent (a batch is written in several transactions); the texts are deleted again
+    after that many seconds, before the stage document goes."""
     stage = stages().find_one({"_id": job_id})
     if stage is None:
         return
     texts = list(stage.get("texts", ()))
-    for start in range(0, len(texts), ID_CHUNK):
-        ids = texts[start : start + ID_CHUNK]
-        documents.utterances.collection.delete_many({"project": project_id, "text": {"$in": ids}})
-        concordance.postings().delete_many({"project": project_id, "text": {"$in": ids}})
-        documents.texts.collection.delete_many({"project": project_id, "_id": {"$in": ids}})
+    for attempt in range(2 if settle else 1):
+        if attempt:
+            time.sleep(settle)
+        for start in range(0, len(texts), ID_CHUNK):
+            ids = texts[start : start + ID_CHUNK]
+            query = {"project": project_id, "text": {"$in": ids}}
+            documents.utterances.collection.delete_many(query)
+            concordance.postings().delete_many(query)
+            documents.texts.collection.delete_many({"project": project_id, "_id": {"$in": ids}})
     if stage.get("entries"):
         # Only when a commit was cut short while inserting entries (rare): by ``import_job``.
         documents.lexicon.collection.delete_many({"project": project_id, "import_job": job_id})

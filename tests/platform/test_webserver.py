@@ -30,7 +30,7 @@ def _status(url: str) -> int:
         return int(exc.code)
 
 
-def _until(condition: Any, timeout: float = 90) -> None:
+def _until(condition: Any, timeout: float = 240) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
