@@ -7,7 +7,9 @@ class AffectApiConfig(AppConfig):
     verbose_name = "Affect annotation API"
 
     def ready(self) -> None:
-        # Face models are the ``face`` task of the shared model registry.
-        from annotations.affect_api import face_task
+        from annotations.affect_api import cleanup, face_task
+        from fieldmark.jobs import files
 
+        files.register_sweeper(cleanup.sweep_abandoned_uploads)
+        # Face models are the ``face`` task of the shared model registry.
         face_task.register()

@@ -40,7 +40,7 @@ from annotations.affect.formats.csv import (
     write_segments_csv,
 )
 from annotations.affect.formats.eaf import read_eaf, write_eaf
-from annotations.affect.formats.emotionml import write_emotionml
+from annotations.affect.formats.emotionml import read_emotionml, write_emotionml
 from annotations.affect.model import Event, Layer, Segment, Trace
 from annotations.affect.schema import (
     DEFAULT_SCHEMA,
@@ -70,7 +70,7 @@ COPY_CHUNK_BYTES: Final = 1024 * 1024
 TRANSCODE_JOB: Final = "affect.transcode"
 MAX_THUMBNAILS: Final = 50
 EXPORT_FORMATS: Final = ("csv", "frames.csv", "eaf", "emotionml", "json")
-IMPORT_FORMATS: Final = ("eaf", "csv", "frames.csv")
+IMPORT_FORMATS: Final = ("eaf", "csv", "frames.csv", "emotionml")
 
 
 def _invalid(exc: ValidationError) -> DomainError:
@@ -184,7 +184,9 @@ def _create_video(user: User, project: Project, filename: str, content: File[Any
         # The job is enqueued when this block commits, so its worker finds the video document.
         with transaction.atomic():
             if body["needs_transcode"]:
-                job = start_job(user, project, TRANSCODE_JOB, {"video": video_id})
+                job = start_job(
+                    user, project, TRANSCODE_JOB, {"video": video_id}, count_against_user=False
+                )
                 body["transcode_job"] = str(job.id)
             documents.videos.insert(project.pk, body, user.username)
     except BaseException:
@@ -618,9 +620,11 @@ def update_layer(
         layer_id, video_id, current["annotator"], current["kind"], {**data, **traces}, schema
     )
     _validate(layer, video, schema)
+    # Traces are written beside the document, so a save with traces is never merged.
     doc = documents.layers.update(
-        project.pk, layer_id, expected_version, layer.to_doc(), user.username
-    )
+        project.pk, layer_id, expected_version, layer.to_doc(), user.username,
+        merge="traces" not in data,
+    )  # fmt: skip
     if "traces" in data:
         _write_traces(project, layer)
     broadcast(
@@ -676,7 +680,7 @@ def revert_layer(
     layer.traces = load_layer(project, current).traces
     _validate(layer, video, project_schema(project))
     doc = documents.layers.update(
-        project.pk, layer_id, expected_version, layer.to_doc(), user.username
+        project.pk, layer_id, expected_version, layer.to_doc(), user.username, merge=False
     )
     broadcast(
         project.pk,
@@ -703,7 +707,9 @@ def _write_layer(
         event = "affect.layer.created"
     else:
         expected = int(current["version"]) if expected_version is None else expected_version
-        documents.layers.update(project.pk, layer.layer_id, expected, layer.to_doc(), user.username)
+        documents.layers.update(
+            project.pk, layer.layer_id, expected, layer.to_doc(), user.username, merge=False
+        )
         event = "affect.layer.updated"
     _write_traces(project, layer)
     doc = documents.layers.get(project.pk, layer.layer_id)
@@ -738,7 +744,8 @@ def import_layers(
     annotator: str | None = None,
     kind: str = "coder",
 ) -> ImportResult:
-    """Read layers from an EAF, segment CSV or (one annotator's) frame CSV and store them.
+    """Read layers from an EAF, segment CSV, EmotionML (segments and valence/arousal traces) or
+    (one annotator's) frame CSV and store them.
 
     All or nothing: every layer is read and validated before the first write. An annotator who
     already has a layer of that kind on the video gets it replaced by a new version (its history
@@ -762,6 +769,23 @@ def import_layers(
             layers = read_eaf(data, video_id=video_id, duration_ms=duration)
         elif fmt == "csv":
             layers = read_segments_csv(data, video_id=video_id, duration_ms=duration)
+        elif fmt == "emotionml":
+            parsed = read_emotionml(
+                data,
+                fps=video_fps(video),
+                n_frames=int(video["frame_count"]),
+                schema=project_schema(project),
+            )
+            if annotator and len(parsed) > 1:
+                raise DomainError(
+                    "invalid",
+                    f"The file holds {len(parsed)} annotators; import it without naming one.",
+                    field="annotator",
+                )
+            layers = [
+                Layer(video_id, video_id, annotator or who, segments=segments, traces=traces)
+                for who, (segments, traces) in parsed.items()
+            ]
         else:
             if not annotator:
                 raise DomainError(

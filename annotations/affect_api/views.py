@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import BaseParser, FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -40,6 +40,7 @@ from annotations.affect_api.serializers import (
 )
 from fieldmark.api.auth import user_of
 from fieldmark.api.errors import Conflict, DomainError, error_body
+from fieldmark.api.parsers import JSONParser
 from fieldmark.api.versions import expected_version
 from fieldmark.projects.permissions import Action, ProjectScopedMixin
 
@@ -583,7 +584,8 @@ COUNT = OpenApiParameter(
 
 def _count(request: Request) -> int:
     raw = request.query_params.get("count", "10").strip()
-    if not raw.isdigit():
+    # isdigit() alone accepts "²", which int() refuses; the length bound keeps int() cheap.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
         raise DomainError("invalid", f"count must be an integer, got {raw!r}.", field="count")
     return int(raw)
 

@@ -14,6 +14,11 @@ class Progress(Protocol):
 
 
 Handler = Callable[[Job, Progress], dict[str, Any] | None]
+Cleanup = Callable[[Job], None]
+
+
+def _nothing_to_clean(job: Job) -> None:
+    """Kinds whose effects need no undoing when they fail midway."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,8 @@ class JobKind:
     max_retries: int = 3
     # Whether the handler polls ``Job.cancel_requested`` so that a running job can be cancelled.
     cancellable_running: bool = False
+    # Removes what a job that did not finish wrote (called on failure and by the stale sweep).
+    cleanup: Cleanup = _nothing_to_clean
 
 
 _kinds: dict[str, JobKind] = {}
@@ -43,10 +50,15 @@ def job_kind(
     retry_on: tuple[type[BaseException], ...] = (),
     max_retries: int = 3,
     cancellable_running: bool = False,
+    cleanup: Cleanup | None = None,
 ) -> Callable[[Handler], Handler]:
     """Register ``handler(job, progress) -> result`` as the implementation of job kind ``name``.
 
-    Handlers must be idempotent: a worker that dies mid-job leaves it to be run again.
+    Handlers must be idempotent: a message may be delivered twice (the second claim does
+    nothing). ``cleanup(job)`` removes what a run that never finished left behind; it is called
+    when the job fails, also when its worker process died and the job is failed for it (by the
+    worker's parent at once, or by the stale-job sweep), so it must work from the job row alone
+    and be safe to call more than once.
     """
 
     def register(handler: Handler) -> Handler:
@@ -59,6 +71,7 @@ def job_kind(
             retry_on=retry_on,
             max_retries=max_retries,
             cancellable_running=cancellable_running,
+            cleanup=cleanup or _nothing_to_clean,
         )
         return handler
 

@@ -5,6 +5,8 @@
  * server's single error shape are handled in one place.
  */
 
+import { TAB_ID } from "./realtime/tab";
+
 export const API_BASE = "/api/v1";
 
 // ---------------------------------------------------------------------------------------------
@@ -272,6 +274,8 @@ export async function request<T>(
     if (readCookie("csrftoken") === null) await ensureCsrf();
     const token = readCookie("csrftoken");
     if (token) headers["X-CSRFToken"] = token;
+    // Names this tab as the origin of the change, so its own socket is not sent the event.
+    headers["X-Fieldmark-Tab"] = TAB_ID;
   }
   let body: string | undefined;
   if (options.body !== undefined) {
@@ -363,6 +367,9 @@ export const api = {
     /** First page only: its `count` is the pending total shown in the navigation. */
     page: () => request<Page<MyInvitation>>("GET", "/invitations/"),
     list: () => listAll<MyInvitation>("/invitations/"),
+    /** Open the link mailed for an invitation by email: it becomes this account's. */
+    claim: (token: string) =>
+      request<MyInvitation>("POST", "/invitations/claim/", { body: { token } }),
     accept: (id: string) => request<Project>("POST", `/invitations/${enc(id)}/accept/`),
     decline: (id: string) => request<void>("POST", `/invitations/${enc(id)}/decline/`),
   },

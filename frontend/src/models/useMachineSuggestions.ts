@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError } from "../api";
 import { modelsApi } from "./api";
 import { liveHints, slotKey, storedHints, type Hints, type MachineHint } from "./machine";
@@ -80,12 +80,17 @@ export function useMachineSuggestions(slug: string, textId: string, enabled: boo
     [slug],
   );
 
-  return {
-    hintFor: (utterance, word, morpheme) => hints[slotKey(utterance, word, morpheme)],
-    touch,
-    accept: (u, w, m) => decide(u, w, m, true),
-    reject: (u, w, m) => decide(u, w, m, false),
-    reload: () => setTick((t) => t + 1),
-    available,
-  };
+  // One object until the hints change: the editor's rows are memoised on it.
+  return useMemo(
+    () => ({
+      hintFor: (utterance: string, word: number, morpheme: number | null) =>
+        hints[slotKey(utterance, word, morpheme)],
+      touch,
+      accept: (u: string, w: number, m: number | null) => decide(u, w, m, true),
+      reject: (u: string, w: number, m: number | null) => decide(u, w, m, false),
+      reload: () => setTick((t) => t + 1),
+      available,
+    }),
+    [hints, touch, decide, available],
+  );
 }

@@ -2,6 +2,10 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useParams } from "react-router";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { useLoad } from "../../hooks/useLoad";
+import { RELOAD_MESSAGE, useAnnounce, usePresence, useProjectSocket } from "../../hooks/useProjectSocket";
+import { PresenceAvatars } from "../../components/PresenceAvatars";
+import { describeWhere } from "../../realtime/presence";
+import type { SocketMessage } from "../../api";
 import { useProjectContext } from "../../pages/ProjectLayout";
 import { hasRole } from "../../roles";
 import { useSession } from "../../session";
@@ -74,6 +78,26 @@ export function VideoWorkspacePage() {
     return { video, layers, own };
   }, [slug, id, username]);
 
+  // Live: another coder's saved layer (or a gold layer) appears without a reload. Only the list
+  // of layers is refreshed; the workspace, and any unsaved coding in it, stays as it is.
+  const { data, setData } = loaded;
+  const current = useRef(data);
+  current.current = data;
+  const onMessage = useCallback(
+    (message: SocketMessage) => {
+      const concerned =
+        (message.type === "affect.layer.created" || message.type === "affect.layer.updated") &&
+        message.video === id;
+      if (!concerned && message.type !== RELOAD_MESSAGE) return;
+      affectApi.layers.list(slug, id).then(
+        (layers) => current.current && setData({ ...current.current, layers }),
+        () => undefined,
+      );
+    },
+    [slug, id, setData],
+  );
+  useProjectSocket(slug, onMessage);
+
   if (!loaded.data) {
     return (
       <div>
@@ -124,6 +148,20 @@ function Workspace(props: WorkspaceProps) {
   const [playing, setPlaying] = useState(false);
   const [rate, setRate] = useState(1);
   const [selected, setSelected] = useState<number | null>(null);
+  // Presence: the video, the second the playhead is in, the selected segment (soft-locked while
+  // one may edit it). Whole seconds keep playback from sending a message per frame.
+  const second = Math.floor(currentMs / 1000);
+  const where = useMemo(
+    () => ({
+      page: "video",
+      video: video.id,
+      time: second,
+      ...(selected !== null ? { segment: String(selected) } : {}),
+    }),
+    [video.id, second, selected],
+  );
+  useAnnounce(slug, where, editable && selected !== null ? `${video.id}:segment:${selected}` : null);
+  const watching = usePresence(slug).filter((person) => person.where.video === video.id);
   const [inPoint, setInPoint] = useState<number | null>(null);
   const [hotkeys, setHotkeys] = useState(EMPTY_HOTKEYS);
   const [hint, setHint] = useState<string | null>(null);
@@ -411,6 +449,7 @@ function Workspace(props: WorkspaceProps) {
           {formatFps(video.fps)} · {video.width}×{video.height} · {frameCount} frames
         </span>
         <Link to={`/projects/${slug}/videos/${video.id}/agreement`}>Agreement</Link>
+        <PresenceAvatars people={watching} describe={describeWhere} label="Also on this video" />
       </div>
       {own.conflict && (
         <div className="banner banner-error affect-conflict" role="alert" data-testid="conflict">
