@@ -7,7 +7,9 @@ class AffectApiConfig(AppConfig):
     verbose_name = "Affect annotation API"
 
     def ready(self) -> None:
-        from annotations.affect_api import cleanup
+        from annotations.affect_api import cleanup, face_task
         from fieldmark.jobs import files
 
         files.register_sweeper(cleanup.sweep_abandoned_uploads)
+        # Face models are the ``face`` task of the shared model registry.
+        face_task.register()

@@ -3,8 +3,6 @@
 * ``affect_face_tracks``: what the pipeline saw, one document per (video, subject, bucket of
   ``TRACK_BUCKET_FRAMES`` frames): frame indices, boxes and contour landmarks as packed arrays
   (coordinates as uint16 fractions of the frame, 2 bytes a number), for the player overlay;
-* ``affect_face_models``: trained face models of a project (metadata; the skops archive is a
-  file in storage), numbered per project;
 * ``affect_face_suggestions``: a coder's decision on one suggested event of a machine layer.
 
 Probabilities of a machine layer are trace buckets in ``affect_trace_buckets`` under the layer
@@ -15,14 +13,13 @@ from __future__ import annotations
 
 from typing import Final
 
-from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo import ASCENDING, IndexModel
 from pymongo.collection import Collection
 
 from fieldmark.storage import mongo
 from fieldmark.storage.mongo import Document
 
 FACE_TRACKS: Final = "affect_face_tracks"
-FACE_MODELS: Final = "affect_face_models"
 FACE_SUGGESTIONS: Final = "affect_face_suggestions"
 TRACK_BUCKET_FRAMES: Final = 1440
 PROBABILITY_SUFFIX: Final = "/p"
@@ -38,10 +35,6 @@ mongo.register_indexes(
     ],
 )  # fmt: skip
 mongo.register_indexes(
-    FACE_MODELS,
-    [IndexModel([("project", ASCENDING), ("number", DESCENDING)], unique=True)],
-)
-mongo.register_indexes(
     FACE_SUGGESTIONS,
     [
         IndexModel(
@@ -55,10 +48,6 @@ mongo.register_indexes(
 
 def face_tracks() -> Collection[Document]:
     return mongo.collection(FACE_TRACKS)
-
-
-def face_models() -> Collection[Document]:
-    return mongo.collection(FACE_MODELS)
 
 
 def face_suggestions() -> Collection[Document]:

@@ -11,25 +11,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
 import numpy as np
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from rest_framework import status
 
-from annotations.affect.model import EMOTION_TRACK, Event, Layer, Segment, Trace
-from annotations.affect.schema import DIMENSIONS, AffectSchema, ValidationError
-from annotations.affect_api import documents, face_documents, services
+from annotations.affect.model import Event, Layer, Segment, Trace
+from annotations.affect.schema import DIMENSIONS, ValidationError
+from annotations.affect_api import documents, face_documents, face_task, services
 from fieldmark.api.errors import Conflict, DomainError
 from fieldmark.jobs.models import Job
 from fieldmark.jobs.services import start_job
 from fieldmark.projects.models import Project, Role
 from fieldmark.realtime.events import broadcast
 from fieldmark.storage.versioned import Doc, new_id
+from mlworkers import registry, serving, training
 from mlworkers.face import models as face_models
 from mlworkers.face.coding import FrameTraces, MachineCoding, machine_coding
 from mlworkers.face.decode import VideoUnreadable
@@ -39,17 +37,16 @@ from mlworkers.face.pipeline import (
     FaceBatch,
     PipelineOptions,
     RunReport,
-    SubjectTrack,
-    collect,
     run_video,
 )
+from mlworkers.models import ModelVersion
 
 CODE_JOB: Final = "affect.face_code"
-TRAIN_JOB: Final = "affect.face_train"
 MACHINE_PREFIX: Final = "machine:"
 SOURCES_HELP: Final = '"gold", "all" (every coder) or a coder\'s username'
 MAX_TRACK_WINDOW_MS: Final = 30_000
 DECISIONS: Final = ("accept", "reject", "edit")
+HELDOUT: Final = 0.3
 
 Progress = Callable[[float, str], None]
 
@@ -57,124 +54,63 @@ Progress = Callable[[float, str], None]
 # --- models ----------------------------------------------------------------------------------
 
 
-class FaceCodingProblem(DomainError):
-    """A training or coding run a user can fix; the job's error lists ``report``."""
-
-    def __init__(self, code: str, detail: str, report: list[dict[str, Any]], **kw: Any) -> None:
-        super().__init__(code, detail, **kw)
-        self.report = report
-
-
 class FaceModelStore:
-    """Where trained face models live: metadata in Mongo, the archive in file storage."""
-
-    def _name(self, project: Project, model_id: str) -> str:
-        return f"face_models/{project.pk}/{model_id}.skops"
-
-    def save(
-        self, project: Project, models: face_models.FaceModels, by: str, job: str | None = None
-    ) -> Doc:
-        """Number and store a new model; a job delivered twice stores it once."""
-        if job is not None:
-            done = face_documents.face_models().find_one({"project": project.pk, "job": job})
-            if done is not None:
-                return done
-        last = face_documents.face_models().find_one({"project": project.pk}, sort=[("number", -1)])
-        number = int(last["number"]) + 1 if last else 1
-        model_id = new_id()
-        name = self._name(project, model_id)
-        default_storage.save(name, ContentFile(face_models.dumps(models)))
-        doc = {
-            "_id": model_id,
-            "project": project.pk,
-            "number": number,
-            "name": f"face-{number}",
-            "storage_name": name,
-            "pipeline": PIPELINE_VERSION,
-            "aus": models.aus,
-            "categories": models.categories,
-            "dimensions": sorted(models.dimensions),
-            "meta": models.meta,
-            "created_by": by,
-            "created_at": datetime.now(UTC),
-            "job": job,
-        }
-        face_documents.face_models().insert_one(doc)
-        return doc
+    """Face models are versions of the ``face`` task in the shared model registry
+    (:mod:`mlworkers.registry`): numbered per project, trained by ``ml.train`` runs, activated
+    and rolled back there. Coding uses the active version, else the newest."""
 
     def list(self, project: Project) -> list[Doc]:
-        return list(
-            face_documents.face_models().find({"project": project.pk}, sort=[("number", -1)])
-        )
+        return [_version_doc(v) for v in registry.versions(project, face_task.TASK)]
 
     def get(self, project: Project, model_id: str | None) -> Doc:
-        query: dict[str, Any] = {"project": project.pk}
         if model_id:
-            query["_id"] = model_id
-        doc = face_documents.face_models().find_one(query, sort=[("number", -1)])
-        if doc is None:
-            if model_id:
+            try:
+                number = int(model_id)
+            except ValueError:
+                number = -1
+            version = registry.versions(project, face_task.TASK).filter(pk=number).first()
+            if version is None:
                 raise DomainError(
                     "not_found", f"No face model with id {model_id}.", status_code=404
                 )
-            raise DomainError(
-                "no_face_model",
-                "This project has no face model yet: train one from coded videos first.",
-                field="model",
+        else:
+            version = registry.active_version(project, face_task.TASK) or (
+                registry.versions(project, face_task.TASK).first()
             )
-        return doc
+            if version is None:
+                raise DomainError(
+                    "no_face_model",
+                    "This project has no face model yet: train one from coded videos first.",
+                    field="model",
+                )
+        return _version_doc(version)
 
     def load(self, doc: Mapping[str, Any]) -> face_models.FaceModels:
-        with default_storage.open(str(doc["storage_name"]), "rb") as fh:
-            return face_models.loads(fh.read())
+        version = ModelVersion.objects.get(pk=int(doc["_id"]))
+        model = serving.load_version(version)
+        if not isinstance(model, face_task.FaceTaskModel):
+            raise DomainError("invalid", f"Model {doc['name']} is not a face model.", field="model")
+        return model.models
+
+
+def _version_doc(version: ModelVersion) -> Doc:
+    metrics = version.metrics or {}
+    return {
+        "_id": str(version.pk),
+        "number": version.number,
+        "name": f"face-{version.number}",
+        "status": version.status,
+        "kind": version.kind,
+        "metrics": metrics,
+        "created_by": version.trained_by.username if version.trained_by else "",
+        "created_at": version.created_at,
+    }
 
 
 store = FaceModelStore()
 
 
-# --- labels ----------------------------------------------------------------------------------
-
-
-def _source_layers(project: Project, video_id: str, source: str) -> list[Layer]:
-    docs = services.list_layers(project, video_id)
-    if source == "gold":
-        chosen = [d for d in docs if d.get("kind") == "gold"]
-    elif source == "all":
-        chosen = [d for d in docs if d.get("kind") == "coder"]
-    else:
-        chosen = [d for d in docs if d.get("kind") == "coder" and d["annotator"] == source]
-    return [services.load_layer(project, d) for d in chosen]
-
-
-def _layer_aus(layer: Layer) -> set[str]:
-    aus = {e.au for e in layer.events}
-    for segment in layer.segments:
-        aus.update(segment.aus)
-    aus.update(t for t in layer.traces if t not in DIMENSIONS)
-    return aus
-
-
-def labels_for(
-    layers: list[Layer], aus: list[str], fps: float, n_frames: int, schema: AffectSchema
-) -> list[dict[str, np.ndarray]]:
-    """Frame-level labels of each layer: AU intensities, emotion index, valence, arousal."""
-    out = []
-    for layer in layers:
-        tracks = {au: layer.frames(au, fps, n_frames, schema) for au in aus}
-        for name in (EMOTION_TRACK, *DIMENSIONS):
-            tracks[name] = layer.frames(name, fps, n_frames, schema)
-        out.append(tracks)
-    return out
-
-
-def _primary(tracks: Mapping[int, SubjectTrack]) -> SubjectTrack | None:
-    """The subject seen on most frames: the one a one-person layer is about."""
-    if not tracks:
-        return None
-    return max(tracks.values(), key=lambda t: (len(t.frames), -t.subject))
-
-
-# --- training --------------------------------------------------------------------------------
+# --- training ----------------------------------------------------------------------------------
 
 
 def _check_source(project: Project, source: str) -> None:
@@ -189,140 +125,21 @@ def _check_source(project: Project, source: str) -> None:
 def start_training(
     user: User, project: Project, source: str, videos: list[str] | None = None
 ) -> Job:
+    """A registry training run of the ``face`` task on ``source`` layers; returns its job."""
     _check_source(project, source)
     for video_id in videos or []:
         services.get_video(project, video_id)
-    return start_job(user, project, TRAIN_JOB, {"source": source, "videos": videos})
-
-
-@dataclass
-class _Samples:
-    features: list[np.ndarray]
-    labels: list[dict[str, np.ndarray]]
-    seconds: list[np.ndarray]
-
-
-def train_models(
-    project: Project,
-    source: str,
-    videos: list[str] | None,
-    by: str,
-    progress: Progress,
-    job: str | None = None,
-) -> dict[str, Any]:
-    """Train a new face model on the ``source`` layers of ``videos`` (default: every video that
-    has such a layer). The held-out scores come from a first model trained on the even seconds
-    of every video and scored on the odd ones; the saved model is then trained on all frames."""
-    schema = project_schema(project)
-    chosen = videos or [str(v["_id"]) for v in services.list_videos(project)]
-    plan = []
-    aus: set[str] = set()
-    for video_id in chosen:
-        layers = _source_layers(project, video_id, source)
-        if layers:
-            plan.append((services.get_video(project, video_id), layers))
-            for layer in layers:
-                aus |= _layer_aus(layer)
-    if not plan:
-        raise FaceCodingProblem(
-            "nothing_to_train_on",
-            f"No video has a {source!r} layer to learn from.",
-            [{"source": source, "problem": "no layers"}],
-            field="source",
-        )
-    au_list = sorted(aus)
-    samples = _Samples([], [], [])
-    problems: list[str] = []
-    for i, (video, layers) in enumerate(plan):
-        fps = services.video_fps(video)
-        n_frames = int(video["frame_count"])
-        report = RunReport()
-        on_frame = _video_progress(progress, i, len(plan), n_frames, str(video["filename"]))
-        with services.local_path(str(video["storage_name"])) as path:
-            try:
-                tracks = collect(run_video(path, PipelineOptions(), report, on_frame))
-            except VideoUnreadable as exc:
-                problems.append(f"{video['filename']}: {exc}")
-                continue
-        problems += [f"{video['filename']}: {p}" for p in report.problems()]
-        subject = _primary(tracks)
-        if subject is None:
-            continue
-        for tracks_of_layer in labels_for(layers, au_list, fps, n_frames, schema):
-            samples.features.append(subject.features)
-            samples.labels.append({k: v[subject.frames] for k, v in tracks_of_layer.items()})
-            samples.seconds.append(np.floor(subject.frames / fps).astype(np.int64))
-    if not samples.features:
-        raise FaceCodingProblem(
-            "no_faces",
-            "No face was found on the coded videos, so there is nothing to learn from.",
-            [{"problem": p} for p in problems],
-        )
-    progress(0.92, "Training the models")
-    data = _training_set(samples, au_list)
-    categories = list(schema.emotions.categories)
-    odd = (np.concatenate(samples.seconds) % 2).astype(bool)
-    scores = None
-    if odd.any() and (~odd).any():
-        held_out = face_models.train(data.subset(~odd), categories)
-        scores = _scores(face_models.evaluate(held_out, data.subset(odd)))
-    trained = face_models.train(
-        data,
-        categories,
-        meta={"source": source, "videos": [str(v["_id"]) for v, _ in plan], "held_out": scores},
+    run = training.start_training(
+        user,
+        project,
+        face_task.TASK,
+        "sklearn",
+        # A third of the seconds held out: a tenth of a short video may show too few AUs.
+        {"source": source, "videos": videos, "heldout": HELDOUT},
     )
-    doc = store.save(project, trained, by, job)
-    broadcast(project.pk, "affect.face_model.created", {"model": doc["_id"]}, origin=by)
-    return {
-        "model": doc["_id"],
-        "name": doc["name"],
-        "frames": len(data.features),
-        "aus": trained.aus,
-        "skipped": trained.meta["skipped"],
-        "held_out": scores,
-        "problems": problems,
-    }
-
-
-def _video_progress(
-    progress: Progress, index: int, count: int, n_frames: int, filename: str
-) -> Callable[[int], None]:
-    def report(frame: int) -> None:
-        share = min(frame / max(n_frames, 1), 1.0)
-        progress((index + share) / count * 0.9, f"Reading faces of {filename}")
-
-    return report
-
-
-def project_schema(project: Project) -> AffectSchema:
-    return services.project_schema(project)
-
-
-def _training_set(samples: _Samples, aus: list[str]) -> face_models.TrainingSet:
-    def cat(name: str) -> np.ndarray:
-        return np.concatenate([labels[name] for labels in samples.labels])
-
-    return face_models.TrainingSet(
-        np.concatenate(samples.features),
-        {au: cat(au) for au in aus},
-        cat(EMOTION_TRACK),
-        cat("valence"),
-        cat("arousal"),
-    )
-
-
-def _scores(evaluation: face_models.Evaluation) -> dict[str, Any]:
-    def clean(value: float | None) -> float | None:
-        return None if value is None or math.isnan(value) else round(value, 4)
-
-    return {
-        "au_f1": {k: clean(v) for k, v in evaluation.au_f1.items()},
-        "au_prevalence": {k: clean(v) for k, v in evaluation.au_prevalence.items()},
-        "emotion_accuracy": clean(evaluation.emotion_accuracy),
-        "emotion_chance": clean(evaluation.emotion_chance),
-        "valence_mae": clean(evaluation.valence_mae),
-        "arousal_mae": clean(evaluation.arousal_mae),
-    }
+    if run.job is None:
+        raise DomainError("invalid", "The training run has no job.")
+    return run.job
 
 
 # --- coding ----------------------------------------------------------------------------------
@@ -529,6 +346,7 @@ def _write_machine_layer(
         "model": str(model_doc["_id"]),
         "name": str(model_doc["name"]),
         "number": int(model_doc["number"]),
+        "version": str(model_doc["_id"]),
         "pipeline": PIPELINE_VERSION,
         "subject": subject,
         "stride": stride,

@@ -41,17 +41,3 @@ def face_code(job: Job, progress: Progress) -> dict[str, Any]:
         job.created_by,
         _reporter(progress),
     )
-
-
-@job_kind(face_services.TRAIN_JOB, queue="gpu")
-def face_train(job: Job, progress: Progress) -> dict[str, Any]:
-    """Train a face model on ``params["source"]`` layers of ``params["videos"]`` (or all)."""
-    by = job.created_by.username if job.created_by is not None else "system"
-    return face_services.train_models(
-        job.project,
-        str(job.params["source"]),
-        job.params.get("videos"),
-        by,
-        _reporter(progress),
-        str(job.id),
-    )

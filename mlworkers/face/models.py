@@ -268,8 +268,9 @@ class Evaluation:
 
 
 def evaluate(models: FaceModels, data: TrainingSet, threshold: float = 0.5) -> Evaluation:
-    """Frame-level scores on held-out frames. The chance level of an AU's F1 is its prevalence
-    (a coin that says "present" as often as the AU is); of emotion, the majority category."""
+    """Frame-level scores on held-out frames, per AU that occurs in them. The chance level of an
+    AU's F1 is its prevalence (a coin that says "present" as often as the AU is); of emotion,
+    the majority category."""
     pred = models.predict(data.features)
     f1: dict[str, float] = {}
     prevalence: dict[str, float] = {}
@@ -278,6 +279,8 @@ def evaluate(models: FaceModels, data: TrainingSet, threshold: float = 0.5) -> E
             continue
         ok = _coded(data.aus[au])
         truth = data.aus[au][ok] > 0
+        if not truth.any():
+            continue  # F1 says nothing about an AU the held-out frames never show
         guess = pred.au_probability[au][ok] >= threshold
         f1[au] = float(f1_score(truth, guess, zero_division=0.0))
         prevalence[au] = float(truth.mean()) if len(truth) else math.nan

@@ -63,7 +63,6 @@ def mongo_state(db: Any) -> dict[str, list[Any]]:
         "affect_links",
         "affect_links_history",
         face_documents.FACE_TRACKS,
-        face_documents.FACE_MODELS,
         face_documents.FACE_SUGGESTIONS,
     ]
     return {name: list(db[name].find({}, sort=[("_id", 1)])) for name in names}

@@ -34,7 +34,13 @@ def machine_coded(team: Any, shared_video: dict[str, Any]) -> dict[str, Any]:  #
         video_id,
         {"events": codes["events"], "segments": codes["segments"]},
     )
-    face_services.train_models(team.project, "manager", None, "manager", no_progress)
+    from fieldmark.jobs.models import Job
+    from fieldmark.jobs.registry import get_kind
+
+    # The registry's training run, executed here rather than on a worker.
+    job = face_services.start_training(team.manager, team.project, "manager")
+    Job.objects.filter(pk=job.pk).update(state="running")
+    get_kind("ml.train").handler(Job.objects.get(pk=job.pk), no_progress)
     result = face_services.code_video(team.project, video_id, None, 1, team.manager, no_progress)
     listed = face_services.suggestions(team.project, video_id, "annotator")
     return {"video": video_id, "result": result, "listed": listed}

@@ -160,8 +160,7 @@ def test_shared_five_faces_moving_keep_five_stable_ids() -> None:
     at the second), and each id stays on its face: the box moves with the pan, never jumps."""
     photo = cv2.cvtColor(cv2.imread(str(shared_file("faces/multi_face.jpg"))), cv2.COLOR_BGR2RGB)
     source = (
-        Frame(i, i * 40.0, np.ascontiguousarray(photo[:, 2 * i : 2 * i + 900]))
-        for i in range(30)
+        Frame(i, i * 40.0, np.ascontiguousarray(photo[:, 2 * i : 2 * i + 900])) for i in range(30)
     )
     report = RunReport()
 

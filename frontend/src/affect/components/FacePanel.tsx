@@ -102,7 +102,7 @@ export function FacePanel(props: FacePanelProps) {
     if (job.done && job.job) {
       setNote(
         job.job.state === "succeeded"
-          ? `${job.job.kind === "affect.face_train" ? "Training" : "Coding"} finished; reload the page to see the result.`
+          ? `${job.job.kind === "ml.train" ? "Training" : "Coding"} finished; reload the page to see the result.`
           : `The job ${job.job.state}: ${JSON.stringify(job.job.error)}`,
       );
     }

@@ -1,0 +1,290 @@
+"""Face models as the ``face`` task of the shared model registry (:mod:`mlworkers.tasks_registry`).
+
+The registry's training runs, numbered versions, activation, schedules and API then hold for
+face models as for the glossing ones. A training item is one second of one human layer of one
+video (its id ``<video>/<layer>/<second>``, its version the layer's), so the registry's held-out
+split takes whole seconds out of training, as the face tests do; the ``source`` parameter
+(``gold``, ``all`` coders, or one coder's username) picks which layers' items a run learns from.
+
+Features come from running :mod:`mlworkers.face` on the stored video; the last few videos' are
+kept in memory, because one run reads each video for training and again for scoring.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from threading import Lock
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from annotations.affect.model import EMOTION_TRACK
+from annotations.affect.schema import DIMENSIONS
+from fieldmark.projects.models import Project
+from mlworkers.face import models as face_models
+from mlworkers.face.pipeline import (
+    PIPELINE_VERSION,
+    PipelineOptions,
+    SubjectTrack,
+    collect,
+    run_video,
+)
+from mlworkers.tasks_registry import TaskHandler, register_task
+
+TASK: Final = "face"
+KINDS: Final = ("sklearn",)
+MODEL_FILE: Final = "face_models.skops"
+SOURCES: Final = ("gold", "all")
+_CACHE_VIDEOS: Final = 2
+
+
+@dataclass(frozen=True)
+class FaceItem:
+    """One second of one human layer of a video, with that layer's frame labels for it."""
+
+    id: str
+    version: int
+    project_id: int
+    video_id: str
+    storage_name: str
+    layer_kind: str
+    annotator: str
+    first: int
+    stop: int
+    labels: dict[str, npt.NDArray[np.float64]] = field(hash=False, compare=False)
+
+
+class FaceTaskModel:
+    task = TASK
+    kind = "sklearn"
+
+    def __init__(self, models: face_models.FaceModels) -> None:
+        self.models = models
+
+    def save(self, directory: Path) -> None:
+        (directory / MODEL_FILE).write_bytes(face_models.dumps(self.models))
+
+    @classmethod
+    def load(cls, directory: Path) -> FaceTaskModel:
+        return cls(face_models.loads((directory / MODEL_FILE).read_bytes()))
+
+
+def check_params(kind: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    source = params.get("source", "all")
+    if not isinstance(source, str) or not source:
+        raise ValueError('source must be "gold", "all" or a coder\'s username')
+    videos = params.get("videos")
+    if videos is not None and (
+        not isinstance(videos, list) or not all(isinstance(v, str) for v in videos)
+    ):
+        raise ValueError("videos must be a list of video ids")
+    return {"source": source, "videos": videos}
+
+
+def load_items(project: Project) -> list[FaceItem]:
+    from annotations.affect_api import services
+
+    schema = services.project_schema(project)
+    items: list[FaceItem] = []
+    for video in services.list_videos(project):
+        video_id = str(video["_id"])
+        fps = services.video_fps(video)
+        n_frames = int(video["frame_count"])
+        for doc in services.list_layers(project, video_id):
+            if doc.get("kind") not in ("coder", "gold"):
+                continue
+            layer = services.load_layer(project, doc)
+            aus = sorted(_layer_aus(layer))
+            tracks = {au: layer.frames(au, fps, n_frames, schema) for au in aus}
+            for name in (EMOTION_TRACK, *DIMENSIONS):
+                tracks[name] = layer.frames(name, fps, n_frames, schema)
+            per_second = max(1, round(fps))
+            for second, first in enumerate(range(0, n_frames, per_second)):
+                stop = min(first + per_second, n_frames)
+                items.append(
+                    FaceItem(
+                        id=f"{video_id}/{doc['_id']}/{second}",
+                        version=int(doc["version"]),
+                        project_id=project.pk,
+                        video_id=video_id,
+                        storage_name=str(video["storage_name"]),
+                        layer_kind=str(doc["kind"]),
+                        annotator=str(doc["annotator"]),
+                        first=first,
+                        stop=stop,
+                        labels={k: v[first:stop] for k, v in tracks.items()},
+                    )
+                )
+    return items
+
+
+def _layer_aus(layer: Any) -> set[str]:
+    aus = {e.au for e in layer.events}
+    for segment in layer.segments:
+        aus.update(segment.aus)
+    aus.update(t for t in layer.traces if t not in DIMENSIONS)
+    return aus
+
+
+def labelled(item: FaceItem) -> int:
+    return item.stop - item.first
+
+
+def snapshot_hash(items: Sequence[FaceItem]) -> str:
+    digest = hashlib.sha256(PIPELINE_VERSION.encode())
+    for item in sorted(items, key=lambda i: i.id):
+        digest.update(f"{item.id}@{item.version};".encode())
+    return digest.hexdigest()
+
+
+def counts(items: Sequence[FaceItem]) -> dict[str, int]:
+    return {
+        "videos": len({i.video_id for i in items}),
+        "layers": len({(i.video_id, i.annotator, i.layer_kind) for i in items}),
+        "seconds": len(items),
+        "frames": sum(labelled(i) for i in items),
+    }
+
+
+_features: OrderedDict[str, SubjectTrack | None] = OrderedDict()
+_features_lock = Lock()
+
+
+def video_features(storage_name: str) -> SubjectTrack | None:
+    """The main subject's per-frame features of a stored video (the subject seen most)."""
+    from annotations.affect_api import services
+
+    key = f"{storage_name}:{PIPELINE_VERSION}"
+    with _features_lock:
+        if key in _features:
+            _features.move_to_end(key)
+            return _features[key]
+    with services.local_path(storage_name) as path:
+        tracks = collect(run_video(path, PipelineOptions()))
+    subject = max(tracks.values(), key=lambda t: (len(t.frames), -t.subject), default=None)
+    with _features_lock:
+        _features[key] = subject
+        while len(_features) > _CACHE_VIDEOS:
+            _features.popitem(last=False)
+    return subject
+
+
+def _chosen(items: Sequence[FaceItem], source: str, videos: list[str] | None) -> list[FaceItem]:
+    def wanted(item: FaceItem) -> bool:
+        if videos and item.video_id not in videos:
+            return False
+        if source == "gold":
+            return item.layer_kind == "gold"
+        if source == "all":
+            return item.layer_kind == "coder"
+        return item.layer_kind == "coder" and item.annotator == source
+
+    return [i for i in items if wanted(i)]
+
+
+def training_set(
+    items: Sequence[FaceItem], aus: list[str] | None = None
+) -> face_models.TrainingSet:
+    """Features and labels of the frames of ``items`` that have a face."""
+    au_list = (
+        aus
+        if aus is not None
+        else sorted({k for i in items for k in i.labels if k not in (EMOTION_TRACK, *DIMENSIONS)})
+    )
+    features: list[npt.NDArray[np.float32]] = []
+    labels: dict[str, list[npt.NDArray[np.float64]]] = {
+        k: [] for k in (*au_list, EMOTION_TRACK, *DIMENSIONS)
+    }
+    for item in items:
+        subject = video_features(item.storage_name)
+        if subject is None:
+            continue
+        rows = np.flatnonzero((subject.frames >= item.first) & (subject.frames < item.stop))
+        if not len(rows):
+            continue
+        offsets = subject.frames[rows] - item.first
+        features.append(subject.features[rows])
+        for name in labels:
+            # An AU this layer never names is absent (0) on its frames, as segment coding means.
+            values = item.labels.get(name)
+            if values is None:
+                values = np.zeros(item.stop - item.first)
+            labels[name].append(values[offsets])
+    if not features:
+        raise ValueError("no face was found on the frames of the chosen layers")
+    return face_models.TrainingSet(
+        np.concatenate(features),
+        {au: np.concatenate(labels[au]) for au in au_list},
+        np.concatenate(labels[EMOTION_TRACK]),
+        np.concatenate(labels["valence"]),
+        np.concatenate(labels["arousal"]),
+    )
+
+
+def train(
+    kind: str, items: Sequence[FaceItem], params: Mapping[str, Any], **kw: Any
+) -> FaceTaskModel:
+    from annotations.affect_api import services
+
+    progress = kw.get("progress")
+    source = str(params.get("source", "all"))
+    chosen = _chosen(items, source, params.get("videos"))
+    if not chosen:
+        raise ValueError(f"no {source!r} layer to learn from")
+    if progress is not None:
+        progress({"fraction": 0.05, "message": "reading faces"})
+    data = training_set(chosen)
+    if progress is not None:
+        progress({"fraction": 0.9, "message": "fitting the models"})
+    project = Project.objects.get(pk=chosen[0].project_id)
+    categories = list(services.project_schema(project).emotions.categories)
+    meta = {"source": source, "videos": sorted({i.video_id for i in chosen})}
+    return FaceTaskModel(face_models.train(data, categories, meta=meta))
+
+
+def evaluate(model: FaceTaskModel, items: Sequence[FaceItem]) -> dict[str, Any]:
+    """Frame-level scores on the held-out seconds of the model's own source."""
+    meta = model.models.meta
+    chosen = _chosen(items, str(meta.get("source", "all")), meta.get("videos"))
+    if not chosen:
+        return {"au_f1_mean": 0.0, "frames": 0}
+    data = training_set(chosen, model.models.aus)
+    scores = face_models.evaluate(model.models, data)
+    f1 = scores.au_f1
+    return {
+        "au_f1_mean": round(float(np.mean(list(f1.values()))), 4) if f1 else 0.0,
+        "au_f1": {k: round(v, 4) for k, v in f1.items()},
+        "au_prevalence": {k: round(v, 4) for k, v in scores.au_prevalence.items()},
+        "emotion_accuracy": scores.emotion_accuracy,
+        "emotion_chance": scores.emotion_chance,
+        "valence_mae": scores.valence_mae,
+        "arousal_mae": scores.arousal_mae,
+        "frames": len(data.features),
+    }
+
+
+def load(directory: Path) -> FaceTaskModel:
+    return FaceTaskModel.load(directory)
+
+
+def register() -> None:
+    register_task(
+        TaskHandler(
+            name=TASK,
+            kinds=lambda: KINDS,
+            check_params=check_params,
+            load_items=load_items,
+            labelled=labelled,
+            snapshot_hash=snapshot_hash,
+            counts=counts,
+            train=train,
+            evaluate=evaluate,
+            load=load,
+            primary_metric="au_f1_mean",
+        )
+    )
