@@ -2,8 +2,9 @@
 
 Starts, as child processes, whatever production would run as services: the MongoDB-wire server,
 the Oxigraph SPARQL server and a Redis-protocol server (unless MONGO_URL / FIELDMARK_RDF_STORE /
-REDIS_URL point elsewhere), a Celery
-worker with beat, and the ASGI server. Ctrl-C stops them all; data stays under var/.
+REDIS_URL point elsewhere), a Celery worker with beat, and the ASGI server. Ctrl-C stops them all;
+data stays under var/. A child that dies is restarted with backoff (``fieldmark/supervisor.py``)
+and shown in ``/api/health``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from fieldmark.storage.embedded import (
     port_is_free,
     redis_server,
 )
+from fieldmark.supervisor import STATUS_ENV, Supervisor
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,11 +52,23 @@ class Platform:
         self.port = port
         self.var = var_dir
         self.servers: list[ChildServer] = []
-        self.processes: list[tuple[str, subprocess.Popen[bytes]]] = []
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.env = dict(os.environ)
         self.env.setdefault("DJANGO_SETTINGS_MODULE", "fieldmark.settings")
         self.env["FIELDMARK_VAR_DIR"] = str(var_dir)
+        self.supervisor = Supervisor(var_dir / "children.json", say=_say)
+        self.env[STATUS_ENV] = str(self.supervisor.status_path)
         self.stopping = False
+
+    def _supervise_server(self, server: ChildServer) -> None:
+        def exit_code() -> int | None:
+            return None if server.process is None else server.process.poll()
+
+        def restart() -> None:
+            server.stop()
+            server.start()
+
+        self.supervisor.add(server.name, restart, exit_code)
 
     def start_storage(self) -> None:
         logs = self.var / "logs"
@@ -63,6 +77,7 @@ class Platform:
             server = mongo_server(self.var / "mongo", port, logs / "mongo.log")
             _say(f"starting the embedded MongoDB-wire server on 127.0.0.1:{port}")
             self.servers.append(server.start())
+            self._supervise_server(server)
             self.env["MONGO_URL"] = server.url
         store = self.env.get("FIELDMARK_RDF_STORE", "")
         if not store.startswith(("http://", "https://")):
@@ -71,6 +86,7 @@ class Platform:
             server = oxigraph_server(location, port, logs / "oxigraph.log")
             _say(f"starting the Oxigraph SPARQL server on 127.0.0.1:{port} ({location})")
             self.servers.append(server.start())
+            self._supervise_server(server)
             self.env["FIELDMARK_RDF_STORE"] = server.url
         if not self.env.get("REDIS_URL"):
             # One channel layer, broker and result store for web and worker, as in production.
@@ -78,6 +94,7 @@ class Platform:
             server = redis_server(self.var / "redis", port, logs / "redis.log")
             _say(f"starting the embedded Redis-protocol server on 127.0.0.1:{port}")
             self.servers.append(server.start())
+            self._supervise_server(server)
             self.env["REDIS_URL"] = server.url
 
     def manage(self, *args: str) -> str:
@@ -94,19 +111,22 @@ class Platform:
         return result.stdout.strip()
 
     def spawn(self, name: str, argv: list[str]) -> None:
-        log = (self.var / "logs" / f"{name}.log").open("ab")
-        process = subprocess.Popen(
-            argv,
-            env=self.env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.processes.append((name, process))
+        def start() -> None:
+            with (self.var / "logs" / f"{name}.log").open("ab") as log:
+                self.processes[name] = subprocess.Popen(
+                    argv,
+                    env=self.env,
+                    cwd=ROOT,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+
+        start()
+        self.supervisor.add(name, start, lambda: self.processes[name].poll())
 
     def start_workers(self) -> None:
-        queues = ["default"]
+        queues = ["default", "train"]
         if self.env.get("FIELDMARK_GPU_QUEUE") == "1":
             queues.append("gpu")
         self.spawn(
@@ -160,29 +180,25 @@ class Platform:
         raise SystemExit(f"the platform did not become healthy within {timeout:.0f} s: {last}")
 
     def check_children(self) -> None:
-        for name, process in self.processes:
-            if process.poll() is not None:
-                raise SystemExit(
-                    f"{name} exited with code {process.returncode}; see var/logs/{name}.log"
-                )
-        for server in self.servers:
-            if server.process is not None and server.process.poll() is not None:
-                raise SystemExit(f"{server.name} stopped; see {server.log_path}")
+        """Restart children that died (with backoff) rather than stopping everything."""
+        self.supervisor.poll()
 
     def stop(self) -> None:
         if self.stopping:
             return
         self.stopping = True
-        for _name, process in reversed(self.processes):
+        running = list(reversed(self.processes.values()))
+        for process in running:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
-        for _name, process in reversed(self.processes):
+        for process in running:
             try:
                 process.wait(20)
             except subprocess.TimeoutExpired:
                 process.kill()
         for server in reversed(self.servers):
             server.stop()
+        self.supervisor.remove_status()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,8 @@ no function here holds a whole video in memory.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -186,11 +187,23 @@ def _frame_at(
     return chosen
 
 
+@contextmanager
+def _decoding(path: str | Path) -> Iterator[None]:
+    """A file whose header probes can still hold packets the decoder refuses (a truncated or
+    overwritten ``mdat``): that is bad input, reported as a :class:`MediaError` by name only."""
+    try:
+        yield
+    except av.error.FFmpegError as exc:
+        reason = exc.strerror or type(exc).__name__
+        name = Path(path).name
+        raise MediaError(f"{name}: the video data cannot be decoded ({reason})") from None
+
+
 def poster(path: str | Path, at_seconds: float = 0.0, quality: int = 3) -> bytes:
     """JPEG of the frame shown at ``at_seconds`` (clamped into the video)."""
     info = probe(path)
     at = min(max(at_seconds, 0.0), max(0.0, info.duration_s - 1.0 / float(info.fps)))
-    with _open(path) as container:
+    with _open(path) as container, _decoding(path):
         video = container.streams.video[0]
         frame = _frame_at(container, video, at)
         if frame is None:
@@ -205,7 +218,7 @@ def thumbnails(path: str | Path, count: int, quality: int = 5) -> list[tuple[flo
     info = probe(path)
     times = [info.duration_s * (i + 0.5) / count for i in range(count)]
     out = []
-    with _open(path) as container:
+    with _open(path) as container, _decoding(path):
         video = container.streams.video[0]
         for t in times:
             frame = _frame_at(container, video, t)

@@ -40,7 +40,7 @@ from annotations.affect.formats.csv import (
     write_segments_csv,
 )
 from annotations.affect.formats.eaf import read_eaf, write_eaf
-from annotations.affect.formats.emotionml import write_emotionml
+from annotations.affect.formats.emotionml import read_emotionml, write_emotionml
 from annotations.affect.model import Event, Layer, Segment, Trace
 from annotations.affect.schema import (
     DEFAULT_SCHEMA,
@@ -70,7 +70,7 @@ COPY_CHUNK_BYTES: Final = 1024 * 1024
 TRANSCODE_JOB: Final = "affect.transcode"
 MAX_THUMBNAILS: Final = 50
 EXPORT_FORMATS: Final = ("csv", "frames.csv", "eaf", "emotionml", "json")
-IMPORT_FORMATS: Final = ("eaf", "csv", "frames.csv")
+IMPORT_FORMATS: Final = ("eaf", "csv", "frames.csv", "emotionml")
 
 
 def _invalid(exc: ValidationError) -> DomainError:
@@ -184,7 +184,9 @@ def _create_video(user: User, project: Project, filename: str, content: File[Any
         # The job is enqueued when this block commits, so its worker finds the video document.
         with transaction.atomic():
             if body["needs_transcode"]:
-                job = start_job(user, project, TRANSCODE_JOB, {"video": video_id})
+                job = start_job(
+                    user, project, TRANSCODE_JOB, {"video": video_id}, count_against_user=False
+                )
                 body["transcode_job"] = str(job.id)
             documents.videos.insert(project.pk, body, user.username)
     except BaseException:
@@ -742,7 +744,8 @@ def import_layers(
     annotator: str | None = None,
     kind: str = "coder",
 ) -> ImportResult:
-    """Read layers from an EAF, segment CSV or (one annotator's) frame CSV and store them.
+    """Read layers from an EAF, segment CSV, EmotionML (segments and valence/arousal traces) or
+    (one annotator's) frame CSV and store them.
 
     All or nothing: every layer is read and validated before the first write. An annotator who
     already has a layer of that kind on the video gets it replaced by a new version (its history
@@ -766,6 +769,23 @@ def import_layers(
             layers = read_eaf(data, video_id=video_id, duration_ms=duration)
         elif fmt == "csv":
             layers = read_segments_csv(data, video_id=video_id, duration_ms=duration)
+        elif fmt == "emotionml":
+            parsed = read_emotionml(
+                data,
+                fps=video_fps(video),
+                n_frames=int(video["frame_count"]),
+                schema=project_schema(project),
+            )
+            if annotator and len(parsed) > 1:
+                raise DomainError(
+                    "invalid",
+                    f"The file holds {len(parsed)} annotators; import it without naming one.",
+                    field="annotator",
+                )
+            layers = [
+                Layer(video_id, video_id, annotator or who, segments=segments, traces=traces)
+                for who, (segments, traces) in parsed.items()
+            ]
         else:
             if not annotator:
                 raise DomainError(
@@ -858,15 +878,20 @@ def build_gold(
 # --- agreement and exports -------------------------------------------------------------------
 
 
-def _coder_layers(project: Project, video_id: str) -> list[Layer]:
-    docs = [d for d in list_layers(project, video_id) if d.get("kind") == "coder"]
+def _coder_layers(
+    project: Project, video_id: str, kinds: tuple[str, ...] = ("coder",)
+) -> list[Layer]:
+    docs = [d for d in list_layers(project, video_id) if d.get("kind") in kinds]
     return sorted((load_layer(project, d) for d in docs), key=lambda layer: layer.annotator)
 
 
-def agreement(project: Project, video_id: str, aus: list[str] | None = None) -> dict[str, Any]:
-    """:func:`agreement_report` over the coder layers of a video, ordered by annotator."""
+def agreement(
+    project: Project, video_id: str, aus: list[str] | None = None, machine: bool = False
+) -> dict[str, Any]:
+    """:func:`agreement_report` over the coder layers of a video, ordered by annotator; with
+    ``machine`` the machine layers (``machine:<model>``) take part as coders too."""
     video = get_video(project, video_id)
-    layers = _coder_layers(project, video_id)
+    layers = _coder_layers(project, video_id, ("coder", "model") if machine else ("coder",))
     if len(layers) < 2:
         raise DomainError(
             "not_enough_layers",
@@ -894,15 +919,18 @@ def _known_aus(schema: AffectSchema, aus: list[str] | None) -> list[str] | None:
         raise _invalid(exc) from None
 
 
-def project_agreement(project: Project, aus: list[str] | None = None) -> dict[str, Any]:
+def project_agreement(
+    project: Project, aus: list[str] | None = None, machine: bool = False
+) -> dict[str, Any]:
     """AU agreement of every video with at least two coder layers, per video and pooled over
-    all their frames (:func:`project_au_agreement`)."""
+    all their frames (:func:`project_au_agreement`); ``machine`` counts machine layers too."""
+    kinds = ("coder", "model") if machine else ("coder",)
     schema = project_schema(project)
     codes = _known_aus(schema, aus)
     videos: list[Doc] = []
     ratings: list[VideoRatings] = []
     for video in list_videos(project):
-        layers = _coder_layers(project, str(video["_id"]))
+        layers = _coder_layers(project, str(video["_id"]), kinds)
         if len(layers) >= 2:
             videos.append(video)
             ratings.append(VideoRatings(layers, video_fps(video), int(video["frame_count"])))

@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import BaseParser, FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -40,6 +40,7 @@ from annotations.affect_api.serializers import (
 )
 from fieldmark.api.auth import user_of
 from fieldmark.api.errors import Conflict, DomainError, error_body
+from fieldmark.api.parsers import JSONParser
 from fieldmark.api.versions import expected_version
 from fieldmark.projects.permissions import Action, ProjectScopedMixin
 
@@ -234,12 +235,14 @@ class AgreementView(ProjectScopedMixin, APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("aus", str, description="Comma-separated AUs (default: all).")
+            OpenApiParameter("aus", str, description="Comma-separated AUs (default: all)."),
+            OpenApiParameter("machine", bool, description="Machine layers count as coders."),
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request, slug: str, video_id: str) -> Response:
-        return Response(services.agreement(self.project, video_id, _aus_param(request)))
+        machine = request.query_params.get("machine") in ("1", "true")
+        return Response(services.agreement(self.project, video_id, _aus_param(request), machine))
 
 
 class ExportView(ProjectScopedMixin, APIView):
@@ -508,13 +511,15 @@ class ProjectAgreementView(ProjectScopedMixin, APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("aus", str, description="Comma-separated AUs (default: all).")
+            OpenApiParameter("aus", str, description="Comma-separated AUs (default: all)."),
+            OpenApiParameter("machine", bool, description="Machine layers count as coders."),
         ],
         responses={200: OpenApiTypes.OBJECT},
         description="Every video with at least two coder layers, and all their frames pooled.",
     )
     def get(self, request: Request, slug: str) -> Response:
-        return Response(services.project_agreement(self.project, _aus_param(request)))
+        machine = request.query_params.get("machine") in ("1", "true")
+        return Response(services.project_agreement(self.project, _aus_param(request), machine))
 
 
 # --- speech <-> face links ------------------------------------------------------------------
@@ -579,7 +584,8 @@ COUNT = OpenApiParameter(
 
 def _count(request: Request) -> int:
     raw = request.query_params.get("count", "10").strip()
-    if not raw.isdigit():
+    # isdigit() alone accepts "²", which int() refuses; the length bound keeps int() cheap.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
         raise DomainError("invalid", f"count must be an integer, got {raw!r}.", field="count")
     return int(raw)
 

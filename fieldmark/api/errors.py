@@ -6,13 +6,19 @@ shape here and nowhere else.
 
 from __future__ import annotations
 
+import http.client
+import logging
+import urllib.error
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
+from pymongo.errors import PyMongoError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -85,6 +91,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DomainError):
         body = error_body(exc.code, exc.detail, exc.fields, **exc.extra)
         return Response(body, status=exc.status_code)
+    outage = store_outage(exc)
+    if outage is not None:
+        return outage
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -101,6 +110,29 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     code = _CODES.get(type(exc)) or str(getattr(exc, "default_code", "error"))
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     response.data = error_body(code, str(detail))
+    return response
+
+
+# A store that is down or too slow is not a bug in the request: a 503 the client may retry.
+# The RDF store is reached over HTTP (rdflib's SPARQL store uses urllib).
+_RDF_ERRORS: tuple[type[BaseException], ...] = (urllib.error.URLError, http.client.HTTPException)
+RETRY_AFTER_S = 5
+
+
+def store_outage(exc: BaseException) -> Response | None:
+    """The 503 for an error of the document store or the RDF store, else None."""
+    if isinstance(exc, PyMongoError):
+        store, code = "document store (MongoDB)", "store_unavailable"
+    elif isinstance(exc, _RDF_ERRORS):
+        store, code = "linked-data store", "rdf_store_unavailable"
+    elif isinstance(exc, TimeoutError | ConnectionError):
+        store, code = "storage service", "store_unavailable"
+    else:
+        return None
+    logger.error("%s error: %s", store, exc, exc_info=exc)
+    detail = f"The {store} is not answering; try again in a moment."
+    response = Response(error_body(code, detail), status=status.HTTP_503_SERVICE_UNAVAILABLE)
+    response["Retry-After"] = str(RETRY_AFTER_S)
     return response
 
 

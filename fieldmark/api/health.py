@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fieldmark import supervisor
 from fieldmark.storage import mongo, rdf
 
 
@@ -48,7 +50,8 @@ def _channel_layer() -> None:
     async_to_sync(round_trip)()
 
 
-CHECKS: dict[str, Callable[[], None]] = {
+# A check raises when its component fails; one may return details for its line (the RDF sync's lag).
+CHECKS: dict[str, Callable[[], dict[str, Any] | None]] = {
     "sql": _sql,
     "mongo": mongo.ping,
     "rdf_store": rdf.ping,
@@ -59,14 +62,20 @@ CHECKS: dict[str, Callable[[], None]] = {
 
 def run_checks() -> dict[str, dict[str, Any]]:
     results: dict[str, dict[str, Any]] = {}
-    for name, check in CHECKS.items():
+    checks = dict(CHECKS)
+    # Only under `make run`: its children, restarted with backoff when one dies.
+    if supervisor.STATUS_ENV in os.environ:
+        checks["children"] = supervisor.check_children
+    for name, check in checks.items():
         started = time.perf_counter()
         try:
-            check()
+            details = check()
         except Exception as exc:
             results[name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:500]}
+            if isinstance(exc, supervisor.ChildDown):
+                results[name]["children"] = exc.children
         else:
-            results[name] = {"ok": True}
+            results[name] = {"ok": True, **(details or {})}
         results[name]["ms"] = round((time.perf_counter() - started) * 1000, 1)
     return results
 

@@ -127,6 +127,10 @@ class MyInvitationSerializer(InvitationSerializer):
         fields = ["id", "project", "role", "invited_by", "created_at"]
 
 
+class ClaimSerializer(serializers.Serializer[dict[str, str]]):
+    token = serializers.CharField(max_length=500, help_text="The `token` of the mailed link.")
+
+
 class AuditEntrySerializer(serializers.ModelSerializer[AuditEntry]):
     actor = serializers.SerializerMethodField()
 

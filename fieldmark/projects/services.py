@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from fieldmark.api.errors import DomainError
-from fieldmark.projects import permissions
+from fieldmark.projects import invitation_links, permissions
 from fieldmark.projects.models import (
     AuditEntry,
     Invitation,
@@ -97,14 +99,44 @@ def delete_project(actor: User, project: Project) -> None:
     project_id = project.pk
     broadcast(project_id, "project.deleted", {"project": project.slug})
     project.delete()
-    transaction.on_commit(lambda: purge_project_data(project_id))
+    transaction.on_commit(lambda: schedule_purge(project_id))
+
+
+PURGES = "project_purges"
+
+
+def schedule_purge(project_id: int) -> None:
+    """Purge a deleted project's documents and files, in the background where a worker runs
+    (``FIELDMARK_PURGE_IN_BACKGROUND``): its documents are unreachable the moment its row is
+    gone (project ids are never reused), so a 100k-utterance project is deleted for its users
+    at once, however long the store takes to remove it. A marker remembers the purge until it
+    is done, so beat resumes one whose worker died (:func:`resume_purges`)."""
+    mongo.collection(PURGES).replace_one(
+        {"_id": project_id}, {"_id": project_id, "at": timezone.now()}, upsert=True
+    )
+    if settings.FIELDMARK_PURGE_IN_BACKGROUND:
+        from fieldmark.projects.tasks import purge_project
+
+        purge_project.delay(project_id)
+    else:
+        purge_project_data(project_id)
 
 
 def purge_project_data(project_id: int) -> None:
     """Remove a deleted project's annotation documents (every registered collection keys them
-    by ``project``) and let apps remove files through ``project_deleted``."""
+    by ``project``) and let apps remove files through ``project_deleted``. Idempotent."""
     mongo.delete_project_documents(project_id)
     project_deleted.send(sender=Project, project_id=project_id)
+    mongo.collection(PURGES).delete_one({"_id": project_id})
+
+
+def resume_purges(older_than: timedelta) -> int:
+    """Run again the purges scheduled longer ago than ``older_than`` that never finished."""
+    cutoff = timezone.now() - older_than
+    pending = [doc["_id"] for doc in mongo.collection(PURGES).find({"at": {"$lt": cutoff}})]
+    for project_id in pending:
+        purge_project_data(int(project_id))
+    return len(pending)
 
 
 def _owner_count(project: Project) -> int:
@@ -184,8 +216,9 @@ def leave(user: User, project: Project) -> None:
 def _find_invitee(invitee: str) -> tuple[User | None, str]:
     invitee = invitee.strip()
     if "@" in invitee:
-        user = User.objects.filter(email__iexact=invitee).first()
-        return user, invitee.lower()
+        # Never matched against accounts' (unverified) addresses: the invitation waits for
+        # whoever opens the link mailed to it (invitation_links).
+        return None, invitee.lower()
     user = User.objects.filter(username=invitee).first()
     if user is None:
         raise DomainError(
@@ -225,14 +258,15 @@ def invite(actor: User, project: Project, invitee: str, role: str) -> Invitation
     )
     audit(project, actor, "member.invited", invitee=invitation.invitee, role=role)
     broadcast(project.pk, "membership.changed", {"invitation": str(invitation.id)})
+    if invitation.email:
+        transaction.on_commit(lambda: invitation_links.send_invitation(invitation))
     return invitation
 
 
 def pending_invitations_for(user: User) -> QuerySet[Invitation]:
-    email = getattr(user, "email", "") or ""
-    match = Q(user=user) | (Q(user__isnull=True, email__iexact=email) if email else Q(pk__in=[]))
+    """Invitations by username, and by email once ``user`` opened the mailed link."""
     return (
-        Invitation.objects.filter(match, status=InvitationStatus.PENDING)
+        Invitation.objects.filter(user=user, status=InvitationStatus.PENDING)
         .select_related("project", "invited_by", "user")
         .order_by("-created_at")
     )

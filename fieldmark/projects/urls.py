@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("projects/<slug:slug>/audit/", views.AuditListView.as_view(), name="audit-list"),
     path("invitations/", views.MyInvitationListView.as_view(), name="my-invitations"),
+    path("invitations/claim/", views.ClaimInvitationView.as_view(), name="invitation-claim"),
     path(
         "invitations/<uuid:invitation_id>/accept/",
         views.AcceptInvitationView.as_view(),

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fieldmark.api.auth import user_of
-from fieldmark.projects import services
+from fieldmark.projects import invitation_links, services
 from fieldmark.projects.models import (
     AuditEntry,
     Invitation,
@@ -25,6 +25,7 @@ from fieldmark.projects.models import (
 from fieldmark.projects.permissions import Action, ProjectScopedMixin
 from fieldmark.projects.serializers import (
     AuditEntrySerializer,
+    ClaimSerializer,
     InvitationSerializer,
     InviteSerializer,
     MemberSerializer,
@@ -185,6 +186,21 @@ class MyInvitationListView(generics.ListAPIView[Invitation]):
 
     def get_queryset(self) -> QuerySet[Invitation]:
         return services.pending_invitations_for(user_of(self.request))
+
+
+class ClaimInvitationView(APIView):
+    @extend_schema(
+        request=ClaimSerializer,
+        responses={200: MyInvitationSerializer},
+        description="Open the link mailed for an invitation by email: the invitation is then "
+        "yours to accept or decline. 400 `invalid_token`, 404 when it was answered or revoked, "
+        "409 `already_claimed` when someone else opened the link first.",
+    )
+    def post(self, request: Request) -> Response:
+        body = ClaimSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        invitation = invitation_links.claim(user_of(request), body.validated_data["token"])
+        return Response(MyInvitationSerializer(invitation).data)
 
 
 class AcceptInvitationView(APIView):

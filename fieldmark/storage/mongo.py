@@ -40,6 +40,20 @@ def mongo_url() -> str:
     return url
 
 
+def client_options() -> dict[str, Any]:
+    """Timeouts from settings (docs/configuration.md), so an outage answers fast."""
+    options: dict[str, Any] = {
+        "serverSelectionTimeoutMS": settings.MONGO_TIMEOUT_MS,
+        "connectTimeoutMS": settings.MONGO_CONNECT_TIMEOUT_MS,
+        "socketTimeoutMS": settings.MONGO_SOCKET_TIMEOUT_MS,
+        "tz_aware": True,
+        "uuidRepresentation": "standard",
+    }
+    if settings.MONGO_OPERATION_TIMEOUT_MS:
+        options["timeoutMS"] = settings.MONGO_OPERATION_TIMEOUT_MS
+    return options
+
+
 def get_client() -> MongoClient[Document]:
     """Return the process-wide client, creating it after a fork (Celery prefork workers)."""
     global _client, _client_pid
@@ -48,12 +62,7 @@ def get_client() -> MongoClient[Document]:
         return _client
     with _lock:
         if _client is None or _client_pid != pid:
-            _client = MongoClient(
-                mongo_url(),
-                serverSelectionTimeoutMS=settings.MONGO_TIMEOUT_MS,
-                tz_aware=True,
-                uuidRepresentation="standard",
-            )
+            _client = MongoClient(mongo_url(), **client_options())
             _client_pid = pid
     return _client
 

@@ -30,6 +30,17 @@ SYSTEM_FIELDS = frozenset({"_id", "project", "version", "created_at", "created_b
                            "updated_at", "updated_by"})  # fmt: skip
 
 
+# Called with (collection, project id, document ids) after every committed write; the RDF sync
+# (annotations.linked_api) registers here, so every writer reaches the graph through one place.
+WriteListener = Callable[[str, int, list[str]], None]
+write_listeners: list[WriteListener] = []
+
+
+def notify_written(collection: str, project_id: int, doc_ids: list[str]) -> None:
+    for listener in write_listeners:
+        listener(collection, project_id, doc_ids)
+
+
 def new_id() -> str:
     return uuid.uuid4().hex
 
@@ -114,6 +125,7 @@ class VersionedStore:
     def insert(self, project_id: int, body: Mapping[str, Any], user: str) -> Doc:
         doc = self._stamp(project_id, body, user)
         self.collection.insert_one(doc)
+        notify_written(self.name, project_id, [doc["_id"]])
         return doc
 
     def insert_many(
@@ -122,14 +134,19 @@ class VersionedStore:
         """Bulk insert in batches of ``batch`` (imports write this way, never one by one)."""
         count = 0
         pending: list[InsertOne[Doc]] = []
+        ids: list[str] = []
         for body in bodies:
-            pending.append(InsertOne(self._stamp(project_id, body, user)))
+            doc = self._stamp(project_id, body, user)
+            pending.append(InsertOne(doc))
+            ids.append(doc["_id"])
             if len(pending) >= batch:
                 self.collection.bulk_write(pending, ordered=False)
+                notify_written(self.name, project_id, ids)
                 count += len(pending)
-                pending = []
+                pending, ids = [], []
         if pending:
             self.collection.bulk_write(pending, ordered=False)
+            notify_written(self.name, project_id, ids)
             count += len(pending)
         return count
 
@@ -163,15 +180,27 @@ class VersionedStore:
         user: str,
         *,
         replace: bool = False,
+        current: Mapping[str, Any] | None = None,
         merge: bool | None = None,
     ) -> Doc:
         """Apply ``changes`` (top-level fields; ``replace`` drops fields not named) if the
         document is still at ``expected_version``; a store that merges (or ``merge=True``)
-        merges a stale write instead, ``merge=False`` refuses it."""
+        merges a stale write instead, ``merge=False`` refuses it. ``current``: the document as
+        the caller just read it, which saves reading it again when it is at that version (the
+        write itself still requires the version, so a change in between is a conflict all the
+        same)."""
         body = {key: value for key, value in changes.items() if key not in SYSTEM_FIELDS}
-        before = self.collection.find_one(
-            {"_id": doc_id, "project": project_id, "version": expected_version}
-        )
+        if (
+            current is not None
+            and current.get("_id") == doc_id
+            and current.get("project") == project_id
+            and current.get("version") == expected_version
+        ):
+            before: Doc | None = dict(current)
+        else:
+            before = self.collection.find_one(
+                {"_id": doc_id, "project": project_id, "version": expected_version}
+            )
         after = None if before is None else self._write(before, body, user, replace=replace)
         if after is not None:
             return after
@@ -212,6 +241,7 @@ class VersionedStore:
         after = {key: value for key, value in before.items() if key not in update.get("$unset", {})}
         after.update(update["$set"], version=version + 1)
         self._record(before, after, "update", user, merged_with=merged_with)
+        notify_written(self.name, int(before["project"]), [str(before["_id"])])
         return after
 
     def _merge_stale(
@@ -283,6 +313,7 @@ class VersionedStore:
         if before is None or self.collection.delete_one(condition).deleted_count == 0:
             raise self._conflict_or_missing(project_id, doc_id, expected_version)
         self._record(before, None, "delete", user)
+        notify_written(self.name, project_id, [doc_id])
 
     def _record(
         self,

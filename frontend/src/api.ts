@@ -367,6 +367,9 @@ export const api = {
     /** First page only: its `count` is the pending total shown in the navigation. */
     page: () => request<Page<MyInvitation>>("GET", "/invitations/"),
     list: () => listAll<MyInvitation>("/invitations/"),
+    /** Open the link mailed for an invitation by email: it becomes this account's. */
+    claim: (token: string) =>
+      request<MyInvitation>("POST", "/invitations/claim/", { body: { token } }),
     accept: (id: string) => request<Project>("POST", `/invitations/${enc(id)}/accept/`),
     decline: (id: string) => request<void>("POST", `/invitations/${enc(id)}/decline/`),
   },

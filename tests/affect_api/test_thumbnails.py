@@ -77,3 +77,32 @@ def test_a_bad_count_or_index_makes_nothing(
     assert response.status_code == status
     assert error(response)["fields"] == fields
     assert stored_files(media_root) == ["videos/none/source.mp4"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", ["²", "٣", "9" * 5000])
+def test_odd_digits_in_count_are_a_400(team: Any, clip: Path, as_user: Any, count: str) -> None:
+    response = as_user(team.viewer).get(f"{V}/thumbnails/", {"count": count})
+
+    assert response.status_code == 400
+    assert error(response)["fields"] == {"count": [f"count must be an integer, got {count!r}."]}
+
+
+@pytest.mark.django_db
+def test_thumbnails_of_a_video_that_probes_but_does_not_decode_are_a_400(
+    team: Any, clip: Path, as_user: Any, media_root: Path, mongo_db: Any
+) -> None:
+    source = clip / "source.mp4"
+    data = bytearray(source.read_bytes())
+    start = len(data) * 7 // 10
+    data[start : len(data) - 200] = bytes(len(data) - 200 - start)  # overwrite late packets
+    source.write_bytes(bytes(data))
+
+    response = as_user(team.viewer).get(f"{V}/thumbnails/?count=4")
+
+    assert response.status_code == 400
+    body = error(response)
+    assert body["error"] == "invalid_media"
+    assert body["detail"].startswith("source.mp4: the video data cannot be decoded")
+    assert str(media_root) not in body["detail"]
+    assert stored_files(media_root) == ["videos/none/source.mp4"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -186,14 +187,24 @@ def test_invitation_by_username_is_accepted_by_the_invitee(team: Any, as_user: A
     assert actions[:2] == ["invitation.accepted", "member.invited"]
 
 
-def test_invitation_by_email_waits_for_the_account(team: Any, as_user: Any, make_user: Any) -> None:
-    response = as_user(team.owner).post(
-        "/api/v1/projects/lezgi/invitations/",
-        {"invitee": "Newcomer@Example.org", "role": "viewer"},
-        format="json",
-    )
+def test_invitation_by_email_waits_for_the_account(
+    team: Any,
+    as_user: Any,
+    make_user: Any,
+    mailoutbox: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_user(team.owner).post(
+            "/api/v1/projects/lezgi/invitations/",
+            {"invitee": "Newcomer@Example.org", "role": "viewer"},
+            format="json",
+        )
     assert response.status_code == 201
     newcomer = make_user("newcomer", email="newcomer@example.org")
+    token = unquote(mailoutbox[0].body.split("?token=")[1].split()[0])
+    claimed = as_user(newcomer).post("/api/v1/invitations/claim/", {"token": token}, format="json")
+    assert claimed.status_code == 200
 
     pending = as_user(newcomer).get("/api/v1/invitations/").json()["results"]
     declined = as_user(newcomer).post(f"/api/v1/invitations/{pending[0]['id']}/decline/")

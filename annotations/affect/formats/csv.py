@@ -11,7 +11,9 @@ directly as a ``model`` layer: ``frame`` (1-based), ``timestamp`` (s), ``AU01_r`
 ``_c`` column (OpenFace's AU28) is read as intensity 0/1; OpenFace's ``success == 0`` rows are
 unscorable. Other non-AU columns (``face_id``, ``confidence``, gaze, pose…) are ignored.
 
-Writers are generators of ``str`` chunks so a view can stream an hour of frames.
+Writers are generators of ``str`` chunks so a view can stream an hour of frames. Text cells are
+neutralised against spreadsheet formulas and restored on reading (``annotations/csvsafe.py``);
+frame rows hold only numbers.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from annotations.affect.schema import (
     ValidationError,
     au_code,
 )
+from annotations.csvsafe import SafeWriter, unescape_cell
 
 CHUNK_ROWS: Final = 2000
 _SEGMENT_FIXED: Final = ("annotator", "layer_id", "t0_ms", "t1_ms", "emotion")
@@ -50,7 +53,7 @@ def _lines(source: bytes | str | Iterable[str]) -> Iterable[str]:
 
 def _chunk(rows: Iterable[Sequence[str]]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    SafeWriter(buffer).writerows(rows)
     return buffer.getvalue()
 
 
@@ -140,7 +143,7 @@ def read_segments_csv(
             raise ValidationError(f"row {number}", f"has {len(row)} cells, header has {len(names)}")
 
         def cell(name: str, row: list[str] = row) -> str:
-            return row[col[name]].strip() if name in col else ""
+            return unescape_cell(row[col[name]].strip()) if name in col else ""
 
         annotator = cell("annotator")
         if not annotator:
@@ -149,7 +152,7 @@ def read_segments_csv(
             _int(cell("t0_ms"), f"row {number}.t0_ms"), _int(cell("t1_ms"), f"row {number}.t1_ms")
         )
         segment.emotion = cell("emotion") or None
-        segment.note = row[col["note"]] if "note" in col else ""
+        segment.note = unescape_cell(row[col["note"]]) if "note" in col else ""
         for d in DIMENSIONS:
             if cell(d):
                 segment.dimensions[d] = _float(cell(d), f"row {number}.{d}")

@@ -8,7 +8,8 @@ on every row of that utterance/word, so any row can be read alone. Indices are 0
 Per-utterance layout (``UTTERANCE_COLUMNS`` then translations): one row per utterance, words,
 segmentations and glosses space-separated as in Toolbox. Export only.
 
-Writers are generators of lines, so 100k utterances never sit in memory as one string.
+Writers are generators of lines, so 100k utterances never sit in memory as one string. Cells are
+neutralised against spreadsheet formulas and restored on reading (``annotations/csvsafe.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 
+from annotations.csvsafe import SafeWriter, unescape_cell
 from annotations.linguistic.formats.stream import Item, gather
 from annotations.linguistic.model import Morpheme, Text, Utterance, Word
 from annotations.xmlsafe import (
@@ -65,7 +67,7 @@ class _Line:
 
     def __init__(self) -> None:
         self.buf = io.StringIO()
-        self.writer = csv.writer(self.buf, lineterminator="\n")
+        self.writer = SafeWriter(self.buf)
 
     def __call__(self, row: Sequence[object]) -> str:
         self.writer.writerow(row)
@@ -168,7 +170,7 @@ def iter_texts(
             continue
 
         def get(name: str, row: list[str] = row) -> str:
-            return row[col[name]]
+            return unescape_cell(row[col[name]])
 
         try:
             order = int(get("utterance_order"))
@@ -200,7 +202,7 @@ def iter_texts(
                 id=get("utterance_id"),
                 order=order,
                 transcription=get("transcription"),
-                translations={lang: row[i] for lang, i in langs if row[i]},
+                translations={lang: unescape_cell(row[i]) for lang, i in langs if row[i]},
             )
             word = None
         if wi is None:

@@ -1,5 +1,5 @@
-import { useState } from "react";
-import { Link } from "react-router";
+import { useEffect, useState } from "react";
+import { Link, useSearchParams } from "react-router";
 import { api, type MyInvitation, type Project } from "../api";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { formatDate } from "../format";
@@ -13,6 +13,21 @@ export function InvitationsPage() {
   const [error, setError] = useState<unknown>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
   const [joined, setJoined] = useState<Project[]>([]);
+  const [params, setParams] = useSearchParams();
+  const token = params.get("token");
+
+  // A link mailed for an invitation by email: claim it, then list it with the others.
+  useEffect(() => {
+    if (!token) return;
+    setParams({}, { replace: true });
+    api.invitations.claim(token).then(
+      () => {
+        invitations.reload();
+        refreshInvitations();
+      },
+      (reason: unknown) => setError(reason),
+    );
+  }, [token]);
 
   const answer = async (invitation: MyInvitation, accept: boolean) => {
     setBusyId(invitation.id);

@@ -89,6 +89,7 @@ export function ProjectLayout() {
         <NavLink to={`/projects/${current.slug}/lexicon`}>Lexicon</NavLink>
         <NavLink to={`/projects/${current.slug}/dictionary`}>Dictionary</NavLink>
         <NavLink to={`/projects/${current.slug}/concordance`}>Concordance</NavLink>
+        <NavLink to={`/projects/${current.slug}/models`}>Models</NavLink>
         {canManage(current.my_role) && (
           <NavLink to={`/projects/${current.slug}/audit`}>Audit log</NavLink>
         )}

@@ -23,6 +23,8 @@ import {
 } from "../api";
 import { AffectPad, type PadValue } from "../components/AffectPad";
 import { AuPanel } from "../components/AuPanel";
+import { FaceOverlay } from "../components/FaceOverlay";
+import { FacePanel } from "../components/FacePanel";
 import { Timeline, type TimelineRow } from "../components/Timeline";
 import { formatFps } from "../format";
 import {
@@ -114,6 +116,7 @@ export function VideoWorkspacePage() {
       slug={slug}
       username={username}
       editable={hasRole(project.my_role, "annotator")}
+      manager={hasRole(project.my_role, "manager")}
       {...loaded.data}
     />
   );
@@ -123,9 +126,11 @@ interface WorkspaceProps extends Loaded {
   slug: string;
   username: string;
   editable: boolean;
+  manager: boolean;
 }
 
-function Workspace({ slug, username, editable, video, layers, own: initialOwn }: WorkspaceProps) {
+function Workspace(props: WorkspaceProps) {
+  const { slug, username, editable, manager, video, layers, own: initialOwn } = props;
   const fps = parseFps(video.fps) || 25;
   const limits: Limits = useMemo(
     () => ({ fps, durationMs: video.duration_ms }),
@@ -468,7 +473,15 @@ function Workspace({ slug, username, editable, video, layers, own: initialOwn }:
       {mediaError && <ErrorBanner error={mediaError} onDismiss={() => setMediaError(null)} />}
       <div className="affect-workspace-grid">
         <div className="affect-main-col">
-          <div className="affect-player">
+          <div className="affect-player" style={{ position: "relative" }}>
+            <FaceOverlay
+              slug={slug}
+              videoId={video.id}
+              fps={fps}
+              width={video.width}
+              height={video.height}
+              currentMs={currentMs}
+            />
             <video
               ref={videoRef}
               src={streamUrl(slug, video.id)}
@@ -552,6 +565,20 @@ function Workspace({ slug, username, editable, video, layers, own: initialOwn }:
             onSelect={setSelected}
             onCreate={editable ? addSegment : () => undefined}
             onResize={replaceSegment}
+          />
+          <FacePanel
+            slug={slug}
+            videoId={video.id}
+            username={username}
+            fps={fps}
+            frameCount={frameCount}
+            durationMs={video.duration_ms}
+            layers={layers}
+            own={own.draft}
+            ownDirty={own.dirty}
+            editable={editable}
+            manager={manager}
+            onSeek={seekMs}
           />
           <details className="affect-help">
             <summary>Keyboard shortcuts</summary>
