@@ -26,6 +26,7 @@ import asyncio
 import base64
 import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -366,10 +367,13 @@ def main() -> int:
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
+        # A stopped bench still stops its servers (the finally blocks run on SystemExit).
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
         layer, clients = args.child.rsplit("|", 1)
         print(json.dumps(run_one(layer, int(clients), args.duration, args.one_utterance)))
         return 0
 
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
     rows = []
     for layer in args.layers.split(","):
         if layer != "embedded" and not redis_answers(layer):
@@ -380,7 +384,16 @@ def main() -> int:
                        "--duration", str(args.duration)]  # fmt: skip
             if args.one_utterance:
                 command.append("--one-utterance")
-            result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+            child = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
+            )
+            try:
+                out, err = child.communicate()
+            except BaseException:
+                child.terminate()
+                child.wait(30)
+                raise
+            result = subprocess.CompletedProcess(command, child.returncode, out, err)
             if result.returncode != 0:
                 print(result.stdout + result.stderr, file=sys.stderr)
                 return 1

@@ -302,9 +302,15 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # Websocket groups of a busy project take every event; the default capacity (100)
-            # drops messages for a slow tab, which catch-up then repairs.
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 30},
+            # socket_timeout None: redis-py 8 defaults to 5 s, which races channels-redis's 5 s
+            # BZPOPMIN and tears down idle consumers (redis/redis-py#4091). Capacity: a busy
+            # project's group takes every event; the default (100) drops messages for a slow
+            # tab sooner.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                "capacity": 1000,
+                "expiry": 30,
+            },
         }
     }
 else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,9 +48,16 @@ def _start() -> AsgiServer:
     while time.monotonic() < deadline:
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return AsgiServer(f"http://127.0.0.1:{port}")
+                break
         time.sleep(0.1)
-    raise RuntimeError("daphne did not start within 20 s")
+    else:
+        raise RuntimeError("daphne did not start within 20 s")
+    url = f"http://127.0.0.1:{port}"
+    # The first page pays for every lazy import and the static file index: warm it up here, so
+    # the browser's first navigation does not spend its timeout on them.
+    with urllib.request.urlopen(f"{url}/login", timeout=120) as response:
+        response.read()
+    return AsgiServer(url)
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ def socket(user: Any | None, tab: str = "", slug: str = "lezgi") -> WebsocketCom
 async def open_(ws: WebsocketCommunicator) -> dict[str, Any]:
     connected, code = await ws.connect()
     assert connected, code
-    hello: dict[str, Any] = await ws.receive_json_from(timeout=5)
+    hello: dict[str, Any] = await ws.receive_json_from(timeout=10)
     assert hello["type"] == "hello"
     return hello
 
@@ -43,7 +43,7 @@ async def until(ws: WebsocketCommunicator, kind: str) -> dict[str, Any]:
     """The next message of type ``kind`` (presence can arrive twice when a socket announces
     while a newcomer's query is on its way; the app keys presences by tab)."""
     while True:
-        message: dict[str, Any] = await ws.receive_json_from(timeout=5)
+        message: dict[str, Any] = await ws.receive_json_from(timeout=10)
         if message["type"] == kind:
             return message
 
@@ -75,10 +75,10 @@ def test_rest_change_is_numbered_carries_the_document_and_skips_its_tab(
         hello = await open_(mine)
         await open_(other)
         await database_sync_to_async(create_text)(client, "First", "tab-a")
-        seen = await other.receive_json_from(timeout=5)
+        seen = await other.receive_json_from(timeout=10)
         own_quiet = await mine.receive_nothing(timeout=0.3)
         await database_sync_to_async(create_text)(client, "Second")  # no tab: everyone
-        second = await mine.receive_json_from(timeout=5)
+        second = await mine.receive_json_from(timeout=10)
         await mine.disconnect()
         await other.disconnect()
         return hello, seen, own_quiet, second
@@ -161,10 +161,10 @@ def test_catch_up_sends_what_was_missed_or_says_reload(
             await database_sync_to_async(create_text)(client, title)
         await open_(again)
         await again.send_json_to({"type": "since", "seq": hello["seq"]})
-        caught = await again.receive_json_from(timeout=5)
+        caught = await again.receive_json_from(timeout=10)
         monkeypatch.setattr(consumers, "CATCH_UP_LIMIT", 2)
         await again.send_json_to({"type": "since", "seq": hello["seq"]})
-        too_many = await again.receive_json_from(timeout=5)
+        too_many = await again.receive_json_from(timeout=10)
         await again.disconnect()
         return hello, caught, too_many
 
@@ -190,9 +190,9 @@ def test_presence_is_shown_to_others_and_to_late_joiners_and_leaves_on_close(tea
         await ana.send_json_to({"type": "presence", "where": where, "lock": "u1/0.1/gloss"})
         assert await ana.receive_nothing(timeout=0.2)  # the sender is not told about itself
         await open_(late)
-        shown = await late.receive_json_from(timeout=5)
+        shown = await late.receive_json_from(timeout=10)
         await ana.disconnect()
-        left = await late.receive_json_from(timeout=5)
+        left = await late.receive_json_from(timeout=10)
         quiet = await late.receive_nothing(timeout=0.2)
         await late.disconnect()
         return shown, left, quiet
@@ -239,14 +239,14 @@ def test_viewers_cannot_lock_and_strangers_cannot_announce(team: Any) -> None:
         for ws in (viewer, stranger, anonymous, watcher):
             await open_(ws)
         await viewer.send_json_to({"type": "presence", "where": {"text": "t"}, "lock": "u1"})
-        refused_lock = await viewer.receive_json_from(timeout=5)
+        refused_lock = await viewer.receive_json_from(timeout=10)
         await stranger.send_json_to({"type": "presence", "where": {"text": "t"}})
-        refused_stranger = await stranger.receive_json_from(timeout=5)
+        refused_stranger = await stranger.receive_json_from(timeout=10)
         await anonymous.send_json_to({"type": "presence", "where": {"text": "t"}})
-        refused_anonymous = await anonymous.receive_json_from(timeout=5)
+        refused_anonymous = await anonymous.receive_json_from(timeout=10)
         watcher_quiet = await watcher.receive_nothing(timeout=0.3)
         await anonymous.send_json_to({"type": "ping"})  # still connected
-        pong = await anonymous.receive_json_from(timeout=5)
+        pong = await anonymous.receive_json_from(timeout=10)
         for ws in (viewer, stranger, anonymous, watcher):
             await ws.disconnect()
         return [refused_lock, refused_stranger, refused_anonymous, watcher_quiet, pong]
@@ -289,10 +289,10 @@ def test_malformed_messages_get_an_error_and_change_nothing(
             await ws.send_to(bytes_data=sent)
         else:
             await ws.send_to(text_data=sent)
-        reply = await ws.receive_json_from(timeout=5)
+        reply = await ws.receive_json_from(timeout=10)
         quiet = await watcher.receive_nothing(timeout=0.2)
         await ws.send_json_to({"type": "ping"})
-        pong = await ws.receive_json_from(timeout=5)
+        pong = await ws.receive_json_from(timeout=10)
         await ws.disconnect()
         await watcher.disconnect()
         return reply, quiet, pong
@@ -319,9 +319,9 @@ def test_a_flood_is_rate_limited_on_that_socket_only(
         await open_(other)
         for _ in range(40):
             await flooder.send_json_to({"type": "ping"})
-        replies = [await flooder.receive_json_from(timeout=5) for _ in range(40)]
+        replies = [await flooder.receive_json_from(timeout=10) for _ in range(40)]
         await other.send_json_to({"type": "ping"})
-        other_reply = await other.receive_json_from(timeout=5)
+        other_reply = await other.receive_json_from(timeout=10)
         await flooder.disconnect()
         await other.disconnect()
         return replies, other_reply
@@ -349,12 +349,12 @@ def test_a_removed_member_stops_receiving_events_at_once(
         await database_sync_to_async(create_text)(client, "After removal")
         received = []
         while True:
-            output = await removed.receive_output(timeout=5)
+            output = await removed.receive_output(timeout=10)
             if output["type"] == "websocket.close":
                 break
             received.append(__import__("json").loads(output["text"]))
         closed = output
-        stays_seen = await stays.receive_json_from(timeout=5)
+        stays_seen = await stays.receive_json_from(timeout=10)
         await stays.disconnect()
         return received, closed, stays_seen
 
@@ -379,13 +379,13 @@ def test_a_role_change_is_applied_to_the_open_socket(team: Any) -> None:
         await database_sync_to_async(services.change_role)(
             team.owner, team.project, "annotator", "viewer"
         )
-        role = await ana.receive_json_from(timeout=5)
-        changed = await ana.receive_json_from(timeout=5)
+        role = await ana.receive_json_from(timeout=10)
+        changed = await ana.receive_json_from(timeout=10)
         seen = [await until(watcher, "membership.changed")]
         while seen[-1]["type"] != "presence" or seen[-1]["lock"] is not None:
-            seen.append(await watcher.receive_json_from(timeout=5))
+            seen.append(await watcher.receive_json_from(timeout=10))
         await ana.send_json_to({"type": "presence", "where": {"entry": "e1"}, "lock": "e1"})
-        refused = await ana.receive_json_from(timeout=5)
+        refused = await ana.receive_json_from(timeout=10)
         await ana.disconnect()
         await watcher.disconnect()
         return [locked, role, changed, *seen, refused]
