@@ -96,4 +96,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=120s --retries=3 \
     CMD ["python", "-c", "import os, sys, urllib.request\nhosts = [h.strip() for h in os.environ.get('ALLOWED_HOSTS', 'localhost').split(',') if h.strip()]\nhost = next((h.lstrip('.') for h in hosts if h != '*'), 'localhost')\nreq = urllib.request.Request('http://127.0.0.1:8000/api/health', headers={'Host': host})\ntry:\n    sys.exit(0 if urllib.request.urlopen(req, timeout=8).status == 200 else 1)\nexcept Exception as exc:\n    print(exc)\n    sys.exit(1)\n"]
 
-CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py ensure_indexes && python manage.py collectstatic --noinput && exec daphne -b 0.0.0.0 -p 8000 fieldmark.asgi:application"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py ensure_indexes && python manage.py collectstatic --noinput && exec python -m fieldmark.webserver --host 0.0.0.0 --port 8000"]

@@ -24,11 +24,16 @@ _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with an input file, with where it is so a user can fix it."""
+    """One thing wrong with an input file, with where it is so a user can fix it.
+
+    A ``warning`` did not stop the unit from being read (a repaired line, a partly glossed
+    record kept with what it has): it is reported, but an import goes on.
+    """
 
     message: str
     line: int | None = None
     element: str | None = None
+    warning: bool = False
 
     def __str__(self) -> str:
         where = []
@@ -37,6 +42,11 @@ class Problem:
         if self.element:
             where.append(self.element)
         return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+def errors_only(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems that make a file unreadable (not the warnings)."""
+    return [p for p in problems if not p.warning]
 
 
 class FormatError(ValueError):

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fieldmark.settings")
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)
+
+from fieldmark.streaming import StreamingASGIHandler  # noqa: E402
+
+# Django's own handler reads a streamed response to the end before sending it (fieldmark.streaming).
+django_asgi_app = StreamingASGIHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

@@ -1,4 +1,5 @@
-"""The Celery application. Workers consume ``default`` (CPU) and, where a GPU exists, ``gpu``."""
+"""The Celery application. Workers consume ``default`` and ``train`` (CPU) and, where a GPU
+exists, ``gpu``."""
 
 from __future__ import annotations
 
@@ -11,5 +12,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fieldmark.settings")
 
 app = Celery("fieldmark")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.task_queues = (Queue("default"), Queue("gpu"))
+app.conf.task_queues = (Queue("default"), Queue("train"), Queue("gpu"))
 app.autodiscover_tasks()

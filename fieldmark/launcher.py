@@ -1,9 +1,10 @@
 """``make run``: the whole platform on one machine with embedded defaults.
 
-Starts, as child processes, whatever production would run as services: the MongoDB-wire server
-and the Oxigraph SPARQL server (unless MONGO_URL / FIELDMARK_RDF_STORE point elsewhere), a Celery
-worker with beat, and the ASGI server. Ctrl-C stops them all; data stays under var/. A child
-that dies is restarted with backoff (``fieldmark/supervisor.py``) and shown in ``/api/health``.
+Starts, as child processes, whatever production would run as services: the MongoDB-wire server,
+the Oxigraph SPARQL server and a Redis-protocol server (unless MONGO_URL / FIELDMARK_RDF_STORE /
+REDIS_URL point elsewhere), a Celery worker with beat, and the ASGI server. Ctrl-C stops them all;
+data stays under var/. A child that dies is restarted with backoff (``fieldmark/supervisor.py``)
+and shown in ``/api/health``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from fieldmark.storage.embedded import (
     mongo_server,
     oxigraph_server,
     port_is_free,
+    redis_server,
 )
 from fieldmark.supervisor import STATUS_ENV, Supervisor
 
@@ -86,6 +88,14 @@ class Platform:
             self.servers.append(server.start())
             self._supervise_server(server)
             self.env["FIELDMARK_RDF_STORE"] = server.url
+        if not self.env.get("REDIS_URL"):
+            # One channel layer, broker and result store for web and worker, as in production.
+            port = _port(int(self.env.get("FIELDMARK_REDIS_PORT", "6380")))
+            server = redis_server(self.var / "redis", port, logs / "redis.log")
+            _say(f"starting the embedded Redis-protocol server on 127.0.0.1:{port}")
+            self.servers.append(server.start())
+            self._supervise_server(server)
+            self.env["REDIS_URL"] = server.url
 
     def manage(self, *args: str) -> str:
         result = subprocess.run(
@@ -116,7 +126,7 @@ class Platform:
         self.supervisor.add(name, start, lambda: self.processes[name].poll())
 
     def start_workers(self) -> None:
-        queues = ["default"]
+        queues = ["default", "train"]
         if self.env.get("FIELDMARK_GPU_QUEUE") == "1":
             queues.append("gpu")
         self.spawn(

@@ -1,9 +1,11 @@
 """Django settings for Fieldmark, read from the environment.
 
 Defaults run everything on one machine with no services installed (SQLite, the embedded
-MongoDB-wire server, an on-disk Oxigraph store, the SQLAlchemy/SQLite Celery broker and the
-in-memory channel layer). Production sets DATABASE_URL, MONGO_URL, REDIS_URL, FIELDMARK_RDF_STORE,
-SECRET_KEY, ALLOWED_HOSTS and MEDIA_ROOT: see docs/configuration.md.
+MongoDB-wire server, an on-disk Oxigraph store, and a Redis-protocol server that the launcher
+starts for the channel layer and the Celery broker and results; without REDIS_URL at all, the
+SQLAlchemy/SQLite broker and the in-memory channel layer). Production sets DATABASE_URL,
+MONGO_URL, REDIS_URL, FIELDMARK_RDF_STORE, SECRET_KEY, ALLOWED_HOSTS and MEDIA_ROOT: see
+docs/configuration.md.
 """
 
 from __future__ import annotations
@@ -79,6 +81,9 @@ INSTALLED_APPS = [
     "fieldmark.realtime",
     "annotations.affect_api",
     "annotations.linguistic_api",
+    "annotations.linked_api",
+    "django_celery_beat",
+    "mlworkers",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "fieldmark.realtime.events.OriginMiddleware",
     # Last, as django-axes requires: it turns a locked-out sign-in into a 429.
     "axes.middleware.AxesMiddleware",
 ]
@@ -233,6 +239,11 @@ MONGO_OPERATION_TIMEOUT_MS = env_int("MONGO_OPERATION_TIMEOUT_MS", 0, minimum=0)
 # (the Oxigraph server that `make run` starts, or any triple store).
 FIELDMARK_RDF_STORE = env_str("FIELDMARK_RDF_STORE", str(VAR_DIR / "rdf"))
 FIELDMARK_BASE_IRI = env_str("FIELDMARK_BASE_IRI", "https://fieldmark.example.org/")
+# ``task``: a Celery task applies each burst of writes to the graph; ``manual``: writes are only
+# queued (tests and scripts call annotations.linked_api.sync.drain). See docs/rdf.md.
+FIELDMARK_RDF_SYNC = env_str("FIELDMARK_RDF_SYNC", "task")
+FIELDMARK_SPARQL_TIMEOUT_S = env_int("FIELDMARK_SPARQL_TIMEOUT_S", 10, minimum=1)
+FIELDMARK_SPARQL_MAX_ROWS = env_int("FIELDMARK_SPARQL_MAX_ROWS", 10000, minimum=1)
 
 # --- Celery, channels -----------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
@@ -252,24 +263,52 @@ FIELDMARK_MAX_ACTIVE_JOBS_PER_USER = env_int("FIELDMARK_MAX_ACTIVE_JOBS_PER_USER
 # True only where a worker consumes the ``gpu`` queue (docker-compose's worker-gpu).
 FIELDMARK_GPU_QUEUE = env_bool("FIELDMARK_GPU_QUEUE", False)
 CELERY_TASK_ALWAYS_EAGER = False
+# A message is acknowledged once its job ran; a pool child that dies mid-job gets its message
+# acknowledged too (not redelivered: a job that kills its worker must not loop) and its job
+# failed and cleaned up by the parent. docs/deployment.md, "When a worker dies".
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Schedules live in SQL (django-celery-beat), so model retraining schedules made through the API
+# survive restarts; the static entries below are copied into it when beat starts.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A running job stamps its heartbeat this often; the sweep fails (and cleans up) a job whose
+# heartbeat is older than FIELDMARK_JOB_STALE_SECONDS: its whole worker died.
+FIELDMARK_JOB_HEARTBEAT_SECONDS = env_int("FIELDMARK_JOB_HEARTBEAT_SECONDS", 15, minimum=1)
+FIELDMARK_JOB_STALE_SECONDS = env_int("FIELDMARK_JOB_STALE_SECONDS", 120, minimum=10)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "fail-stale-jobs": {"task": "fieldmark.jobs.tasks.fail_stale_jobs", "schedule": 300.0},
+    "fail-stale-jobs": {"task": "fieldmark.jobs.tasks.fail_stale_jobs", "schedule": 60.0},
+    "resume-project-purges": {"task": "fieldmark.projects.tasks.resume_purges", "schedule": 600.0},
+    "rdf-sync": {"task": "annotations.linked_api.tasks.sync_all", "schedule": 60.0},
     "sweep-job-files": {"task": "fieldmark.jobs.tasks.sweep_job_files", "schedule": 3600.0},
 }
+# A deleted project's documents are removed by a worker (the DELETE answers at once); off, the
+# request removes them itself (tests without a worker).
+FIELDMARK_PURGE_IN_BACKGROUND = env_bool("FIELDMARK_PURGE_IN_BACKGROUND", True)
+
+# --- Models (mlworkers): see docs/models.md ------------------------------------------------------
+FIELDMARK_ML_MIN_UTTERANCES = env_int("FIELDMARK_ML_MIN_UTTERANCES", 5, minimum=2)
+FIELDMARK_MODEL_IMPORT_MAX_BYTES = env_int(
+    "FIELDMARK_MODEL_IMPORT_MAX_BYTES", 512 * 1024 * 1024, minimum=1024
+)
+FIELDMARK_TRAIN_SOFT_LIMIT = env_int("FIELDMARK_TRAIN_SOFT_LIMIT", 3 * 3600, minimum=60)
+FIELDMARK_PREANNOTATE_SOFT_LIMIT = env_int("FIELDMARK_PREANNOTATE_SOFT_LIMIT", 3600, minimum=60)
 
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # Websocket groups of a busy project take every event; the default capacity (100)
+            # drops messages for a slow tab, which catch-up then repairs.
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 30},
         }
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# A socket that sends nothing for this long is idle: its presence and soft lock are withdrawn.
+FIELDMARK_PRESENCE_IDLE_S = env_int("FIELDMARK_PRESENCE_IDLE_S", 120, minimum=1)
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -309,6 +348,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "fieldmark.api.schema.add_error_responses",
     ],
+    "ENUM_NAME_OVERRIDES": {"ModelVersionStatusEnum": "mlworkers.models.VersionStatus"},
 }
 
 LOGGING = {

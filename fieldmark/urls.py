@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from annotations.linked_api.urls import ld_urlpatterns as ld_urls
 from fieldmark import views
 from fieldmark.api.health import HealthView
 
@@ -11,6 +12,8 @@ api_v1 = [
     path("", include("fieldmark.jobs.urls")),
     path("", include("annotations.affect_api.urls")),
     path("", include("annotations.linguistic_api.urls")),
+    path("", include("annotations.linked_api.urls")),
+    path("", include("mlworkers.urls")),
 ]
 
 urlpatterns = [
@@ -19,7 +22,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("admin/", admin.site.urls),
-    re_path(r"^(?!api/|static/|admin/|ws/|media/)(?P<path>.*)$", views.frontend, name="frontend"),
+    path("ld/", include(ld_urls)),
+    re_path(r"^(?!api/|static/|admin/|ws/|media/|ld/)(?P<path>.*)$", views.frontend, name="frontend"),
 ]
 
 handler400 = "fieldmark.views.handler400"

@@ -68,7 +68,7 @@ def celery_worker_session(django_db_setup: Any, django_db_blocker: Any) -> Itera
             pool="solo",
             concurrency=1,
             perform_ping_check=False,
-            queues=["default", "gpu"],
+            queues=["default", "train", "gpu"],
             loglevel="WARNING",
             shutdown_timeout=30,
         ) as worker,

@@ -74,7 +74,9 @@ def _open(path: str | Path) -> av.container.InputContainer:
     try:
         return av.open(str(p), mode="r")
     except (av.error.FFmpegError, UnicodeDecodeError) as exc:
-        raise MediaError(f"{p.name}: not a readable media file ({exc})") from None
+        # FFmpeg's message ends with the absolute path; users see the reason, never our paths.
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise MediaError(f"{p.name}: not a readable media file ({reason})") from None
 
 
 def probe(path: str | Path) -> MediaInfo:

@@ -22,7 +22,17 @@ TRACE_BUCKETS: Final = "affect_trace_buckets"
 UPLOADS: Final = "affect_uploads"
 
 videos = VersionedStore("videos", noun="video")
-layers = VersionedStore("affect_layers", noun="layer")
+# A stale layer save is merged with others' saves when they touch different segments (known by
+# their interval) or events (AU and onset); traces live in buckets and are never merged.
+layers = VersionedStore(
+    "affect_layers",
+    noun="layer",
+    merges=True,
+    merge_keys={
+        "segments": lambda s: (s["t0_ms"], s["t1_ms"]),
+        "events": lambda e: (e["au"], e["onset_ms"]),
+    },
+)
 # One label schema per project (id :func:`schema_id`); absent means the default schema.
 schemas = VersionedStore("affect_schemas", noun="label schema")
 # Links from a linguistic utterance to a time span of a video.

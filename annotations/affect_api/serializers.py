@@ -122,9 +122,12 @@ class UploadSerializer(serializers.Serializer[Any]):
 
 class LayerImportSerializer(serializers.Serializer[Any]):
     file = serializers.FileField()
-    format = serializers.ChoiceField(["eaf", "csv", "frames.csv"])
+    format = serializers.ChoiceField(["eaf", "csv", "frames.csv", "emotionml"])
     annotator = serializers.CharField(
-        required=False, max_length=150, help_text="Whose frames a frames.csv holds (required)."
+        required=False,
+        max_length=150,
+        help_text="Whose frames a frames.csv holds (required); for EmotionML, replaces the "
+        "annotator the file names (one only).",
     )
     kind = serializers.ChoiceField(["coder", "model"], required=False, default="coder")
 

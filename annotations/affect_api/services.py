@@ -40,7 +40,7 @@ from annotations.affect.formats.csv import (
     write_segments_csv,
 )
 from annotations.affect.formats.eaf import read_eaf, write_eaf
-from annotations.affect.formats.emotionml import write_emotionml
+from annotations.affect.formats.emotionml import read_emotionml, write_emotionml
 from annotations.affect.model import Event, Layer, Segment, Trace
 from annotations.affect.schema import (
     DEFAULT_SCHEMA,
@@ -70,7 +70,7 @@ COPY_CHUNK_BYTES: Final = 1024 * 1024
 TRANSCODE_JOB: Final = "affect.transcode"
 MAX_THUMBNAILS: Final = 50
 EXPORT_FORMATS: Final = ("csv", "frames.csv", "eaf", "emotionml", "json")
-IMPORT_FORMATS: Final = ("eaf", "csv", "frames.csv")
+IMPORT_FORMATS: Final = ("eaf", "csv", "frames.csv", "emotionml")
 
 
 def _invalid(exc: ValidationError) -> DomainError:
@@ -620,9 +620,11 @@ def update_layer(
         layer_id, video_id, current["annotator"], current["kind"], {**data, **traces}, schema
     )
     _validate(layer, video, schema)
+    # Traces are written beside the document, so a save with traces is never merged.
     doc = documents.layers.update(
-        project.pk, layer_id, expected_version, layer.to_doc(), user.username
-    )
+        project.pk, layer_id, expected_version, layer.to_doc(), user.username,
+        merge="traces" not in data,
+    )  # fmt: skip
     if "traces" in data:
         _write_traces(project, layer)
     broadcast(
@@ -678,7 +680,7 @@ def revert_layer(
     layer.traces = load_layer(project, current).traces
     _validate(layer, video, project_schema(project))
     doc = documents.layers.update(
-        project.pk, layer_id, expected_version, layer.to_doc(), user.username
+        project.pk, layer_id, expected_version, layer.to_doc(), user.username, merge=False
     )
     broadcast(
         project.pk,
@@ -705,7 +707,9 @@ def _write_layer(
         event = "affect.layer.created"
     else:
         expected = int(current["version"]) if expected_version is None else expected_version
-        documents.layers.update(project.pk, layer.layer_id, expected, layer.to_doc(), user.username)
+        documents.layers.update(
+            project.pk, layer.layer_id, expected, layer.to_doc(), user.username, merge=False
+        )
         event = "affect.layer.updated"
     _write_traces(project, layer)
     doc = documents.layers.get(project.pk, layer.layer_id)
@@ -740,7 +744,8 @@ def import_layers(
     annotator: str | None = None,
     kind: str = "coder",
 ) -> ImportResult:
-    """Read layers from an EAF, segment CSV or (one annotator's) frame CSV and store them.
+    """Read layers from an EAF, segment CSV, EmotionML (segments and valence/arousal traces) or
+    (one annotator's) frame CSV and store them.
 
     All or nothing: every layer is read and validated before the first write. An annotator who
     already has a layer of that kind on the video gets it replaced by a new version (its history
@@ -764,6 +769,23 @@ def import_layers(
             layers = read_eaf(data, video_id=video_id, duration_ms=duration)
         elif fmt == "csv":
             layers = read_segments_csv(data, video_id=video_id, duration_ms=duration)
+        elif fmt == "emotionml":
+            parsed = read_emotionml(
+                data,
+                fps=video_fps(video),
+                n_frames=int(video["frame_count"]),
+                schema=project_schema(project),
+            )
+            if annotator and len(parsed) > 1:
+                raise DomainError(
+                    "invalid",
+                    f"The file holds {len(parsed)} annotators; import it without naming one.",
+                    field="annotator",
+                )
+            layers = [
+                Layer(video_id, video_id, annotator or who, segments=segments, traces=traces)
+                for who, (segments, traces) in parsed.items()
+            ]
         else:
             if not annotator:
                 raise DomainError(
@@ -856,15 +878,20 @@ def build_gold(
 # --- agreement and exports -------------------------------------------------------------------
 
 
-def _coder_layers(project: Project, video_id: str) -> list[Layer]:
-    docs = [d for d in list_layers(project, video_id) if d.get("kind") == "coder"]
+def _coder_layers(
+    project: Project, video_id: str, kinds: tuple[str, ...] = ("coder",)
+) -> list[Layer]:
+    docs = [d for d in list_layers(project, video_id) if d.get("kind") in kinds]
     return sorted((load_layer(project, d) for d in docs), key=lambda layer: layer.annotator)
 
 
-def agreement(project: Project, video_id: str, aus: list[str] | None = None) -> dict[str, Any]:
-    """:func:`agreement_report` over the coder layers of a video, ordered by annotator."""
+def agreement(
+    project: Project, video_id: str, aus: list[str] | None = None, machine: bool = False
+) -> dict[str, Any]:
+    """:func:`agreement_report` over the coder layers of a video, ordered by annotator; with
+    ``machine`` the machine layers (``machine:<model>``) take part as coders too."""
     video = get_video(project, video_id)
-    layers = _coder_layers(project, video_id)
+    layers = _coder_layers(project, video_id, ("coder", "model") if machine else ("coder",))
     if len(layers) < 2:
         raise DomainError(
             "not_enough_layers",
@@ -892,15 +919,18 @@ def _known_aus(schema: AffectSchema, aus: list[str] | None) -> list[str] | None:
         raise _invalid(exc) from None
 
 
-def project_agreement(project: Project, aus: list[str] | None = None) -> dict[str, Any]:
+def project_agreement(
+    project: Project, aus: list[str] | None = None, machine: bool = False
+) -> dict[str, Any]:
     """AU agreement of every video with at least two coder layers, per video and pooled over
-    all their frames (:func:`project_au_agreement`)."""
+    all their frames (:func:`project_au_agreement`); ``machine`` counts machine layers too."""
+    kinds = ("coder", "model") if machine else ("coder",)
     schema = project_schema(project)
     codes = _known_aus(schema, aus)
     videos: list[Doc] = []
     ratings: list[VideoRatings] = []
     for video in list_videos(project):
-        layers = _coder_layers(project, str(video["_id"]))
+        layers = _coder_layers(project, str(video["_id"]), kinds)
         if len(layers) >= 2:
             videos.append(video)
             ratings.append(VideoRatings(layers, video_fps(video), int(video["frame_count"])))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations.affect_api import views
+from annotations.affect_api import face_views, views
 
 VIDEO = "projects/<slug:slug>/videos/<str:video_id>"
 LAYER = f"{VIDEO}/layers/<str:layer_id>"
@@ -44,5 +44,16 @@ urlpatterns = [
         "projects/<slug:slug>/uploads/", views.UploadListView.as_view(), name="affect-upload-list"
     ),
     path(UPLOAD, views.UploadDetailView.as_view(), name="affect-upload-detail"),
+    path(f"{VIDEO}/face/code/", face_views.FaceCodeView.as_view(), name="affect-face-code"),
+    path(f"{VIDEO}/face/tracks/", face_views.FaceTracksView.as_view(), name="affect-face-tracks"),
+    path(
+        f"{VIDEO}/face/suggestions/",
+        face_views.SuggestionListView.as_view(),
+        name="affect-face-suggestions",
+    ),
+    path(f"{AFFECT}/face/train/", face_views.FaceTrainView.as_view(), name="affect-face-train"),
+    path(
+        f"{AFFECT}/face/models/", face_views.FaceModelListView.as_view(), name="affect-face-models"
+    ),
     path(f"{UPLOAD}/finish", views.UploadFinishView.as_view(), name="affect-upload-finish"),
 ]

@@ -235,12 +235,14 @@ class AgreementView(ProjectScopedMixin, APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("aus", str, description="Comma-separated AUs (default: all).")
+            OpenApiParameter("aus", str, description="Comma-separated AUs (default: all)."),
+            OpenApiParameter("machine", bool, description="Machine layers count as coders."),
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request, slug: str, video_id: str) -> Response:
-        return Response(services.agreement(self.project, video_id, _aus_param(request)))
+        machine = request.query_params.get("machine") in ("1", "true")
+        return Response(services.agreement(self.project, video_id, _aus_param(request), machine))
 
 
 class ExportView(ProjectScopedMixin, APIView):
@@ -509,13 +511,15 @@ class ProjectAgreementView(ProjectScopedMixin, APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("aus", str, description="Comma-separated AUs (default: all).")
+            OpenApiParameter("aus", str, description="Comma-separated AUs (default: all)."),
+            OpenApiParameter("machine", bool, description="Machine layers count as coders."),
         ],
         responses={200: OpenApiTypes.OBJECT},
         description="Every video with at least two coder layers, and all their frames pooled.",
     )
     def get(self, request: Request, slug: str) -> Response:
-        return Response(services.project_agreement(self.project, _aus_param(request)))
+        machine = request.query_params.get("machine") in ("1", "true")
+        return Response(services.project_agreement(self.project, _aus_param(request), machine))
 
 
 # --- speech <-> face links ------------------------------------------------------------------

@@ -212,18 +212,30 @@ def entries_from_corpus(
     gloss_lang: str = "en",
 ) -> list[LexicalEntry]:
     """New entries for morpheme forms the lexicon lacks: one per (form, morph type), one sense
-    per distinct gloss (most frequent first). Ids are stable UUIDs derived from form and type,
-    so running this twice proposes the same entries.
+    per distinct gloss (most frequent first). A word glossed as a whole, without morphemes,
+    counts as one morpheme of its form (texts glossed word by word get a lexicon too). Ids are
+    stable UUIDs derived from form and type, so running this twice proposes the same entries.
     """
     known = set(_lexicon_index(existing))
     groups: dict[tuple[str, str | None], tuple[str, Counter[str]]] = {}
-    for _, m in iter_morphemes(texts):
-        key = normalize_form(m.form)
+
+    def add(raw_form: str, morph_type: str | None, gloss: str) -> None:
+        key = normalize_form(raw_form)
         if not key or key in known:
-            continue
-        form, glosses = groups.setdefault((key, m.morph_type), (m.form.strip(_MARKERS), Counter()))
-        if m.gloss:
-            glosses[m.gloss] += 1
+            return
+        glosses = groups.setdefault((key, morph_type), (raw_form.strip(_MARKERS), Counter()))[1]
+        if gloss:
+            glosses[gloss] += 1
+
+    for t in texts:
+        for u in t.utterances:
+            for w in u.words:
+                if not w.morphemes:
+                    if w.gloss:
+                        add(w.form, None, w.gloss)
+                    continue
+                for m in w.morphemes:
+                    add(m.form, m.morph_type, m.gloss)
     out: list[LexicalEntry] = []
     for (key, mtype), (form, glosses) in groups.items():
         eid = str(uuid.uuid5(_NAMESPACE, f"{key}\x00{mtype or ''}"))

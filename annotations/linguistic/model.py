@@ -76,6 +76,11 @@ class Morpheme:
     morph_type: str | None = None
     boundary: str = ""
     tiers: dict[str, str] = field(default_factory=dict)
+    glosses: dict[str, str] = field(default_factory=dict)
+    gloss_parts: list[str] = field(default_factory=list)
+    start: int | None = None
+    end: int | None = None
+    guid: str | None = None
 
     def to_doc(self) -> Doc:
         doc: Doc = {"form": self.form}
@@ -86,6 +91,11 @@ class Morpheme:
         _put(doc, "type", self.morph_type)
         _put(doc, "sep", self.boundary)
         _put(doc, "tiers", dict(self.tiers))
+        _put(doc, "glosses", dict(self.glosses))
+        _put(doc, "gloss_parts", list(self.gloss_parts))
+        _put(doc, "start", self.start)
+        _put(doc, "end", self.end)
+        _put(doc, "guid", self.guid)
         return doc
 
     @classmethod
@@ -99,18 +109,32 @@ class Morpheme:
             morph_type=doc.get("type"),
             boundary=doc.get("sep", ""),
             tiers=dict(doc.get("tiers", {})),
+            glosses=dict(doc.get("glosses", {})),
+            gloss_parts=list(doc.get("gloss_parts", [])),
+            start=doc.get("start"),
+            end=doc.get("end"),
+            guid=doc.get("guid"),
         )
 
 
 @dataclass(slots=True)
 class Word:
-    """A word token; ``gloss`` is a whole-word gloss for words not (yet) segmented."""
+    """A word token; ``gloss`` is a whole-word gloss for words not (yet) segmented.
+
+    ``glosses`` holds glosses in further languages (a Toolbox ``\\gr`` line, a FLEx second
+    analysis language), ``start``/``end`` a word's own time alignment in ms (ELAN), ``guid``
+    the id the source tool gave it (FLEx), so exports can write it back.
+    """
 
     form: str
     gloss: str = ""
     pos: str = ""
     morphemes: list[Morpheme] = field(default_factory=list)
     tiers: dict[str, str] = field(default_factory=dict)
+    glosses: dict[str, str] = field(default_factory=dict)
+    start: int | None = None
+    end: int | None = None
+    guid: str | None = None
 
     @property
     def segmentation(self) -> str:
@@ -130,6 +154,10 @@ class Word:
         _put(doc, "pos", self.pos)
         _put(doc, "morphemes", [m.to_doc() for m in self.morphemes])
         _put(doc, "tiers", dict(self.tiers))
+        _put(doc, "glosses", dict(self.glosses))
+        _put(doc, "start", self.start)
+        _put(doc, "end", self.end)
+        _put(doc, "guid", self.guid)
         return doc
 
     @classmethod
@@ -140,12 +168,23 @@ class Word:
             pos=doc.get("pos", ""),
             morphemes=[Morpheme.from_doc(m) for m in doc.get("morphemes", [])],
             tiers=dict(doc.get("tiers", {})),
+            glosses=dict(doc.get("glosses", {})),
+            start=doc.get("start"),
+            end=doc.get("end"),
+            guid=doc.get("guid"),
         )
 
 
 @dataclass(slots=True)
 class Utterance:
-    """A sentence or intonation unit; ``order`` is its 0-based position in the text."""
+    """A sentence or intonation unit; ``order`` is its 0-based position in the text.
+
+    ``translations`` holds the first translation in each language; ``more_translations`` the
+    further ones as ``(lang, text)`` in file order (FLEx writes two English ones at times).
+    ``layout`` is how the source file laid the utterance out (a Toolbox record's field order
+    and line breaks), which only the writer of that format reads, so an export looks like its
+    original.
+    """
 
     id: str
     order: int
@@ -158,6 +197,8 @@ class Utterance:
     paragraph: int = 0
     words: list[Word] = field(default_factory=list)
     tiers: dict[str, str] = field(default_factory=dict)
+    more_translations: list[tuple[str, str]] = field(default_factory=list)
+    layout: dict[str, Any] = field(default_factory=dict)
 
     def to_doc(self) -> Doc:
         doc: Doc = {"id": self.id, "order": self.order}
@@ -171,6 +212,8 @@ class Utterance:
         _put(doc, "paragraph", self.paragraph or None)
         _put(doc, "words", [w.to_doc() for w in self.words])
         _put(doc, "tiers", dict(self.tiers))
+        _put(doc, "more_translations", [list(t) for t in self.more_translations])
+        _put(doc, "layout", dict(self.layout))
         return doc
 
     @classmethod
@@ -188,6 +231,8 @@ class Utterance:
             paragraph=doc.get("paragraph", 0),
             words=[Word.from_doc(w) for w in doc.get("words", [])],
             tiers=dict(doc.get("tiers", {})),
+            more_translations=[(str(a), str(b)) for a, b in doc.get("more_translations", [])],
+            layout=dict(doc.get("layout", {})),
         )
 
 
@@ -293,6 +338,9 @@ class Sense:
     examples: list[Example] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     custom: dict[str, Any] = field(default_factory=dict)
+    # External concepts this sense means (a WordNet synset, a Concepticon concept set, a
+    # DBpedia resource): published as ``ontolex:reference``.
+    iris: list[str] = field(default_factory=list)
 
     def to_doc(self) -> Doc:
         doc: Doc = {"id": self.id}
@@ -303,6 +351,7 @@ class Sense:
         _put(doc, "examples", [e.to_doc() for e in self.examples])
         _put(doc, "notes", [n.to_doc() for n in self.notes])
         _put(doc, "custom", dict(self.custom))
+        _put(doc, "iris", list(self.iris))
         return doc
 
     @classmethod
@@ -316,6 +365,7 @@ class Sense:
             examples=[Example.from_doc(e) for e in doc.get("examples", [])],
             notes=[Note.from_doc(n) for n in doc.get("notes", [])],
             custom=dict(doc.get("custom", {})),
+            iris=list(doc.get("iris", [])),
         )
 
 

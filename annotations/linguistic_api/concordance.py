@@ -19,21 +19,23 @@ words of each free translation. :func:`occurrences` is the one definition of wha
 the postings, the hit positions of a page and :func:`rebuild` all use it.
 
 Every write of an utterance goes through :func:`update` (one edit), :class:`Builder` (imports)
-or :func:`remove_text` / :func:`remove_import`, called by ``services`` and ``documents``.
+or :func:`remove_text`, called by ``services``, ``documents`` and ``staging`` (imports).
 """
 
 from __future__ import annotations
 
 import re
+import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING, IndexModel, InsertOne, UpdateOne
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
+from annotations.linguistic_api import pending
 from fieldmark.api.userregex import compile_user_regex
 from fieldmark.storage import mongo
 
@@ -49,6 +51,9 @@ _TRANSLATION_WORD = re.compile(r"\w+(?:['’-]\w+)*")
 POSTINGS = "concordance"
 BY_TERM = [("project", 1), ("field", 1), ("value", 1), ("text", 1)]
 VOCAB = "concordance_vocab"
+# A vocabulary document that is no search field: the languages of the project's translations
+# (the CSV export's columns), kept by the same writes.
+LANGUAGES = "translation_languages"
 
 mongo.register_indexes(
     POSTINGS,
@@ -107,15 +112,28 @@ def entries(doc: Mapping[str, Any]) -> dict[tuple[str, str], str]:
 # --- writing -------------------------------------------------------------------------------------
 
 
-class Builder:
-    """Postings of many new utterances (an import), written in full buckets."""
+def insert_buckets(buckets: list[Doc]) -> None:
+    for start in range(0, len(buckets), 1000):
+        postings().insert_many(buckets[start : start + 1000], ordered=False)
 
-    def __init__(self, project_id: int, import_job: str | None = None) -> None:
+
+class Builder:
+    """Postings of many new utterances (an import), written in full buckets; ``write``
+    replaces the insert (an import hands them to its writer thread)."""
+
+    def __init__(
+        self,
+        project_id: int,
+        import_job: str | None = None,
+        *,
+        write: Callable[[list[Doc]], None] | None = None,
+    ) -> None:
         self.project_id = project_id
         self.import_job = import_job
+        self._write = write or insert_buckets
         self._open: dict[tuple[str, str, str], list[str]] = defaultdict(list)
         self._buffered = 0
-        self._values: dict[str, set[str]] = defaultdict(set)
+        self.values: dict[str, set[str]] = defaultdict(set)
         self._full: list[Doc] = []
 
     def add(self, docs: Iterable[Mapping[str, Any]]) -> None:
@@ -123,6 +141,7 @@ class Builder:
             text = str(doc["text"])
             for (field, value), entry in entries(doc).items():
                 self.extend(text, field, value, [entry])
+            self.values[LANGUAGES].update(doc.get("translations") or {})
         if self._buffered >= MAX_BUFFERED:
             self.flush()
 
@@ -138,15 +157,17 @@ class Builder:
                 if len(self._full) >= 100:
                     self._write(self._full)
                     self._full = []
-        self._values[field].add(value)
+        self.values[field].add(value)
 
     def flush(self) -> None:
-        self._write(self._full + [self._bucket(*key, b) for key, b in self._open.items() if b])
+        buckets = self._full + [self._bucket(*key, b) for key, b in self._open.items() if b]
+        if buckets:
+            self._write(buckets)
         self._full = []
         self._open.clear()
         self._buffered = 0
-        _add_vocab(self.project_id, self._values)
-        self._values = defaultdict(set)
+        add_vocab(self.project_id, self.values)
+        self.values = defaultdict(set)
 
     def _bucket(self, text: str, field: str, value: str, bucket: list[str]) -> Doc:
         doc: Doc = {
@@ -160,39 +181,72 @@ class Builder:
             doc["import_job"] = self.import_job
         return doc
 
-    def _write(self, buckets: list[Doc]) -> None:
-        for start in range(0, len(buckets), 1000):
-            postings().insert_many(buckets[start : start + 1000], ordered=False)
+
+# Vocabulary values known to be stored, per vocabulary document and its ``gen`` (a random
+# stamp set when the document is created). Values are only ever added to a document, so while
+# its ``gen`` is the one seen, a value seen is still there: a save reads the small ``gen`` of
+# its fields' documents, not their (thousands of) values.
+_known: dict[str, tuple[str, set[str]]] = {}
+KNOWN_LIMIT = 2_000_000
 
 
-def _add_vocab(project_id: int, values: Mapping[str, Iterable[str]]) -> None:
-    """Add values to the fields' vocabularies. The union is taken here and written with a
-    revision check (``$addToSet`` with ``$each`` is quadratic on the embedded server); a
-    concurrent writer makes the loop read again, so no value is lost."""
-    for field, new in values.items():
-        wanted = set(new)
-        key = f"{project_id}:{field}"
-        while wanted:
-            doc = vocab().find_one({"_id": key})
+def _remember(key: str, gen: str, values: Iterable[str]) -> None:
+    if sum(len(v) for _g, v in _known.values()) > KNOWN_LIMIT:
+        _known.clear()
+    held = _known.get(key)
+    if held is None or held[0] != gen:
+        held = _known[key] = (gen, set())
+    held[1].update(values)
+
+
+def add_vocab(project_id: int, values: Mapping[str, Iterable[str]]) -> None:
+    """Add values to the fields' vocabularies. One query reads the documents' stamps; values
+    this process has seen in them cost nothing more. The others are read in one more query and
+    the union is written with a revision check (``$addToSet`` with ``$each`` is quadratic on the
+    embedded server); a concurrent writer makes the loop read again, so no value is lost."""
+    wanted = {f"{project_id}:{field}": (field, set(new)) for field, new in values.items() if new}
+    if not wanted:
+        return
+    stamps = {
+        doc["_id"]: doc.get("gen")
+        for doc in vocab().find({"_id": {"$in": list(wanted)}}, {"gen": 1})
+    }
+    for key in list(wanted):
+        held = _known.get(key)
+        if held is not None and held[0] == stamps.get(key) and wanted[key][1] <= held[1]:
+            del wanted[key]
+    while wanted:
+        stored = {doc["_id"]: doc for doc in vocab().find({"_id": {"$in": list(wanted)}})}
+        retry: dict[str, tuple[str, set[str]]] = {}
+        for key, (field, new) in wanted.items():
+            doc = stored.get(key)
             have = set(doc["values"]) if doc else set()
-            if wanted <= have:
-                break
-            merged = sorted(have | wanted)
+            gen = str(doc.get("gen") or uuid.uuid4().hex) if doc else uuid.uuid4().hex
+            if doc is not None and new <= have and doc.get("gen"):
+                _remember(key, gen, have)
+                continue
+            merged = sorted(have | new)
             if doc is None:
                 try:
                     vocab().insert_one(
                         {"_id": key, "project": project_id, "field": field, "rev": 1,
-                         "values": merged}
+                         "gen": gen, "values": merged}
                     )  # fmt: skip
-                    break
                 except DuplicateKeyError:
+                    retry[key] = (field, new)
                     continue
-            written = vocab().update_one(
-                {"_id": key, "rev": doc.get("rev", 0)},
-                {"$set": {"values": merged}, "$inc": {"rev": 1}},
-            )
-            if written.modified_count:
-                break
+            elif (
+                not vocab()
+                .update_one(
+                    {"_id": key, "rev": doc.get("rev", 0)},
+                    {"$set": {"values": merged, "gen": gen}, "$inc": {"rev": 1}},
+                )
+                .modified_count
+            ):
+                retry[key] = (field, new)
+                continue
+            _remember(key, gen, merged)
+        wanted = retry
 
 
 def update(
@@ -205,11 +259,14 @@ def update(
 def update_many(
     project_id: int, changes: Iterable[tuple[Mapping[str, Any] | None, Mapping[str, Any] | None]]
 ) -> None:
-    """Move the postings of many utterances at once: one ``$pull`` per (text, field, value)
-    that lost entries, then the new entries pushed into a bucket with room (one edit) or
-    written as new buckets (many)."""
+    """Move the postings of many utterances at once, touching only the (text, field, value)
+    whose entry changed: one read of their buckets, then one bulk write that pulls the old
+    entries and pushes the new ones into buckets with room (new buckets past that), then the
+    vocabulary (usually known already: no round trip). A single edit costs two round trips
+    whatever it changed."""
     pulls: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     pushes: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    langs: set[str] = set()
     for before, after in changes:
         old = entries(before) if before else {}
         new = entries(after) if after else {}
@@ -219,45 +276,57 @@ def update_many(
         for (field, value), entry in new.items():
             if old.get((field, value)) != entry:
                 pushes[str(after["text"]), field, value].append(entry)  # type: ignore[index]
-    for (text, field, value), gone in pulls.items():
+        langs.update((after or {}).get("translations") or {})
+    if pulls or pushes:
+        _apply(project_id, pulls, pushes)
+    vocab_values = _values_of(pushes)
+    if langs:
+        vocab_values[LANGUAGES] = langs
+    add_vocab(project_id, vocab_values)
+
+
+def _apply(
+    project_id: int,
+    pulls: Mapping[tuple[str, str, str], list[str]],
+    pushes: Mapping[tuple[str, str, str], list[str]],
+) -> None:
+    keys = set(pulls) | set(pushes)
+    # One read: the filter names only the ``BY_TERM`` fields (the embedded server scans the
+    # collection for a filter with any other condition); extra combinations are dropped here.
+    query = {
+        "project": project_id,
+        "field": {"$in": sorted({field for _t, field, _v in keys})},
+        "value": {"$in": sorted({value for _t, _f, value in keys})},
+        "text": {"$in": sorted({text for text, _f, _v in keys})},
+    }
+    found: dict[tuple[str, str, str], list[Doc]] = defaultdict(list)
+    for bucket in postings().find(query, {"text": 1, "field": 1, "value": 1, "e": 1}):
+        key = (str(bucket["text"]), str(bucket["field"]), str(bucket["value"]))
+        if key in keys:
+            found[key].append(bucket)
+    ops: list[UpdateOne | InsertOne[Doc]] = []
+    for key, gone in pulls.items():
         held = set(gone)
-        for bucket in _buckets(project_id, text, field, value):
+        for bucket in found.get(key, ()):
             if held.intersection(bucket["e"]):
-                postings().update_one({"_id": bucket["_id"]}, {"$pull": {"e": {"$in": gone}}})
-    builder = Builder(project_id)
-    for (text, field, value), added in pushes.items():
-        if len(added) == 1:
-            _push(project_id, text, field, value, added[0])
-        else:
-            builder.extend(text, field, value, added)
-    builder.flush()
-    _add_vocab(project_id, _values_of(pushes))
-
-
-def _buckets(project_id: int, text: str, field: str, value: str) -> list[Doc]:
-    """The buckets of (text, field, value). The filter names exactly the fields of the
-    ``BY_TERM`` index: the embedded server scans the collection for a filter with any other
-    condition, so entries are matched here and writes go by ``_id``."""
-    key = {"project": project_id, "field": field, "value": value, "text": text}
-    return list(postings().find(key, {"e": 1}))
-
-
-def _push(project_id: int, text: str, field: str, value: str, entry: str) -> None:
-    """Add one entry to a bucket with room, or start a bucket."""
-    room = {f"e.{BUCKET - 1}": {"$exists": False}}
-    while True:
-        open_ = [b for b in _buckets(project_id, text, field, value) if len(b["e"]) < BUCKET]
-        if not open_:
-            postings().insert_one(
-                {"project": project_id, "text": text, "field": field, "value": value, "e": [entry]}
-            )
-            return
-        if (
-            postings()
-            .update_one({"_id": open_[0]["_id"], **room}, {"$push": {"e": entry}})
-            .matched_count
-        ):
-            return
+                ops.append(UpdateOne({"_id": bucket["_id"]}, {"$pull": {"e": {"$in": gone}}}))
+                bucket["e"] = [entry for entry in bucket["e"] if entry not in held]
+    for key, added in pushes.items():
+        text, field, value = key
+        rest = list(added)
+        for bucket in found.get(key, ()):
+            room = BUCKET - len(bucket["e"])
+            if room > 0 and rest:
+                # A soft cap: two saves filling the same bucket at once may pass it by a few.
+                ops.append(
+                    UpdateOne({"_id": bucket["_id"]}, {"$push": {"e": {"$each": rest[:room]}}})
+                )
+                rest = rest[room:]
+        for start in range(0, len(rest), BUCKET):
+            ops.append(InsertOne({"project": project_id, "text": text, "field": field,
+                                  "value": value, "e": rest[start : start + BUCKET]}))  # fmt: skip
+    if ops:
+        postings().bulk_write(ops, ordered=True)
 
 
 def _values_of(keys: Iterable[tuple[str, str, str]]) -> dict[str, set[str]]:
@@ -269,10 +338,6 @@ def _values_of(keys: Iterable[tuple[str, str, str]]) -> dict[str, set[str]]:
 
 def remove_text(project_id: int, text_id: str) -> None:
     postings().delete_many({"project": project_id, "text": text_id})
-
-
-def remove_import(project_id: int, import_job: str) -> None:
-    postings().delete_many({"project": project_id, "import_job": import_job})
 
 
 def rebuild(project_id: int, utterance_batches: Iterable[list[Doc]]) -> None:
@@ -322,12 +387,15 @@ def lookup(project_id: int, field: str, q: str, mode: Mode, lang: str = "en") ->
         values = [value for value in known.get("values", ()) if accepts(value)]
     ranked: dict[str, str] = {}
     hits = 0
+    hidden = pending.pending_texts(project_id)
     for start in range(0, len(values), 1000):
         cursor = postings().find(
             {"project": project_id, "field": key, "value": {"$in": values[start : start + 1000]}},
-            {"e": 1},
+            {"text": 1, "e": 1},
         )
         for bucket in cursor:
+            if bucket.get("text") in hidden:  # an import that has not committed
+                continue
             for entry in bucket["e"]:
                 sort_key, _, count = entry.rpartition(".")
                 uid = sort_key[sort_key.rindex(".") + 1 :]
@@ -350,10 +418,13 @@ def first_utterances(
 ) -> dict[str, list[str]]:
     """For each of ``values``, the ids of the first ``limit`` utterances holding it."""
     keys: dict[str, list[str]] = defaultdict(list)
+    hidden = pending.pending_texts(project_id)
     for bucket in postings().find(
-        {"project": project_id, "field": field, "value": {"$in": values}}, {"value": 1, "e": 1}
+        {"project": project_id, "field": field, "value": {"$in": values}},
+        {"text": 1, "value": 1, "e": 1},
     ):
-        keys[bucket["value"]].extend(bucket["e"])
+        if bucket.get("text") not in hidden:
+            keys[bucket["value"]].extend(bucket["e"])
     return {
         value: [entry.rsplit(".", 2)[1] for entry in sorted(found)[:limit]]
         for value, found in keys.items()

@@ -14,24 +14,38 @@ from typing import Any
 
 from pymongo import ASCENDING, IndexModel, UpdateOne
 
+from annotations.linguistic.model import LexicalEntry
+from annotations.linguistic.search import search_keys
 from annotations.linguistic_api import concordance
 from fieldmark.storage import mongo
-from fieldmark.storage.versioned import Doc, VersionedStore
+from fieldmark.storage.versioned import Doc, VersionedStore, notify_written
 
-texts = VersionedStore("texts", noun="text")
-utterances = VersionedStore("utterances", noun="utterance")
-lexicon = VersionedStore("lexicon", noun="lexicon entry")
+# A stale save is merged with what others saved since when they touched different fields, words
+# or morphemes (positions; senses and other parts by their ``id``): see fieldmark.storage.merge.
+texts = VersionedStore("texts", noun="text", merges=True)
+utterances = VersionedStore("utterances", noun="utterance", merges=True)
+
+
+def _with_search_keys(doc: Doc) -> Doc:
+    return {**doc, "search": search_keys(LexicalEntry.from_doc(doc))}
+
+
+lexicon = VersionedStore(
+    "lexicon",
+    noun="lexicon entry",
+    merges=True,
+    derived_fields=("search",),
+    rederive=_with_search_keys,
+)
 
 # The concordance is served by its own postings (``concordance``), not by multikey indexes here:
 # five of them made every insert several times slower and a common gloss read the whole corpus.
+# An import that did not commit is removed by its texts (``staging``), so ``import_job`` needs
+# no index: one less index entry for every utterance written.
 mongo.register_indexes(
     "utterances",
-    [
-        IndexModel([("project", ASCENDING), ("text", ASCENDING), ("order", ASCENDING)]),
-        IndexModel([("project", ASCENDING), ("import_job", ASCENDING)]),
-    ],
+    [IndexModel([("project", ASCENDING), ("text", ASCENDING), ("order", ASCENDING)])],
 )
-mongo.register_indexes("texts", [IndexModel([("project", ASCENDING), ("import_job", ASCENDING)])])
 mongo.register_indexes(
     "lexicon",
     [
@@ -76,6 +90,7 @@ def bulk_update(
             project_id,
             [(changes[i][0], {**changes[i][0], **changes[i][1]}) for i in written],
         )
+    notify_written(store.name, project_id, written)
     if written:
         store.history_collection.insert_many(
             [_history(changes[doc_id][0], changes[doc_id][1], user, now) for doc_id in written]

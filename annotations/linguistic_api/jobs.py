@@ -1,6 +1,6 @@
-"""Jobs of the interlinear API: imports (check the whole upload, then write it in batches),
-auto-linking of morphemes to the lexicon, streamed exports to a file, and the printable
-dictionary."""
+"""Jobs of the interlinear API: imports (read once, staged under the job, committed at once;
+their cleanup removes what a failed or killed run staged), auto-linking of morphemes to the
+lexicon, streamed exports to a file, and the printable dictionary."""
 
 from __future__ import annotations
 
@@ -13,13 +13,17 @@ from django.core.files.storage import default_storage
 
 from annotations.linguistic.formats import dictionary_pdf
 from annotations.linguistic_api import documents, import_guard, services
-from fieldmark.jobs.models import Job
+from fieldmark.jobs.models import Job, JobState
 from fieldmark.jobs.registry import Progress, job_kind
 
 CHUNKS_PER_REPORT = 200
 
 
-@job_kind("linguistic.import")
+def _discard_import(job: Job) -> None:
+    services.discard_import(job.project, str(job.id))
+
+
+@job_kind("linguistic.import", cleanup=_discard_import)
 def run_import(job: Job, progress: Progress) -> dict[str, Any]:
     params = job.params
     path = str(params["path"])
@@ -36,6 +40,8 @@ def run_import(job: Job, progress: Progress) -> dict[str, Any]:
             user,
             mapping=params.get("mapping"),
             progress=progress,
+            # A sweep that took this job for dead has failed it: its staged writes must not land.
+            may_commit=lambda: Job.objects.filter(id=job.id, state=JobState.RUNNING).exists(),
         )
     progress(1.0, "done")
     return counts

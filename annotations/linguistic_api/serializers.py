@@ -56,6 +56,13 @@ class MorphemeSerializer(DocSerializer):
     type = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     sep = serializers.ChoiceField(["", "-", "="], required=False)
     tiers = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    glosses = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    gloss_parts = serializers.ListField(
+        child=serializers.CharField(allow_blank=True), required=False
+    )
+    start = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    end = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    guid = serializers.CharField(required=False, allow_null=True, max_length=100)
 
 
 class WordSerializer(DocSerializer):
@@ -64,6 +71,10 @@ class WordSerializer(DocSerializer):
     pos = serializers.CharField(required=False, allow_blank=True)
     morphemes = MorphemeSerializer(many=True, required=False)
     tiers = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    glosses = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    start = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    end = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    guid = serializers.CharField(required=False, allow_null=True, max_length=100)
 
 
 class MediaSerializer(DocSerializer):
@@ -86,6 +97,16 @@ class UtteranceSerializer(StoredSerializer):
     paragraph = serializers.IntegerField(required=False, min_value=0)
     words = WordSerializer(many=True, required=False)
     tiers = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    more_translations = serializers.ListField(
+        child=serializers.ListField(
+            child=serializers.CharField(allow_blank=True), min_length=2, max_length=2
+        ),
+        required=False,
+        help_text="Further translations as [lang, text], after the first one per language.",
+    )
+    layout = serializers.DictField(
+        required=False, help_text="How the source file laid the utterance out (export only)."
+    )
 
 
 class UtteranceUpdateSerializer(UtteranceSerializer):
@@ -98,6 +119,8 @@ class UtteranceHistoryEntrySerializer(serializers.Serializer[dict[str, Any]]):
     by = serializers.CharField()
     at = serializers.DateTimeField()
     changed = serializers.ListField(child=serializers.CharField())
+    # Set when this save was made against an older version and merged: the other writers.
+    merged_with = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 class RevertSerializer(serializers.Serializer[dict[str, Any]]):

@@ -27,7 +27,8 @@ from annotations.linguistic.formats import csv as csv_format
 from annotations.linguistic.formats import eaf, flextext, lift, toolbox
 from annotations.linguistic.formats import json as json_format
 from annotations.linguistic.model import LexicalEntry, Text, Utterance
-from annotations.linguistic_api import concordance, documents
+from annotations.linguistic_api import concordance, documents, exports, pending, staging
+from annotations.linked_api import sync as linked_sync
 from annotations.xmlsafe import DEFAULT_MAX_BYTES, FormatError, Problem, Source
 from fieldmark.api.errors import DomainError
 from fieldmark.jobs.models import Job
@@ -50,7 +51,17 @@ def _event(project: Project, kind: str, doc: Mapping[str, Any], origin: str = ""
     payload = {"id": doc["_id"], "version": doc.get("version")}
     if "text" in doc:  # an utterance: say which text, so an open editor knows it is concerned
         payload["text"] = doc["text"]
+    # The document as the REST API shows it, so an open editor applies it without a request.
+    payload["data"] = _as_served(kind, doc)
     broadcast(project.pk, kind, payload, origin)
+
+
+def _as_served(kind: str, doc: Mapping[str, Any]) -> dict[str, Any]:
+    from annotations.linguistic_api import serializers  # they import this module
+
+    shapes = {"text": serializers.TextSerializer, "utterance": serializers.UtteranceSerializer,
+              "entry": serializers.EntrySerializer}  # fmt: skip
+    return dict(shapes[kind.split(".")[1]](dict(doc)).data)
 
 
 # --- texts ---------------------------------------------------------------------------------------
@@ -184,7 +195,7 @@ def replace_utterance(
     if "import_job" in current:
         doc["import_job"] = current["import_job"]
     saved = documents.utterances.update(
-        project.pk, utterance_id, version, doc, user.username, replace=True
+        project.pk, utterance_id, version, doc, user.username, replace=True, current=current
     )
     concordance.update(project.pk, current, saved)
     _event(project, "linguistic.utterance.updated", saved)
@@ -498,48 +509,31 @@ def _entry_doc(entry: LexicalEntry, job_id: str) -> Doc:
     return {**_stored_entry(entry), "_id": new_id(), "import_job": job_id}
 
 
-def _delete_import(project: Project, job_id: str) -> None:
-    for store in (documents.texts, documents.utterances, documents.lexicon):
-        store.collection.delete_many({"project": project.pk, "import_job": job_id})
-    concordance.remove_import(project.pk, job_id)
+def discard_import(project: Project, job_id: str) -> None:
+    """Remove whatever import ``job_id`` staged or half committed (the import job's cleanup),
+    and what the linked-data outbox holds for it."""
+    staging.discard(project.pk, job_id)
+    linked_sync.forget_import(project.pk, job_id)
 
 
 def write_import(
-    project: Project, batches: Iterable[ImportBatch], user: str, job_id: str
+    project: Project,
+    batches: Iterable[ImportBatch],
+    user: str,
+    job_id: str,
+    *,
+    may_commit: Callable[[], bool] = lambda: True,
 ) -> dict[str, int]:
-    """Insert an import batch by batch, all or nothing: a re-delivered job first removes what
-    its first run wrote, and a failure midway (a bad batch, a lost database) removes what this
-    run wrote before the error goes on. Concordance postings are built alongside, and each
-    text gets its ``utterance_count`` at the end."""
-    _delete_import(project, job_id)
-    counts = {"texts": 0, "utterances": 0, "entries": 0}
-    per_text: dict[str, int] = {}
-    postings = concordance.Builder(project.pk, job_id)
-    try:
-        for batch in batches:
-            for text in batch.texts:
-                per_text[text["_id"]] = 0
-            counts["texts"] += documents.texts.insert_many(project.pk, batch.texts, user)
-            counts["utterances"] += documents.utterances.insert_many(
-                project.pk, batch.utterances, user
-            )
-            postings.add(batch.utterances)
-            for utt in batch.utterances:
-                per_text[utt["text"]] += 1
-            counts["entries"] += documents.lexicon.insert_many(project.pk, batch.entries, user)
-        postings.flush()
-        if per_text:
-            documents.texts.collection.bulk_write(
-                [
-                    UpdateOne({"_id": text_id}, {"$set": {"utterance_count": n}})
-                    for text_id, n in per_text.items()
-                ],
-                ordered=False,
-            )
-    except BaseException:
-        # BaseException: a worker stopped by a signal or time limit must not leave half a file.
-        _delete_import(project, job_id)
-        raise
+    """Stage an import batch by batch under its job (invisible to every query of the project),
+    then commit it at once (:mod:`annotations.linguistic_api.staging`): a re-delivered job first
+    removes what its first run staged, and a failure midway (a bad batch, a lost database, a
+    killed worker through the job's cleanup) removes what this run staged. Concordance postings
+    are staged alongside, and each text gets its ``utterance_count`` at the commit."""
+    counts = staging.write(project.pk, batches, user, job_id, may_commit=may_commit)
+    if counts is None:
+        raise DomainError(
+            "import_abandoned", "The import job was given up before it could commit.", field="job"
+        )
     broadcast(project.pk, "linguistic.imported", {"job": job_id, **counts})
     return counts
 
@@ -554,19 +548,21 @@ def import_file(
     *,
     mapping: Mapping[str, Any] | None = None,
     progress: Callable[[float, str], None] | None = None,
+    may_commit: Callable[[], bool] = lambda: True,
 ) -> dict[str, int]:
-    """Import an upload all or nothing, never holding more than a batch (or one text) of it.
-
-    ``open_file`` opens the upload afresh for each of the two passes: :func:`check_import`
-    (ImportFailed lists every problem; nothing is written), then :func:`write_import` of
-    :func:`import_batches`. ``progress`` gets the share of the file read by both passes.
+    """Import an upload all or nothing, reading it once and never holding more than a batch (or
+    one text) of it: :func:`import_batches` checks each item while its batch is staged, and a
+    file with problems (ImportFailed lists every one) has its staged documents removed instead
+    of committed. ``progress`` gets the share of the file read (the commit is the last 5 %).
     """
     report = progress or (lambda fraction, message: None)
-    check_import(open_file, fmt, name, mapping, lambda f: report(f / 2, f"checking: {f:.0%} read"))
     batches = import_batches(
-        open_file, fmt, name, job_id, mapping, lambda f: report(0.5 + f / 2, f"writing: {f:.0%}")
-    )
-    return write_import(project, batches, user, job_id)
+        open_file, fmt, name, job_id, mapping,
+        lambda f: report(f * 0.95, f"importing: {f:.0%} read"),
+    )  # fmt: skip
+    counts = write_import(project, batches, user, job_id, may_commit=may_commit)
+    report(1.0, "imported")
+    return counts
 
 
 # --- concordance ---------------------------------------------------------------------------------
@@ -682,35 +678,36 @@ class HitList(Generic[T]):
 # --- export --------------------------------------------------------------------------------------
 
 
-def _text_heads(project: Project) -> Iterator[tuple[Text, str]]:
+def _text_heads(project: Project) -> Iterator[tuple[Text, str, int | None]]:
+    """(head, stored id, utterance count) of each text, in creation order."""
     for text_doc in documents.texts.find(
         project.pk, sort=[("created_at", ASCENDING), ("_id", ASCENDING)], batch_size=50
     ):
         meta = {key: text_doc[key] for key in TEXT_FIELDS if key in text_doc}
+        count = text_doc.get("utterance_count")
         yield (
             Text.from_doc({**meta, "id": text_doc.get("source_id") or text_doc["_id"]}),
             str(text_doc["_id"]),
+            int(count) if isinstance(count, int) else None,
         )
 
 
-def _utterances_of(project: Project, text_id: str) -> Iterator[Utterance]:
-    cursor = documents.utterances.find(
-        project.pk, {"text": text_id}, sort=[("order", ASCENDING)], batch_size=BATCH
-    )
-    return (Utterance.from_doc(doc) for doc in cursor)
+def _utterances_of(project: Project, text_id: str, count: int | None) -> Iterator[Utterance]:
+    docs = exports.utterance_docs(project.pk, text_id, expected=count)
+    return (Utterance.from_doc(doc) for doc in docs)
 
 
 def _texts_streamed(project: Project) -> Iterator[tuple[Text, Iterator[Utterance]]]:
     """Each text's head with its utterances read lazily from a cursor, for the writers that
     take them so (one utterance at a time is in memory)."""
-    for text, text_id in _text_heads(project):
-        yield text, _utterances_of(project, text_id)
+    for text, text_id, count in _text_heads(project):
+        yield text, _utterances_of(project, text_id, count)
 
 
 def _text_chunks(project: Project) -> Iterator[Text]:
     """Texts in pieces of at most ``BATCH`` utterances, for row formats: memory stays flat."""
-    for head, text_id in _text_heads(project):
-        utterances = _utterances_of(project, text_id)
+    for head, text_id, count in _text_heads(project):
+        utterances = _utterances_of(project, text_id, count)
         while chunk := list(islice(utterances, BATCH)):
             yield Text(id=head.id, utterances=chunk)
 
@@ -721,13 +718,11 @@ def _entries_stream(project: Project) -> Iterator[LexicalEntry]:
         yield LexicalEntry.from_doc(doc)
 
 
-def _translation_langs(project: Project) -> list[str]:
-    langs: set[str] = set()
-    for doc in documents.utterances.find(
-        project.pk, {}, projection={"translations": 1}, batch_size=BATCH
-    ):
-        langs.update(doc.get("translations", {}))
-    return sorted(langs)
+def _json_heads(project: Project) -> Iterator[tuple[Doc, str, int | None]]:
+    for text, text_id, count in _text_heads(project):
+        head = text.to_doc()
+        del head["utterances"]
+        yield head, text_id, count
 
 
 EXPORT_TYPES = {
@@ -743,9 +738,10 @@ def export_chunks(project: Project, fmt: str) -> Iterator[str]:
     """The project's corpus (or, for ``lift``, its lexicon) as streamed chunks of ``fmt``: a
     chunk per utterance (or entry), read from cursors, so no text is ever whole in memory."""
     if fmt == "json":
-        return json_format.dumps_streamed(_texts_streamed(project))
+        return exports.json_lines(project.pk, _json_heads(project))
     if fmt == "csv":
-        return csv_format.iter_morpheme_rows(_text_chunks(project), _translation_langs(project))
+        langs = exports.translation_langs(project.pk)
+        return csv_format.iter_morpheme_rows(_text_chunks(project), langs)
     if fmt == "toolbox":
         return toolbox.dumps_streamed(_texts_streamed(project))
     if fmt == "flextext":
@@ -777,7 +773,7 @@ def gloss_check(project: Project, allowed: Collection[str] = ()) -> Iterator[Glo
     """Each morpheme (or unsegmented word) whose gloss uses grams outside Leipzig and
     ``allowed``, in text and utterance order."""
     cursor = documents.utterances.collection.find(
-        {"project": project.pk},
+        pending.visible(project.pk),
         {"text": 1, "order": 1, "words": 1},
         sort=[("text", ASCENDING), ("order", ASCENDING)],
         batch_size=BATCH,
@@ -808,7 +804,7 @@ def _unknown(gloss: str, allowed: Collection[str]) -> list[str]:
 def _located_texts(project: Project) -> Iterator[Text]:
     """Texts in pieces whose ids are the stored ``_id``s, so locations open in the UI."""
     cursor = documents.utterances.collection.find(
-        {"project": project.pk},
+        pending.visible(project.pk),
         {"text": 1, "order": 1, "words": 1},
         sort=[("text", ASCENDING), ("order", ASCENDING)],
         batch_size=BATCH,
@@ -847,7 +843,10 @@ def _lexicon_entries(project: Project) -> list[LexicalEntry]:
 
 def _utterance_batches(project: Project) -> Iterator[list[Doc]]:
     cursor = documents.utterances.find(
-        project.pk, {}, sort=[("text", ASCENDING), ("order", ASCENDING)], batch_size=BATCH
+        project.pk,
+        pending.committed(project.pk),
+        sort=[("text", ASCENDING), ("order", ASCENDING)],
+        batch_size=BATCH,
     )
     while batch := list(islice(cursor, BATCH)):
         yield batch
@@ -878,7 +877,7 @@ def link_glosses(
     that changed, a batch at a time in one bulk write each, each with a new version and history;
     ``progress`` hears after each batch."""
     entries = _lexicon_entries(project)
-    total = documents.utterances.collection.count_documents({"project": project.pk})
+    total = documents.utterances.collection.count_documents(pending.visible(project.pk))
     linked = ambiguous = unmatched = written = done = 0
     for batch in _utterance_batches(project):
         texts = _as_texts(batch)
@@ -1096,3 +1095,75 @@ def _uuid_or_none(value: str) -> uuid.UUID | None:
 
 def start_export(user: User, project: Project, fmt: str) -> Job:
     return start_job(user, project, "linguistic.export", {"format": fmt})
+
+
+# --- machine labels (mlworkers) --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Label:
+    """One label for one slot: ``morpheme`` None means the word's own field."""
+
+    word: int
+    morpheme: int | None
+    field: str  # "gloss" or "pos"
+    value: str
+
+
+def fill_empty_labels(
+    user: User, project: Project, labels: Mapping[str, list[Label]], *, expect: Mapping[str, int]
+) -> dict[str, list[Label]]:
+    """Write accepted machine labels into utterances, each only where the slot is still empty
+    (what a person typed is never overwritten), with the version check, history and postings
+    of every write. ``expect`` maps an utterance id to the version the labels were made for;
+    one changed since is skipped. Returns the labels written per utterance."""
+    docs = {
+        doc["_id"]: doc
+        for doc in documents.utterances.find(project.pk, {"_id": {"$in": list(labels)}})
+    }
+    changes: dict[str, tuple[Doc, Doc]] = {}
+    applied: dict[str, list[Label]] = {}
+    for utterance_id, wanted in labels.items():
+        doc = docs.get(utterance_id)
+        if doc is None or (utterance_id in expect and doc["version"] != expect[utterance_id]):
+            continue
+        words = [{**w, "morphemes": [dict(m) for m in w.get("morphemes", [])]}
+                 for w in doc.get("words", [])]  # fmt: skip
+        done = []
+        for label in wanted:
+            if label.field not in ("gloss", "pos") or label.word >= len(words):
+                continue
+            word = words[label.word]
+            if label.morpheme is None:
+                slot = word
+            elif label.morpheme < len(word["morphemes"]):
+                slot = word["morphemes"][label.morpheme]
+            else:
+                continue
+            if not slot.get(label.field):
+                slot[label.field] = label.value
+                done.append(label)
+        if done:
+            for word in words:
+                if not word["morphemes"]:
+                    del word["morphemes"]
+            changes[utterance_id] = (doc, {"words": words})
+            applied[utterance_id] = done
+    written = documents.bulk_update(documents.utterances, project.pk, changes, user.username)
+    if written != len(changes):  # some changed between the read and the write
+        current = {
+            d["_id"]: d["version"]
+            for d in documents.utterances.collection.find(
+                {"_id": {"$in": list(changes)}}, {"version": 1}
+            )
+        }
+        applied = {k: v for k, v in applied.items()
+                   if current.get(k) == changes[k][0]["version"] + 1}  # fmt: skip
+    if applied:
+        texts = sorted({str(docs[k]["text"]) for k in applied})
+        broadcast(
+            project.pk,
+            "linguistic.glossing.replaced",
+            {"utterances": len(applied), "texts": texts},
+        )
+    return applied

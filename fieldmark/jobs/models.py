@@ -40,6 +40,10 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Set by a cancel of a running job; handlers of long kinds poll it between steps.
+    cancel_requested = models.BooleanField(default=False)
+    # Deliveries so far: a transient fault re-queues the job until its kind's retry limit.
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]

@@ -14,6 +14,7 @@ class JobSerializer(serializers.ModelSerializer[Job]):
             "id",
             "project",
             "kind",
+            "queue",
             "state",
             "progress",
             "message",
@@ -23,5 +24,6 @@ class JobSerializer(serializers.ModelSerializer[Job]):
             "created_at",
             "started_at",
             "finished_at",
+            "cancel_requested",
         ]
         read_only_fields = fields

@@ -39,6 +39,13 @@ class Action(StrEnum):
     IMPORT_DATA = "data.import"
     MANAGE_SCHEMA = "schema.manage"
     SUBSCRIBE = "realtime.subscribe"
+    QUERY_LINKED = "linked.query"
+    REBUILD_LINKED = "linked.rebuild"
+    VIEW_MODELS = "models.view"
+    USE_SUGGESTIONS = "models.suggest"
+    MANAGE_MODELS = "models.manage"
+    # Telling others where one is (presence); strangers in a public project may watch, not announce.
+    ANNOUNCE = "realtime.announce"
 
 
 MIN_ROLE: dict[Action, Role] = {
@@ -49,7 +56,13 @@ MIN_ROLE: dict[Action, Role] = {
     Action.VIEW_DATA: Role.VIEWER,
     Action.EXPORT_DATA: Role.VIEWER,
     Action.SUBSCRIBE: Role.VIEWER,
+    Action.QUERY_LINKED: Role.VIEWER,
+    Action.REBUILD_LINKED: Role.MANAGER,
+    Action.ANNOUNCE: Role.VIEWER,
     Action.EDIT_DATA: Role.ANNOTATOR,
+    Action.VIEW_MODELS: Role.VIEWER,
+    Action.USE_SUGGESTIONS: Role.ANNOTATOR,
+    Action.MANAGE_MODELS: Role.MANAGER,
     Action.IMPORT_DATA: Role.MANAGER,
     Action.MANAGE_SCHEMA: Role.MANAGER,
     Action.UPDATE_PROJECT: Role.MANAGER,
@@ -61,7 +74,13 @@ MIN_ROLE: dict[Action, Role] = {
 
 # What anyone, signed in or not, may do in a public project without being a member.
 PUBLIC_ACTIONS = frozenset(
-    {Action.VIEW_PROJECT, Action.VIEW_DATA, Action.EXPORT_DATA, Action.SUBSCRIBE}
+    {
+        Action.VIEW_PROJECT,
+        Action.VIEW_DATA,
+        Action.EXPORT_DATA,
+        Action.SUBSCRIBE,
+        Action.QUERY_LINKED,
+    }
 )
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -97,14 +99,44 @@ def delete_project(actor: User, project: Project) -> None:
     project_id = project.pk
     broadcast(project_id, "project.deleted", {"project": project.slug})
     project.delete()
-    transaction.on_commit(lambda: purge_project_data(project_id))
+    transaction.on_commit(lambda: schedule_purge(project_id))
+
+
+PURGES = "project_purges"
+
+
+def schedule_purge(project_id: int) -> None:
+    """Purge a deleted project's documents and files, in the background where a worker runs
+    (``FIELDMARK_PURGE_IN_BACKGROUND``): its documents are unreachable the moment its row is
+    gone (project ids are never reused), so a 100k-utterance project is deleted for its users
+    at once, however long the store takes to remove it. A marker remembers the purge until it
+    is done, so beat resumes one whose worker died (:func:`resume_purges`)."""
+    mongo.collection(PURGES).replace_one(
+        {"_id": project_id}, {"_id": project_id, "at": timezone.now()}, upsert=True
+    )
+    if settings.FIELDMARK_PURGE_IN_BACKGROUND:
+        from fieldmark.projects.tasks import purge_project
+
+        purge_project.delay(project_id)
+    else:
+        purge_project_data(project_id)
 
 
 def purge_project_data(project_id: int) -> None:
     """Remove a deleted project's annotation documents (every registered collection keys them
-    by ``project``) and let apps remove files through ``project_deleted``."""
+    by ``project``) and let apps remove files through ``project_deleted``. Idempotent."""
     mongo.delete_project_documents(project_id)
     project_deleted.send(sender=Project, project_id=project_id)
+    mongo.collection(PURGES).delete_one({"_id": project_id})
+
+
+def resume_purges(older_than: timedelta) -> int:
+    """Run again the purges scheduled longer ago than ``older_than`` that never finished."""
+    cutoff = timezone.now() - older_than
+    pending = [doc["_id"] for doc in mongo.collection(PURGES).find({"at": {"$lt": cutoff}})]
+    for project_id in pending:
+        purge_project_data(int(project_id))
+    return len(pending)
 
 
 def _owner_count(project: Project) -> int:

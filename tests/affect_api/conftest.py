@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from annotations.affect_api import documents
+from annotations.affect_api import documents, face_documents
 
 
 @pytest.fixture
@@ -62,5 +62,8 @@ def mongo_state(db: Any) -> dict[str, list[Any]]:
         "affect_schemas_history",
         "affect_links",
         "affect_links_history",
+        face_documents.FACE_TRACKS,
+        face_documents.FACE_MODELS,
+        face_documents.FACE_SUGGESTIONS,
     ]
     return {name: list(db[name].find({}, sort=[("_id", 1)])) for name in names}

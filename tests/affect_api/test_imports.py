@@ -147,3 +147,31 @@ def test_unknown_format_and_binary_garbage(
     assert garbage.status_code == 400
     assert error(garbage)["detail"] == "The file is not UTF-8 text."
     assert mongo_db["affect_layers"].count_documents({}) == 0
+
+
+@pytest.mark.django_db
+def test_emotionml_export_with_a_valence_trace_reimports_the_trace(
+    team: Any, video: Any, as_user: Any, mongo_db: Any
+) -> None:
+    # Given a coder's layer with a segment and a valence/arousal trace, exported as EmotionML
+    rows = "frame,timestamp,valence,arousal\n" + "".join(
+        f"{i + 1},{i / 10:.3f},{(i - 5) / 5:.1f},0.5\n" for i in range(10)
+    )
+    client = as_user(team.manager)
+    coded = post(client, "f.csv", rows.encode(), "frames.csv", annotator="ana").json()
+    layer = coded["created"][0]
+    exported = client.get(f"{VIDEO}/export?format=emotionml&layer={layer['id']}")
+    assert exported.status_code == 200, exported.content
+    data = b"".join(exported.streaming_content) if exported.streaming else exported.content
+    assert b"<trace" in data
+
+    # When the file is imported again for another annotator
+    again = post(client, "ana.emotionml", data, "emotionml", annotator="ben")
+
+    # Then the new layer holds the same frame values
+    assert again.status_code == 201, again.content
+    created = again.json()["created"][0]
+    assert (created["annotator"], created["trace_tracks"]) == ("ben", ["arousal", "valence"])
+    detail = client.get(f"{VIDEO}/layers/{created['id']}/").json()
+    assert detail["traces"]["valence"]["values"] == pytest.approx([(i - 5) / 5 for i in range(10)])
+    assert detail["traces"]["arousal"]["values"] == pytest.approx([0.5] * 10)

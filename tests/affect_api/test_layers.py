@@ -57,7 +57,9 @@ def test_update_with_version_then_stale_write_is_409_with_current(
 
     updated = client.put(url, {"version": 1, "segments": [changed]}, format="json")
     before = mongo_state(mongo_db)
-    stale = client.put(url, {"version": 1, "segments": [SEGMENT]}, format="json")
+    # The same segment's AU12 changed the other way: a clash, not a merge.
+    clashing = {**SEGMENT, "aus": {"AU12": 1}}
+    stale = client.put(url, {"version": 1, "segments": [clashing]}, format="json")
 
     assert updated.status_code == 200
     assert updated.json()["version"] == 2
@@ -67,7 +69,32 @@ def test_update_with_version_then_stale_write_is_409_with_current(
     assert error(stale)["error"] == "version_conflict"
     assert list(error(stale)["fields"]) == ["version"]
     assert stale.json()["current"] == updated.json()
+    assert stale.json()["conflicts"] == [
+        {"element": "segments.0-500.aus.AU12", "base": 3, "current": 4, "mine": 1}
+    ]
     assert mongo_state(mongo_db) == before
+
+
+@pytest.mark.django_db
+def test_a_stale_save_of_another_segment_is_merged(
+    team: Any, video: Any, as_user: Any, mongo_db: Any
+) -> None:
+    manager, coder = as_user(team.manager), as_user(team.annotator)
+    layer = create(coder).json()
+    url = f"{LAYERS}{layer['id']}/"
+    later = {"t0_ms": 600, "t1_ms": 900, "aus": {"AU6": 2}}
+    theirs = {**SEGMENT, "emotion": "surprise"}
+
+    first = manager.put(url, {"version": 1, "segments": [theirs]}, format="json")
+    merged = coder.put(url, {"version": 1, "segments": [SEGMENT, later]}, format="json")
+
+    assert (first.status_code, merged.status_code) == (200, 200)
+    body = merged.json()
+    assert body["version"] == 3
+    assert [(s["t0_ms"], s.get("emotion"), s["aus"]) for s in body["segments"]] == [
+        (0, "surprise", {"AU12": 3}),
+        (600, None, {"AU6": 2}),
+    ]
 
 
 @pytest.mark.django_db
@@ -77,7 +104,9 @@ def test_if_match_header_names_the_version(team: Any, video: Any, as_user: Any) 
     url = f"{LAYERS}{layer['id']}/"
 
     ok = client.put(url, {"segments": []}, format="json", HTTP_IF_MATCH='"1"')
-    stale = client.put(url, {"segments": []}, format="json", HTTP_IF_MATCH='W/"1"')
+    # Against version 1 again, changing the segment that version 2 removed: a clash.
+    clash = [{**SEGMENT, "aus": {"AU12": 5}}]
+    stale = client.put(url, {"segments": clash}, format="json", HTTP_IF_MATCH='W/"1"')
     missing = client.put(url, {"segments": []}, format="json")
 
     assert (ok.status_code, stale.status_code, missing.status_code) == (200, 409, 400)

@@ -28,6 +28,7 @@ P = "/api/v1/projects/lezgi"
 V = f"{P}/videos/v1"
 A = f"{P}/affect"
 SEGMENT = {"t0_ms": 0, "t1_ms": 500, "aus": {"AU12": 3}}
+MACHINE_EVENT = {"au": "AU12", "onset_ms": 0, "apex_ms": 100, "offset_ms": 300, "intensity": 2}
 
 
 @pytest.fixture(scope="session")
@@ -55,6 +56,14 @@ def world(
         {"_id": "extern", "layer_id": "extern", "video_id": "v1", "annotator": "extern",
          "kind": "coder", "schema_version": 1, "segments": [SEGMENT], "events": [],
          "trace_tracks": []},
+        "owner",
+    )  # fmt: skip
+    documents.layers.insert(
+        team.project.pk,
+        {"_id": "machine", "layer_id": "machine", "video_id": "v1",
+         "annotator": "machine:face-1", "kind": "model", "schema_version": 1, "segments": [],
+         "events": [MACHINE_EVENT], "trace_tracks": [],
+         "model": {"name": "face-1", "event_probability": [0.9]}},
         "owner",
     )  # fmt: skip
     state = services.create_upload(team.manager, team.project, "c.mp4", len(h264_clip))
@@ -192,6 +201,28 @@ CASES = [
     Case("GET video links", get(f"{V}/links/"), members_ok(200)),
     Case("GET thumbnails", get(f"{V}/thumbnails/?count=2"), members_ok(200)),
     Case("GET thumbnail", get(f"{V}/thumbnails/1.jpg?count=2"), members_ok(200)),
+    Case("GET face models", get(f"{A}/face/models/"), members_ok(200)),
+    Case(
+        "POST face train",
+        lambda c, w: c.post(f"{A}/face/train/", {"source": "annotator"}, format="json"),
+        managers_ok(202),
+    ),
+    Case(
+        "POST face code",
+        lambda c, w: c.post(f"{V}/face/code/", {}, format="json"),
+        managers_ok(202),
+    ),
+    Case("GET face tracks", get(f"{V}/face/tracks/?t0_ms=0&t1_ms=500"), members_ok(200)),
+    Case("GET face suggestions", get(f"{V}/face/suggestions/"), members_ok(200)),
+    Case(
+        "POST face suggestion decision",
+        lambda c, w: c.post(
+            f"{V}/face/suggestions/",
+            {"layer": "machine", "key": "AU12@0-300", "decision": "accept"},
+            format="json",
+        ),
+        editors_ok(200),
+    ),
 ]
 
 
@@ -225,5 +256,5 @@ def test_every_affect_route_is_in_the_matrix() -> None:
     from annotations.affect_api import urls
 
     routes = {p.name for p in urls.urlpatterns}
-    assert len(routes) == 23
-    assert len(CASES) == 30
+    assert len(routes) == 28
+    assert len(CASES) == 36

@@ -118,6 +118,25 @@ def test_outsider_and_anonymous_cannot_see_shared_video_or_stream(
 
 
 @pytest.mark.django_db
+def test_unreadable_media_is_refused_with_the_reason_but_no_server_path(
+    team: Any, as_user: Any, mongo_db: Any, media_root: Path
+) -> None:
+    garbage = SimpleUploadedFile("clip.mp4", b"garbage" * 100, "video/mp4")
+
+    response = as_user(team.manager).post(VIDEOS, {"file": garbage}, format="multipart")
+
+    assert response.status_code == 400
+    body = error(response)
+    assert body["error"] == "invalid_media"
+    # FFmpeg's own message ends with the absolute path of the stored file: it is left out.
+    assert body["detail"] == (
+        "clip.mp4: not a readable media file (Invalid data found when processing input)"
+    )
+    assert str(media_root) not in response.content.decode()
+    assert stored_files(media_root) == []
+
+
+@pytest.mark.django_db
 def test_a_text_file_is_rejected_naming_file_and_nothing_is_stored(
     team: Any, as_user: Any, mongo_db: Any, media_root: Path
 ) -> None:

@@ -6,6 +6,7 @@ and what the browser saves is read back from Mongo through the same services.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -109,8 +110,10 @@ def test_conflict_keeps_typing_and_overwrites_on_keep_mine(
     log_in(page, live_server.url, "annotator")
     open_editor(page, live_server.url, text["text"])
 
-    # When someone else saves the utterance behind the browser's back
-    theirs = {**DOGS_BARK, "translations": {"en": "The dogs are barking."}}
+    # When someone else glosses the same morpheme behind the browser's back (a save of another
+    # morpheme or field would be merged without a conflict)
+    theirs = copy.deepcopy(DOGS_BARK)
+    theirs["words"][0]["morphemes"][0]["gloss"] = "hound"
     services.replace_utterance(
         team.manager, team.project, text["utterance"], text["version"], theirs
     )
@@ -123,7 +126,7 @@ def test_conflict_keeps_typing_and_overwrites_on_keep_mine(
     panel = page.get_by_test_id("conflict-panel")
     expect(panel).to_be_visible()
     expect(panel).to_contain_text("version 2")
-    expect(panel.get_by_test_id("conflict-theirs").first).to_contain_text("The dogs are barking.")
+    expect(panel.get_by_test_id("conflict-theirs").first).to_contain_text("hound")
     expect(panel.get_by_test_id("conflict-mine").last).to_contain_text("dog")
     expect(page.get_by_label("Gloss of dog in dogs")).to_have_value("dog")
     screenshot(page, "linguistic-igt-conflict.png")
@@ -425,3 +428,58 @@ def test_lexicon_edit_with_version_check_and_dictionary_search(
     entries = page.get_by_test_id("dictionary").locator(".ling-dictionary-entry")
     expect(entries).to_have_count(1)
     expect(entries).to_contain_text("to leave")
+
+
+@pytest.fixture
+def long_text(team: Any, mongo_db: Any, tmp_path: Path) -> str:
+    """A 700-utterance text (two words an utterance, three glossed morphemes), imported."""
+    from annotations.linguistic_api import documents, services
+
+    path = tmp_path / "long.txt"
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(700):
+            out.write(f"\\t kari{i} lo{i}\n\\m ka{i}-ri lo{i}\n\\g stem{i}-PL word{i}\n")
+            out.write(f"\\l line {i}\n\n")
+    services.import_file(
+        team.project, lambda: path.open("rb"), "toolbox", path.name, "e2e-long", "manager"
+    )
+    text = documents.texts.collection.find_one({"project": team.project.pk})
+    assert text is not None
+    return str(text["_id"])
+
+
+def test_a_700_utterance_text_renders_what_is_on_screen_and_keeps_keyboard_flow(
+    page: Any, live_server: Any, team: Any, long_text: str
+) -> None:
+    from annotations.linguistic_api import documents, services
+
+    # Given an annotator who opens a 700-utterance text
+    log_in(page, live_server.url, "annotator")
+    page.goto(f"{live_server.url}/projects/lezgi/texts/{long_text}")
+    expect(page.get_by_label("Gloss of ka0 in kari0")).to_be_focused()
+    expect(page.get_by_label("Go to utterance (1–700)")).to_be_visible()
+    # Then only the rows near the screen are in the DOM
+    assert page.get_by_test_id("utterance").count() < 30
+
+    # When they jump to utterance 650, type a gloss and Tab on past its last cell
+    page.get_by_label("Go to utterance (1–700)").fill("650")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Gloss of ka649 in kari649")).to_be_focused()
+    page.keyboard.type("house")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Free translation (en) of utterance 650")).to_be_focused()
+    page.keyboard.press("Tab")
+    # Then the next utterance's first gloss takes the focus, rendered as it comes on screen
+    expect(page.get_by_label("Gloss of ka650 in kari650")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Control+s")
+    expect(page.get_by_test_id("unsaved-count")).to_have_text("All saved")
+    assert page.get_by_test_id("utterance").count() < 30
+
+    # And the store holds the new gloss on utterance 650 only
+    saved = documents.utterances.collection.find_one({"text": long_text, "order": 649})
+    assert saved is not None
+    assert glosses(services.get_utterance(team.project, saved["_id"])) == ["house", "PL", "word649"]
+    assert documents.utterances.collection.count_documents({"text": long_text, "version": 1}) == 699

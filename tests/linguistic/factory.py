@@ -69,3 +69,15 @@ def corpus(
             text.utterances.append(utt)
         texts.append(text)
     return texts
+
+
+def content(texts: list[Text]) -> list[Text]:
+    """The texts without the bookkeeping a reader adds for its own writer (``metadata["flex"]``,
+    ``metadata["toolbox"]``, utterance ``layout``), for comparing a re-import with a corpus
+    made in memory."""
+    for text in texts:
+        for key in ("flex", "toolbox"):
+            text.metadata.pop(key, None)
+        for utt in text.utterances:
+            utt.layout.clear()
+    return texts

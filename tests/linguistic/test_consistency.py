@@ -140,3 +140,23 @@ def test_entries_from_corpus() -> None:
         ("tulo", "stem", []),
     ]
     assert [e.id for e in entries_from_corpus([_text()], existing)] == [e.id for e in new]
+
+
+def test_entries_from_corpus_take_words_glossed_as_a_whole() -> None:
+    # Given a text glossed word by word (no morphemes), one word unglossed
+    text = Text(
+        id="t",
+        utterances=[
+            Utterance(
+                "u",
+                0,
+                words=[Word("wetkš", gloss="TOP"), Word("husˊ"), Word("wetkš", gloss="then")],
+            )
+        ],
+    )
+    # When entries are made from it
+    new = entries_from_corpus([text], [], vernacular="ctm")
+    # Then each glossed word form is an entry with its glosses as senses
+    assert [(e.headword, e.morph_type, [s.gloss["en"] for s in e.senses]) for e in new] == [
+        ("wetkš", None, ["TOP", "then"])
+    ]

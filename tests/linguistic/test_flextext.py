@@ -7,7 +7,7 @@ import pytest
 from annotations.linguistic.formats import flextext, toolbox
 from annotations.linguistic.model import MediaSpan
 from annotations.xmlsafe import FormatError
-from tests.linguistic.factory import DATA, corpus
+from tests.linguistic.factory import DATA, content, corpus
 from tests.shared_data import shared_file
 
 
@@ -19,7 +19,8 @@ def test_hand_written_flextext_is_read() -> None:
         "qaa",
     )
     assert text.source == "Recorded 2021, speaker AB"
-    assert text.metadata == {
+    assert text.metadata["flex"]["title_lang"] == "en"
+    assert content([text])[0].metadata == {
         "title-abbreviation:en": "DOG",
         "comment:en": "Hand-written test file in FLEx's structure.",
     }
@@ -40,7 +41,8 @@ def test_hand_written_flextext_is_read() -> None:
         ("-", "ka", "FUT", "prefix"),
         ("-", "ona", "see", "stem"),
     ]
-    assert see.morphemes[0].tiers == {"cf": "ni-", "gls:id": "1TG"}
+    assert see.morphemes[0].tiers == {"cf:qaa": "ni-"}
+    assert see.morphemes[0].glosses == {"id": "1TG"}
     assert see.morphemes[0].pos == "v:Any"
     assert dog.segmentation == "mbwa=ye"
     assert (stop.form, stop.tiers) == (".", {"punct": "true"})
@@ -66,14 +68,14 @@ def test_generated_corpus_round_trips() -> None:
             u.words[0].tiers["note"] = "w"
             u.words[0].morphemes[0].tiers["cf"] = "citation"
     out = "".join(flextext.dumps(texts)).encode()
-    assert flextext.loads(out) == texts
+    assert content(flextext.loads(out)) == texts
 
 
 def test_shared_sigmorphon_corpus_round_trips_through_flextext() -> None:
     data = shared_file("glossing/Uspanteko/usp-dev-track2-uncovered").read_bytes()
-    texts = toolbox.loads(data, language="usp", translation_lang="es")
+    texts = content(toolbox.loads(data, language="usp", translation_lang="es"))
     out = "".join(flextext.dumps(texts, gloss_lang="es")).encode()
-    assert flextext.loads(out) == texts
+    assert content(flextext.loads(out)) == texts
 
 
 def test_word_without_text_is_reported_with_its_line() -> None:

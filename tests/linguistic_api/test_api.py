@@ -30,7 +30,7 @@ UTTERANCE: dict[str, Any] = {
 
 def error(response: Any) -> dict[str, Any]:
     body = response.json()
-    assert set(body) - {"current"} == {"error", "detail", "fields"}, body
+    assert set(body) - {"current", "conflicts"} == {"error", "detail", "fields"}, body
     return dict(body)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from annotations.linguistic_api import concordance, documents, services
+from annotations.linguistic_api import concordance, documents, services, staging
 from fieldmark.projects import services as projects
 
 pytestmark = pytest.mark.django_db
@@ -141,10 +141,16 @@ def test_import_postings_equal_a_rebuild_and_a_redelivered_import_replaces_them(
         f"\\t a{i} b\n\\m a{i}-x b\n\\p N-S V\n\\g thing{i % 4}-PL go\n\\l thing went\n\n"
         for i in range(25)
     ).encode()
-    for _ in range(2):  # the second run is a re-delivered job
-        services.import_file(
-            team.project, lambda: io.BytesIO(data), "toolbox", "t.txt", "job-1", "manager"
-        )
+    # A first run dies after writing everything but before its commit (its stage is left)...
+    with staging.Writer() as writer:
+        stage = staging.Stage(team.project.pk, "job-1", "manager", writer)
+        for batch in services.import_batches(lambda: io.BytesIO(data), "toolbox", "t.txt", "job-1"):
+            stage.add(batch.texts, batch.utterances, batch.entries)
+        stage.finish()
+    # ...and the job is delivered again.
+    services.import_file(
+        team.project, lambda: io.BytesIO(data), "toolbox", "t.txt", "job-1", "manager"
+    )
     imported = postings_of(team.project.pk)
     buckets = concordance.postings().count_documents({"project": team.project.pk})
 

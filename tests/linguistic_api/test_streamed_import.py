@@ -1,5 +1,6 @@
-"""Imports read the upload twice (check, then write in batches), hold a batch at most, report
-progress by bytes read, and leave nothing behind when the write pass fails."""
+"""Imports read the upload once (each batch checked as it is staged, then all committed), hold a
+batch at most, report progress by bytes read, stay invisible until they commit, and leave
+nothing behind when they fail."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from annotations.linguistic_api import documents, services
+from annotations.linguistic_api import documents, pending, services
 from tests.linguistic.test_streamed_io import peak_of, write_toolbox
 from tests.linguistic.test_xmlsafe import BILLION_LAUGHS
 
@@ -55,16 +56,21 @@ def test_check_and_batches_of_a_large_file_hold_one_batch(tmp_path: Path) -> Non
 
 
 @pytest.mark.django_db
-def test_import_reports_progress_by_bytes_read_in_both_passes(
+def test_import_reads_once_and_reports_progress_by_bytes_read(
     team: Any, mongo_db: Any, monkeypatch: Any
 ) -> None:
     monkeypatch.setattr(services, "PROGRESS_EVERY", 500)
     data = GOOD * 2000  # 4,000 utterances, 56 kB: several reads of the 8 kB buffer
     heard: list[tuple[float, str]] = []
+    opened: list[int] = []
+
+    def open_file() -> io.BytesIO:
+        opened.append(1)
+        return io.BytesIO(data)
 
     counts = services.import_file(
         team.project,
-        lambda: io.BytesIO(data),
+        open_file,
         "toolbox",
         "t.txt",
         "job-1",
@@ -72,16 +78,16 @@ def test_import_reports_progress_by_bytes_read_in_both_passes(
         progress=lambda f, m: heard.append((f, m)),
     )
 
-    checking = [f for f, m in heard if m.startswith("checking: ")]
-    writing = [f for f, m in heard if m.startswith("writing: ")]
+    reading = [f for f, m in heard if m.startswith("importing: ")]
     assert counts == {"texts": 1, "utterances": 4000, "entries": 0}
-    # 4,001 items (a head, 4,000 utterances): a report every 500, and one at the end of a pass.
-    assert (len(checking), len(writing), len(heard)) == (9, 9, 18)
+    assert len(opened) == 1
+    # 4,001 items (a head, 4,000 utterances): a report every 500, one at the end of the file,
+    # and one once committed.
+    assert (len(reading), len(heard)) == (9, 10)
     assert [f for f, _ in heard] == sorted(f for f, _ in heard)
-    assert 0 < checking[0] < 0.25
-    assert (checking[-1], writing[0], writing[-1]) == (0.5, writing[0], 1.0)
-    assert 0.5 < writing[0] < 0.75
-    assert heard[-1] == (1.0, "writing: 100%")
+    assert 0 < reading[0] < 0.5
+    assert reading[-1] == 0.95
+    assert heard[-1] == (1.0, "imported")
 
 
 @pytest.mark.django_db
@@ -138,16 +144,75 @@ def test_write_pass_failing_midway_removes_what_it_wrote(team: Any, mongo_db: An
     assert documents.utterances.collection.count_documents({"import_job": "job-1"}) == 0
 
 
-@pytest.mark.django_db
-def test_a_file_changed_between_the_passes_fails_and_leaves_nothing(
-    team: Any, mongo_db: Any
-) -> None:
-    reads = iter([GOOD * 2, GOOD + BAD])
+def everything() -> int:
+    """Documents of every kind in every project, staged ones included."""
+    return sum(mongo_db_count(name) for name in ("texts", "utterances", "lexicon", "concordance"))
 
-    with pytest.raises(services.ImportFailed) as err:
-        services.import_file(
-            team.project, lambda: io.BytesIO(next(reads)), "toolbox", "t.txt", "job-1", "m"
+
+def mongo_db_count(name: str) -> int:
+    from fieldmark.storage import mongo
+
+    return int(mongo.collection(name).count_documents({}))
+
+
+@pytest.mark.django_db
+def test_an_import_is_invisible_until_it_commits(
+    team: Any, as_user: Any, mongo_db: Any
+) -> None:
+    base = "/api/v1/projects/lezgi"
+    client = as_user(team.viewer)
+    data = b"\\t a b\n\\g x FOO\n\n" * 3
+
+    def look() -> tuple[int, int, int]:
+        return (
+            client.get(f"{base}/texts/").json()["count"],
+            client.get(f"{base}/concordance/?field=gloss&q=x").json()["count"],
+            client.get(f"{base}/glossing/check/").json()["count"],
         )
 
-    assert [p["line"] for p in err.value.report] == [8, 11]
-    assert stored() == (0, 0, 0)
+    seen: list[tuple[int, int, int]] = []
+
+    def watched() -> Iterator[services.ImportBatch]:
+        yield from services.import_batches(
+            lambda: io.BytesIO(data), "toolbox", "t.txt", "job-1", size=2
+        )
+        # Every batch has been handed to the writer by now; wait for it, then look from outside.
+        while mongo_db_count("utterances") < 3:
+            pass
+        seen.append(look())
+
+    counts = services.write_import(team.project, watched(), "manager", "job-1")
+
+    assert seen == [(0, 0, 0)]
+    assert mongo_db_count("concordance") > 0
+    assert counts == {"texts": 1, "utterances": 3, "entries": 0}
+    assert look() == (1, 3, 3)
+    assert mongo_db_count(pending.STAGES) == 0
+
+
+@pytest.mark.django_db
+def test_problems_found_while_staging_leave_nothing_anywhere(team: Any, mongo_db: Any) -> None:
+    with pytest.raises(services.ImportFailed) as err:
+        services.import_file(
+            team.project, lambda: io.BytesIO(GOOD * 2 + BAD), "toolbox", "t.txt", "job-1", "m"
+        )
+
+    assert [p["line"] for p in err.value.report] == [14, 17]
+    assert everything() == 0
+
+
+@pytest.mark.django_db
+def test_a_commit_failing_midway_removes_what_it_had_written(
+    team: Any, mongo_db: Any, monkeypatch: Any
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> int:
+        raise ConnectionError("database went away during the commit")
+
+    monkeypatch.setattr(documents.texts, "insert_many", broken)
+    with pytest.raises(ConnectionError):
+        services.import_file(
+            team.project, lambda: io.BytesIO(GOOD * 3), "toolbox", "t.txt", "job-1", "m"
+        )
+
+    assert everything() == 0
+    assert mongo_db_count(pending.STAGES) == 0

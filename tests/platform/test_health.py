@@ -14,7 +14,14 @@ def test_health_reports_every_component_ok(api: Any, mongo_db: Any) -> None:
     body = response.json()
     assert response.status_code == 200, body
     assert body["status"] == "ok"
-    assert set(body["components"]) == {"sql", "mongo", "rdf_store", "broker", "channel_layer"}
+    assert set(body["components"]) == {
+        "sql",
+        "mongo",
+        "rdf_store",
+        "rdf_sync",
+        "broker",
+        "channel_layer",
+    }
     assert all(item["ok"] for item in body["components"].values())
 
 

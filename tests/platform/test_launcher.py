@@ -32,6 +32,7 @@ def test_launcher_starts_everything_healthy_and_bootstraps_once(tmp_path: Path) 
         FIELDMARK_VAR_DIR=str(tmp_path / "var"),
         FIELDMARK_MONGO_PORT=str(free_port()),
         FIELDMARK_RDF_PORT=str(free_port()),
+        FIELDMARK_REDIS_PORT=str(free_port()),
     )
     port = free_port()
     command = [
@@ -63,6 +64,8 @@ def test_launcher_starts_everything_healthy_and_bootstraps_once(tmp_path: Path) 
     }
     assert (tmp_path / "var" / "mongo").is_dir()
     assert (tmp_path / "var" / "rdf").is_dir()
+    assert "starting the embedded Redis-protocol server" in first.stdout
+    assert (tmp_path / "var" / "redis").is_dir()
     assert (tmp_path / "var" / "fieldmark.sqlite3").exists()
     # Every child was stopped on exit: nothing answers on the port any more.
     try:

@@ -13,6 +13,7 @@ import pytest
 
 from fieldmark.jobs.models import Job
 from fieldmark.projects.models import AuditEntry, Invitation, Membership, Project
+from mlworkers.models import ModelVersion, Schedule, SuggestionFeedback, TrainingRun
 
 ALL = ("owner", "manager", "annotator", "viewer", "outsider", "anonymous")
 
@@ -30,6 +31,10 @@ class Case:
 
 def members_ok(status: int) -> dict[str, int]:
     return {role: status for role in ("owner", "manager", "annotator", "viewer")}
+
+
+def annotators_ok(status: int) -> dict[str, int]:
+    return {role: status for role in ("owner", "manager", "annotator")}
 
 
 def managers_ok(status: int) -> dict[str, int]:
@@ -60,6 +65,55 @@ CASES = [
     Case("get", "/api/v1/jobs/{job}/", members_ok(200)),
     # Started by the owner: the owner or a manager may cancel it.
     Case("post", "/api/v1/jobs/{job}/cancel/", managers_ok(200)),
+    # Models: viewers see them, annotators get and accept suggestions, managers train, import
+    # and schedule. The project has no glossed data and no model, hence the 400s and 409s.
+    Case("get", "/api/v1/projects/lezgi/models/tasks/", members_ok(200)),
+    Case("get", "/api/v1/projects/lezgi/models/runs/", members_ok(200)),
+    Case(
+        "post",
+        "/api/v1/projects/lezgi/models/runs/",
+        managers_ok(400),
+        {"task": "gloss", "kind": "memory"},
+    ),
+    Case("get", "/api/v1/projects/lezgi/models/versions/", members_ok(200)),
+    Case(
+        "post",
+        "/api/v1/projects/lezgi/models/versions/rollback/",
+        managers_ok(400),
+        {"task": "gloss"},
+    ),
+    Case(
+        "post",
+        "/api/v1/projects/lezgi/models/versions/external/",
+        managers_ok(400),
+        {"task": "gloss", "url": "http://127.0.0.1:9/", "timeout": 0.2},
+    ),
+    Case("get", "/api/v1/projects/lezgi/models/schedules/", members_ok(200)),
+    Case(
+        "post",
+        "/api/v1/projects/lezgi/models/schedules/",
+        managers_ok(201),
+        {"task": "gloss", "kind": "memory", "trigger": "cron", "cron": "0 3 * * *"},
+    ),
+    Case("get", "/api/v1/projects/lezgi/models/queue/", members_ok(409)),
+    Case(
+        "post",
+        "/api/v1/projects/lezgi/suggestions/",
+        annotators_ok(409),
+        {"task": "gloss", "morphemes": ["x"]},
+    ),
+    Case(
+        "post",
+        "/api/v1/projects/lezgi/suggestions/preannotate/",
+        annotators_ok(409),
+        {"task": "gloss"},
+    ),
+    Case(
+        "post",
+        "/api/v1/projects/lezgi/suggestions/bulk-accept/",
+        annotators_ok(200),
+        {"task": "gloss", "threshold": 0.9},
+    ),
 ]
 
 
@@ -70,6 +124,10 @@ def snapshot() -> dict[str, list[Any]]:
         "invitations": list(Invitation.objects.order_by("pk").values()),
         "audit": list(AuditEntry.objects.order_by("pk").values()),
         "jobs": list(Job.objects.order_by("pk").values()),
+        "ml": [
+            list(model.objects.order_by("pk").values())
+            for model in (TrainingRun, ModelVersion, Schedule, SuggestionFeedback)
+        ],
     }
 
 

@@ -9,8 +9,12 @@ export interface Loaded<T> {
   setData: (data: T) => void;
 }
 
-/** Run `load` whenever `deps` change; answers that arrive after a newer request are dropped. */
-export function useLoad<T>(load: () => Promise<T>, deps: DependencyList): Loaded<T> {
+/**
+ * Run `load` whenever `deps` change; answers that arrive after a newer request are dropped.
+ * A loader may show a first part early through `partial` (a long list's first page) before it
+ * resolves with the whole.
+ */
+export function useLoad<T>(load: (partial: (value: T) => void) => Promise<T>, deps: DependencyList): Loaded<T> {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
@@ -20,7 +24,10 @@ export function useLoad<T>(load: () => Promise<T>, deps: DependencyList): Loaded
   useEffect(() => {
     const call = ++latest.current;
     setLoading(true);
-    load().then(
+    const partial = (value: T) => {
+      if (call === latest.current) setData(value);
+    };
+    load(partial).then(
       (value) => {
         if (call !== latest.current) return;
         setData(value);

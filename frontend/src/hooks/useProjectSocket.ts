@@ -1,31 +1,21 @@
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { SocketMessage } from "../api";
+import { currentHub, releaseHub, retainHub, type ProjectHub, type SocketStatus } from "../realtime/hub";
+import { people, type Person, type Where } from "../realtime/presence";
 
-export type SocketStatus = "connecting" | "open" | "closed" | "refused";
-
-/** Close codes the server uses for 401/403/404: retrying cannot help, so we stop. */
-export const REFUSED_CLOSE_CODES: ReadonlySet<number> = new Set([4401, 4403, 4404]);
+export { REFUSED_CLOSE_CODES, RELOAD_MESSAGE, backoffDelay, projectSocketUrl } from "../realtime/hub";
+export type { SocketStatus } from "../realtime/hub";
 
 export interface UseProjectSocketOptions {
   minDelayMs?: number;
   maxDelayMs?: number;
 }
 
-export function projectSocketUrl(slug: string, location: Location = window.location): string {
-  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  return `${scheme}//${location.host}/ws/projects/${encodeURIComponent(slug)}/`;
-}
-
-/** Delay before reconnect attempt `attempt` (0-based): doubling, capped, with a little jitter. */
-export function backoffDelay(attempt: number, minDelayMs: number, maxDelayMs: number): number {
-  const base = Math.min(maxDelayMs, minDelayMs * 2 ** attempt);
-  return Math.round(base * (0.8 + Math.random() * 0.2));
-}
-
 /**
- * Keep a websocket to `/ws/projects/{slug}/` open while mounted, reconnecting with backoff, and
- * hand every JSON message to `onMessage` (the latest callback, so callers need not memoise it).
- * The server skips the sender of a change, so a tab refreshes its own changes itself.
+ * Listen to `/ws/projects/{slug}/` while mounted: every JSON message goes to `onMessage` (the
+ * latest callback, so callers need not memoise it). All listeners of a tab share one socket,
+ * which reconnects with backoff and catches up on what it missed (or sends `catch_up.reload`).
+ * The server skips the tab's own changes, so a tab refreshes those itself.
  */
 export function useProjectSocket(
   slug: string | null | undefined,
@@ -39,48 +29,74 @@ export function useProjectSocket(
 
   useEffect(() => {
     if (!slug) return;
-    let socket: WebSocket | null = null;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let attempt = 0;
-    let stopped = false;
-
-    const connect = () => {
-      setStatus("connecting");
-      socket = new WebSocket(projectSocketUrl(slug));
-      socket.onopen = () => {
-        attempt = 0;
-        setStatus("open");
-      };
-      socket.onmessage = (event: MessageEvent) => {
-        let message: unknown;
-        try {
-          message = JSON.parse(String(event.data));
-        } catch {
-          return;
-        }
-        if (message && typeof message === "object" && "type" in message) {
-          handler.current(message as SocketMessage);
-        }
-      };
-      socket.onclose = (event: CloseEvent) => {
-        socket = null;
-        if (stopped) return;
-        if (REFUSED_CLOSE_CODES.has(event.code)) {
-          setStatus("refused");
-          return;
-        }
-        setStatus("closed");
-        timer = setTimeout(connect, backoffDelay(attempt++, minDelayMs, maxDelayMs));
-      };
-    };
-
-    connect();
+    const hub = retainHub(slug, minDelayMs, maxDelayMs);
+    setStatus(hub.status);
+    const stopListening = hub.listen((message) => handler.current(message));
+    const stopWatching = hub.watch(() => setStatus(hub.status));
     return () => {
-      stopped = true;
-      clearTimeout(timer);
-      socket?.close();
+      stopListening();
+      stopWatching();
+      releaseHub(hub);
     };
   }, [slug, minDelayMs, maxDelayMs]);
 
   return status;
+}
+
+function useHub(slug: string | null | undefined): ProjectHub | undefined {
+  const subscribe = useCallback(
+    (change: () => void) => {
+      if (!slug) return () => undefined;
+      const hub = retainHub(slug);
+      const stop = hub.watch(change);
+      change();
+      return () => {
+        stop();
+        releaseHub(hub);
+      };
+    },
+    [slug],
+  );
+  // The hub's presence map is replaced (never mutated) on change, so it is a stable snapshot.
+  useSyncExternalStore(subscribe, () => (slug ? currentHub(slug)?.presence : undefined));
+  return slug ? currentHub(slug) : undefined;
+}
+
+/** Everyone else present in the project, one entry per person. */
+export function usePresence(slug: string | null | undefined): Person[] {
+  const hub = useHub(slug);
+  const presence = hub?.presence;
+  const me = hub?.me ?? null;
+  return useMemoPeople(presence, me);
+}
+
+function useMemoPeople(presence: ProjectHub["presence"] | undefined, me: string | null): Person[] {
+  const cache = useRef<{ presence: unknown; me: string | null; list: Person[] }>({ presence: null, me: null, list: [] });
+  if (cache.current.presence !== presence || cache.current.me !== me) {
+    cache.current = { presence, me, list: presence ? people(presence, me) : [] };
+  }
+  return cache.current.list;
+}
+
+/**
+ * Announce this tab's place (and soft lock) while mounted; `null` announces nothing. Changes are
+ * sent at most four times a second. Typing or pointing keeps the presence from idling.
+ */
+export function useAnnounce(slug: string | null | undefined, where: Where | null, lock: string | null = null): void {
+  const key = where ? JSON.stringify([where, lock]) : "";
+  useEffect(() => {
+    if (!slug || !where) return;
+    const hub = retainHub(slug);
+    hub.announce(where, lock);
+    const touch = () => hub.touch();
+    window.addEventListener("keydown", touch);
+    window.addEventListener("pointerdown", touch);
+    return () => {
+      window.removeEventListener("keydown", touch);
+      window.removeEventListener("pointerdown", touch);
+      hub.withdrawSoon();
+      releaseHub(hub);
+    };
+    // `key` stands for where and lock, which callers build afresh on every render.
+  }, [slug, key]);
 }

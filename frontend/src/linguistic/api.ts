@@ -17,6 +17,9 @@ import {
 } from "../api";
 
 const enc = encodeURIComponent;
+/** Utterances in the first, early page of a text, and in each page after it. */
+const FIRST_PAGE = 40;
+const FULL_PAGE = 500;
 const base = (slug: string) => `/projects/${enc(slug)}`;
 
 // ---------------------------------------------------------------------------------------------
@@ -321,6 +324,28 @@ export const linguisticApi = {
   utterances: {
     listAll: (slug: string, textId: string) =>
       listAll<Utterance>(`${base(slug)}/texts/${enc(textId)}/utterances/?page_size=500`, 200),
+    /**
+     * Every utterance of a text, the first few early through `first` (so a long text shows at
+     * once), the rest in pages of 500 fetched three at a time.
+     */
+    listProgressive: async (slug: string, textId: string, first: (head: Utterance[]) => void) => {
+      const path = `${base(slug)}/texts/${enc(textId)}/utterances/`;
+      const head = await request<Page<Utterance>>("GET", path, { query: { page_size: FIRST_PAGE } });
+      if (!head.next) return head.results;
+      first(head.results);
+      const pages = Math.ceil(head.count / FULL_PAGE);
+      const parts: Utterance[][] = [];
+      let nextPage = 1;
+      const fetchPages = async () => {
+        while (nextPage <= pages) {
+          const pageNo = nextPage++;
+          const got = await request<Page<Utterance>>("GET", path, { query: { page: pageNo, page_size: FULL_PAGE } });
+          parts[pageNo - 1] = got.results;
+        }
+      };
+      await Promise.all([fetchPages(), fetchPages(), fetchPages()]);
+      return parts.flat();
+    },
     get: (slug: string, id: string) =>
       request<Utterance>("GET", `${base(slug)}/utterances/${enc(id)}/`),
     create: (slug: string, textId: string, body: Partial<UtteranceBody>) =>

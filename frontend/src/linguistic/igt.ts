@@ -209,6 +209,8 @@ export function isDirty(
   base: Pick<Utterance, "words" | "translations" | "transcription">,
   draft: Pick<Utterance, "words" | "translations" | "transcription">,
 ): boolean {
+  // A row fresh from the server shares one object for both: no need to compare the content.
+  if (base === draft) return false;
   return editableContent(base) !== editableContent(draft);
 }
 

@@ -114,7 +114,7 @@ describe("members page", () => {
     renderApp("/projects/ainu/members");
     await screen.findByTestId("member-row-olga");
     const socket = FakeWebSocket.last();
-    expect(socket.url).toMatch(/\/ws\/projects\/ainu\/$/);
+    expect(socket.url).toMatch(/\/ws\/projects\/ainu\/\?tab=[0-9a-f]+$/);
 
     members.push(member("anna", "annotator"));
     act(() => socket.receive({ type: "membership.changed", username: "anna" }));

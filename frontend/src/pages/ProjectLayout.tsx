@@ -3,7 +3,9 @@ import { Link, NavLink, Outlet, useOutletContext, useParams } from "react-router
 import { api, type Project, type SocketMessage } from "../api";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { useLoad } from "../hooks/useLoad";
-import { useProjectSocket } from "../hooks/useProjectSocket";
+import { PresenceAvatars } from "../components/PresenceAvatars";
+import { usePresence, useProjectSocket } from "../hooks/useProjectSocket";
+import { describeWhere } from "../realtime/presence";
 import { canManage, roleLabel } from "../roles";
 
 export interface ProjectContext {
@@ -27,7 +29,7 @@ export function ProjectLayout() {
 
   const onMessage = useCallback(
     (message: SocketMessage) => {
-      if (message.type === "project.updated") reload();
+      if (message.type === "project.updated" || message.type === "role") reload();
       if (message.type === "membership.changed") {
         // Our own role may be what changed, so the project (my_role) is refreshed too.
         reload();
@@ -37,6 +39,7 @@ export function ProjectLayout() {
     [reload],
   );
   const socket = useProjectSocket(project.data ? slug : null, onMessage);
+  const present = usePresence(project.data ? slug : null);
 
   if (!project.data) {
     return (
@@ -64,6 +67,7 @@ export function ProjectLayout() {
           <h1 data-testid="project-name">{current.name}</h1>
         </div>
         <div className="project-meta">
+          <PresenceAvatars people={present} describe={describeWhere} label="People in this project" />
           <span className="tag" data-testid="my-role">
             {roleLabel(current.my_role)}
           </span>
@@ -85,6 +89,7 @@ export function ProjectLayout() {
         <NavLink to={`/projects/${current.slug}/lexicon`}>Lexicon</NavLink>
         <NavLink to={`/projects/${current.slug}/dictionary`}>Dictionary</NavLink>
         <NavLink to={`/projects/${current.slug}/concordance`}>Concordance</NavLink>
+        <NavLink to={`/projects/${current.slug}/models`}>Models</NavLink>
         {canManage(current.my_role) && (
           <NavLink to={`/projects/${current.slug}/audit`}>Audit log</NavLink>
         )}

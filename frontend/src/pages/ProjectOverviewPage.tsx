@@ -5,6 +5,7 @@ import { ErrorBanner } from "../components/ErrorBanner";
 import { ProjectForm } from "../components/ProjectForm";
 import { formatDate } from "../format";
 import { canManage, isOwner, roleLabel } from "../roles";
+import { GetStarted } from "./GetStarted";
 import { useProjectContext } from "./ProjectLayout";
 
 export function ProjectOverviewPage() {
@@ -32,6 +33,7 @@ export function ProjectOverviewPage() {
   return (
     <div className="stack">
       <ErrorBanner error={error} onDismiss={() => setError(null)} />
+      <GetStarted project={project} />
       {editing ? (
         <section className="panel" aria-labelledby="settings-heading">
           <h2 id="settings-heading">Edit settings</h2>

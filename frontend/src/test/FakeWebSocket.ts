@@ -7,6 +7,8 @@ export class FakeWebSocket {
   onmessage: ((event: { data: string }) => void) | null = null;
   onclose: ((event: { code: number }) => void) | null = null;
   closed = false;
+  /** What the app sent, parsed. */
+  sent: unknown[] = [];
 
   constructor(readonly url: string) {
     FakeWebSocket.instances.push(this);
@@ -23,6 +25,10 @@ export class FakeWebSocket {
   /** The server (or network) closed the connection. */
   drop(code = 1006): void {
     this.onclose?.({ code });
+  }
+
+  send(data: string): void {
+    this.sent.push(JSON.parse(data));
   }
 
   close(): void {

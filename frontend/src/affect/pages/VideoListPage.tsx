@@ -1,6 +1,9 @@
 import { Link } from "react-router";
 import { ErrorBanner } from "../../components/ErrorBanner";
+import { PresenceAvatars } from "../../components/PresenceAvatars";
 import { useLoad } from "../../hooks/useLoad";
+import { usePresence } from "../../hooks/useProjectSocket";
+import { describeWhere } from "../../realtime/presence";
 import { useProjectContext } from "../../pages/ProjectLayout";
 import { canManage } from "../../roles";
 import { affectApi, posterUrl } from "../api";
@@ -12,6 +15,7 @@ export function VideoListPage() {
   const { project } = useProjectContext();
   const slug = project.slug;
   const videos = useLoad(() => affectApi.videos.list(slug), [slug]);
+  const present = usePresence(slug);
   const manager = canManage(project.my_role);
 
   return (
@@ -52,6 +56,11 @@ export function VideoListPage() {
                 <Link to={`/projects/${slug}/videos/${video.id}`} className="affect-video-title">
                   {video.filename}
                 </Link>
+                <PresenceAvatars
+                  people={present.filter((person) => person.where.video === video.id)}
+                  describe={describeWhere}
+                  label="On this video"
+                />
                 <span className="muted">
                   {formatDuration(video.duration_ms)} · {formatFps(video.fps)} · {video.width}×
                   {video.height} · {formatBytes(video.size)}

@@ -2,6 +2,10 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useParams } from "react-router";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { useLoad } from "../../hooks/useLoad";
+import { RELOAD_MESSAGE, useAnnounce, usePresence, useProjectSocket } from "../../hooks/useProjectSocket";
+import { PresenceAvatars } from "../../components/PresenceAvatars";
+import { describeWhere } from "../../realtime/presence";
+import type { SocketMessage } from "../../api";
 import { useProjectContext } from "../../pages/ProjectLayout";
 import { hasRole } from "../../roles";
 import { useSession } from "../../session";
@@ -19,6 +23,8 @@ import {
 } from "../api";
 import { AffectPad, type PadValue } from "../components/AffectPad";
 import { AuPanel } from "../components/AuPanel";
+import { FaceOverlay } from "../components/FaceOverlay";
+import { FacePanel } from "../components/FacePanel";
 import { Timeline, type TimelineRow } from "../components/Timeline";
 import { formatFps } from "../format";
 import {
@@ -72,6 +78,26 @@ export function VideoWorkspacePage() {
     return { video, layers, own };
   }, [slug, id, username]);
 
+  // Live: another coder's saved layer (or a gold layer) appears without a reload. Only the list
+  // of layers is refreshed; the workspace, and any unsaved coding in it, stays as it is.
+  const { data, setData } = loaded;
+  const current = useRef(data);
+  current.current = data;
+  const onMessage = useCallback(
+    (message: SocketMessage) => {
+      const concerned =
+        (message.type === "affect.layer.created" || message.type === "affect.layer.updated") &&
+        message.video === id;
+      if (!concerned && message.type !== RELOAD_MESSAGE) return;
+      affectApi.layers.list(slug, id).then(
+        (layers) => current.current && setData({ ...current.current, layers }),
+        () => undefined,
+      );
+    },
+    [slug, id, setData],
+  );
+  useProjectSocket(slug, onMessage);
+
   if (!loaded.data) {
     return (
       <div>
@@ -90,6 +116,7 @@ export function VideoWorkspacePage() {
       slug={slug}
       username={username}
       editable={hasRole(project.my_role, "annotator")}
+      manager={hasRole(project.my_role, "manager")}
       {...loaded.data}
     />
   );
@@ -99,9 +126,11 @@ interface WorkspaceProps extends Loaded {
   slug: string;
   username: string;
   editable: boolean;
+  manager: boolean;
 }
 
-function Workspace({ slug, username, editable, video, layers, own: initialOwn }: WorkspaceProps) {
+function Workspace(props: WorkspaceProps) {
+  const { slug, username, editable, manager, video, layers, own: initialOwn } = props;
   const fps = parseFps(video.fps) || 25;
   const limits: Limits = useMemo(
     () => ({ fps, durationMs: video.duration_ms }),
@@ -119,6 +148,20 @@ function Workspace({ slug, username, editable, video, layers, own: initialOwn }:
   const [playing, setPlaying] = useState(false);
   const [rate, setRate] = useState(1);
   const [selected, setSelected] = useState<number | null>(null);
+  // Presence: the video, the second the playhead is in, the selected segment (soft-locked while
+  // one may edit it). Whole seconds keep playback from sending a message per frame.
+  const second = Math.floor(currentMs / 1000);
+  const where = useMemo(
+    () => ({
+      page: "video",
+      video: video.id,
+      time: second,
+      ...(selected !== null ? { segment: String(selected) } : {}),
+    }),
+    [video.id, second, selected],
+  );
+  useAnnounce(slug, where, editable && selected !== null ? `${video.id}:segment:${selected}` : null);
+  const watching = usePresence(slug).filter((person) => person.where.video === video.id);
   const [inPoint, setInPoint] = useState<number | null>(null);
   const [hotkeys, setHotkeys] = useState(EMPTY_HOTKEYS);
   const [hint, setHint] = useState<string | null>(null);
@@ -406,6 +449,7 @@ function Workspace({ slug, username, editable, video, layers, own: initialOwn }:
           {formatFps(video.fps)} · {video.width}×{video.height} · {frameCount} frames
         </span>
         <Link to={`/projects/${slug}/videos/${video.id}/agreement`}>Agreement</Link>
+        <PresenceAvatars people={watching} describe={describeWhere} label="Also on this video" />
       </div>
       {own.conflict && (
         <div className="banner banner-error affect-conflict" role="alert" data-testid="conflict">
@@ -429,7 +473,15 @@ function Workspace({ slug, username, editable, video, layers, own: initialOwn }:
       {mediaError && <ErrorBanner error={mediaError} onDismiss={() => setMediaError(null)} />}
       <div className="affect-workspace-grid">
         <div className="affect-main-col">
-          <div className="affect-player">
+          <div className="affect-player" style={{ position: "relative" }}>
+            <FaceOverlay
+              slug={slug}
+              videoId={video.id}
+              fps={fps}
+              width={video.width}
+              height={video.height}
+              currentMs={currentMs}
+            />
             <video
               ref={videoRef}
               src={streamUrl(slug, video.id)}
@@ -513,6 +565,20 @@ function Workspace({ slug, username, editable, video, layers, own: initialOwn }:
             onSelect={setSelected}
             onCreate={editable ? addSegment : () => undefined}
             onResize={replaceSegment}
+          />
+          <FacePanel
+            slug={slug}
+            videoId={video.id}
+            username={username}
+            fps={fps}
+            frameCount={frameCount}
+            durationMs={video.duration_ms}
+            layers={layers}
+            own={own.draft}
+            ownDirty={own.dirty}
+            editable={editable}
+            manager={manager}
+            onSeek={seekMs}
           />
           <details className="affect-help">
             <summary>Keyboard shortcuts</summary>

@@ -1,5 +1,9 @@
-import type { KeyboardEvent } from "react";
+import { memo, type KeyboardEvent } from "react";
+import { PresenceAvatars } from "../../components/PresenceAvatars";
+import type { Person } from "../../realtime/presence";
 import { ErrorBanner } from "../../components/ErrorBanner";
+import { MachineGloss } from "../../models/MachineGloss";
+import type { MachineSuggestions } from "../../models/useMachineSuggestions";
 import type { Utterance } from "../api";
 import type { Abbreviations } from "../leipzig";
 import {
@@ -38,13 +42,8 @@ export function cleanRow(utterance: Utterance): RowState {
   return { base: utterance, draft: utterance, saving: false, error: null, conflict: null, remote: null };
 }
 
-interface UtteranceEditorProps {
-  row: RowState;
-  lexicon: LexiconIndex;
-  abbreviations: Abbreviations;
-  canEdit: boolean;
-  autoFocusFirst: boolean;
-  highlight: boolean;
+/** What a row does with the user's input; stable per utterance so a keystroke re-renders one row. */
+export interface RowHandlers {
   onMorph: (word: number, morpheme: number | null, field: MorphField, value: string) => void;
   onMorphForm: (word: number, morpheme: number | null, value: string) => void;
   onWord: (word: number, field: WordField, value: string) => void;
@@ -61,6 +60,18 @@ interface UtteranceEditorProps {
   onKeepMine: () => void;
   onTakeTheirs: () => void;
   onMerge: (merged: Utterance) => void;
+  /** Machine gloss suggestions (ghost text, accept with ArrowRight), when a model serves them. */
+  machine?: MachineSuggestions;
+}
+
+interface UtteranceEditorProps extends RowHandlers {
+  row: RowState;
+  lexicon: LexiconIndex;
+  abbreviations: Abbreviations;
+  canEdit: boolean;
+  highlight: boolean;
+  /** Others on this utterance, with the cells they hold a soft lock on. */
+  present?: Person[];
 }
 
 /**
@@ -68,15 +79,14 @@ interface UtteranceEditorProps {
  * morpheme's form, gloss and POS), free translation. Alt-Enter adds a word after the one holding
  * the focus (or at the end).
  */
-export function UtteranceEditor(props: UtteranceEditorProps) {
-  const { row, lexicon, canEdit, autoFocusFirst, highlight } = props;
+export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEditorProps) {
+  const { row, lexicon, canEdit, highlight } = props;
   const { draft } = row;
   const dirty = isDirty(row.base, draft);
   const lang = translationLang(draft);
   const trCell = cellKey({ utterance: draft.id, kind: "translation" });
   const number = draft.order + 1;
   const words = draft.words ?? [];
-  let first = autoFocusFirst;
 
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
     if (!canEdit || !event.altKey || event.key !== "Enter") return;
@@ -107,6 +117,16 @@ export function UtteranceEditor(props: UtteranceEditorProps) {
           spellCheck={false}
           onChange={(event) => props.onTranscription(event.target.value)}
         />
+        <PresenceAvatars people={props.present ?? []} label={`Also on utterance ${number}`} />
+        {(props.present ?? []).some((person) => person.locks.length > 0) && (
+          <span className="lock-note" data-testid="lock-note">
+            {(props.present ?? [])
+              .filter((person) => person.locks.length > 0)
+              .map((person) => person.user)
+              .join(", ")}{" "}
+            editing
+          </span>
+        )}
         <span className="ling-status" data-testid="utterance-status">
           {row.saving ? (
             "Saving…"
@@ -185,8 +205,6 @@ export function UtteranceEditor(props: UtteranceEditorProps) {
                 {morphsOf(word).map((m, i) => {
                   const morpheme = segmented ? i : null;
                   const cell = cellKey({ utterance: draft.id, kind: "gloss", word: w, morpheme });
-                  const focusHere = first;
-                  first = false;
                   const gloss = m.gloss ?? "";
                   const width = cols.morphemes[i] ?? MIN_CELL_CH;
                   const shown = `${m.sep ?? ""}${m.form}`;
@@ -212,6 +230,17 @@ export function UtteranceEditor(props: UtteranceEditorProps) {
                           }}
                         />
                       </div>
+                      <MachineGloss
+                        hint={props.machine?.hintFor(draft.id, w, morpheme)}
+                        value={gloss}
+                        onAccept={() => {
+                          const hint = props.machine?.hintFor(draft.id, w, morpheme);
+                          if (!hint || !canEdit) return;
+                          props.onMorph(w, morpheme, "gloss", hint.label);
+                          props.machine?.accept(draft.id, w, morpheme);
+                        }}
+                        onReject={() => props.machine?.reject(draft.id, w, morpheme)}
+                      >
                       <GlossInput
                         value={gloss}
                         cell={cell}
@@ -221,11 +250,11 @@ export function UtteranceEditor(props: UtteranceEditorProps) {
                         onChange={(value) => props.onMorph(w, morpheme, "gloss", value)}
                         onPick={(s) => props.onPick(w, morpheme, s)}
                         onFocusCell={props.onFocusCell}
-                        autoFocus={focusHere}
                         abbreviations={props.abbreviations}
                         onSplit={canEdit ? split("gloss") : undefined}
                         onMergeBack={canEdit ? mergeBack("gloss") : undefined}
                       />
+                      </MachineGloss>
                       <input
                         className="ling-cell ling-pos"
                         style={{ width: `${width}ch` }}
@@ -301,4 +330,4 @@ export function UtteranceEditor(props: UtteranceEditorProps) {
       )}
     </article>
   );
-}
+});

@@ -80,4 +80,26 @@ describe("ConcordancePage", () => {
     expect(table.querySelector("mark")?.textContent).toBe("bark");
     expect(screen.getByTestId("kwic-count").textContent).toBe("1 hit in 1 utterance");
   });
+
+  it("shows a refused pattern's error without the previous results", async () => {
+    mockFetch((call) => {
+      if (!call.url.startsWith("/api/v1/projects/p/concordance/")) return undefined;
+      const q = new URL(call.url, "http://x").searchParams.get("q");
+      return q === "PL"
+        ? { status: 200, body: { count: 1, hits: 1, next: null, previous: null, results: [second] } }
+        : { status: 400, body: { error: "invalid", detail: "q: the pattern is not valid.", fields: { q: ["the pattern is not valid."] } } };
+    });
+    renderPage("concordance", "/projects/p/concordance", <ConcordancePage />);
+    fireEvent.change(screen.getByLabelText("Query"), { target: { value: "PL" } });
+    fireEvent.click(screen.getByRole("button", { name: "Search" }));
+    await screen.findByTestId("kwic");
+
+    fireEvent.change(screen.getByLabelText("Match"), { target: { value: "regex" } });
+    fireEvent.change(screen.getByLabelText("Query"), { target: { value: "(" } });
+    fireEvent.click(screen.getByRole("button", { name: "Search" }));
+
+    await screen.findByText("the pattern is not valid.");
+    expect(screen.queryByTestId("kwic")).toBeNull();
+    expect(screen.queryByTestId("kwic-count")).toBeNull();
+  });
 });

@@ -24,10 +24,13 @@ export function ConcordancePage() {
   const [draft, setDraft] = useState({ field, mode, q });
 
   const lang = params.get("lang") || "en";
+  // A refused query (a bad pattern, say) shows its error alone, not above the last results.
   const found = useLoad(
     () => (q ? linguisticApi.concordance(slug, { field, mode, q, lang, page }) : Promise.resolve(null)),
     [slug, field, mode, q, lang, page],
   );
+
+  const shown = found.error ? null : found.data;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -67,16 +70,16 @@ export function ConcordancePage() {
       </form>
       <ErrorBanner error={found.error} fieldNames={["field", "mode", "q"]} />
       {found.loading && q && <p className="loading">Searching…</p>}
-      {found.data && found.data.results.length === 0 && <p className="empty">No matches.</p>}
-      {found.data && found.data.results.length > 0 && (
+      {shown && shown.results.length === 0 && <p className="empty">No matches.</p>}
+      {shown && shown.results.length > 0 && (
         <>
           <p className="muted" data-testid="kwic-count">
-            {found.data.hits} {found.data.hits === 1 ? "hit" : "hits"} in {found.data.count}{" "}
-            {found.data.count === 1 ? "utterance" : "utterances"}
+            {shown.hits} {shown.hits === 1 ? "hit" : "hits"} in {shown.count}{" "}
+            {shown.count === 1 ? "utterance" : "utterances"}
           </p>
           <table className="table ling-kwic" data-testid="kwic">
             <tbody>
-              {found.data.results.flatMap((result) =>
+              {shown.results.flatMap((result) =>
                 kwicLines(result, lang).map((line, i) => (
                   <KwicRow key={`${result.utterance}-${i}`} slug={slug} result={result} line={line} />
                 )),
@@ -85,9 +88,9 @@ export function ConcordancePage() {
           </table>
           <Pager
             page={page}
-            hasPrevious={!!found.data.previous}
-            hasNext={!!found.data.next}
-            count={found.data.count}
+            hasPrevious={!!shown.previous}
+            hasNext={!!shown.next}
+            count={shown.count}
             onPage={(p) => setParams({ field, mode, q, lang, page: String(p) })}
           />
         </>

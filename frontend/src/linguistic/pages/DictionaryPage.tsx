@@ -1,4 +1,7 @@
 import { Link, useParams } from "react-router";
+import type { SocketMessage } from "../../api";
+import { PresenceAvatars } from "../../components/PresenceAvatars";
+import { RELOAD_MESSAGE, useAnnounce, usePresence, useProjectSocket } from "../../hooks/useProjectSocket";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { Pager } from "../../components/Pager";
 import { headword, linguisticApi, senseGloss } from "../api";
@@ -6,6 +9,7 @@ import { FileJob } from "../components/FileJob";
 import { useDictionarySearch } from "../useDictionarySearch";
 
 const SEARCH_DELAY_MS = 200;
+const DICTIONARY_PLACE = { page: "dictionary" };
 
 /**
  * The web dictionary: search as you type through `dictionary/?q=` (prefix search over folded
@@ -15,6 +19,12 @@ const SEARCH_DELAY_MS = 200;
 export function DictionaryPage() {
   const { slug = "" } = useParams();
   const { query, setQuery, page, setPage, entries } = useDictionarySearch(slug, SEARCH_DELAY_MS);
+  const reload = entries.reload;
+  useProjectSocket(slug, (message: SocketMessage) => {
+    if (message.type === RELOAD_MESSAGE || String(message.type).startsWith("linguistic.entr")) reload();
+  });
+  useAnnounce(slug, DICTIONARY_PLACE);
+  const present = usePresence(slug);
 
   return (
     <section className="ling-dictionary">
@@ -48,6 +58,7 @@ export function DictionaryPage() {
             <dt>
               <Link to={`/projects/${slug}/lexicon?entry=${encodeURIComponent(e.id)}`}>{headword(e)}</Link>{" "}
               {e.type && <span className="muted">{e.type}</span>} {e.pos && <em>{e.pos}</em>}
+              <PresenceAvatars people={present.filter((person) => person.where.entry === e.id)} label="On this entry" />
             </dt>
             <dd>
               {(e.senses ?? []).length === 0 && <span className="muted">no senses</span>}

@@ -1,9 +1,12 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { useParams, useSearchParams } from "react-router";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { Field } from "../../components/Field";
 import { Pager } from "../../components/Pager";
+import { PresenceAvatars } from "../../components/PresenceAvatars";
 import { useLoad } from "../../hooks/useLoad";
+import { RELOAD_MESSAGE, useAnnounce, usePresence, useProjectSocket } from "../../hooks/useProjectSocket";
+import type { SocketMessage } from "../../api";
 import { useProjectContext } from "../../pages/ProjectLayout";
 import { hasRole } from "../../roles";
 import { headword, isConflict, linguisticApi, MORPH_TYPES, senseGloss, type Entry } from "../api";
@@ -30,6 +33,31 @@ export function LexiconPage() {
     [slug, selected],
   );
   const shown = entries.data?.results ?? [];
+
+  // Live: others' saves refresh the list; a newer version of the open entry is offered, not
+  // swapped in, so that typing in the editor survives.
+  const [newer, setNewer] = useState<Entry | null>(null);
+  const reloadList = entries.reload;
+  const openVersion = current.data?.version ?? 0;
+  const onMessage = useCallback(
+    (message: SocketMessage) => {
+      if (message.type === RELOAD_MESSAGE) reloadList();
+      if (!String(message.type).startsWith("linguistic.entr")) return;
+      reloadList();
+      const data = message.data as Entry | undefined;
+      if (data && data.id === selected && data.version > openVersion) setNewer(data);
+    },
+    [reloadList, selected, openVersion],
+  );
+  useProjectSocket(slug, onMessage);
+  useEffect(() => setNewer(null), [selected, openVersion]);
+
+  // Presence on the entry, soft-locked while one may edit it.
+  const editingEntry = selected && selected !== "new" ? selected : null;
+  useAnnounce(slug, editingEntry ? { page: "lexicon", entry: editingEntry } : { page: "lexicon" }, canEdit ? editingEntry : null);
+  const present = usePresence(slug);
+  const on = (entryId: string) => present.filter((person) => person.where.entry === entryId);
+  const holders = editingEntry ? on(editingEntry).filter((person) => person.locks.includes(editingEntry)) : [];
 
   const onSaved = (saved: Entry) => {
     current.setData(saved);
@@ -66,7 +94,8 @@ export function LexiconPage() {
             <li key={e.id} className={e.id === selected ? "active" : undefined}>
               <button type="button" className="button-link" onClick={() => setParams({ entry: e.id })}>
                 <strong>{headword(e)}</strong>
-              </button>{" "}
+              </button>
+              <PresenceAvatars people={on(e.id)} label="On this entry" />{" "}
               {e.pos && <span className="ling-pos-tag">{e.pos}</span>}{" "}
               <span className="muted">{(e.senses ?? []).map((s) => senseGloss(s)).filter(Boolean).join("; ")}</span>
             </li>
@@ -84,6 +113,19 @@ export function LexiconPage() {
       </div>
       <div>
         <ErrorBanner error={current.error} />
+        {holders.length > 0 && (
+          <p className="lock-note" data-testid="lock-note">
+            {holders.map((person) => person.user).join(", ")} editing this entry
+          </p>
+        )}
+        {newer && (
+          <p className="banner" role="status" data-testid="remote-change">
+            {newer.updated_by} saved version {newer.version} of this entry.{" "}
+            <button type="button" className="button-small button-secondary" onClick={() => current.setData(newer)}>
+              Show their version
+            </button>
+          </p>
+        )}
         {(selected === "new" || (current.data && current.data.id === selected)) && (
           <EntryEditor
             key={`${selected}-${current.data?.version ?? 0}`}

@@ -314,3 +314,74 @@ describe("TextEditorPage live updates", () => {
     expect(screen.getAllByTestId("utterance").map((u) => u.dataset.utterance)).toEqual(["u1", "u2", "u3"]);
   });
 });
+
+describe("TextEditorPage at scale", () => {
+  beforeEach(() => {
+    resetApiStateForTests();
+    clearCookies();
+    FakeWebSocket.install();
+  });
+
+  const numbered = (i: number): Utterance => ({
+    id: `n${i}`,
+    version: 1,
+    text: "t1",
+    order: i,
+    translations: { en: `line ${i}` },
+    words: [{ form: `w${i}`, morphemes: [{ form: `w${i}`, gloss: "" }] }],
+  });
+
+  it("shows the first page at once, then loads the rest in pages of 500, rendering only rows on screen", async () => {
+    const all = Array.from({ length: 1200 }, (_, i) => numbered(i));
+    let releaseRest: () => void = () => {};
+    const rest = new Promise<void>((resolve) => (releaseRest = resolve));
+    const calls = mockFetch((call) => {
+      const [path = "", query = ""] = call.url.split("?");
+      const params = new URLSearchParams(query);
+      if (path === "/api/v1/projects/p/texts/t1/") return { status: 200, body: { id: "t1", version: 1, title: "Long" } };
+      if (path === "/api/v1/projects/p/lexicon/") return { status: 200, body: page([]) };
+      if (path !== "/api/v1/projects/p/texts/t1/utterances/") return undefined;
+      const size = Number(params.get("page_size"));
+      const pageNo = Number(params.get("page") ?? "1");
+      const results = all.slice((pageNo - 1) * size, pageNo * size);
+      return { status: 200, body: { count: all.length, next: pageNo * size < all.length ? "more" : null, previous: null, results } };
+    });
+    // Hold the big pages back until the first one is on screen.
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(input).includes("page_size=500")) await rest;
+      return realFetch(input, init);
+    }) as typeof fetch;
+    renderEditor();
+    await waitFor(() => expect(document.activeElement).toBe(gloss("Gloss of w0 in w0")));
+    expect(screen.getByLabelText("Go to utterance (1–40)")).toBeTruthy();
+    releaseRest();
+    await waitFor(() => expect(screen.getByLabelText("Go to utterance (1–1200)")).toBeTruthy());
+    const bigPages = calls
+      .filter((c) => c.url.includes("/utterances/?") && c.url.includes("page_size=500")).map((c) => new URLSearchParams(c.url.split("?")[1]).get("page"));
+    expect(bigPages.sort()).toEqual(["1", "2", "3"]);
+
+    // Jumping and Tab into rows not rendered yet need real layout: tests/e2e/test_linguistic_ui.py.
+    expect(screen.getAllByTestId("utterance").length).toBeLessThan(20);
+  });
+
+  it("starts a text in the browser: + utterance creates one at the end and focuses it", async () => {
+    const created: Utterance = { id: "u2", version: 1, text: "t1", order: 1, transcription: "", translations: { en: "" }, words: [] };
+    const calls = server(
+      () => ({ status: 500, body: {} }),
+      (call, path) =>
+        path === "/api/v1/projects/p/texts/t1/utterances/" && call.method === "POST"
+          ? { status: 201, body: created }
+          : undefined,
+    );
+    renderEditor();
+    await waitFor(() => expect(document.activeElement).toBe(gloss("Gloss of dog in dogs")));
+    await act(async () => {
+      fireEvent.click(screen.getByRole("button", { name: "+ utterance" }));
+    });
+    const post = calls.find((c) => c.method === "POST" && c.url.includes("/utterances/"));
+    expect(post?.body).toEqual({ transcription: "", words: [], translations: { en: "" } });
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText("Transcription of utterance 2")));
+    expect(screen.getAllByTestId("utterance")).toHaveLength(2);
+  });
+});

@@ -1,14 +1,28 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useWindowVirtualizer } from "@tanstack/react-virtual";
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type FormEvent,
+  type KeyboardEvent,
+} from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import type { SocketMessage } from "../../api";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { useLoad } from "../../hooks/useLoad";
-import { useProjectSocket } from "../../hooks/useProjectSocket";
+import { RELOAD_MESSAGE, useAnnounce, usePresence, useProjectSocket } from "../../hooks/useProjectSocket";
+import { PresenceAvatars } from "../../components/PresenceAvatars";
+import type { Person, Where } from "../../realtime/presence";
 import { useProjectContext } from "../../pages/ProjectLayout";
 import { hasRole } from "../../roles";
 import { isConflict, linguisticApi, utteranceBody, type Utterance } from "../api";
 import { GlossingAids } from "../components/GlossingAids";
-import { UtteranceEditor, cleanRow, type RowState } from "../components/UtteranceEditor";
+import { MachineToolbar } from "../../models/MachineToolbar";
+import { useMachineSuggestions } from "../../models/useMachineSuggestions";
+import { UtteranceEditor, cleanRow, type RowHandlers, type RowState } from "../components/UtteranceEditor";
 import {
   cellKey,
   deleteWord,
@@ -25,6 +39,7 @@ import {
   splitMorpheme,
   tabFrom,
   tabOrder,
+  translationLang,
   wordKey,
   type MorphEdit,
 } from "../igt";
@@ -33,11 +48,19 @@ import { buildLexiconIndex, type LexiconIndex } from "../suggest";
 
 type Rows = Record<string, RowState>;
 
-/** Where the caret goes once the next render is on screen. */
-interface PendingFocus {
-  cell: string;
-  caret: number;
-}
+/**
+ * Where the focus goes once the element is on screen: a `data-cell` (caret at `caret`, or the
+ * whole value selected) or any element matching `selector`. With a virtualised list the target
+ * may not be rendered yet; the editor scrolls to it and tries again after each render.
+ */
+type PendingFocus = { cell: string; caret: number | "all"; utterance: string } | { within: string; utterance: string };
+
+/** The people on an utterance nobody else is on (one array, so rows stay memoised). */
+const NOBODY: Person[] = [];
+/** First guess of a row's height (px) before it is measured. */
+const ESTIMATED_ROW_PX = 190;
+/** Rows rendered beyond the visible ones, above and below. */
+const OVERSCAN_ROWS = 3;
 
 const UTTERANCE_EVENTS = new Set(["linguistic.utterance.created", "linguistic.utterance.updated"]);
 
@@ -66,13 +89,14 @@ export function TextEditorPage() {
   const canEdit = hasRole(project.my_role, "annotator");
 
   const text = useLoad(() => linguisticApi.texts.get(slug, id), [slug, id]);
-  const utterances = useLoad(() => linguisticApi.utterances.listAll(slug, id), [slug, id]);
+  const utterances = useLoad<Utterance[]>((first) => linguisticApi.utterances.listProgressive(slug, id, first), [slug, id]);
   const lexicon = useLoad(() => linguisticApi.lexicon.listAll(slug), [slug]);
   // The server's Leipzig list when it has one; the built-in list otherwise.
   const leipzig = useLoad(() => linguisticApi.glossing.leipzig(slug).catch(() => null), [slug]);
   const abbreviations = useMemo(() => abbreviationsFrom(leipzig.data), [leipzig.data]);
   const index: LexiconIndex = useMemo(() => buildLexiconIndex(lexicon.data ?? []), [lexicon.data]);
 
+  const machine = useMachineSuggestions(slug, id, canEdit);
   const [rows, setRows] = useState<Rows>({});
   const [order, setOrder] = useState<string[]>([]);
   const focused = useRef<string | null>(null);
@@ -93,12 +117,6 @@ export function TextEditorPage() {
     setOrder(loaded.map((u) => u.id));
   }, [utterances.data]);
 
-  useEffect(() => {
-    if (target && order.includes(target)) {
-      document.getElementById(`u-${target}`)?.scrollIntoView({ block: "center" });
-    }
-  }, [target, order]);
-
   const update = useCallback((uid: string, change: (row: RowState) => RowState) => {
     setRows((previous) => (previous[uid] ? { ...previous, [uid]: change(previous[uid]) } : previous));
   }, []);
@@ -107,16 +125,6 @@ export function TextEditorPage() {
   rowsRef.current = rows;
 
   const pendingFocus = useRef<PendingFocus | null>(null);
-  useLayoutEffect(() => {
-    const pending = pendingFocus.current;
-    if (!pending) return;
-    pendingFocus.current = null;
-    const key = pending.cell.replace(/["\\]/g, "\\$&");
-    const element = document.querySelector<HTMLInputElement>(`[data-cell="${key}"]`);
-    if (!element) return;
-    element.focus();
-    element.setSelectionRange(pending.caret, pending.caret);
-  }, [rows]);
 
   /** Apply a split or merge to a row's draft and put the caret where it says. */
   const edit = useCallback(
@@ -125,7 +133,7 @@ export function TextEditorPage() {
         const result = change(r.draft);
         if (!result) return r;
         const { word, morpheme, field, caret } = result.focus;
-        pendingFocus.current = { cell: morphKey(uid, word, morpheme, field), caret };
+        pendingFocus.current = { cell: morphKey(uid, word, morpheme, field), caret, utterance: uid };
         return { ...r, draft: result.utterance };
       }),
     [update],
@@ -160,7 +168,7 @@ export function TextEditorPage() {
   const reloadLexicon = lexicon.reload;
   const onMessage = useCallback(
     (message: SocketMessage) => {
-      if (message.type === "linguistic.glossing.linked") reloadUtterances();
+      if (message.type === "linguistic.glossing.linked" || message.type === RELOAD_MESSAGE) reloadUtterances();
       if (
         message.type === "linguistic.glossing.replaced" &&
         Array.isArray(message.texts) &&
@@ -173,11 +181,44 @@ export function TextEditorPage() {
       // Events name their text; one for an utterance not shown here is for another text.
       if (!row && message.text !== id) return;
       if (row && typeof message.version === "number" && message.version <= row.base.version) return;
-      linguisticApi.utterances.get(slug, message.id).then(receive, () => undefined);
+      // Events carry the utterance as the REST API serves it; fetch only if one does not.
+      const data = message.data as Utterance | undefined;
+      if (data && data.id === message.id && data.version === message.version) receive(data);
+      else linguisticApi.utterances.get(slug, message.id).then(receive, () => undefined);
     },
     [slug, id, receive, reloadUtterances, reloadLexicon],
   );
   useProjectSocket(slug, onMessage);
+
+  // Presence: where the caret is (utterance, word and morpheme), and a soft lock on that cell
+  // while one may edit, shown to the others as taken. Saves still go through version checks.
+  const [focusCell, setFocusCell] = useState<string | null>(null);
+  const onFocusCell = useCallback((cell: string) => {
+    focused.current = cell;
+    setFocusCell(cell);
+  }, []);
+  const where = useMemo<Where>(() => {
+    const place: Where = { page: "text", text: id };
+    if (!focusCell) return place;
+    const [utterance, word, morpheme] = focusCell.split(":");
+    if (utterance) place.utterance = utterance;
+    if (word?.startsWith("w")) place.word = word.slice(1);
+    if (morpheme?.startsWith("m")) place.morpheme = `${word?.slice(1)}.${morpheme.slice(1)}`;
+    return place;
+  }, [id, focusCell]);
+  useAnnounce(slug, where, canEdit && focusCell ? focusCell : null);
+  const present = usePresence(slug);
+  const here = useMemo(() => present.filter((person) => person.where.text === id), [present, id]);
+  const lockedCells = here.flatMap((person) => person.locks);
+  // One array per utterance until presence changes, so the memoised rows do not re-render.
+  const presentOn = useMemo(() => {
+    const on = new Map<string, Person[]>();
+    for (const person of here) {
+      const uid = person.where.utterance;
+      if (uid) on.set(uid, [...(on.get(uid) ?? []), person]);
+    }
+    return on;
+  }, [here]);
 
   const save = useCallback(
     async (uid: string, overwriteVersion?: number) => {
@@ -244,7 +285,78 @@ export function TextEditorPage() {
     return () => window.removeEventListener("beforeunload", onBeforeUnload);
   }, [anyDirty]);
 
-  const drafts = order.map((uid) => rows[uid]?.draft).filter((u): u is Utterance => !!u);
+  const drafts = useMemo(
+    () => order.map((uid) => rows[uid]?.draft).filter((u): u is Utterance => !!u),
+    [order, rows],
+  );
+  const indexOf = useMemo(() => new Map(order.map((uid, i) => [uid, i])), [order]);
+
+  // Only the rows on screen (and a few beyond) are in the DOM; the page itself scrolls.
+  const listRef = useRef<HTMLDivElement>(null);
+  const [scrollMargin, setScrollMargin] = useState(0);
+  useLayoutEffect(() => {
+    const list = listRef.current;
+    if (!list) return;
+    const top = list.getBoundingClientRect().top + window.scrollY;
+    if (Math.abs(top - scrollMargin) > 1) setScrollMargin(top);
+  });
+  const virtualizer = useWindowVirtualizer({
+    count: order.length,
+    estimateSize: () => ESTIMATED_ROW_PX,
+    overscan: OVERSCAN_ROWS,
+    scrollMargin,
+    getItemKey: (index) => order[index] ?? index,
+    // Without layout (jsdom) a row measures 0: keep the estimate rather than stack every row.
+    measureElement: (element) => element.getBoundingClientRect().height || ESTIMATED_ROW_PX,
+    // React 19 warns when a measurement flushes synchronously inside a render.
+    useFlushSync: false,
+  });
+
+  /** Focus what `pendingFocus` names once it is rendered, scrolling its row into view first. */
+  const applyPendingFocus = useCallback(() => {
+    const pending = pendingFocus.current;
+    if (!pending) return;
+    let element: HTMLElement | null;
+    if ("cell" in pending) {
+      const key = pending.cell.replace(/["\\]/g, "\\$&");
+      element = document.querySelector<HTMLElement>(`[data-cell="${key}"]`);
+    } else element = document.getElementById(`u-${pending.utterance}`)?.querySelector<HTMLElement>(pending.within) ?? null;
+    if (!element) {
+      const index = indexOf.get(pending.utterance);
+      if (index === undefined) pendingFocus.current = null;
+      else virtualizer.scrollToIndex(index, { align: "center" });
+      return;
+    }
+    pendingFocus.current = null;
+    element.focus();
+    if (element instanceof HTMLInputElement && "cell" in pending) {
+      if (pending.caret === "all") element.select();
+      else element.setSelectionRange(pending.caret, pending.caret);
+    }
+  }, [indexOf, virtualizer]);
+  useLayoutEffect(applyPendingFocus);
+
+  const focusUtterance = useCallback(
+    (uid: string) => {
+      const draft = rowsRef.current[uid]?.draft;
+      if (!draft) return;
+      const first = tabOrder([draft])[0];
+      pendingFocus.current = first
+        ? { cell: cellKey(first), caret: "all", utterance: uid }
+        : { within: ".ling-transcription", utterance: uid };
+      applyPendingFocus();
+    },
+    [applyPendingFocus],
+  );
+
+  // On load, the utterance named by `?u=` (or the first) gets the focus, scrolled into view.
+  const initialFocus = useRef<string | null>(null);
+  const firstTarget = target && order.includes(target) ? target : order[0];
+  useEffect(() => {
+    if (!firstTarget || initialFocus.current === `${id}:${firstTarget}`) return;
+    initialFocus.current = `${id}:${firstTarget}`;
+    focusUtterance(firstTarget);
+  }, [id, firstTarget, focusUtterance]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key !== "Tab" || event.ctrlKey || event.altKey || event.metaKey) return;
@@ -252,17 +364,115 @@ export function TextEditorPage() {
     if (!cell) return;
     const next = tabFrom(tabOrder(drafts), cell, event.shiftKey ? -1 : 1);
     if (!next) return; // leave the editor the browser's way
-    const key = cellKey(next).replace(/["\\]/g, "\\$&");
-    const element = document.querySelector<HTMLElement>(`[data-cell="${key}"]`);
-    if (element) {
-      event.preventDefault();
-      element.focus();
-      if (element instanceof HTMLInputElement) element.select();
+    event.preventDefault();
+    // The next row may not be rendered yet: the pending focus scrolls it in and then focuses.
+    pendingFocus.current = { cell: cellKey(next), caret: "all", utterance: next.utterance };
+    applyPendingFocus();
+  };
+
+  const machineRef = useRef(machine);
+  machineRef.current = machine;
+  // One stable set of callbacks per utterance, so that a keystroke re-renders only its own row.
+  const actions = useRef({ update, edit, save });
+  actions.current = { update, edit, save };
+  const handlers = useRef(new Map<string, RowHandlers>());
+  const handlersFor = (uid: string): RowHandlers => {
+    const known = handlers.current.get(uid);
+    if (known) return known;
+    const act = () => actions.current;
+    const made: RowHandlers = {
+      onFocusCell: (cell) => {
+        onFocusCell(cell);
+        const base = rowsRef.current[uid]?.base;
+        if (!base) return;
+        const words = base.words ?? [];
+        machineRef.current.touch(uid, base.version, (w) => (words[w]?.morphemes?.length ?? 0) > 0);
+      },
+      onMorph: (w, m, field, value) =>
+        act().update(uid, (r) => ({ ...r, draft: setMorphField(r.draft, w, m, field, value) })),
+      onMorphForm: (w, m, value) => act().update(uid, (r) => ({ ...r, draft: setMorphForm(r.draft, w, m, value) })),
+      onWord: (w, field, value) => act().update(uid, (r) => ({ ...r, draft: setWordField(r.draft, w, field, value) })),
+      onAddWord: (at) =>
+        act().update(uid, (r) => {
+          pendingFocus.current = { cell: wordKey(uid, at), caret: 0, utterance: uid };
+          return { ...r, draft: insertWord(r.draft, at) };
+        }),
+      onDeleteWord: (w) => act().update(uid, (r) => ({ ...r, draft: deleteWord(r.draft, w) })),
+      onSplit: (w, m, field, caret) => act().edit(uid, (d) => splitMorpheme(d, w, m, field, caret)),
+      onMergeBack: (w, m, field) => act().edit(uid, (d) => mergeMorpheme(d, w, m, field)),
+      onTranscription: (value) => act().update(uid, (r) => ({ ...r, draft: setTranscription(r.draft, value) })),
+      onPick: (w, m, s) =>
+        act().update(uid, (r) => {
+          let d = setMorphField(r.draft, w, m, "gloss", s.gloss);
+          d = setMorphField(d, w, m, "lemma", s.entryId);
+          const morph = m === null ? null : d.words?.[w]?.morphemes?.[m];
+          if (morph && s.senseId) {
+            d = {
+              ...d,
+              words: d.words?.map((wd, wi) =>
+                wi !== w
+                  ? wd
+                  : {
+                      ...wd,
+                      morphemes: wd.morphemes?.map((mm, mi) => (mi === m ? { ...mm, sense: s.senseId } : mm)),
+                    },
+              ),
+            };
+          }
+          const currentPos = m === null ? d.words?.[w]?.pos : d.words?.[w]?.morphemes?.[m]?.pos;
+          if (!currentPos && s.pos) d = setMorphField(d, w, m, "pos", s.pos);
+          return { ...r, draft: d };
+        }),
+      onTranslation: (lang, value) => act().update(uid, (r) => ({ ...r, draft: setTranslation(r.draft, lang, value) })),
+      onSave: () => void act().save(uid),
+      onKeepMine: () => {
+        const theirs = rowsRef.current[uid]?.conflict;
+        if (theirs) void act().save(uid, theirs.version);
+      },
+      onReview: () => act().update(uid, (r) => (r.remote ? { ...r, conflict: r.remote, remote: null } : r)),
+      onTakeTheirs: () => act().update(uid, (r) => (r.conflict ? cleanRow(r.conflict) : r)),
+      onMerge: (merged) =>
+        act().update(uid, (r) => (r.conflict ? { ...r, base: r.conflict, draft: merged, conflict: null } : r)),
+    };
+    handlers.current.set(uid, made);
+    return made;
+  };
+
+  // Jump to an utterance by its number.
+  const [jump, setJump] = useState("");
+  const onJump = (event: FormEvent) => {
+    event.preventDefault();
+    const number = Number.parseInt(jump, 10);
+    const uid = Number.isFinite(number) ? order[Math.min(Math.max(number, 1), order.length) - 1] : undefined;
+    if (uid) focusUtterance(uid);
+  };
+
+  // A new, empty utterance at the end of the text (how a text is started in the browser).
+  const [adding, setAdding] = useState(false);
+  const [addError, setAddError] = useState<unknown>(null);
+  const addUtterance = async () => {
+    setAdding(true);
+    setAddError(null);
+    try {
+      const last = drafts[drafts.length - 1];
+      const lang = last ? translationLang(last) : "en";
+      const created = await linguisticApi.utterances.create(slug, id, {
+        transcription: "",
+        words: [],
+        translations: { [lang]: "" },
+      });
+      rowsRef.current = { ...rowsRef.current, [created.id]: cleanRow(created) };
+      setRows((previous) => ({ ...previous, [created.id]: cleanRow(created) }));
+      setOrder((previous) => (previous.includes(created.id) ? previous : [...previous, created.id]));
+      pendingFocus.current = { within: ".ling-transcription", utterance: created.id };
+    } catch (error) {
+      setAddError(error);
+    } finally {
+      setAdding(false);
     }
   };
 
-  const firstTarget = target && order.includes(target) ? target : order[0];
-  const unsaved = Object.values(rows).filter((r) => isDirty(r.base, r.draft)).length;
+  const unsaved = useMemo(() => Object.values(rows).filter((r) => isDirty(r.base, r.draft)).length, [rows]);
 
   return (
     <section className="ling-editor-page">
@@ -272,9 +482,26 @@ export function TextEditorPage() {
       <div className="ling-editor-head">
         <h2>{text.data?.title || "Untitled text"}</h2>
         {text.data?.lang && <span className="tag">{text.data.lang}</span>}
-        <span className="muted" data-testid="unsaved-count">
+        <PresenceAvatars people={here} label="Also on this text" />
+        <span className="muted" data-testid="unsaved-count" role="status" aria-live="polite">
           {unsaved > 0 ? `${unsaved} unsaved` : "All saved"}
         </span>
+        {order.length > 0 && (
+          <form className="ling-jump" onSubmit={onJump}>
+            <label>
+              Go to utterance{" "}
+              <input
+                type="number"
+                min={1}
+                max={order.length}
+                value={jump}
+                onChange={(event) => setJump(event.target.value)}
+                aria-label={`Go to utterance (1–${order.length})`}
+              />
+            </label>{" "}
+            <span className="muted">of {order.length}</span>
+          </form>
+        )}
       </div>
       <p className="muted ling-keys">
         <kbd>Tab</kbd>/<kbd>Shift-Tab</kbd> next/previous gloss · <kbd>↓</kbd> <kbd>Enter</kbd> lexicon
@@ -289,82 +516,69 @@ export function TextEditorPage() {
         onLinked={reloadUtterances}
         onEntriesCreated={reloadLexicon}
       />
+      {canEdit && (
+        <MachineToolbar
+          slug={slug}
+          textId={id}
+          onChanged={() => {
+            reloadUtterances();
+            machine.reload();
+          }}
+        />
+      )}
       <ErrorBanner error={text.error ?? utterances.error} />
       {lexicon.error != null && <p className="muted">Lexicon suggestions are unavailable.</p>}
       {utterances.loading && !utterances.data && <p className="loading">Loading…</p>}
       {utterances.data && drafts.length === 0 && <p className="empty">This text has no utterances yet.</p>}
-      <div className="ling-editor" onKeyDown={onKeyDown} data-testid="igt-editor">
-        {drafts.map((draft) => {
-          const uid = draft.id;
-          const row = rows[uid];
-          if (!row) return null;
+      {lockedCells.length > 0 && (
+        <style>
+          {lockedCells
+            .map((cell) => `[data-cell="${cell.replace(/["\\]/g, "\\$&")}"]`)
+            .join(",\n")}
+          {" { outline: 2px solid #e69500; outline-offset: -2px; }"}
+        </style>
+      )}
+      <div
+        ref={listRef}
+        className="ling-editor"
+        onKeyDown={onKeyDown}
+        data-testid="igt-editor"
+        style={{ height: virtualizer.getTotalSize() }}
+      >
+        {virtualizer.getVirtualItems().map((item) => {
+          const uid = order[item.index];
+          const row = uid ? rows[uid] : undefined;
+          if (!uid || !row) return null;
           return (
-            <UtteranceEditor
-              key={uid}
-              row={row}
-              lexicon={index}
-              abbreviations={abbreviations}
-              canEdit={canEdit}
-              autoFocusFirst={uid === firstTarget}
-              highlight={uid === target}
-              onFocusCell={(cell) => (focused.current = cell)}
-              onMorph={(w, m, field, value) =>
-                update(uid, (r) => ({ ...r, draft: setMorphField(r.draft, w, m, field, value) }))
-              }
-              onMorphForm={(w, m, value) => update(uid, (r) => ({ ...r, draft: setMorphForm(r.draft, w, m, value) }))}
-              onWord={(w, field, value) =>
-                update(uid, (r) => ({ ...r, draft: setWordField(r.draft, w, field, value) }))
-              }
-              onAddWord={(at) =>
-                update(uid, (r) => {
-                  pendingFocus.current = { cell: wordKey(uid, at), caret: 0 };
-                  return { ...r, draft: insertWord(r.draft, at) };
-                })
-              }
-              onDeleteWord={(w) => update(uid, (r) => ({ ...r, draft: deleteWord(r.draft, w) }))}
-              onSplit={(w, m, field, caret) => edit(uid, (d) => splitMorpheme(d, w, m, field, caret))}
-              onMergeBack={(w, m, field) => edit(uid, (d) => mergeMorpheme(d, w, m, field))}
-              onTranscription={(value) => update(uid, (r) => ({ ...r, draft: setTranscription(r.draft, value) }))}
-              onPick={(w, m, s) =>
-                update(uid, (r) => {
-                  let d = setMorphField(r.draft, w, m, "gloss", s.gloss);
-                  d = setMorphField(d, w, m, "lemma", s.entryId);
-                  const morph = m === null ? null : d.words?.[w]?.morphemes?.[m];
-                  if (morph && s.senseId) {
-                    d = {
-                      ...d,
-                      words: d.words?.map((wd, wi) =>
-                        wi !== w
-                          ? wd
-                          : {
-                              ...wd,
-                              morphemes: wd.morphemes?.map((mm, mi) => (mi === m ? { ...mm, sense: s.senseId } : mm)),
-                            },
-                      ),
-                    };
-                  }
-                  const currentPos = m === null ? d.words?.[w]?.pos : d.words?.[w]?.morphemes?.[m]?.pos;
-                  if (!currentPos && s.pos) d = setMorphField(d, w, m, "pos", s.pos);
-                  return { ...r, draft: d };
-                })
-              }
-              onTranslation={(lang, value) =>
-                update(uid, (r) => ({ ...r, draft: setTranslation(r.draft, lang, value) }))
-              }
-              onSave={() => void save(uid)}
-              onKeepMine={() => {
-                const theirs = rowsRef.current[uid]?.conflict;
-                if (theirs) void save(uid, theirs.version);
-              }}
-              onReview={() => update(uid, (r) => (r.remote ? { ...r, conflict: r.remote, remote: null } : r))}
-              onTakeTheirs={() => update(uid, (r) => (r.conflict ? cleanRow(r.conflict) : r))}
-              onMerge={(merged) =>
-                update(uid, (r) => (r.conflict ? { ...r, base: r.conflict, draft: merged, conflict: null } : r))
-              }
-            />
+            <div
+              key={item.key}
+              className="ling-editor-row"
+              data-index={item.index}
+              ref={virtualizer.measureElement}
+              style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}
+            >
+              <UtteranceEditor
+                row={row}
+                lexicon={index}
+                abbreviations={abbreviations}
+                canEdit={canEdit}
+                highlight={uid === target}
+                machine={machine}
+                present={presentOn.get(uid) ?? NOBODY}
+                {...handlersFor(uid)}
+              />
+            </div>
           );
         })}
       </div>
+      {canEdit && utterances.data && (
+        <p className="ling-add-utterance">
+          <button type="button" className="button-secondary" disabled={adding} onClick={() => void addUtterance()}>
+            + utterance
+          </button>
+          <ErrorBanner error={addError} />
+        </p>
+      )}
     </section>
   );
 }

@@ -5,7 +5,9 @@ import { Field } from "../../components/Field";
 import { Pager } from "../../components/Pager";
 import { ProgressBar } from "../../components/ProgressBar";
 import { useJob } from "../../hooks/useJob";
+import { PresenceAvatars } from "../../components/PresenceAvatars";
 import { useLoad } from "../../hooks/useLoad";
+import { RELOAD_MESSAGE, usePresence, useProjectSocket } from "../../hooks/useProjectSocket";
 import { useProjectContext } from "../../pages/ProjectLayout";
 import { hasRole } from "../../roles";
 import {
@@ -26,6 +28,13 @@ export function TextListPage() {
   const canImport = hasRole(project.my_role, "manager");
   const [page, setPage] = useState(1);
   const texts = useLoad(() => linguisticApi.texts.list(slug, page), [slug, page]);
+  // Live: texts made, renamed, imported or deleted by others show up; who is on which text too.
+  const reloadTexts = texts.reload;
+  useProjectSocket(slug, (message) => {
+    if (message.type === RELOAD_MESSAGE || String(message.type).startsWith("linguistic.text")) reloadTexts();
+    if (message.type === "linguistic.imported") reloadTexts();
+  });
+  const present = usePresence(slug);
 
   return (
     <section className="ling-texts">
@@ -50,6 +59,10 @@ export function TextListPage() {
                   <tr key={t.id}>
                     <td>
                       <Link to={`/projects/${slug}/texts/${t.id}`}>{t.title || "Untitled text"}</Link>
+                      <PresenceAvatars
+                        people={present.filter((person) => person.where.text === t.id)}
+                        label="On this text"
+                      />
                     </td>
                     <td>
                       {t.lang ?? "—"}

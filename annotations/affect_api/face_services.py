@@ -1,0 +1,753 @@
+"""Automatic face coding of a project's videos: training face models on its human layers,
+coding a video into a machine layer of suggestions, and coders' decisions on them.
+
+The pipeline itself is :mod:`mlworkers.face` (no Django); this module feeds it stored videos and
+layers and stores what it returns. Models are kept here (``affect_face_models`` + a skops file
+in storage) behind :class:`FaceModelStore`, the narrow interface a shared model registry can take
+over without the jobs or views changing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+
+import numpy as np
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from rest_framework import status
+
+from annotations.affect.model import EMOTION_TRACK, Event, Layer, Segment, Trace
+from annotations.affect.schema import DIMENSIONS, AffectSchema, ValidationError
+from annotations.affect_api import documents, face_documents, services
+from fieldmark.api.errors import Conflict, DomainError
+from fieldmark.jobs.models import Job
+from fieldmark.jobs.services import start_job
+from fieldmark.projects.models import Project, Role
+from fieldmark.realtime.events import broadcast
+from fieldmark.storage.versioned import Doc, new_id
+from mlworkers.face import models as face_models
+from mlworkers.face.coding import FrameTraces, MachineCoding, machine_coding
+from mlworkers.face.decode import VideoUnreadable
+from mlworkers.face.landmarks import CONTOUR
+from mlworkers.face.pipeline import (
+    PIPELINE_VERSION,
+    FaceBatch,
+    PipelineOptions,
+    RunReport,
+    SubjectTrack,
+    collect,
+    run_video,
+)
+
+CODE_JOB: Final = "affect.face_code"
+TRAIN_JOB: Final = "affect.face_train"
+MACHINE_PREFIX: Final = "machine:"
+SOURCES_HELP: Final = '"gold", "all" (every coder) or a coder\'s username'
+MAX_TRACK_WINDOW_MS: Final = 30_000
+DECISIONS: Final = ("accept", "reject", "edit")
+
+Progress = Callable[[float, str], None]
+
+
+# --- models ----------------------------------------------------------------------------------
+
+
+class FaceCodingProblem(DomainError):
+    """A training or coding run a user can fix; the job's error lists ``report``."""
+
+    def __init__(self, code: str, detail: str, report: list[dict[str, Any]], **kw: Any) -> None:
+        super().__init__(code, detail, **kw)
+        self.report = report
+
+
+class FaceModelStore:
+    """Where trained face models live: metadata in Mongo, the archive in file storage."""
+
+    def _name(self, project: Project, model_id: str) -> str:
+        return f"face_models/{project.pk}/{model_id}.skops"
+
+    def save(
+        self, project: Project, models: face_models.FaceModels, by: str, job: str | None = None
+    ) -> Doc:
+        """Number and store a new model; a job delivered twice stores it once."""
+        if job is not None:
+            done = face_documents.face_models().find_one({"project": project.pk, "job": job})
+            if done is not None:
+                return done
+        last = face_documents.face_models().find_one({"project": project.pk}, sort=[("number", -1)])
+        number = int(last["number"]) + 1 if last else 1
+        model_id = new_id()
+        name = self._name(project, model_id)
+        default_storage.save(name, ContentFile(face_models.dumps(models)))
+        doc = {
+            "_id": model_id,
+            "project": project.pk,
+            "number": number,
+            "name": f"face-{number}",
+            "storage_name": name,
+            "pipeline": PIPELINE_VERSION,
+            "aus": models.aus,
+            "categories": models.categories,
+            "dimensions": sorted(models.dimensions),
+            "meta": models.meta,
+            "created_by": by,
+            "created_at": datetime.now(UTC),
+            "job": job,
+        }
+        face_documents.face_models().insert_one(doc)
+        return doc
+
+    def list(self, project: Project) -> list[Doc]:
+        return list(
+            face_documents.face_models().find({"project": project.pk}, sort=[("number", -1)])
+        )
+
+    def get(self, project: Project, model_id: str | None) -> Doc:
+        query: dict[str, Any] = {"project": project.pk}
+        if model_id:
+            query["_id"] = model_id
+        doc = face_documents.face_models().find_one(query, sort=[("number", -1)])
+        if doc is None:
+            if model_id:
+                raise DomainError(
+                    "not_found", f"No face model with id {model_id}.", status_code=404
+                )
+            raise DomainError(
+                "no_face_model",
+                "This project has no face model yet: train one from coded videos first.",
+                field="model",
+            )
+        return doc
+
+    def load(self, doc: Mapping[str, Any]) -> face_models.FaceModels:
+        with default_storage.open(str(doc["storage_name"]), "rb") as fh:
+            return face_models.loads(fh.read())
+
+
+store = FaceModelStore()
+
+
+# --- labels ----------------------------------------------------------------------------------
+
+
+def _source_layers(project: Project, video_id: str, source: str) -> list[Layer]:
+    docs = services.list_layers(project, video_id)
+    if source == "gold":
+        chosen = [d for d in docs if d.get("kind") == "gold"]
+    elif source == "all":
+        chosen = [d for d in docs if d.get("kind") == "coder"]
+    else:
+        chosen = [d for d in docs if d.get("kind") == "coder" and d["annotator"] == source]
+    return [services.load_layer(project, d) for d in chosen]
+
+
+def _layer_aus(layer: Layer) -> set[str]:
+    aus = {e.au for e in layer.events}
+    for segment in layer.segments:
+        aus.update(segment.aus)
+    aus.update(t for t in layer.traces if t not in DIMENSIONS)
+    return aus
+
+
+def labels_for(
+    layers: list[Layer], aus: list[str], fps: float, n_frames: int, schema: AffectSchema
+) -> list[dict[str, np.ndarray]]:
+    """Frame-level labels of each layer: AU intensities, emotion index, valence, arousal."""
+    out = []
+    for layer in layers:
+        tracks = {au: layer.frames(au, fps, n_frames, schema) for au in aus}
+        for name in (EMOTION_TRACK, *DIMENSIONS):
+            tracks[name] = layer.frames(name, fps, n_frames, schema)
+        out.append(tracks)
+    return out
+
+
+def _primary(tracks: Mapping[int, SubjectTrack]) -> SubjectTrack | None:
+    """The subject seen on most frames: the one a one-person layer is about."""
+    if not tracks:
+        return None
+    return max(tracks.values(), key=lambda t: (len(t.frames), -t.subject))
+
+
+# --- training --------------------------------------------------------------------------------
+
+
+def _check_source(project: Project, source: str) -> None:
+    if source in ("gold", "all"):
+        return
+    if not source or not project.memberships.filter(user__username=source).exists():
+        raise DomainError(
+            "invalid", f"Train from {SOURCES_HELP}; {source!r} is none of them.", field="source"
+        )
+
+
+def start_training(
+    user: User, project: Project, source: str, videos: list[str] | None = None
+) -> Job:
+    _check_source(project, source)
+    for video_id in videos or []:
+        services.get_video(project, video_id)
+    return start_job(user, project, TRAIN_JOB, {"source": source, "videos": videos})
+
+
+@dataclass
+class _Samples:
+    features: list[np.ndarray]
+    labels: list[dict[str, np.ndarray]]
+    seconds: list[np.ndarray]
+
+
+def train_models(
+    project: Project,
+    source: str,
+    videos: list[str] | None,
+    by: str,
+    progress: Progress,
+    job: str | None = None,
+) -> dict[str, Any]:
+    """Train a new face model on the ``source`` layers of ``videos`` (default: every video that
+    has such a layer). The held-out scores come from a first model trained on the even seconds
+    of every video and scored on the odd ones; the saved model is then trained on all frames."""
+    schema = project_schema(project)
+    chosen = videos or [str(v["_id"]) for v in services.list_videos(project)]
+    plan = []
+    aus: set[str] = set()
+    for video_id in chosen:
+        layers = _source_layers(project, video_id, source)
+        if layers:
+            plan.append((services.get_video(project, video_id), layers))
+            for layer in layers:
+                aus |= _layer_aus(layer)
+    if not plan:
+        raise FaceCodingProblem(
+            "nothing_to_train_on",
+            f"No video has a {source!r} layer to learn from.",
+            [{"source": source, "problem": "no layers"}],
+            field="source",
+        )
+    au_list = sorted(aus)
+    samples = _Samples([], [], [])
+    problems: list[str] = []
+    for i, (video, layers) in enumerate(plan):
+        fps = services.video_fps(video)
+        n_frames = int(video["frame_count"])
+        report = RunReport()
+        on_frame = _video_progress(progress, i, len(plan), n_frames, str(video["filename"]))
+        with services.local_path(str(video["storage_name"])) as path:
+            try:
+                tracks = collect(run_video(path, PipelineOptions(), report, on_frame))
+            except VideoUnreadable as exc:
+                problems.append(f"{video['filename']}: {exc}")
+                continue
+        problems += [f"{video['filename']}: {p}" for p in report.problems()]
+        subject = _primary(tracks)
+        if subject is None:
+            continue
+        for tracks_of_layer in labels_for(layers, au_list, fps, n_frames, schema):
+            samples.features.append(subject.features)
+            samples.labels.append({k: v[subject.frames] for k, v in tracks_of_layer.items()})
+            samples.seconds.append(np.floor(subject.frames / fps).astype(np.int64))
+    if not samples.features:
+        raise FaceCodingProblem(
+            "no_faces",
+            "No face was found on the coded videos, so there is nothing to learn from.",
+            [{"problem": p} for p in problems],
+        )
+    progress(0.92, "Training the models")
+    data = _training_set(samples, au_list)
+    categories = list(schema.emotions.categories)
+    odd = (np.concatenate(samples.seconds) % 2).astype(bool)
+    scores = None
+    if odd.any() and (~odd).any():
+        held_out = face_models.train(data.subset(~odd), categories)
+        scores = _scores(face_models.evaluate(held_out, data.subset(odd)))
+    trained = face_models.train(
+        data,
+        categories,
+        meta={"source": source, "videos": [str(v["_id"]) for v, _ in plan], "held_out": scores},
+    )
+    doc = store.save(project, trained, by, job)
+    broadcast(project.pk, "affect.face_model.created", {"model": doc["_id"]}, origin=by)
+    return {
+        "model": doc["_id"],
+        "name": doc["name"],
+        "frames": len(data.features),
+        "aus": trained.aus,
+        "skipped": trained.meta["skipped"],
+        "held_out": scores,
+        "problems": problems,
+    }
+
+
+def _video_progress(
+    progress: Progress, index: int, count: int, n_frames: int, filename: str
+) -> Callable[[int], None]:
+    def report(frame: int) -> None:
+        share = min(frame / max(n_frames, 1), 1.0)
+        progress((index + share) / count * 0.9, f"Reading faces of {filename}")
+
+    return report
+
+
+def project_schema(project: Project) -> AffectSchema:
+    return services.project_schema(project)
+
+
+def _training_set(samples: _Samples, aus: list[str]) -> face_models.TrainingSet:
+    def cat(name: str) -> np.ndarray:
+        return np.concatenate([labels[name] for labels in samples.labels])
+
+    return face_models.TrainingSet(
+        np.concatenate(samples.features),
+        {au: cat(au) for au in aus},
+        cat(EMOTION_TRACK),
+        cat("valence"),
+        cat("arousal"),
+    )
+
+
+def _scores(evaluation: face_models.Evaluation) -> dict[str, Any]:
+    def clean(value: float | None) -> float | None:
+        return None if value is None or math.isnan(value) else round(value, 4)
+
+    return {
+        "au_f1": {k: clean(v) for k, v in evaluation.au_f1.items()},
+        "au_prevalence": {k: clean(v) for k, v in evaluation.au_prevalence.items()},
+        "emotion_accuracy": clean(evaluation.emotion_accuracy),
+        "emotion_chance": clean(evaluation.emotion_chance),
+        "valence_mae": clean(evaluation.valence_mae),
+        "arousal_mae": clean(evaluation.arousal_mae),
+    }
+
+
+# --- coding ----------------------------------------------------------------------------------
+
+
+def start_coding(
+    user: User, project: Project, video_id: str, model: str | None, stride: int
+) -> Job:
+    services.get_video(project, video_id)
+    if model:
+        store.get(project, model)
+    if not 1 <= stride <= 30:
+        raise DomainError("invalid", "stride must be 1..30 frames.", field="stride")
+    return start_job(user, project, CODE_JOB, {"video": video_id, "model": model, "stride": stride})
+
+
+def _pack_tracks(
+    project: Project, video: Mapping[str, Any], batches: Iterable[FaceBatch]
+) -> list[dict[str, Any]]:
+    width, height = float(video["width"]), float(video["height"])
+    scale = np.array([width, height], dtype=np.float32)
+    docs: dict[tuple[int, int], dict[str, list[np.ndarray]]] = {}
+    for batch in batches:
+        buckets = batch.frames // face_documents.TRACK_BUCKET_FRAMES
+        for bucket in np.unique(buckets):
+            rows = buckets == bucket
+            part = docs.setdefault(
+                (batch.subject, int(bucket)), {"frames": [], "boxes": [], "points": [], "pose": []}
+            )
+            part["frames"].append(batch.frames[rows].astype(np.int32))
+            box = batch.boxes[rows] / np.tile(scale, 2)
+            part["boxes"].append(box.astype(np.float32))
+            points = batch.landmarks[rows][:, :, :2] / scale
+            part["points"].append(np.clip(np.rint(points * 65535), 0, 65535).astype(np.uint16))
+            part["pose"].append(batch.pose[rows].astype(np.float32))
+    out = []
+    for (subject, bucket), part in sorted(docs.items()):
+        out.append(
+            {
+                "project": project.pk,
+                "video_id": str(video["_id"]),
+                "subject": subject,
+                "bucket": bucket,
+                "frames": np.concatenate(part["frames"]).tobytes(),
+                "boxes": np.concatenate(part["boxes"]).tobytes(),
+                "points": np.concatenate(part["points"]).tobytes(),
+                "pose": np.concatenate(part["pose"]).tobytes(),
+                "n_points": len(CONTOUR),
+                "pipeline": PIPELINE_VERSION,
+            }
+        )
+    return out
+
+
+class _Tee:
+    """Keeps every batch's geometry for the overlay and predicts each batch as it comes."""
+
+    def __init__(self, models: face_models.FaceModels | None, n_frames: int) -> None:
+        self.models = models
+        self.n_frames = n_frames
+        self.batches: list[FaceBatch] = []
+        self.traces: dict[int, FrameTraces] = {}
+
+    def add(self, batch: FaceBatch) -> None:
+        # Crops and features are dropped once predicted: only geometry is kept for the overlay.
+        self.batches.append(
+            FaceBatch(
+                batch.subject,
+                batch.frames,
+                batch.boxes,
+                batch.landmarks[:, CONTOUR],
+                batch.pose,
+                batch.crops[:0],
+                batch.features[:0],
+            )
+        )
+        if self.models is not None:
+            traces = self.traces.setdefault(batch.subject, FrameTraces(self.n_frames))
+            traces.add(self.models, batch.frames, batch.features)
+
+
+def code_video(
+    project: Project,
+    video_id: str,
+    model_id: str | None,
+    stride: int,
+    by: User | None,
+    progress: Progress,
+) -> dict[str, Any]:
+    """Run the pipeline on a stored video, keep the faces it found and, with a model, write the
+    machine layer. A failure part way (a broken file, a worker error) keeps and writes every
+    frame coded until then and says where it stopped; a rerun replaces both."""
+    video = services.get_video(project, video_id)
+    model_doc = None
+    models = None
+    if model_id or store.list(project):
+        model_doc = store.get(project, model_id)
+        models = store.load(model_doc)
+    fps = services.video_fps(video)
+    n_frames = int(video["frame_count"])
+    report = RunReport()
+    tee = _Tee(models, n_frames)
+    stopped: str | None = None
+    with services.local_path(str(video["storage_name"])) as path:
+        try:
+            for batch in run_video(
+                path,
+                PipelineOptions(stride=stride),
+                report,
+                lambda frame: progress(min(frame / max(n_frames, 1), 1.0) * 0.95, "Coding faces"),
+            ):
+                tee.add(batch)
+        except VideoUnreadable as exc:
+            stopped = str(exc)
+        except Exception as exc:  # keep what was coded; the report says why it stopped
+            last = max((int(b.frames[-1]) for b in tee.batches), default=-1)
+            stopped = f"stopped after frame {last}: {type(exc).__name__}: {exc}"
+    progress(0.96, "Storing faces")
+    face_documents.face_tracks().delete_many({"project": project.pk, "video_id": video_id})
+    track_docs = _pack_tracks(project, video, tee.batches)
+    if track_docs:
+        face_documents.face_tracks().insert_many(track_docs)
+    subjects = _subject_summary(tee.batches)
+    problems = report.problems() + ([stopped] if stopped else [])
+    result: dict[str, Any] = {
+        "video": video_id,
+        "frames_read": report.frames_seen,
+        "frames_with_face": report.frames_with_face,
+        "subjects": subjects,
+        "problems": problems,
+        "layer": None,
+        "model": model_doc["_id"] if model_doc else None,
+        "pipeline": PIPELINE_VERSION,
+        "seconds": {k: round(v, 3) for k, v in report.timings.seconds.items()},
+    }
+    if models is None or model_doc is None:
+        result["problems"].append("no face model yet: faces stored, no machine layer written")
+        return result
+    if not subjects:
+        return result
+    primary = max(subjects, key=lambda s: (s["frames"], -s["subject"]))["subject"]
+    coding = machine_coding(tee.traces[primary], models.categories, fps, int(video["duration_ms"]))
+    user = by or User.objects.filter(memberships__project=project).first()
+    if user is None:
+        raise DomainError("invalid", "No user to write the machine layer as.")
+    doc = _write_machine_layer(project, video, model_doc, primary, coding, user, stride)
+    result["layer"] = doc["_id"]
+    result["primary_subject"] = primary
+    result["events"] = len(coding.events)
+    result["segments"] = len(coding.segments)
+    result["frames_coded"] = tee.traces[primary].frames_coded
+    return result
+
+
+def _subject_summary(batches: list[FaceBatch]) -> list[dict[str, Any]]:
+    seen: dict[int, list[int]] = {}
+    for batch in batches:
+        seen.setdefault(batch.subject, []).extend(int(f) for f in batch.frames)
+    return [
+        {"subject": s, "frames": len(f), "first_frame": min(f), "last_frame": max(f)}
+        for s, f in sorted(seen.items())
+    ]
+
+
+def machine_annotator(model_doc: Mapping[str, Any]) -> str:
+    return f"{MACHINE_PREFIX}{model_doc['name']}"
+
+
+def _write_machine_layer(
+    project: Project,
+    video: Mapping[str, Any],
+    model_doc: Mapping[str, Any],
+    subject: int,
+    coding: MachineCoding,
+    user: User,
+    stride: int,
+) -> Doc:
+    annotator = machine_annotator(model_doc)
+    video_id = str(video["_id"])
+    current = documents.layers.collection.find_one(
+        {"project": project.pk, "video_id": video_id, "annotator": annotator, "kind": "model"}
+    )
+    layer_id = str(current["_id"]) if current else new_id()
+    schema = services.project_schema(project)
+    # A model trained before the project's schema dropped an AU must not write that AU.
+    known = set(schema.au_codes)
+    events = [e for e in coding.events if e.au in known]
+    layer_traces = {k: t for k, t in coding.traces.items() if k in known or k in DIMENSIONS}
+    layer = Layer(
+        layer_id,
+        video_id,
+        annotator,
+        kind="model",
+        schema_version=schema.version,
+        segments=coding.segments,
+        events=events,
+        traces=layer_traces,
+    )
+    try:
+        layer.validate(schema, duration_ms=int(video["duration_ms"]))
+    except ValidationError as exc:
+        raise DomainError("invalid", f"The model's output does not fit the schema: {exc}") from None
+    provenance = {
+        "model": str(model_doc["_id"]),
+        "name": str(model_doc["name"]),
+        "number": int(model_doc["number"]),
+        "pipeline": PIPELINE_VERSION,
+        "subject": subject,
+        "stride": stride,
+        "event_probability": [coding.event_probability[coding.events.index(e)] for e in events],
+        "segment_probability": coding.segment_probability,
+        "coded_at": datetime.now(UTC),
+    }
+    body = {**layer.to_doc(), "model": provenance}
+    if current is None:
+        documents.layers.insert(project.pk, {"_id": layer_id, **body}, user.username)
+        event = "affect.layer.created"
+    else:
+        documents.layers.update(project.pk, layer_id, int(current["version"]), body, user.username)
+        event = "affect.layer.updated"
+    services._write_traces(project, layer)
+    _write_probabilities(project, layer_id, coding.probabilities)
+    face_documents.face_suggestions().delete_many({"project": project.pk, "layer_id": layer_id})
+    doc = documents.layers.get(project.pk, layer_id)
+    broadcast(
+        project.pk,
+        event,
+        {"video": video_id, "layer": layer_id, "version": doc["version"]},
+        origin=user.username,
+    )
+    return doc
+
+
+def _write_probabilities(project: Project, layer_id: str, traces: Mapping[str, Trace]) -> None:
+    pseudo = layer_id + face_documents.PROBABILITY_SUFFIX
+    probability_layer = Layer(pseudo, "", "machine", kind="model", traces=dict(traces))
+    buckets = documents.trace_buckets()
+    buckets.delete_many({"layer_id": pseudo})
+    docs = [{**b.to_doc(), "project": project.pk} for b in probability_layer.trace_buckets()]
+    if docs:
+        buckets.insert_many(docs)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def face_tracks(project: Project, video_id: str, t0_ms: int, t1_ms: int) -> dict[str, Any]:
+    """Boxes and contour landmarks (fractions of the frame) of every subject in a time window."""
+    video = services.get_video(project, video_id)
+    if t1_ms <= t0_ms or t1_ms - t0_ms > MAX_TRACK_WINDOW_MS:
+        raise DomainError(
+            "invalid", f"Ask for 1..{MAX_TRACK_WINDOW_MS} ms of faces at a time.", field="t1_ms"
+        )
+    fps = services.video_fps(video)
+    first = math.floor(t0_ms * fps / 1000)
+    stop = math.ceil(t1_ms * fps / 1000)
+    size = face_documents.TRACK_BUCKET_FRAMES
+    cursor = face_documents.face_tracks().find(
+        {
+            "project": project.pk,
+            "video_id": video_id,
+            "bucket": {"$gte": first // size, "$lte": stop // size},
+        },
+        sort=[("subject", 1), ("bucket", 1)],
+    )
+    subjects: dict[int, dict[str, list[Any]]] = {}
+    for doc in cursor:
+        frames = np.frombuffer(doc["frames"], dtype=np.int32)
+        rows = (frames >= first) & (frames < stop)
+        if not rows.any():
+            continue
+        n_points = int(doc["n_points"])
+        boxes = np.frombuffer(doc["boxes"], dtype=np.float32).reshape(-1, 4)[rows]
+        points = np.frombuffer(doc["points"], dtype=np.uint16).reshape(-1, n_points, 2)[rows]
+        pose = np.frombuffer(doc["pose"], dtype=np.float32).reshape(-1, 3)[rows]
+        entry = subjects.setdefault(
+            int(doc["subject"]), {"frames": [], "boxes": [], "points": [], "pose": []}
+        )
+        entry["frames"] += frames[rows].tolist()
+        entry["boxes"] += np.round(boxes, 4).tolist()
+        entry["points"] += np.round(points / 65535.0, 4).tolist()
+        entry["pose"] += np.round(pose, 1).tolist()
+    return {
+        "video": video_id,
+        "fps": fps,
+        "subjects": [{"subject": s, **v} for s, v in sorted(subjects.items())],
+    }
+
+
+def list_models(project: Project) -> list[Doc]:
+    return store.list(project)
+
+
+def _machine_layers(project: Project, video_id: str) -> list[Doc]:
+    return [d for d in services.list_layers(project, video_id) if d.get("kind") == "model"]
+
+
+def _event_key(event: Event) -> str:
+    return f"{event.au}@{event.onset_ms}-{event.offset_ms}"
+
+
+def _segment_key(segment: Segment) -> str:
+    return f"emotion@{segment.t0_ms}-{segment.t1_ms}"
+
+
+def suggestions(project: Project, video_id: str, annotator: str) -> list[dict[str, Any]]:
+    """Every suggested event and emotion segment of the video's machine layers, with the
+    model's probability and this coder's decision on it (``pending`` when none)."""
+    out: list[dict[str, Any]] = []
+    for doc in _machine_layers(project, video_id):
+        decided = {
+            d["key"]: d["decision"]
+            for d in face_documents.face_suggestions().find(
+                {"project": project.pk, "layer_id": doc["_id"], "annotator": annotator}
+            )
+        }
+        prov = doc.get("model", {})
+        event_p = list(prov.get("event_probability", []))
+        segment_p = list(prov.get("segment_probability", []))
+        for i, e in enumerate(doc.get("events", [])):
+            event = Event.from_doc(e)
+            key = _event_key(event)
+            out.append(
+                {
+                    "layer": doc["_id"],
+                    "key": key,
+                    "kind": "event",
+                    "event": event.to_doc(),
+                    "probability": event_p[i] if i < len(event_p) else None,
+                    "model": prov.get("name"),
+                    "status": decided.get(key, "pending"),
+                }
+            )
+        for i, s in enumerate(doc.get("segments", [])):
+            segment = Segment.from_doc(s)
+            key = _segment_key(segment)
+            out.append(
+                {
+                    "layer": doc["_id"],
+                    "key": key,
+                    "kind": "segment",
+                    "segment": segment.to_doc(),
+                    "probability": segment_p[i] if i < len(segment_p) else None,
+                    "model": prov.get("name"),
+                    "status": decided.get(key, "pending"),
+                }
+            )
+    out.sort(key=lambda s: (s.get("event", s.get("segment", {})).get("onset_ms",
+             s.get("segment", {}).get("t0_ms", 0)), s["key"]))  # fmt: skip
+    return out
+
+
+def decide(
+    user: User,
+    role: Role | None,
+    project: Project,
+    video_id: str,
+    layer_id: str,
+    key: str,
+    decision: str,
+    edited: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Accept (copy into the coder's own layer), edit (copy the coder's corrected version) or
+    reject a suggestion. The decision is the coder's own: each coder reviews for their layer."""
+    if decision not in DECISIONS:
+        raise DomainError("invalid", f"decision must be one of {', '.join(DECISIONS)}.",
+                          field="decision")  # fmt: skip
+    layer_doc = services.get_layer(project, video_id, layer_id)
+    if layer_doc.get("kind") != "model":
+        raise DomainError("invalid", "Only a machine layer has suggestions.", field="layer")
+    match = [s for s in suggestions(project, video_id, user.username)
+             if s["layer"] == layer_id and s["key"] == key]  # fmt: skip
+    if not match:
+        raise DomainError("not_found", f"No suggestion {key!r} in this layer.", status_code=404)
+    suggestion = match[0]
+    if suggestion["status"] != "pending":
+        raise DomainError(
+            "already_decided",
+            f"You already {suggestion['status']}ed this suggestion.",
+            status_code=status.HTTP_409_CONFLICT,
+        )
+    target = None
+    if decision in ("accept", "edit"):
+        item = dict(suggestion["event"] if suggestion["kind"] == "event" else suggestion["segment"])
+        if decision == "edit":
+            if not edited:
+                raise DomainError("invalid", "An edit needs the corrected item.", field="item")
+            item.update({k: v for k, v in edited.items() if k in item})
+        target = _add_to_own_layer(user, role, project, video_id, suggestion["kind"], item)
+    face_documents.face_suggestions().insert_one(
+        {
+            "project": project.pk,
+            "video_id": video_id,
+            "layer_id": layer_id,
+            "key": key,
+            "annotator": user.username,
+            "decision": {"accept": "accepted", "reject": "rejected", "edit": "edited"}[decision],
+            "at": datetime.now(UTC),
+        }
+    )
+    broadcast(
+        project.pk,
+        "affect.suggestion.decided",
+        {"video": video_id, "layer": layer_id, "key": key, "decision": decision},
+        origin=user.username,
+    )
+    return {"key": key, "decision": decision, "target_layer": target}
+
+
+def _add_to_own_layer(
+    user: User, role: Role | None, project: Project, video_id: str, kind: str, item: dict[str, Any]
+) -> str:
+    own = documents.layers.collection.find_one(
+        {"project": project.pk, "video_id": video_id, "annotator": user.username, "kind": "coder"}
+    )
+    field = "events" if kind == "event" else "segments"
+    if own is None:
+        doc = services.create_layer(user, role, project, video_id, {field: [item]})
+        return str(doc["_id"])
+    items = [*own.get(field, []), item]
+    try:
+        doc = services.update_layer(
+            user, role, project, video_id, str(own["_id"]), int(own["version"]), {
+                "segments": own.get("segments", []), "events": own.get("events", []), field: items}
+        )  # fmt: skip
+    except Conflict:
+        raise
+    return str(doc["_id"])

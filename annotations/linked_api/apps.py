@@ -1,0 +1,27 @@
+from typing import Any
+
+from django.apps import AppConfig
+
+
+class LinkedApiConfig(AppConfig):
+    name = "annotations.linked_api"
+    label = "linked_api"
+    verbose_name = "Linked data (RDF)"
+
+    def ready(self) -> None:
+        from django.db import transaction
+        from django.db.models.signals import post_delete
+
+        from annotations.linked_api import sync
+        from fieldmark.api import health
+        from fieldmark.projects.models import Project
+        from fieldmark.storage import versioned
+
+        def drop_graph(sender: Any, instance: Project, **kwargs: Any) -> None:
+            slug = instance.slug
+            transaction.on_commit(lambda: sync.drop_project_graph(slug))
+
+        post_delete.connect(drop_graph, sender=Project, weak=False, dispatch_uid="linked-drop")
+        if sync.touched not in versioned.write_listeners:
+            versioned.write_listeners.append(sync.touched)
+        health.CHECKS["rdf_sync"] = sync.health

@@ -1,0 +1,496 @@
+"""Keeping each project's graph in step with MongoDB.
+
+Every versioned write calls :func:`touched` (one line in ``VersionedStore`` and the bulk writer),
+which upserts the resource's key in ``rdf_outbox`` and, once per burst, schedules a
+``linked.sync`` task after the commit; the save itself never waits for the triple store.
+:func:`drain` reads the outbox a batch at a time and re-derives each resource from its current
+document: the triples it had (``rdf_resources`` records its subjects and the few triples whose
+subject is another resource) are dropped and the new ones added in one store transaction (one
+SPARQL Update on a server). A change replayed, or synced twice, gives the same graph; a missing
+document removes the resource (and, for a text, its utterances). :func:`rebuild` regenerates a
+project's graph from MongoDB with the same mapping.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import pyoxigraph as ox
+from django.conf import settings
+from django.db import transaction
+from pymongo import ASCENDING, DeleteOne, IndexModel, UpdateOne
+from pymongo.errors import DuplicateKeyError
+from pyoxigraph import NamedNode, RdfFormat, Triple
+
+from annotations.affect.schema import DEFAULT_SCHEMA, AffectSchema
+from annotations.linked import ligt, ontolex, webannotation
+from annotations.linked.vocab import ProjectIris
+from annotations.linked_api.store import GraphStore, get_store
+from fieldmark.projects.models import Project
+from fieldmark.storage import mongo
+
+logger = logging.getLogger(__name__)
+
+OUTBOX: Final = "rdf_outbox"
+RECORDS: Final = "rdf_resources"
+STATE: Final = "rdf_sync_state"
+BATCH: Final = 500
+RESCHEDULE_AFTER_S: Final = 60.0
+
+# Collection → resource kind; a write to one of these also touches the project-level resource.
+KIND_OF: Final = {
+    "texts": "text",
+    "utterances": "utterance",
+    "lexicon": "entry",
+    "videos": "video",
+    "affect_layers": "layer",
+    "affect_schemas": "schema",
+    "affect_links": "link",
+}
+COLLECTION_OF: Final = {kind: name for name, kind in KIND_OF.items()}
+ALSO_TOUCHES: Final = {
+    "texts": ("lexicon", ""),
+    "lexicon": ("lexicon", ""),
+    "videos": ("schema", ""),
+}
+SINGLETONS: Final = frozenset({"lexicon", "schema"})
+
+mongo.register_indexes(
+    OUTBOX,
+    [
+        IndexModel([("project", ASCENDING), ("at", ASCENDING)]),
+        # The conditional delete names _id and at: the embedded server plans an index only for
+        # a filter that names nothing outside it.
+        IndexModel([("_id", ASCENDING), ("at", ASCENDING)]),
+    ],
+)
+mongo.register_indexes(
+    RECORDS,
+    [
+        IndexModel([("project", ASCENDING), ("parent", ASCENDING)]),
+        IndexModel([("project", ASCENDING), ("import_job", ASCENDING)]),
+    ],
+)
+
+
+def base_iri() -> str:
+    return str(settings.FIELDMARK_BASE_IRI)
+
+
+def iris_for(project: Project) -> ProjectIris:
+    return ProjectIris(base_iri(), project.slug)
+
+
+def _key(project_id: int, kind: str, doc_id: str) -> str:
+    return f"{project_id}:{kind}:{doc_id}"
+
+
+# --- marking -------------------------------------------------------------------------------------
+
+
+def touched(collection: str, project_id: int, doc_ids: Iterable[str]) -> None:
+    """Called after every write to a versioned collection: queue its resources for the graph."""
+    kind = KIND_OF.get(collection)
+    if kind is None:
+        return
+    keys = [(kind, "" if kind in SINGLETONS else str(doc_id)) for doc_id in doc_ids]
+    if not keys:
+        return
+    if collection in ALSO_TOUCHES:
+        keys.append(ALSO_TOUCHES[collection])
+    mark(project_id, keys)
+
+
+def mark(project_id: int, keys: Iterable[tuple[str, str]]) -> None:
+    now = time.time()
+    ops = [
+        UpdateOne(
+            {"_id": _key(project_id, kind, doc_id)},
+            {
+                "$set": {"project": project_id, "kind": kind, "doc": doc_id, "at": now},
+                "$setOnInsert": {"first": now},
+            },
+            upsert=True,
+        )
+        for kind, doc_id in dict.fromkeys(keys)
+    ]
+    if not ops:
+        return
+    mongo.collection(OUTBOX).bulk_write(ops, ordered=False)
+    _schedule(project_id, now)
+
+
+def forget_import(project_id: int, job_id: str) -> None:
+    """An import's documents were deleted wholesale: queue every resource it had synced."""
+    records = mongo.collection(RECORDS).find(
+        {"project": project_id, "import_job": job_id}, {"kind": 1, "doc": 1}
+    )
+    mark(project_id, [(r["kind"], r["doc"]) for r in records])
+
+
+def mode() -> str:
+    """``task`` (a Celery task per burst of writes) or ``manual`` (the outbox only; tests and
+    scripts call :func:`drain`)."""
+    return str(getattr(settings, "FIELDMARK_RDF_SYNC", "task"))
+
+
+def _schedule(project_id: int, now: float) -> None:
+    if mode() != "task":
+        return
+    state = mongo.collection(STATE)
+    current = state.find_one({"_id": project_id})
+    if current is None:
+        try:
+            state.insert_one({"_id": project_id, "queued": True, "queued_at": now})
+        except DuplicateKeyError:
+            return
+    elif current.get("queued") and now - float(current.get("queued_at", 0)) < RESCHEDULE_AFTER_S:
+        return
+    else:
+        state.update_one({"_id": project_id}, {"$set": {"queued": True, "queued_at": now}})
+
+    def send() -> None:
+        from annotations.linked_api.tasks import sync_project
+
+        try:
+            sync_project.apply_async(args=(project_id,), queue="default")
+        except Exception:  # the outbox keeps the work; the next write or the beat retries
+            logger.exception("could not schedule the RDF sync of project %s", project_id)
+
+    transaction.on_commit(send)
+
+
+# --- building resources --------------------------------------------------------------------------
+
+
+@dataclass
+class Built:
+    """One resource's triples, split into the subjects it owns and the foreign triples."""
+
+    iri: str
+    triples: list[Triple]
+    parent: str | None = None
+    import_job: str | None = None
+    lang: str | None = None
+    # A resource whose subject other resources also use (a text: its utterances add
+    # ``ligt:subSegment``; the lexicon: entries add ``lime:entry``) owns its exact triples only.
+    exact: bool = False
+
+    def owned(self) -> tuple[list[str], list[Triple]]:
+        if self.exact:
+            return [], list(self.triples)
+        fragments: set[str] = set()
+        foreign: list[Triple] = []
+        prefix = self.iri + "#"
+        for t in self.triples:
+            subject = str(t.subject.value)  # type: ignore[union-attr]
+            if subject == self.iri:
+                fragments.add("")
+            elif subject.startswith(prefix):
+                fragments.add(subject[len(prefix) :])
+            else:
+                foreign.append(t)
+        return sorted(fragments), foreign
+
+
+@dataclass
+class Context:
+    """What a batch of resources needs besides their own documents, read once per batch."""
+
+    project: Project
+    iris: ProjectIris
+    _text_langs: dict[str, str | None] = field(default_factory=dict)
+
+    def text_lang(self, text_id: str) -> str | None:
+        if text_id not in self._text_langs:
+            doc = mongo.collection("texts").find_one(
+                {"_id": text_id, "project": self.project.pk}, {"lang": 1}
+            )
+            self._text_langs[text_id] = doc.get("lang") if doc else None
+        return self._text_langs[text_id]
+
+    def text_exists(self, text_id: str) -> bool:
+        return (
+            mongo.collection("texts").find_one(
+                {"_id": text_id, "project": self.project.pk}, {"_id": 1}
+            )
+            is not None
+        )
+
+
+def project_schema_doc(project_id: int) -> AffectSchema | None:
+    """The label schema to publish: the stored one, the default once a video exists, else none."""
+    from annotations.affect_api.documents import schema_id
+
+    doc = mongo.collection("affect_schemas").find_one(
+        {"_id": schema_id(project_id), "project": project_id}
+    )
+    if doc is not None:
+        return AffectSchema.from_doc(doc)
+    if mongo.collection("videos").find_one({"project": project_id}, {"_id": 1}) is not None:
+        return DEFAULT_SCHEMA
+    return None
+
+
+def build(kind: str, doc: Mapping[str, Any] | None, ctx: Context) -> Built | None:
+    """The resource for ``doc`` (None when it is gone or publishes nothing)."""
+    iris = ctx.iris
+    pid = ctx.project.pk
+    if kind == "lexicon":
+        entries = mongo.collection("lexicon").count_documents({"project": pid})
+        has_texts = mongo.collection("texts").find_one({"project": pid}, {"_id": 1})
+        if not entries and has_texts is None:
+            return None
+        triples = ontolex.lexicon_triples(iris, list(ctx.project.object_languages or []), entries)
+        return Built(iris.lexicon.value, triples, exact=True)
+    if kind == "schema":
+        schema = project_schema_doc(pid)
+        if schema is None:
+            return None
+        return Built(iris.schema.value, webannotation.schema_triples(schema, iris))
+    if doc is None:
+        return None
+    job = doc.get("import_job")
+    if kind == "text":
+        node = iris.of("text", str(doc["_id"]))
+        lang = doc.get("lang")
+        ctx._text_langs[str(doc["_id"])] = lang
+        triples = ligt.text_triples(doc, iris)
+        return Built(node.value, triples, import_job=job, lang=lang, exact=True)
+    if kind == "utterance":
+        text_id = str(doc.get("text") or "")
+        if text_id and not ctx.text_exists(text_id):
+            return None  # its text was deleted; the utterances go with it
+        triples = ligt.utterance_triples(doc, iris, ctx.text_lang(text_id) if text_id else None)
+        node = iris.of("utterance", str(doc["_id"]))
+        return Built(node.value, triples, parent=f"text:{text_id}", import_job=job)
+    if kind == "entry":
+        node = ontolex.entry_iri(iris, doc)
+        return Built(node.value, ontolex.entry_triples(doc, iris), import_job=job)
+    if kind == "video":
+        return Built(
+            iris.of("video", str(doc["_id"])).value, webannotation.video_triples(doc, iris)
+        )
+    if kind == "layer":
+        node = iris.of("layer", str(doc["_id"]))
+        return Built(
+            node.value, webannotation.layer_triples(doc, iris), parent=f"video:{doc['video_id']}"
+        )
+    if kind == "link":
+        return Built(iris.of("link", str(doc["_id"])).value, webannotation.link_triples(doc, iris))
+    raise ValueError(f"unknown resource kind {kind!r}")
+
+
+def _load(project_id: int, kind: str, doc_ids: list[str]) -> dict[str, Mapping[str, Any]]:
+    if kind in SINGLETONS:
+        return {}
+    found = mongo.collection(COLLECTION_OF[kind]).find(
+        {"project": project_id, "_id": {"$in": doc_ids}}
+    )
+    return {str(doc["_id"]): doc for doc in found}
+
+
+def _parse_triples(lines: list[str]) -> list[Triple]:
+    if not lines:
+        return []
+    data = ("\n".join(lines) + "\n").encode()
+    return [q.triple for q in ox.parse(data, RdfFormat.N_TRIPLES)]
+
+
+# --- syncing --------------------------------------------------------------------------------------
+
+
+def sync_resources(
+    project: Project, keys: Iterable[tuple[str, str]], store: GraphStore | None = None
+) -> int:
+    """Replace the triples of each (kind, doc id) with those of its current document, in one
+    store write; returns how many resources were looked at (children of deleted texts too)."""
+    store = store or get_store()
+    ctx = Context(project, iris_for(project))
+    graph = ctx.iris.graph
+    records = mongo.collection(RECORDS)
+    pending = list(dict.fromkeys(keys))
+    seen: set[tuple[str, str]] = set()
+    subjects: list[NamedNode] = []
+    removed: list[str] = []
+    added: list[Triple] = []
+    record_ops: list[Any] = []
+    while pending:
+        batch = [k for k in pending if k not in seen]
+        pending = []
+        seen.update(batch)
+        by_kind: dict[str, list[str]] = {}
+        for kind, doc_id in batch:
+            by_kind.setdefault(kind, []).append(doc_id)
+        for kind, doc_ids in by_kind.items():
+            docs = _load(project.pk, kind, doc_ids)
+            old = {
+                r["doc"]: r
+                for r in records.find(
+                    {"_id": {"$in": [_key(project.pk, kind, d) for d in doc_ids]}}
+                )
+            }
+            for doc_id in doc_ids:
+                key = _key(project.pk, kind, doc_id)
+                built = build(kind, docs.get(doc_id), ctx)
+                before = old.get(doc_id)
+                if before is not None:
+                    subjects += [_subject(before["iri"], f) for f in before["subjects"]]
+                    removed += before["extras"]
+                if built is None:
+                    if before is not None:
+                        record_ops.append(DeleteOne({"_id": key}))
+                    if kind in ("text", "video"):
+                        pending += _children(project.pk, f"{kind}:{doc_id}")
+                    continue
+                fragments, foreign = built.owned()
+                subjects += [_subject(built.iri, f) for f in fragments]
+                added += built.triples
+                record = {
+                    "project": project.pk,
+                    "kind": kind,
+                    "doc": doc_id,
+                    "iri": built.iri,
+                    "subjects": fragments,
+                    "extras": [f"{t.subject} {t.predicate} {t.object} ." for t in foreign],
+                    "parent": built.parent,
+                    "import_job": built.import_job,
+                    "lang": built.lang,
+                }
+                record_ops.append(UpdateOne({"_id": key}, {"$set": record}, upsert=True))
+                if kind == "text" and before is not None and before.get("lang") != built.lang:
+                    pending += _children(project.pk, f"text:{doc_id}")
+    store.apply(graph, dict.fromkeys(subjects), _parse_triples(removed), added)
+    if record_ops:
+        records.bulk_write(record_ops, ordered=False)
+    return len(seen)
+
+
+def _subject(iri: str, fragment: str) -> NamedNode:
+    return NamedNode(f"{iri}#{fragment}" if fragment else iri)
+
+
+def _children(project_id: int, parent: str) -> list[tuple[str, str]]:
+    found = mongo.collection(RECORDS).find({"project": project_id, "parent": parent})
+    return [(r["kind"], r["doc"]) for r in found]
+
+
+def drain(project: Project, batch: int = BATCH, store: GraphStore | None = None) -> int:
+    """Sync everything queued for ``project``; returns how many outbox entries were applied.
+    An entry touched again while its batch ran stays queued for the next batch."""
+    outbox = mongo.collection(OUTBOX)
+    mongo.collection(STATE).update_one(
+        {"_id": project.pk}, {"$set": {"queued": False}}, upsert=True
+    )
+    done = 0
+    while True:
+        entries = list(outbox.find({"project": project.pk}).sort("at", ASCENDING).limit(batch))
+        if not entries:
+            return done
+        sync_resources(project, [(e["kind"], e["doc"]) for e in entries], store)
+        outbox.bulk_write(
+            [DeleteOne({"_id": e["_id"], "at": e["at"]}) for e in entries], ordered=False
+        )
+        done += len(entries)
+
+
+def pending(project_id: int | None = None) -> tuple[int, float]:
+    """(queued resources, seconds since the oldest was first queued) — the sync lag."""
+    query: dict[str, Any] = {} if project_id is None else {"project": project_id}
+    outbox = mongo.collection(OUTBOX)
+    count = outbox.count_documents(query)
+    if not count:
+        return 0, 0.0
+    oldest = min(
+        float(e.get("first") or e["at"]) for e in outbox.find(query, {"first": 1, "at": 1})
+    )
+    return count, max(0.0, time.time() - oldest)
+
+
+def health() -> dict[str, Any]:
+    """The health line: how much is queued and for how long; failing past five minutes."""
+    count, lag = pending()
+    if lag > 300:
+        raise RuntimeError(f"{count} resources have waited {lag:.0f} s for the RDF sync")
+    return {"pending": count, "lag_s": round(lag, 3)}
+
+
+# --- rebuild --------------------------------------------------------------------------------------
+
+
+def _all_keys(project_id: int) -> Iterator[tuple[str, list[str]]]:
+    for name, kind in KIND_OF.items():
+        if kind in SINGLETONS:
+            continue
+        ids = [
+            str(doc["_id"])
+            for doc in mongo.collection(name).find({"project": project_id}, {"_id": 1})
+        ]
+        for start in range(0, len(ids), BATCH):
+            yield kind, ids[start : start + BATCH]
+
+
+def rebuild(project: Project, store: GraphStore | None = None) -> int:
+    """Regenerate the project's graph from MongoDB; returns the number of triples."""
+    store = store or get_store()
+    ctx = Context(project, iris_for(project))
+    store.clear(ctx.iris.graph)
+    mongo.collection(RECORDS).delete_many({"project": project.pk})
+    mongo.collection(OUTBOX).delete_many({"project": project.pk})
+    records = mongo.collection(RECORDS)
+    total = 0
+    batches: list[tuple[str, list[str]]] = [("lexicon", [""]), ("schema", [""])]
+    for kind, doc_ids in [*batches, *_all_keys(project.pk)]:
+        docs = _load(project.pk, kind, doc_ids)
+        triples: list[Triple] = []
+        ops: list[Any] = []
+        for doc_id in doc_ids:
+            built = build(kind, docs.get(doc_id), ctx)
+            if built is None:
+                continue
+            fragments, foreign = built.owned()
+            triples += built.triples
+            ops.append(
+                {
+                    "_id": _key(project.pk, kind, doc_id),
+                    "project": project.pk,
+                    "kind": kind,
+                    "doc": doc_id,
+                    "iri": built.iri,
+                    "subjects": fragments,
+                    "extras": [f"{t.subject} {t.predicate} {t.object} ." for t in foreign],
+                    "parent": built.parent,
+                    "import_job": built.import_job,
+                    "lang": built.lang,
+                }
+            )
+        store.extend(ctx.iris.graph, triples)
+        if ops:
+            records.insert_many(ops, ordered=False)
+        total += len(triples)
+    return total
+
+
+def drop_project_graph(slug: str) -> None:
+    get_store().clear(ProjectIris(base_iri(), slug).graph)
+
+
+def resource_subjects(project: Project, kind: str, doc_id: str) -> list[NamedNode]:
+    """The subjects a synced resource owns, with those of its children (a text's utterances,
+    a video's layers): what a per-resource export serializes."""
+    records = mongo.collection(RECORDS)
+    found = records.find_one({"_id": _key(project.pk, kind, doc_id)})
+    if found is None:
+        return []
+    subjects = [_subject(found["iri"], f) for f in found["subjects"]]
+    for child in records.find({"project": project.pk, "parent": f"{kind}:{doc_id}"}):
+        subjects += [_subject(child["iri"], f) for f in child["subjects"]]
+    return subjects
+
+
+def queued_projects() -> list[int]:
+    return sorted({int(e["project"]) for e in mongo.collection(OUTBOX).find({}, {"project": 1})})

@@ -1,0 +1,172 @@
+"""Face coding throughput on the real actor video, stage by stage, and held-out accuracy.
+
+    .venv/bin/python bench/facecoding.py            # CPU, ~1 min on 2 busy cores
+    FACE_VIDEO=/path/to.mp4 .venv/bin/python bench/facecoding.py
+
+Stages (frames per second of the 640x360 video, 472 frames at 23.98 fps):
+
+* decode: PyAV to RGB arrays, nothing else (the ceiling);
+* detect every frame: BlazeFace full-range on each whole frame (the naive way, for reference);
+* track: detection every 12 frames + the face mesh on the tracked region of interest;
+* align / hog / features: similarity warp to 112x112, OpenCV HOG, geometry + running medians;
+* predict: the scikit-learn heads (PCA + 5 AUs x 2 + emotion + valence/arousal);
+* end to end: decode → predictions for every frame, at stride 1 and 2.
+
+With a CUDA device it also times the transformers backend (a ViT-Base-sized encoder from a
+config, fp16, batch 64) on the aligned crops; without one it says so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from annotations.affect.model import Event, Layer, Segment  # noqa: E402
+from annotations.affect.schema import DEFAULT_SCHEMA  # noqa: E402
+from mlworkers.face import models  # noqa: E402
+from mlworkers.face.decode import frames  # noqa: E402
+from mlworkers.face.landmarks import FaceDetector  # noqa: E402
+from mlworkers.face.pipeline import (  # noqa: E402
+    PipelineOptions,
+    RunReport,
+    collect,
+    run_frames,
+    run_video,
+)
+
+VIDEO = Path(
+    os.environ.get("FACE_VIDEO", ROOT.parent / "shared/data/faces/WolfgangLanger_Pexels.mp4")
+)
+CODES = ROOT / "tests/data/face/wolfganglanger_handcodes.json"
+AUS = ("AU4", "AU6", "AU12", "AU25", "AU26")
+
+
+def row(name: str, fps: float, note: str = "") -> None:
+    print(f"{name:<34}{fps:>10.1f} fps   {note}")
+
+
+def labels(n_frames: int, fps: float) -> dict[str, np.ndarray]:
+    codes = json.loads(CODES.read_text())
+    layer = Layer(
+        "hand",
+        "v",
+        "me",
+        events=[Event(**e) for e in codes["events"]],
+        segments=[Segment(**s) for s in codes["segments"]],
+    )
+    out = {au: layer.frames(au, fps, n_frames) for au in AUS}
+    for name in ("emotion", "valence", "arousal"):
+        out[name] = layer.frames(name, fps, n_frames)
+    return out
+
+
+def main() -> None:
+    print(f"video: {VIDEO.name}")
+    start, cpu = time.perf_counter(), time.process_time()
+    decoded = list(frames(VIDEO))
+    decode_s, decode_cpu = time.perf_counter() - start, time.process_time() - cpu
+    n = len(decoded)
+    fps_video = 24000 / 1001
+    h, w = decoded[0].image.shape[:2]
+    print(f"{n} frames {w}x{h}\n")
+    print(f"{'stage':<34}{'throughput':>14}   note")
+    row("decode (PyAV → RGB)", n / decode_s, f"{n / decode_cpu:.1f} per CPU second")
+
+    detector = FaceDetector()
+    start = time.perf_counter()
+    for frame in decoded:
+        detector(frame.image)
+    naive = time.perf_counter() - start
+    detector.close()
+    row("detect every frame (reference)", n / naive, "BlazeFace full range, whole frame")
+
+    report = RunReport()
+    start = time.perf_counter()
+    tracks = collect(run_frames(iter(decoded), PipelineOptions(), report))
+    features_s = time.perf_counter() - start
+    seconds = report.timings.seconds
+    row(
+        "track (detect/12 + mesh on ROI)",
+        n / seconds["track"],
+        f"{report.tracker.detections_run} detections, {report.tracker.mesh_runs} mesh runs",
+    )
+    for stage in ("align", "hog", "features"):
+        row(f"  {stage}", n / seconds[stage])
+    row("frames → features (decoded)", n / features_s, "all stages after decoding")
+
+    subject = tracks[1]
+    truth = {k: v[subject.frames] for k, v in labels(n, fps_video).items()}
+    data = models.TrainingSet(
+        subject.features,
+        {au: truth[au] for au in AUS},
+        truth["emotion"],
+        truth["valence"],
+        truth["arousal"],
+    )
+    odd = (np.floor(subject.frames / fps_video) % 2).astype(bool)
+    categories = list(DEFAULT_SCHEMA.emotions.categories)
+    trained = models.train(data.subset(~odd), categories)
+    start = time.perf_counter()
+    trained.predict(subject.features)
+    predict_s = time.perf_counter() - start
+    row("  predict (sklearn heads)", n / predict_s)
+
+    for stride in (1, 2):
+        start, cpu = time.perf_counter(), time.process_time()
+        for batch in run_video(VIDEO, PipelineOptions(stride=stride)):
+            trained.predict(batch.features)
+        total, cpu = time.perf_counter() - start, time.process_time() - cpu
+        row(
+            f"end to end, stride {stride}",
+            n / total,
+            f"video frames per wall second ({n // stride} coded); {n / cpu:.1f} per CPU second",
+        )
+
+    scores = models.evaluate(trained, data.subset(odd))
+    print("\nheld out (train on even seconds, score on odd seconds of the same video)")
+    print(f"{'AU':<8}{'F1':>8}{'chance':>10}")
+    for au in AUS:
+        print(f"{au:<8}{scores.au_f1[au]:>8.3f}{scores.au_prevalence[au]:>10.3f}")
+    print(
+        f"emotion accuracy {scores.emotion_accuracy:.3f} "
+        f"(majority class {scores.emotion_chance:.3f}); "
+        f"valence MAE {scores.valence_mae:.3f}, arousal MAE {scores.arousal_mae:.3f}"
+    )
+    gpu(decoded, tracks)
+
+
+def gpu(decoded: list[Any], tracks: dict[int, Any]) -> None:
+    import torch
+
+    if not torch.cuda.is_available():
+        print("\nGPU: no CUDA device here; the transformers backend was not timed.")
+        return
+    from transformers import ViTConfig
+
+    from mlworkers.face.pipeline import run_frames as run
+    from mlworkers.face.transformer import VisionTransformerBackend
+
+    crops = np.concatenate([b.crops for b in run(iter(decoded), PipelineOptions())])
+    backend = VisionTransformerBackend.from_config(
+        ViTConfig(image_size=224, num_channels=1), list(AUS), ["a", "b", "c"], device="cuda"
+    )
+    backend.predict(crops[:64])
+    torch.cuda.synchronize()
+    for batch in (16, 64):
+        start = time.perf_counter()
+        backend.predict(crops, batch=batch)
+        torch.cuda.synchronize()
+        row(f"GPU ViT-Base fp16, batch {batch}", len(crops) / (time.perf_counter() - start))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,401 @@
+"""Live collaboration figures: N websocket clients on one text, each saving one edit a second
+through REST; the delay until every other client has the event, per channel layer.
+
+    .venv/bin/python bench/realtime.py                                  # 50 and 200 clients, 60 s
+    .venv/bin/python bench/realtime.py --clients 10 --duration 10       # a quick run
+    .venv/bin/python bench/realtime.py --layers embedded,redis://127.0.0.1:6379/13
+
+Each configuration runs in a child process with its own temp SQLite database, an embedded
+MongoDB-wire server, the channel layer under test (``embedded``: the Redis-protocol server that
+``make run`` starts; or a Redis URL) and one daphne process, as ``make run`` serves. Client ``i``
+edits the first gloss of utterance ``i`` of the shared text (``--one-utterance``: all edit
+morphemes of a single utterance, so stale saves go through the three-way merge). The value
+saved names the save, so each receiving client knows which save an event carries.
+
+Delay is measured on one clock, two ways: from the moment the writer's request was sent (an upper
+bound of commit → delivery) and from the moment its 2xx arrived (the writer's own view; the
+commit is earlier, so this can be negative). Lost = deliveries expected (2xx saves × the other
+clients) minus those received by the time none has arrived for 5 s. A client whose previous save
+is still in flight skips its turn (``skipped``), as a person waits for "Saved".
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+# --- a minimal websocket client (RFC 6455 text frames), so the bench needs no extra package -----
+
+
+class Socket:
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    @classmethod
+    async def connect(cls, host: str, port: int, path: str, cookie: str) -> Socket:
+        reader, writer = await asyncio.open_connection(host, port)
+        key = base64.b64encode(os.urandom(16)).decode()
+        writer.write(
+            (
+                f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+                f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                f"Origin: http://{host}:{port}\r\nCookie: {cookie}\r\n\r\n"
+            ).encode()
+        )
+        status = await reader.readline()
+        if b" 101 " not in status:
+            raise RuntimeError(f"websocket refused: {status!r}")
+        while (await reader.readline()) not in (b"\r\n", b""):
+            pass
+        return cls(reader, writer)
+
+    async def receive(self) -> dict[str, Any]:
+        while True:
+            head = await self.reader.readexactly(2)
+            opcode, length = head[0] & 0x0F, head[1] & 0x7F
+            if length == 126:
+                length = int.from_bytes(await self.reader.readexactly(2), "big")
+            elif length == 127:
+                length = int.from_bytes(await self.reader.readexactly(8), "big")
+            payload = await self.reader.readexactly(length)
+            if opcode == 1:
+                message: dict[str, Any] = json.loads(payload)
+                return message
+            if opcode == 8:
+                raise ConnectionError("closed by the server")
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+# --- one configuration (child process) -----------------------------------------------------------
+
+
+@dataclass
+class Run:
+    clients: int
+    duration: float
+    one_utterance: bool
+    sent_at: dict[str, float] = field(default_factory=dict)
+    answered_at: dict[str, float] = field(default_factory=dict)
+    from_request: list[float] = field(default_factory=list)
+    from_response: list[float] = field(default_factory=list)
+    ok: int = 0
+    skipped: int = 0
+    conflicts: int = 0
+    errors: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def setup(clients: int, one_utterance: bool) -> dict[str, Any]:
+    """Users, their sessions and tokens, a project and a text (Django in this process)."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import User
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from rest_framework.authtoken.models import Token
+
+    from annotations.linguistic_api import services
+    from fieldmark.projects.models import Membership
+    from fieldmark.projects.services import create_project
+    from fieldmark.storage import mongo
+
+    call_command("migrate", verbosity=0)
+    mongo.ensure_indexes()
+    owner = User.objects.create_user("owner", password="x")
+    project = create_project(owner, {"name": "Bench", "slug": "bench"})
+    text = services.create_text(owner, project, {"title": "Bench"})
+    words = clients if one_utterance else 1
+    body = {"words": [{"form": f"w{i}", "morphemes": [{"form": f"m{i}"}]} for i in range(words)]}
+    utterances = [
+        services.create_utterance(owner, project, text["_id"], body)["_id"]
+        for _ in range(1 if one_utterance else clients)
+    ]
+    people = []
+    for i in range(clients):
+        user = User.objects.create_user(f"coder{i}", password="x")
+        Membership.objects.create(project=project, user=user, role="annotator")
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.save()
+        token = Token.objects.create(user=user).key
+        people.append({"session": session.session_key, "token": token})
+    return {"people": people, "utterances": utterances, "words": words, "body": body}
+
+
+def run_one(layer: str, clients: int, duration: float, one_utterance: bool) -> dict[str, Any]:
+    tmp = Path(tempfile.mkdtemp(prefix="fieldmark-bench-rt-"))
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="fieldmark.settings",
+        FIELDMARK_VAR_DIR=str(tmp / "var"),
+        FIELDMARK_RDF_STORE=str(tmp / "rdf"),
+        MONGO_DB="bench_realtime",
+    )
+    os.environ.pop("DATABASE_URL", None)
+    from fieldmark.storage.embedded import mongo_server, redis_server
+
+    servers = [mongo_server(tmp / "mongo", free_port(), tmp / "mongo.log").start()]
+    os.environ["MONGO_URL"] = servers[0].url
+    if layer == "embedded":
+        servers.append(redis_server(None, free_port(), tmp / "redis.log").start())
+        os.environ["REDIS_URL"] = servers[-1].url
+    else:
+        os.environ["REDIS_URL"] = layer
+        import redis
+
+        redis.Redis.from_url(layer).flushdb()
+    daphne = None
+    try:
+        data = setup(clients, one_utterance)
+        port = free_port()
+        daphne = subprocess.Popen(
+            [str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port),
+             "fieldmark.asgi:application"],
+            cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL,
+            stderr=(tmp / "daphne.log").open("wb"),
+        )  # fmt: skip
+        wait_port(port)
+        run = Run(clients, duration, one_utterance)
+        asyncio.run(drive(run, port, data))
+        return summary(run, layer)
+    finally:
+        if daphne is not None:
+            daphne.terminate()
+            daphne.wait(10)
+        for server in reversed(servers):
+            server.stop()
+
+
+def wait_port(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError("daphne did not start")
+
+
+async def drive(run: Run, port: int, data: dict[str, Any]) -> None:
+    import requests
+
+    people = data["people"]
+    sockets = []
+    for i, person in enumerate(people):
+        ws = await Socket.connect(
+            "127.0.0.1", port, f"/ws/projects/bench/?tab=c{i}", f"sessionid={person['session']}"
+        )
+        hello = await ws.receive()
+        assert hello["type"] == "hello", hello
+        sockets.append(ws)
+    expected_events: dict[str, int] = {}
+
+    async def listen(i: int, ws: Socket) -> None:
+        try:
+            while True:
+                event = await ws.receive()
+                if event.get("type") != "linguistic.utterance.updated":
+                    continue
+                now = time.perf_counter()
+                for word in event["data"].get("words", []):
+                    for morpheme in word.get("morphemes", []):
+                        name = morpheme.get("gloss", "")
+                        if not name.startswith("c") or name.startswith(f"c{i}-"):
+                            continue
+                        key = (i, name)
+                        with run.lock:
+                            if key in seen or name not in run.sent_at:
+                                continue
+                            seen.add(key)
+                            run.from_request.append(now - run.sent_at[name])
+                            if name in run.answered_at:
+                                run.from_response.append(now - run.answered_at[name])
+        except (ConnectionError, asyncio.IncompleteReadError):
+            return
+
+    seen: set[tuple[int, str]] = set()
+    listeners = [asyncio.ensure_future(listen(i, ws)) for i, ws in enumerate(sockets)]
+    sessions = [requests.Session() for _ in people]
+    versions = {uid: 1 for uid in data["utterances"]}
+    bodies = {uid: json.loads(json.dumps(data["body"])) for uid in data["utterances"]}
+    base = f"http://127.0.0.1:{port}/api/v1/projects/bench/utterances/"
+
+    def save(i: int, k: int) -> None:
+        uid = data["utterances"][0 if run.one_utterance else i]
+        word = i if run.one_utterance else 0
+        name = f"c{i}-{k}"
+        body = json.loads(json.dumps(bodies[uid]))
+        body["words"][word]["morphemes"][0]["gloss"] = name
+        headers = {"Authorization": f"Token {people[i]['token']}", "X-Fieldmark-Tab": f"c{i}"}
+        with run.lock:
+            run.sent_at[name] = time.perf_counter()
+        response = sessions[i].put(
+            f"{base}{uid}/", json={**body, "version": versions[uid]}, headers=headers, timeout=30
+        )
+        with run.lock:
+            if response.status_code == 200:
+                run.answered_at[name] = time.perf_counter()
+                run.ok += 1
+                saved = response.json()
+                if saved["version"] > versions[uid]:
+                    versions[uid] = saved["version"]
+                    bodies[uid] = {"words": saved["words"]}
+            elif response.status_code == 409:
+                run.conflicts += 1
+                current = response.json()["current"]
+                versions[uid], bodies[uid] = current["version"], {"words": current["words"]}
+            else:
+                run.errors += 1
+
+    loop = asyncio.get_running_loop()
+    pool = ThreadPoolExecutor(max_workers=len(people))
+
+    # Warm up each connection (and the server's first-request work) before timing.
+    def warm(i: int) -> None:
+        auth = {"Authorization": f"Token {people[i]['token']}"}
+        sessions[i].get(f"{base}{data['utterances'][0]}/", headers=auth, timeout=30)
+
+    await asyncio.gather(*(loop.run_in_executor(pool, warm, i) for i in range(len(people))))
+    started = time.perf_counter()
+    pending: list[asyncio.Future[None]] = []
+    in_flight: dict[int, asyncio.Future[None]] = {}
+    for k in range(int(run.duration)):
+        for i in range(len(people)):
+            # Spread each client's save over the second, as independent people would; a person
+            # whose previous save has not come back yet skips this one (counted).
+            at = started + k + i / len(people)
+            await asyncio.sleep(max(0.0, at - time.perf_counter()))
+            if i in in_flight and not in_flight[i].done():
+                run.skipped += 1
+                continue
+            in_flight[i] = loop.run_in_executor(pool, save, i, k)
+            pending.append(in_flight[i])
+    await asyncio.gather(*pending)
+    expected_events["total"] = run.ok * (len(people) - 1)
+    # Late is not lost: wait while deliveries still arrive (5 s without one ends it, 120 s at most).
+    last_count, quiet_since, hard_stop = -1, time.perf_counter(), time.perf_counter() + 120
+    while len(seen) < expected_events["total"] and time.perf_counter() < hard_stop:
+        if len(seen) != last_count:
+            last_count, quiet_since = len(seen), time.perf_counter()
+        elif time.perf_counter() - quiet_since > 5:
+            break
+        await asyncio.sleep(0.1)
+    for task in listeners:
+        task.cancel()
+    for ws in sockets:
+        ws.close()
+    pool.shutdown()
+    run.answered_at["__expected__"] = float(expected_events["total"])
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def summary(run: Run, layer: str) -> dict[str, Any]:
+    expected = int(run.answered_at.pop("__expected__"))
+    return {
+        "layer": "embedded" if layer == "embedded" else layer.split("@")[-1],
+        "clients": run.clients,
+        "seconds": run.duration,
+        "saves_2xx": run.ok,
+        "skipped": run.skipped,
+        "conflicts_409": run.conflicts,
+        "errors": run.errors,
+        "deliveries": len(run.from_request),
+        "lost": expected - len(run.from_request),
+        "p50_ms": pct(run.from_request, 0.50),
+        "p95_ms": pct(run.from_request, 0.95),
+        "p99_ms": pct(run.from_request, 0.99),
+        "p95_after_response_ms": pct(run.from_response, 0.95),
+        "mean_ms": statistics.fmean(run.from_request) * 1000 if run.from_request else float("nan"),
+    }
+
+
+# --- the table (parent process) ------------------------------------------------------------------
+
+
+def redis_answers(url: str) -> bool:
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex((parsed.hostname or "127.0.0.1", parsed.port or 6379)) == 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", default="50,200", help="comma-separated client counts")
+    parser.add_argument("--duration", type=float, default=60, help="seconds of saving")
+    parser.add_argument("--layers", default="embedded,redis://127.0.0.1:6379/13")
+    parser.add_argument("--one-utterance", action="store_true")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        layer, clients = args.child.rsplit("|", 1)
+        print(json.dumps(run_one(layer, int(clients), args.duration, args.one_utterance)))
+        return 0
+
+    rows = []
+    for layer in args.layers.split(","):
+        if layer != "embedded" and not redis_answers(layer):
+            print(f"# {layer}: not answering, skipped", flush=True)
+            continue
+        for clients in (int(n) for n in args.clients.split(",")):
+            command = [sys.executable, __file__, "--child", f"{layer}|{clients}",
+                       "--duration", str(args.duration)]  # fmt: skip
+            if args.one_utterance:
+                command.append("--one-utterance")
+            result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+            if result.returncode != 0:
+                print(result.stdout + result.stderr, file=sys.stderr)
+                return 1
+            row = json.loads(result.stdout.strip().splitlines()[-1])
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    head = ("layer", "clients", "seconds", "saves_2xx", "skipped", "conflicts_409", "errors",
+            "lost", "p50_ms", "p95_ms", "p99_ms", "p95_after_response_ms")  # fmt: skip
+    print("\n| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for row in rows:
+        cells = [f"{row[k]:.1f}" if isinstance(row[k], float) else str(row[k]) for k in head]
+        print("| " + " | ".join(cells) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,242 @@
+"""The IGT editor as a user meets it: headless Chromium on a real text, over HTTP.
+
+    .venv/bin/python bench/ui.py                        # Lezgi train (701 utt.) + 5 000 generated
+    BENCH_UI_GENERATED=0 .venv/bin/python bench/ui.py   # the real text only
+
+Starts the embedded MongoDB-wire server and the ASGI app (daphne, in a thread, 127.0.0.1 only)
+on a temp SQLite database, imports ``../shared/data/glossing/Lezgi/lez-train-track2-uncovered``
+(SIGMORPHON Toolbox lines) through the import service, generates a 5 000-utterance text of 8 glossed
+words an utterance, then drives Debian's Chromium through Playwright, logged in as an annotator:
+
+* **open**: from navigation start to the first utterance on screen, and to the first gloss cell
+  holding the focus (interactive), median of 3 loads;
+* **keystroke**: 60 characters typed into a gloss cell, each timed from its ``keydown`` to the
+  frame after the ``input`` event (a ``requestAnimationFrame`` callback and a task after it: the
+  frame with the new character has been produced), p50 / p95;
+* **tab walk**: Tab pressed 300 times from the first cell, which walks into rows that were not
+  rendered when it started (the virtualised list scrolls them in), mean per Tab;
+* **memory**: the tab's JS heap (CDP ``Performance.getMetrics``) and DOM nodes after opening.
+
+Needs ``frontend/dist`` (``npm run build --prefix frontend``) and ``apt-get install chromium``.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+TMP = Path(tempfile.mkdtemp(prefix="fieldmark-bench-ui-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fieldmark.settings")
+os.environ["FIELDMARK_VAR_DIR"] = str(TMP / "var")
+os.environ["FIELDMARK_RDF_STORE"] = str(TMP / "rdf")
+os.environ.pop("DATABASE_URL", None)
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.models import User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+from annotations.linguistic_api import documents, services  # noqa: E402
+from fieldmark.projects import services as projects  # noqa: E402
+from fieldmark.projects.models import Membership  # noqa: E402
+from fieldmark.storage import mongo  # noqa: E402
+from fieldmark.storage.embedded import free_port, mongo_server  # noqa: E402
+
+SHARED = Path(os.environ.get("FIELDMARK_SHARED_DIR", ROOT.parent / "shared"))
+LEZGI = SHARED / "data" / "glossing" / "Lezgi" / "lez-train-track2-uncovered"
+GENERATED = int(os.environ.get("BENCH_UI_GENERATED", "5000"))
+CHROMIUM = os.environ.get("FIELDMARK_CHROMIUM", "/usr/bin/chromium")
+PASSWORD = "correct horse battery"
+KEYS, TABS, LOADS = 60, 300, 3
+
+KEY_PROBE = """
+() => {
+  window.__lat = [];
+  document.addEventListener('keydown', (event) => {
+    const start = event.timeStamp;
+    const onInput = () => {
+      document.removeEventListener('input', onInput, true);
+      const done = () => window.__lat.push(performance.now() - start);
+      requestAnimationFrame(() => setTimeout(done, 0));
+    };
+    document.addEventListener('input', onInput, true);
+  }, true);
+}
+"""
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def report_console_error(message: Any) -> None:
+    if message.type == "error":
+        print(f"console: {message.text}", file=sys.stderr)
+
+
+def serve(port: int) -> None:
+    """daphne, as `make run` serves the app (HTTP and websockets), in this thread."""
+    from daphne.server import Server
+
+    from fieldmark.asgi import application
+
+    Server(
+        application, endpoints=[f"tcp:port={port}:interface=127.0.0.1"], signal_handlers=False
+    ).run()
+
+
+def generated_text(project: Any, user: User, count: int) -> str:
+    path = TMP / "generated.txt"
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(count):
+            words = [f"ka{(i * 7 + j) % 311}-ri" for j in range(8)]
+            out.write("\\t " + " ".join(w.replace("-", "") for w in words) + "\n")
+            out.write("\\m " + " ".join(words) + "\n")
+            out.write("\\g " + " ".join(f"stem{(i + j) % 97}-PL" for j in range(8)) + "\n")
+            out.write(f"\\l utterance {i}\n\n")
+    before = {d["_id"] for d in documents.texts.collection.find({"project": project.pk})}
+    services.import_file(
+        project, lambda: path.open("rb"), "toolbox", path.name, "bench-generated", user.username
+    )
+    return str(
+        next(
+            d["_id"]
+            for d in documents.texts.collection.find({"project": project.pk})
+            if d["_id"] not in before
+        )
+    )
+
+
+def measure(page: Any, base: str, text_id: str, label: str) -> dict[str, Any]:
+    url = f"{base}/projects/bench/texts/{text_id}"
+    shown, interactive = [], []
+    for _ in range(LOADS):
+        page.goto(f"{base}/projects/bench/texts")
+        page.wait_for_load_state("networkidle")
+        start = time.perf_counter()
+        page.goto(url)
+        try:
+            page.locator("[data-testid=utterance]").first.wait_for()
+        except Exception:
+            page.screenshot(path=str(TMP / "failed.png"), full_page=True)
+            print(f"no utterance shown; screenshot in {TMP / 'failed.png'}")
+            raise
+        shown.append(time.perf_counter() - start)
+        page.wait_for_function("document.activeElement && document.activeElement.dataset.cell")
+        interactive.append(time.perf_counter() - start)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    page.evaluate(KEY_PROBE)
+    for ch in "abcdefghij" * (KEYS // 10):
+        page.keyboard.press(ch)
+        time.sleep(0.03)
+    page.wait_for_timeout(200)
+    latencies = page.evaluate("window.__lat")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+z")
+    start = time.perf_counter()
+    for _ in range(TABS):
+        page.keyboard.press("Tab")
+    page.wait_for_function("document.activeElement && document.activeElement.dataset.cell")
+    tab_ms = (time.perf_counter() - start) / TABS * 1000
+    where = page.evaluate("document.activeElement.dataset.cell")
+    return {
+        "label": label,
+        "shown": statistics.median(shown),
+        "interactive": statistics.median(interactive),
+        "key_p50": percentile(latencies, 0.5),
+        "key_p95": percentile(latencies, 0.95),
+        "keys": len(latencies),
+        "tab_ms": tab_ms,
+        "tab_end": where,
+        "heap_mb": metrics.get("JSHeapUsedSize", 0) / 1e6,
+        "nodes": int(metrics.get("Nodes", 0)),
+    }
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    if not LEZGI.exists():
+        sys.exit(f"{LEZGI} is missing: put the shared data folder beside the checkout")
+    if not (ROOT / "frontend" / "dist" / "index.html").exists():
+        sys.exit("frontend/dist is missing: npm run build --prefix frontend")
+    mongo_port = free_port()
+    server = mongo_server(TMP / "mongo", mongo_port, TMP / "mongo.log").start()
+    os.environ["MONGO_URL"] = server.url
+    mongo.reset_client()
+    try:
+        call_command("migrate", verbosity=0)
+        mongo.ensure_indexes()
+        owner = User.objects.create_user("owner", password=PASSWORD)
+        annotator = User.objects.create_user("annotator", password=PASSWORD)
+        project = projects.create_project(
+            owner, {"name": "Bench", "slug": "bench", "object_languages": ["lez"]}
+        )
+        Membership.objects.create(project=project, user=annotator, role="annotator")
+        started = time.perf_counter()
+        services.import_file(
+            project, lambda: LEZGI.open("rb"), "toolbox", LEZGI.name, "bench-lezgi", owner.username
+        )
+        lezgi = documents.texts.collection.find_one({"project": project.pk})
+        assert lezgi is not None
+        print(f"imported {LEZGI.name} in {time.perf_counter() - started:.1f} s")
+        texts = [(str(lezgi["_id"]), f"Lezgi train ({lezgi.get('utterance_count')} utt.)")]
+        if GENERATED:
+            generated = generated_text(project, owner, GENERATED)
+            texts.append((generated, f"generated ({GENERATED} utt.)"))
+
+        port = free_port()
+        threading.Thread(target=serve, args=(port,), daemon=True).start()
+        base = f"http://127.0.0.1:{port}"
+        time.sleep(1.0)
+        results = []
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM,
+                headless=True,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            page.set_default_timeout(120_000)
+            page.on("console", report_console_error)
+            page.goto(f"{base}/login")
+            page.get_by_label("Username").fill("annotator")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Log in").click()
+            page.get_by_test_id("current-user").wait_for()
+            for text_id, label in texts:
+                results.append(measure(page, base, text_id, label))
+            browser.close()
+    finally:
+        mongo.reset_client()
+        server.stop()
+
+    print()
+    print("| text | first utterance | interactive | keystroke p50 | p95 | Tab | JS heap | DOM |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in results:
+        print(
+            f"| {r['label']} | {r['shown'] * 1000:.0f} ms | {r['interactive'] * 1000:.0f} ms "
+            f"| {r['key_p50']:.1f} ms | {r['key_p95']:.1f} ms | {r['tab_ms']:.1f} ms "
+            f"| {r['heap_mb']:.0f} MB | {r['nodes']} |"
+        )
+    print(f"\n(keystrokes timed: {[r['keys'] for r in results]})")
+    print(f"(Tab walks ended at {[r['tab_end'] for r in results]})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+import type { KeyboardEvent, ReactNode } from "react";
+import { display, type MachineHint } from "./machine";
+import { percent } from "./plots";
+
+interface Props {
+  hint: MachineHint | undefined;
+  value: string;
+  onAccept: () => void;
+  onReject: () => void;
+  children: ReactNode;
+}
+
+/**
+ * Wraps a gloss cell: while it is empty and a model proposes a gloss, the proposal shows as
+ * ghost text; ArrowRight accepts it (one key; the caret has nowhere to go in an empty box) and
+ * Delete dismisses it. A value that is the accepted machine proposal carries a "machine" mark.
+ */
+export function MachineGloss({ hint, value, onAccept, onReject, children }: Props) {
+  const shown = display(hint, value);
+  const onKeyDownCapture = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (shown !== "ghost" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "ArrowRight") {
+      event.preventDefault();
+      event.stopPropagation();
+      onAccept();
+    } else if (event.key === "Delete") {
+      event.preventDefault();
+      event.stopPropagation();
+      onReject();
+    }
+  };
+  return (
+    <div className={`ml-gloss${shown ? ` ml-gloss-${shown}` : ""}`} onKeyDownCapture={onKeyDownCapture}>
+      {children}
+      {shown === "ghost" && hint && (
+        <span
+          className="ml-ghost"
+          data-testid="machine-suggestion"
+          title={`Model v${hint.versionNumber} proposes “${hint.label}” (p ${percent(hint.p, 0)}): → accepts, Delete dismisses`}
+        >
+          {hint.label} <span className="ml-p">{percent(hint.p, 0)} →</span>
+        </span>
+      )}
+      {shown === "machine" && hint && (
+        <span className="ml-machine-mark" data-testid="machine-made" title={`Accepted from model v${hint.versionNumber}`}>
+          machine
+        </span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { ApiError } from "../api";
+import { modelsApi } from "./api";
+import { liveHints, slotKey, storedHints, type Hints, type MachineHint } from "./machine";
+
+export interface MachineSuggestions {
+  hintFor: (utterance: string, word: number, morpheme: number | null) => MachineHint | undefined;
+  /** Ask the active model about an utterance (once per utterance and version) if nothing is stored. */
+  touch: (utterance: string, version: number, segmented: (word: number) => boolean) => void;
+  accept: (utterance: string, word: number, morpheme: number | null) => void;
+  reject: (utterance: string, word: number, morpheme: number | null) => void;
+  reload: () => void;
+  /** False once the project turned out to have no active gloss model. */
+  available: boolean;
+}
+
+/** Machine gloss suggestions of one text for the IGT editor; accept/reject are recorded. */
+export function useMachineSuggestions(slug: string, textId: string, enabled: boolean): MachineSuggestions {
+  const [hints, setHints] = useState<Hints>({});
+  const [available, setAvailable] = useState(true);
+  const [tick, setTick] = useState(0);
+  const asked = useRef(new Set<string>());
+  const hintsRef = useRef(hints);
+  hintsRef.current = hints;
+
+  useEffect(() => {
+    if (!enabled) return;
+    let live = true;
+    modelsApi.forText(slug, textId, "gloss").then(
+      (stored) => {
+        if (live) setHints((previous) => ({ ...previous, ...storedHints(stored) }));
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [slug, textId, enabled, tick]);
+
+  const touch = useCallback(
+    (utterance: string, version: number, segmented: (word: number) => boolean) => {
+      const key = `${utterance}@${version}`;
+      if (!enabled || !available || asked.current.has(key)) return;
+      asked.current.add(key);
+      const already = Object.keys(hintsRef.current).some((k) => k.startsWith(`${utterance}:`));
+      if (already) return;
+      modelsApi.suggest(slug, { task: "gloss", utterance, top_k: 3 }).then(
+        (answer) => {
+          const fresh = liveHints(utterance, answer, segmented);
+          // Stored hints (with their accept/reject state) win over live ones.
+          setHints((previous) => ({ ...fresh, ...previous }));
+        },
+        (error: unknown) => {
+          if (error instanceof ApiError && error.code === "no_active_model") setAvailable(false);
+        },
+      );
+    },
+    [slug, enabled, available],
+  );
+
+  const decide = useCallback(
+    (utterance: string, word: number, morpheme: number | null, accepted: boolean) => {
+      const key = slotKey(utterance, word, morpheme);
+      const hint = hintsRef.current[key];
+      if (!hint) return;
+      setHints((previous) => ({ ...previous, [key]: { ...hint, status: accepted ? "accepted" : "rejected" } }));
+      void modelsApi
+        .feedback(slug, {
+          version: hint.version,
+          utterance,
+          word,
+          morpheme,
+          field: "gloss",
+          label: hint.label,
+          p: hint.p,
+          accepted,
+        })
+        .catch(() => undefined);
+    },
+    [slug],
+  );
+
+  // One object until the hints change: the editor's rows are memoised on it.
+  return useMemo(
+    () => ({
+      hintFor: (utterance: string, word: number, morpheme: number | null) =>
+        hints[slotKey(utterance, word, morpheme)],
+      touch,
+      accept: (u: string, w: number, m: number | null) => decide(u, w, m, true),
+      reject: (u: string, w: number, m: number | null) => decide(u, w, m, false),
+      reload: () => setTick((t) => t + 1),
+      available,
+    }),
+    [hints, touch, decide, available],
+  );
+}

@@ -1,0 +1,131 @@
+"""The interlinear tasks (gloss, POS, segmentation) in the task table, backed by
+``mlworkers.core`` (imported lazily: the web process loads torch only when a model needs it)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pymongo import ASCENDING
+
+from fieldmark.projects.models import Project
+from mlworkers.tasks_registry import TaskHandler, register_task
+
+if TYPE_CHECKING:
+    from mlworkers.core.data import Utterance
+
+LINGUISTIC_TASKS = ("gloss", "pos", "segment")
+BATCH = 500
+PROJECTION = {"words": 1, "translations": 1, "version": 1, "id": 1, "text": 1, "order": 1}
+
+
+def _kinds(task: str) -> tuple[str, ...]:
+    from mlworkers.core import api
+
+    return tuple(api.KINDS.get(task, ()))
+
+
+def as_core(doc: Mapping[str, Any]) -> Utterance:
+    """A stored utterance as the core's ``Utterance``, keyed by its storage ``_id`` (what writes
+    and suggestions address)."""
+    from mlworkers.core import data
+
+    return data.from_document({**doc, "id": str(doc["_id"])})
+
+
+def project_utterances(project: Project, query: Mapping[str, Any] | None = None) -> list[Any]:
+    from annotations.linguistic_api import documents
+
+    cursor = documents.utterances.collection.find(
+        {**(query or {}), "project": project.pk},
+        PROJECTION,
+        sort=[("text", ASCENDING), ("order", ASCENDING)],
+        batch_size=BATCH,
+    )
+    return [as_core(doc) for doc in cursor]
+
+
+def labelled(task: str, utterance: Any) -> int:
+    """How many labels of ``task`` a person gave in the utterance."""
+    total = 0
+    for word in utterance.words:
+        if task == "gloss":
+            total += sum(1 for m in word.morphemes if m.gloss) or int(
+                bool(word.gloss) and not word.morphemes
+            )
+        elif task == "pos":
+            total += int(bool(word.pos)) + sum(1 for m in word.morphemes if m.pos)
+        else:  # segment: a word whose morphemes are written down
+            total += int(bool(word.morphemes))
+    return total
+
+
+def counts(items: Sequence[Any]) -> dict[str, int]:
+    return {
+        "utterances": len(items),
+        "words": sum(len(u.words) for u in items),
+        "morphemes": sum(len(w.morphemes) for u in items for w in u.words),
+    }
+
+
+def _handler(task: str) -> TaskHandler:
+    def check_params(kind: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        from mlworkers.core import api
+
+        return api.check_params(task, kind, params)
+
+    def train(kind: str, items: Sequence[Any], params: Mapping[str, Any], **kw: Any) -> Any:
+        from fieldmark.jobs.services import JobCancelled
+        from mlworkers.core import api
+
+        try:
+            return api.train(task, kind, items, params, **kw)
+        except api.TrainingCancelled as exc:
+            raise JobCancelled() from exc
+
+    def evaluate(model: Any, gold: Sequence[Any]) -> dict[str, Any]:
+        from mlworkers.core import api
+
+        return api.evaluate(model, gold)
+
+    def load(directory: Path) -> Any:
+        from mlworkers.core import api
+
+        return api.load(directory)
+
+    def curve(
+        kind: str,
+        items: Sequence[Any],
+        dev: Sequence[Any],
+        sizes: Sequence[float],
+        params: Mapping[str, Any],
+    ) -> list[dict[str, float]]:
+        from mlworkers.core import api
+
+        return api.learning_curve(task, kind, items, dev, sizes, params)
+
+    def snapshot(items: Sequence[Any]) -> str:
+        from mlworkers.core import data
+
+        return data.snapshot_hash(items)
+
+    return TaskHandler(
+        name=task,
+        kinds=lambda: _kinds(task),
+        check_params=check_params,
+        load_items=project_utterances,
+        labelled=lambda item: labelled(task, item),
+        snapshot_hash=snapshot,
+        counts=counts,
+        train=train,
+        evaluate=evaluate,
+        load=load,
+        learning_curve=curve,
+        gpu_kinds=frozenset({"transformer"}),
+        serves_igt=True,
+    )
+
+
+for _task in LINGUISTIC_TASKS:
+    register_task(_handler(_task))

@@ -1,0 +1,162 @@
+"""A real Celery worker (a subprocess on the test broker, database and store) is killed with
+SIGKILL in the middle of an import: nothing of the import stays visible or stored, and the job is
+failed saying why. Either the pool child dies (its parent fails the job at once) or the whole
+worker does (the stale-job sweep that beat runs fails it)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+
+from annotations.linguistic_api import concordance, documents, pending, services
+from fieldmark.jobs import tasks
+from fieldmark.jobs.models import Job
+from tests.linguistic_api.test_import_export import wait_finished
+
+UTTERANCES = 40_000
+
+
+def _toolbox(n: int) -> bytes:
+    return "".join(
+        f"\\t w{i} sad\n\\m w{i}-ar sad\n\\p N-PL NUM\n\\g house-PL one\n\\l house {i}\n\n"
+        for i in range(n)
+    ).encode()
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+@pytest.fixture
+def worker(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str, Path]]:
+    """A prefork worker with one child, consuming a queue of its own (so the in-thread test
+    worker, if running, cannot take the job)."""
+    queue = f"kill-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "fieldmark.settings",
+        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+        "MONGO_DB": settings.MONGO_DB,
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "FIELDMARK_RDF_STORE": str(tmp_path / "rdf"),
+    }
+    log = tmp_path / "worker.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "celery"),
+                "-A",
+                "fieldmark",
+                "worker",
+                "-Q",
+                queue,
+                "-c",
+                "1",
+                "--pool",
+                "prefork",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "INFO",
+            ],
+            env=env,
+            cwd=settings.BASE_DIR,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        yield process, queue, log
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(30)
+
+
+def _stored(project_id: int) -> dict[str, int]:
+    return {
+        "texts": documents.texts.collection.count_documents({"project": project_id}),
+        "utterances": documents.utterances.collection.count_documents({"project": project_id}),
+        "postings": concordance.postings().count_documents({"project": project_id}),
+        "stages": pending.stages().count_documents({"project": project_id}),
+    }
+
+
+def _wait(condition: Any, what: str, log: Path, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{what} within {timeout} s; worker log:\n{log.read_text()[-3000:]}")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("victim", ["pool child", "whole worker"])
+def test_a_worker_killed_mid_import_leaves_nothing_and_fails_the_job(
+    team: Any,
+    mongo_db: Any,
+    worker: tuple[subprocess.Popen[bytes], str, Path],
+    settings: Any,
+    victim: str,
+) -> None:
+    process, queue, log = worker
+    path = default_storage.save(
+        f"imports/{uuid.uuid4().hex}-big.txt", ContentFile(_toolbox(UTTERANCES))
+    )
+    job = Job.objects.create(
+        project=team.project,
+        kind="linguistic.import",
+        params={"format": "toolbox", "path": path, "name": "big.txt"},
+        created_by=team.manager,
+        queue=queue,
+    )
+    tasks.run_job.apply_async(args=(str(job.id),), queue=queue)
+    pk = team.project.pk
+
+    # Given an import that has written part of its file...
+    _wait(lambda: _stored(pk)["utterances"] > 0, "the import did not start writing", log)
+    during = (
+        services.list_texts(team.project).count(),
+        services.ConcordancePage(team.project, "gloss", "PL", "exact").hits,
+    )
+    # ...when its worker is killed,
+    if victim == "pool child":
+        [child] = _children(process.pid)
+        os.kill(child, signal.SIGKILL)
+    else:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(30)
+        # then the sweep that beat runs every minute finds its heartbeat stopped.
+        settings.FIELDMARK_JOB_STALE_SECONDS = 1
+        time.sleep(1.5)
+        assert tasks.fail_stale_jobs() == 1
+    failed = wait_finished(str(job.id), timeout=60)
+
+    assert during == (0, 0)
+    assert Job.objects.filter(pk=job.pk, state="running").count() == 0
+    assert failed.state == "failed"
+    assert failed.error["type"] == "WorkerLost"
+    if victim == "pool child":
+        assert "signal 9 (SIGKILL)" in failed.error["detail"]
+    else:
+        assert "stopped for over 1 s" in failed.error["detail"]
+    assert "what the job had written was removed" in failed.error["detail"]
+    assert _stored(pk) == {"texts": 0, "utterances": 0, "postings": 0, "stages": 0}
+    assert (failed.result, failed.progress < 1.0) == (None, True)

@@ -1,0 +1,110 @@
+"""Building a linked-data test project from real files, and comparing document sets."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from annotations.affect_api import services as affect
+from annotations.linguistic_api import documents, services
+from tests.shared_data import shared_file
+
+SYSTEM = {"_id", "project", "version", "created_at", "created_by", "updated_at", "updated_by"}
+SHAPES = Path(__file__).resolve().parents[2] / "annotations" / "linked" / "shapes.ttl"
+LEZGI_RECORDS = 120  # a slice of the 701 records keeps the round trip under a few seconds
+
+
+def lezgi_slice(records: int = LEZGI_RECORDS) -> bytes:
+    data = shared_file("glossing/Lezgi/lez-train-track2-uncovered").read_text("utf-8")
+    return ("\n\n".join(data.strip().split("\n\n")[:records]) + "\n").encode()
+
+
+def load_corpus(project: Any, data: bytes, fmt: str = "toolbox", job: str = "job-lez") -> Any:
+    return services.import_file(project, lambda: io.BytesIO(data), fmt, "lez.txt", job, "owner")
+
+
+def load_lift(project: Any) -> Any:
+    lift = shared_file("lift/enggano-contemporary-2024-12-30.lift").read_bytes()
+    return services.import_file(
+        project, lambda: io.BytesIO(lift), "lift", "e.lift", "job-lift", "owner"
+    )
+
+
+def coded_video(project: Any, user: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The real face clip, uploaded and probed, with one coder's segments and events."""
+    clip = shared_file("faces/single_face.mp4").read_bytes()
+    video = affect.upload_video(user, project, SimpleUploadedFile("face.mp4", clip, "video/mp4"))
+    layer = affect.create_layer(
+        user,
+        "owner",  # type: ignore[arg-type]
+        project,
+        video["_id"],
+        {
+            "segments": [
+                {
+                    "t0_ms": 0,
+                    "t1_ms": 800,
+                    "aus": {"AU6": 3, "AU12": 4},
+                    "emotion": "happiness",
+                    "dimensions": {"valence": 0.75, "arousal": 0.25},
+                    "note": "smile onset",
+                },
+                {"t0_ms": 800, "t1_ms": 1600, "aus": {"AU12": 2}},
+            ],
+            "events": [
+                {"au": "AU12", "onset_ms": 100, "apex_ms": 500, "offset_ms": 1200, "intensity": 4}
+            ],
+        },
+    )
+    return video, layer
+
+
+def corpus(project_id: int) -> list[dict[str, Any]]:
+    texts = {
+        t["_id"]: t.get("source_id", t.get("title"))
+        for t in documents.texts.collection.find({"project": project_id})
+    }
+    skip = {*SYSTEM, "text", "import_job"}
+    return sorted(
+        (
+            {"text": texts[d["text"]], **{k: v for k, v in d.items() if k not in skip}}
+            for d in documents.utterances.collection.find({"project": project_id})
+        ),
+        key=lambda d: (str(d["text"]), d["order"]),
+    )
+
+
+def text_heads(project_id: int) -> list[dict[str, Any]]:
+    skip = {*SYSTEM, "import_job", "utterance_count"}
+    return sorted(
+        (
+            {k: v for k, v in d.items() if k not in skip}
+            for d in documents.texts.collection.find({"project": project_id})
+        ),
+        key=lambda d: str(d.get("source_id")),
+    )
+
+
+def lexicon(project_id: int) -> list[dict[str, Any]]:
+    skip = {*SYSTEM, "import_job"}
+    return sorted(
+        (
+            {k: v for k, v in d.items() if k not in skip}
+            for d in documents.lexicon.collection.find({"project": project_id})
+        ),
+        key=lambda d: str(d["id"]),
+    )
+
+
+def shacl(data: Any) -> tuple[bool, str]:
+    import pyshacl
+    from rdflib import Graph
+
+    shapes = Graph().parse(SHAPES, format="turtle")
+    conforms, _graph, text = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", advanced=True
+    )
+    return bool(conforms), str(text)

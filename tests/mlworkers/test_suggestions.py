@@ -1,0 +1,176 @@
+"""Pre-annotation fills empty slots as suggestions with provenance, never touching an
+utterance; accepting writes through the versioned services; feedback gives acceptance rates;
+the active-learning queue ranks what the model is least sure of."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from annotations.linguistic_api import concordance, documents, services
+from mlworkers.models import ModelVersion, SuggestionFeedback
+from tests.mlworkers.conftest import BASE, text_id, train, wait_job
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def new_utterances(team: Any) -> list[dict[str, Any]]:
+    return list(
+        documents.utterances.collection.find(
+            {"project": team.project.pk, "text": text_id(team, "new")}, sort=[("order", 1)]
+        )
+    )
+
+
+def glosses(doc: dict[str, Any]) -> list[str]:
+    return [m.get("gloss", "") for w in doc["words"] for m in w.get("morphemes", [])]
+
+
+def preannotate(client: Any, text: str | None) -> dict[str, Any]:
+    response = client.post(
+        f"{BASE}/suggestions/preannotate/", {"task": "gloss", "text": text}, format="json"
+    )
+    assert response.status_code == 202, response.content
+    job = wait_job(response.json()["id"])
+    assert job.state == "succeeded", job.error
+    return dict(job.result)
+
+
+def test_preannotate_then_bulk_accept_above_a_threshold(
+    corpus: Any, celery_worker_session: Any, as_user: Any
+) -> None:
+    train(as_user(corpus.manager), activate=True)
+    version = ModelVersion.objects.get(number=1)
+    annotator = as_user(corpus.annotator)
+    new = text_id(corpus, "new")
+    # A person glosses one morpheme of the first new utterance before the machine comes
+    first = new_utterances(corpus)[0]
+    first["words"][0]["morphemes"][1]["gloss"] = "search"
+    services.replace_utterance(corpus.annotator, corpus.project, first["_id"], 1, first)
+
+    result = preannotate(annotator, new)
+
+    assert result == {"utterances": 3, "suggestions": 11, "version": version.pk}
+    stored = annotator.get(f"{BASE}/texts/{new}/suggestions/?task=gloss").json()
+    assert len(stored) == 3
+    by_utterance = {s["utterance"]: s for s in stored}
+    items = by_utterance[first["_id"]]["items"]
+    assert [(i["word"], i["morpheme"], i["label"], i["status"]) for i in items] == [
+        (0, 0, "COM", "pending"),  # (0, 1) was typed by a person: no suggestion there
+        (1, 0, "E3S", "pending"),
+        (1, 1, "wife", "pending"),
+        (1, 2, "NMLZ", "pending"),
+    ]
+    assert all(s["version"] == version.pk and s["version_number"] == 1 for s in stored)
+    assert all(
+        0 < i["p"] <= 1 and i["labels"][0]["label"] == i["label"]
+        for s in stored
+        for i in s["items"]
+    )
+    # Pre-annotation wrote no utterance
+    assert [u["version"] for u in new_utterances(corpus)] == [2, 1, 1]
+    assert glosses(new_utterances(corpus)[1]) == ["", "", ""]
+
+    response = annotator.post(
+        f"{BASE}/suggestions/bulk-accept/",
+        {"task": "gloss", "threshold": 0.5, "text": new},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json() == {"accepted": 11, "skipped": 0}
+    after = new_utterances(corpus)
+    assert [u["version"] for u in after] == [3, 2, 2]
+    assert glosses(after[0]) == ["COM", "search", "E3S", "wife", "NMLZ"]  # "search" kept
+    assert glosses(after[1]) == ["house", "E3S", "home"]
+    assert glosses(after[2]) == ["COM", "look.for", "house", "PL"]
+    history = services.utterance_history(corpus.project, after[1]["_id"])
+    assert [h["version"] for h in history][:1] == [1]
+    # The concordance sees the accepted glosses
+    assert (
+        after[2]["_id"] in concordance.lookup(corpus.project.pk, "gloss", "COM", "exact").utterances
+    )
+    feedback = SuggestionFeedback.objects.filter(version=version)
+    assert feedback.count() == 11 and all(f.accepted for f in feedback)
+    stored = annotator.get(f"{BASE}/texts/{new}/suggestions/").json()
+    assert {i["status"] for s in stored for i in s["items"]} == {"accepted"}
+    listed = annotator.get(f"{BASE}/models/versions/").json()["results"][0]
+    assert listed["acceptance"] == {"total": 11, "accepted": 11, "rate": 1.0}
+
+
+def test_one_by_one_feedback_gives_the_acceptance_rate(
+    corpus: Any, celery_worker_session: Any, as_user: Any
+) -> None:
+    train(as_user(corpus.manager), activate=True)
+    version = ModelVersion.objects.get(number=1)
+    annotator = as_user(corpus.annotator)
+    utt = new_utterances(corpus)[0]
+    base = {"version": version.pk, "utterance": utt["_id"], "word": 0, "p": 0.9}
+
+    accepted = annotator.post(
+        f"{BASE}/suggestions/feedback/",
+        {**base, "morpheme": 0, "label": "COM", "accepted": True, "apply": True},
+        format="json",
+    )
+    rejected = annotator.post(
+        f"{BASE}/suggestions/feedback/",
+        {**base, "morpheme": 1, "label": "look.for", "accepted": False},
+        format="json",
+    )
+
+    assert accepted.status_code == 201 and accepted.json() == {"accepted": True, "written": True}
+    assert rejected.status_code == 201 and rejected.json() == {"accepted": False, "written": False}
+    after = new_utterances(corpus)[0]
+    assert after["version"] == 2 and glosses(after)[:2] == ["COM", ""]
+    listed = annotator.get(f"{BASE}/models/versions/").json()["results"][0]
+    assert listed["acceptance"] == {"total": 2, "accepted": 1, "rate": 0.5}
+    # Applying to a field that is no longer empty writes nothing: 409
+    again = annotator.post(
+        f"{BASE}/suggestions/feedback/",
+        {**base, "morpheme": 0, "label": "X", "accepted": True, "apply": True},
+        format="json",
+    )
+    assert again.status_code == 409 and again.json()["error"] == "slot_taken"
+    assert new_utterances(corpus)[0]["version"] == 2
+    assert SuggestionFeedback.objects.count() == 2
+
+
+def test_viewer_cannot_accept(corpus: Any, celery_worker_session: Any, as_user: Any) -> None:
+    train(as_user(corpus.manager), activate=True)
+    utt = new_utterances(corpus)[0]
+
+    response = as_user(corpus.viewer).post(
+        f"{BASE}/suggestions/feedback/",
+        {
+            "version": ModelVersion.objects.get().pk,
+            "utterance": utt["_id"],
+            "word": 0,
+            "morpheme": 0,
+            "label": "COM",
+            "p": 0.9,
+            "accepted": True,
+            "apply": True,
+        },
+        format="json",
+    )
+
+    assert response.status_code == 403
+    assert new_utterances(corpus)[0]["version"] == 1
+    assert SuggestionFeedback.objects.count() == 0
+
+
+def test_gloss_next_queue_ranks_unsure_utterances_first(
+    corpus: Any, celery_worker_session: Any, as_user: Any
+) -> None:
+    train(as_user(corpus.manager), activate=True)
+
+    response = as_user(corpus.viewer).get(f"{BASE}/models/queue/?task=gloss&limit=5")
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["version"]["number"] == 1
+    assert body["scanned"] == 3  # only the utterances with empty glosses
+    confidences = [r["confidence"] for r in body["results"]]
+    assert confidences == sorted(confidences)
+    assert {r["text"] for r in body["results"]} == {text_id(corpus, "new")}
