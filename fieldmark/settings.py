@@ -331,12 +331,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "fieldmark.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    # Ours bounds integers to 64 bits, caps nesting and refuses NUL in keys (a 400, not a 500).
-    "DEFAULT_PARSER_CLASSES": [
-        "fieldmark.api.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only (upload views name their multipart parsers), through ours, which bounds integers
+    # to 64 bits, caps nesting and refuses NUL in keys (a 400, not a 500). A form body would be
+    # read as no data at all and pass for an empty request.
+    "DEFAULT_PARSER_CLASSES": ["fieldmark.api.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_THROTTLE_RATES": {"login": env_str("FIELDMARK_LOGIN_RATE", "30/min")},
     # DRF's throttles identify clients like django-axes does: only trusted proxies' entries.
@@ -351,6 +349,13 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Documents leave out absent optional fields (annotations' DocSerializer), read-only ones
+    # included, so a read-only field is not promised to be present.
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "fieldmark.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {"ModelVersionStatusEnum": "mlworkers.models.VersionStatus"},
 }
 

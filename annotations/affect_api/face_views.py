@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,6 +22,8 @@ class CodeSerializer(serializers.Serializer[Any]):
     stride = serializers.IntegerField(required=False, default=1, min_value=1, max_value=30)
 
 
+# Its own component name: another serializer of the same name exists elsewhere.
+@extend_schema_serializer(component_name="FaceTrain")
 class TrainSerializer(serializers.Serializer[Any]):
     # "gold", "all" or a coder's username (the name shadows Field.source only in the stubs).
     source = serializers.CharField()  # type: ignore[assignment]

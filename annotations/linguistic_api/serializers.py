@@ -38,7 +38,8 @@ class TextSerializer(StoredSerializer):
     source = serializers.CharField(  # type: ignore[assignment]
         required=False, allow_blank=True, max_length=2000
     )
-    source_id = serializers.CharField(read_only=True)
+    # The id in the file an imported text came from; absent for a text made in the app.
+    source_id = serializers.CharField(read_only=True, required=False)
     utterance_count = serializers.IntegerField(read_only=True, default=0)
 
 

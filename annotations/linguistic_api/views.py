@@ -45,6 +45,9 @@ def _with_etag(data: Any, doc: dict[str, Any], code: int = status.HTTP_200_OK) -
 
 
 class PagedView(ProjectScopedMixin, APIView):
+    # Declared so that the schema describes these lists as the pages they are.
+    pagination_class = Pagination
+
     def paged(self, request: Request, items: Any, serializer: type[Serializer[Any]]) -> Response:
         paginator = Pagination()
         page = paginator.paginate_queryset(items, request, view=self)

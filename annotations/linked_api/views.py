@@ -15,7 +15,12 @@ from django.http import (
     StreamingHttpResponse,
 )
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import exceptions, serializers, status
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -191,6 +196,8 @@ class ImportView(ProjectScopedMixin, APIView):
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
+# Its own component name: another serializer of the same name exists elsewhere.
+@extend_schema_serializer(component_name="LinkedDataExport")
 class ExportRequest(serializers.Serializer[Any]):
     format = serializers.ChoiceField(choices=sorted(FORMATS), default="turtle")
 

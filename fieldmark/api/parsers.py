@@ -132,6 +132,9 @@ class JSONParser(BaseParser):
             raise ParseError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep.") from None
         except ValueError as exc:
             raise ParseError(f"JSON parse error - {exc}") from None
+        if not isinstance(data, dict | list):
+            # Every endpoint takes an object (or a list); DRF would read a bare 0 as no data.
+            raise ParseError("The request body must be a JSON object.")
         numbers = flags.big_int or flags.infinite
         nul = "\\u0000" in text
         deep = text.count("[") + text.count("{") > MAX_JSON_DEPTH

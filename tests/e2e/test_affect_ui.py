@@ -88,18 +88,18 @@ def test_annotator_codes_shared_video_with_hotkeys_and_saves(
     # When they open the workspace, the streamed video loads and plays
     card.get_by_role("link", name="WolfgangLanger_Pexels.mp4").click()
     page.wait_for_url(f"{live_server.url}/projects/lezgi/videos/{video_id}")
-    page.wait_for_function("document.querySelector('[data-testid=video]')?.readyState >= 2")
+    page.wait_for_function("() => document.querySelector('[data-testid=video]')?.readyState >= 2")
     page.get_by_test_id("play").click()
-    page.wait_for_function("document.querySelector('[data-testid=video]').currentTime > 0.3")
+    page.wait_for_function("() => document.querySelector('[data-testid=video]').currentTime > 0.3")
     page.get_by_test_id("play").click()
     expect(page.get_by_test_id("play")).to_have_text("Play")
     page.evaluate("document.activeElement && document.activeElement.blur()")
 
     # And keyboard seeks move the playhead: Home to 0, → one second, "." one frame
     page.keyboard.press("Home")
-    page.wait_for_function("document.querySelector('[data-testid=video]').currentTime === 0")
+    page.wait_for_function("() => document.querySelector('[data-testid=video]').currentTime === 0")
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("document.querySelector('[data-testid=video]').currentTime === 1")
+    page.wait_for_function("() => document.querySelector('[data-testid=video]').currentTime === 1")
     in_frame = math.floor(fps)  # the frame shown at 1.000 s
     expect(page.get_by_test_id("current-frame")).to_have_text(f"frame {in_frame}")
 
@@ -300,7 +300,7 @@ def test_annotator_drags_segment_nudges_it_and_records_valence_shared(
     fps = Fraction(shared_video["fps"])
     log_in(page, live_server.url, "annotator")
     page.goto(f"{live_server.url}/projects/lezgi/videos/{video_id}")
-    page.wait_for_function("document.querySelector('[data-testid=video]')?.readyState >= 2")
+    page.wait_for_function("() => document.querySelector('[data-testid=video]')?.readyState >= 2")
 
     # When they drag across 20%..40% of their (empty) row
     track = page.get_by_test_id("own-layer-row").locator(".affect-tl-track")
@@ -339,7 +339,7 @@ def test_annotator_drags_segment_nudges_it_and_records_valence_shared(
     page.keyboard.press("Home")
     page.keyboard.press(" ")
     page.keyboard.down("v")
-    page.wait_for_function("document.querySelector('[data-testid=video]').currentTime > 1.2")
+    page.wait_for_function("() => document.querySelector('[data-testid=video]').currentTime > 1.2")
     page.keyboard.up("v")
     page.keyboard.press(" ")
     expect(page.get_by_test_id("play")).to_have_text("Play")
