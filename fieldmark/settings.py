@@ -356,7 +356,11 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "fieldmark.api.schema.add_error_responses",
     ],
-    "ENUM_NAME_OVERRIDES": {"ModelVersionStatusEnum": "mlworkers.models.VersionStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "ModelVersionStatusEnum": "mlworkers.models.VersionStatus",
+        # The RDF serialisations the linked-data export and import take.
+        "RdfFormatEnum": ["jsonld", "nquads", "ntriples", "rdfxml", "trig", "turtle"],
+    },
 }
 
 LOGGING = {

@@ -33,6 +33,9 @@ def _valid(serializer: Serializer[Any]) -> dict[str, Any]:
 
 
 class Paged(ProjectScopedMixin, APIView):
+    # Declared so that the schema documents these lists as pages, as they answer.
+    pagination_class = Pagination
+
     def paged(self, request: Request, items: Any, serializer: type[Serializer[Any]]) -> Response:
         paginator = Pagination()
         page = paginator.paginate_queryset(items, request, view=self)

@@ -82,6 +82,7 @@ def keep_connection() -> Iterator[None]:
     request_finished.connect(close_old_connections)
 
 
+@pytest.mark.timeout(1200)
 def test_every_operation_conforms(team: Any, as_user: Any, mongo_db: Any) -> None:
     manager = as_user(team.manager)
     text = manager.post("/api/v1/projects/lezgi/texts/", {"title": "T"}, format="json").json()
