@@ -198,6 +198,11 @@ def sense_triples(entry: NamedNode, sense: Doc, iris: ProjectIris, index: int = 
             out.append(Triple(e, FM.source, Literal(str(example["source"]))))
         if example.get("notes"):
             out.append(Triple(e, FM.notes, as_json(example["notes"])))
+        # LIFT's translation types (free, literal) and further translations, kept as they came.
+        if example.get("translation_type"):
+            out.append(Triple(e, FM.translationType, Literal(str(example["translation_type"]))))
+        if example.get("more_translations"):
+            out.append(Triple(e, FM.moreTranslations, as_json(example["more_translations"])))
     if sense.get("notes"):
         out.append(Triple(s, FM.notes, as_json(sense["notes"])))
     if sense.get("custom"):

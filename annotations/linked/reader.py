@@ -409,6 +409,10 @@ def _sense(index: _Index, s: str, position: int, entry_index: int, result: ReadR
             translations=index.tagged(e, FM.translation, FM.translations),
             source=index.text(e, FM.source),
             notes=_notes(index.json(e, FM.notes)),
+            translation_type=index.text(e, FM.translationType),
+            more_translations=[
+                (str(t), dict(f)) for t, f in (index.json(e, FM.moreTranslations) or [])
+            ],
         )
         if source is not None:
             example.utterance_ref = _iri_id(source.value, "utterance")

@@ -97,18 +97,19 @@ def test_import_shared_lezgi_toolbox_on_the_worker(
     assert [u["order"] for u in listed["results"]] == list(range(50))
 
 
-def test_import_with_misaligned_gloss_fails_and_stores_nothing(
+def test_import_with_a_misaligned_gloss_keeps_the_record_and_reports_it(
     team: Any, as_user: Any, mongo_db: Any, celery_worker_session: Any
 ) -> None:
+    # A morpheme without its gloss is kept with what it has and named in the job's result
+    # (issue 9: nothing dropped silently, nothing refused whole).
     job = run_import(as_user(team.manager), "bad.txt", BAD_TOOLBOX, "toolbox")
 
-    assert job.state == "failed"
-    problems = job.error["problems"]
-    assert len(problems) == 1
-    assert problems[0]["line"] == 8
-    assert "morpheme" in problems[0]["problem"]
-    assert documents.utterances.collection.count_documents({}) == 0
-    assert documents.texts.collection.count_documents({}) == 0
+    assert job.state == "succeeded", job.error
+    warnings = job.result["warnings"]
+    assert [w["line"] for w in warnings] == [8]
+    assert "morpheme" in warnings[0]["problem"]
+    assert documents.texts.collection.count_documents({}) == 1
+    assert documents.utterances.collection.count_documents({}) == 2
 
 
 def test_import_refuses_unknown_format_naming_it(team: Any, as_user: Any, mongo_db: Any) -> None:

@@ -31,12 +31,14 @@ def test_health_names_the_failing_component_and_reason(
     from fieldmark.storage import mongo
 
     monkeypatch.setenv("MONGO_URL", "mongodb://127.0.0.1:1/?directConnection=true")
+    saved = settings.MONGO_TIMEOUT_MS
     settings.MONGO_TIMEOUT_MS = 300
     mongo.reset_client()
     try:
         response = api.get("/api/health")
     finally:
         monkeypatch.undo()
+        settings.MONGO_TIMEOUT_MS = saved  # before the client goes, so the next one is normal
         mongo.reset_client()
     body = response.json()
     assert response.status_code == 503

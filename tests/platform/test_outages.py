@@ -51,15 +51,20 @@ def hung_server() -> Iterator[str]:
 
 
 def _with_mongo_at(url: str, monkeypatch: pytest.MonkeyPatch, settings: Any, call: Any) -> Any:
-    settings.MONGO_TIMEOUT_MS = 300
-    settings.MONGO_CONNECT_TIMEOUT_MS = 300
-    settings.MONGO_SOCKET_TIMEOUT_MS = 300
+    names = ("MONGO_TIMEOUT_MS", "MONGO_CONNECT_TIMEOUT_MS", "MONGO_SOCKET_TIMEOUT_MS")
+    saved = {name: getattr(settings, name) for name in names}
+    for name in names:
+        setattr(settings, name, 300)
     monkeypatch.setenv("MONGO_URL", url)
     mongo.reset_client()
     try:
         return call()
     finally:
+        # The timeouts go back before the client is dropped: a client made by anything after
+        # this (a fixture's teardown, a worker thread) must not keep 300 ms for the session.
         monkeypatch.undo()
+        for name, value in saved.items():
+            setattr(settings, name, value)
         mongo.reset_client()
 
 
