@@ -180,9 +180,10 @@ def test_stale_save_shows_conflict_and_overwrite_keeps_mine_shared(
         {"segments": [{**segment, "aus": {"AU6": 5}}]},
     )
 
-    # When the annotator selects the segment, codes AU12 B and saves
+    # When the annotator selects the segment, codes the same AU (AU6 C) and saves: the one
+    # element both changed, so no three-way merge can take both
     own_row.get_by_test_id("segment").click()
-    page.get_by_role("button", name="AU12 intensity B").click()
+    page.get_by_role("button", name="AU6 intensity C").click()
     page.get_by_role("button", name="Save").click()
 
     # Then a conflict banner offers both ways out, and nothing of theirs was overwritten
@@ -199,7 +200,7 @@ def test_stale_save_shows_conflict_and_overwrite_keeps_mine_shared(
     expect(conflict).to_have_count(0)
     stored = own_layers(team, video_id, "annotator")[0]
     assert stored["version"] == 3
-    assert stored["segments"][0]["aus"] == {"AU6": 2, "AU12": 2}
+    assert stored["segments"][0]["aus"] == {"AU6": 3}
 
 
 def add_two_coder_layers(team: Any, video: dict[str, Any]) -> None:
