@@ -58,29 +58,39 @@ class RunningMedian:
     """Median of every dimension over all frames seen so far, from per-dimension histograms.
 
     Memory and time per update are fixed whatever the video length; values outside
-    ``[low, high]`` count in the end bins, as OpenFace's does.
+    ``[low, high]`` count in the end bins, as OpenFace's does. The histogram is stored bins
+    first, ``(bins, dims)``, so the running sum over bins adds whole rows (SIMD) instead of
+    walking each dimension's 200 bins one by one.
     """
 
     def __init__(self, dims: int, low: float, high: float, bins: int = 200) -> None:
         self.low, self.high, self.bins = low, high, bins
-        self.hist = np.zeros((dims, bins), dtype=np.int64)
+        # int32: a count per bin never reaches 2**31 frames, and half the bytes to add up.
+        self.hist = np.zeros((bins, dims), dtype=np.int32)
         self.count = 0
-        self._offsets = np.arange(dims, dtype=np.int64) * bins
+        self._columns = np.arange(dims, dtype=np.int64)
+        self._cumulative = np.empty_like(self.hist)
 
     def update(self, values: F32) -> None:
         """Add a batch ``(B, dims)``."""
         if not len(values):
             return
         idx = ((values - self.low) * (self.bins / (self.high - self.low))).astype(np.int64)
-        idx = np.clip(idx, 0, self.bins - 1) + self._offsets
-        self.hist += np.bincount(idx.ravel(), minlength=self.hist.size).reshape(self.hist.shape)
+        idx = np.clip(idx, 0, self.bins - 1)
+        # A row adds one count to each dimension, so its (bin, dim) pairs never repeat and a
+        # fancy-indexed add is exact: far cheaper than a bincount over every bin.
+        for row in idx:
+            self.hist[row, self._columns] += 1
         self.count += len(values)
 
     def median(self) -> F32:
         if not self.count:
-            return np.zeros(len(self.hist), dtype=np.float32)
-        cumulative = np.cumsum(self.hist, axis=1)
-        first = (cumulative >= (self.count + 1) / 2).argmax(axis=1)
+            return np.zeros(self.hist.shape[1], dtype=np.float32)
+        cumulative = self._cumulative
+        cumulative[0] = self.hist[0]
+        for b in range(1, self.bins):
+            np.add(cumulative[b - 1], self.hist[b], out=cumulative[b])
+        first = (cumulative >= (self.count + 1) / 2).argmax(axis=0)
         width = (self.high - self.low) / self.bins
         median: F32 = (self.low + (first + 0.5) * width).astype(np.float32)
         return median

@@ -29,12 +29,17 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import f1_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import ThreadpoolController
 
 from mlworkers.face.pipeline import PIPELINE_VERSION
 
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
 FORMAT_VERSION: Final = 1
+# Prediction is a few small matrix products per batch. Left to itself, OpenBLAS wakes a thread
+# per core for each and they spin after it, taking the cores the face mesh needs: 8.7 ms of CPU
+# a frame end to end instead of 4.8 (bench/facecoding.py).
+_BLAS = ThreadpoolController()
 # The types a face model archive may contain; skops refuses to build anything else.
 TRUSTED_TYPES: Final = (
     "sklearn.pipeline.Pipeline",
@@ -118,6 +123,10 @@ class FaceModels:
                 empty if "valence" in self.dimensions else None,
                 empty if "arousal" in self.dimensions else None,
             )
+        with _BLAS.limit(limits=1, user_api="blas"):
+            return self._predict(features)
+
+    def _predict(self, features: F32) -> Predictions:
         z = self.reducer.transform(features)
         probability = {au: m.predict_proba(z)[:, 1] for au, m in self.au_occurrence.items()}
         intensity = {au: np.clip(m.predict(z), 0.0, 5.0) for au, m in self.au_intensity.items()}
