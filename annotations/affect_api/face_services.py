@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 import numpy as np
+from django.conf import settings
 from django.contrib.auth.models import User
 from rest_framework import status
 
@@ -85,12 +86,12 @@ class FaceModelStore:
                 )
         return _version_doc(version)
 
-    def load(self, doc: Mapping[str, Any]) -> face_models.FaceModels:
+    def load(self, doc: Mapping[str, Any]) -> face_models.Predictor:
         version = ModelVersion.objects.get(pk=int(doc["_id"]))
         model = serving.load_version(version)
-        if not isinstance(model, face_task.FaceTaskModel):
+        if not isinstance(model, face_task.FaceTaskModel | face_task.FaceTransformerTaskModel):
             raise DomainError("invalid", f"Model {doc['name']} is not a face model.", field="model")
-        return model.models
+        return model.predictor
 
 
 def _version_doc(version: ModelVersion) -> Doc:
@@ -145,15 +146,31 @@ def start_training(
 # --- coding ----------------------------------------------------------------------------------
 
 
-def start_coding(
-    user: User, project: Project, video_id: str, model: str | None, stride: int
-) -> Job:
-    services.get_video(project, video_id)
+def coding_queue() -> str:
+    """``gpu`` where a CUDA worker consumes it (an image model codes in batches there), else the
+    CPU workers' ``train`` queue, away from the short jobs of ``default``."""
+    return "gpu" if settings.FIELDMARK_GPU_QUEUE else "train"
+
+
+def check_coding(project: Project, model: str | None, stride: int) -> None:
     if model:
         store.get(project, model)
     if not 1 <= stride <= 30:
         raise DomainError("invalid", "stride must be 1..30 frames.", field="stride")
-    return start_job(user, project, CODE_JOB, {"video": video_id, "model": model, "stride": stride})
+
+
+def start_coding(
+    user: User, project: Project, video_id: str, model: str | None, stride: int
+) -> Job:
+    services.get_video(project, video_id)
+    check_coding(project, model, stride)
+    return start_job(
+        user,
+        project,
+        CODE_JOB,
+        {"video": video_id, "model": model, "stride": stride},
+        queue=coding_queue(),
+    )
 
 
 def _pack_tracks(
@@ -197,7 +214,7 @@ def _pack_tracks(
 class _Tee:
     """Keeps every batch's geometry for the overlay and predicts each batch as it comes."""
 
-    def __init__(self, models: face_models.FaceModels | None, n_frames: int) -> None:
+    def __init__(self, models: face_models.Predictor | None, n_frames: int) -> None:
         self.models = models
         self.n_frames = n_frames
         self.batches: list[FaceBatch] = []
@@ -218,7 +235,7 @@ class _Tee:
         )
         if self.models is not None:
             traces = self.traces.setdefault(batch.subject, FrameTraces(self.n_frames))
-            traces.add(self.models, batch.frames, batch.features)
+            traces.add(self.models, batch.frames, batch.features, batch.crops)
 
 
 def code_video(
@@ -242,6 +259,9 @@ def code_video(
     n_frames = int(video["frame_count"])
     report = RunReport()
     tee = _Tee(models, n_frames)
+    # An image model on a GPU halves its batch on out-of-memory (mlworkers.face.transformer).
+    retries: list[int] = getattr(models, "retries", [])
+    retried_before = len(retries)
     stopped: str | None = None
     with services.local_path(str(video["storage_name"])) as path:
         try:
@@ -264,6 +284,10 @@ def code_video(
         face_documents.face_tracks().insert_many(track_docs)
     subjects = _subject_summary(tee.batches)
     problems = report.problems() + ([stopped] if stopped else [])
+    problems += [
+        f"GPU out of memory: batch reduced to {size} and retried"
+        for size in retries[retried_before:]
+    ]
     result: dict[str, Any] = {
         "video": video_id,
         "frames_read": report.frames_seen,

@@ -6,6 +6,11 @@ video (its id ``<video>/<layer>/<second>``, its version the layer's), so the reg
 split takes whole seconds out of training, as the face tests do; the ``source`` parameter
 (``gold``, ``all`` coders, or one coder's username) picks which layers' items a run learns from.
 
+Two kinds: ``sklearn`` (the scikit-learn heads over HOG + geometry features, CPU) and
+``transformer`` (an image encoder fine-tuned on the aligned crops, see
+:mod:`mlworkers.face.transformer`; a GPU kind, so its runs go to the ``gpu`` queue where a CUDA
+worker consumes it, else to ``train``).
+
 Features come from running :mod:`mlworkers.face` on the stored video; the last few videos' are
 kept in memory, because one run reads each video for training and again for scoring.
 """
@@ -13,6 +18,7 @@ kept in memory, because one run reads each video for training and again for scor
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,8 +43,12 @@ from mlworkers.face.pipeline import (
 from mlworkers.tasks_registry import TaskHandler, register_task
 
 TASK: Final = "face"
-KINDS: Final = ("sklearn",)
+KINDS: Final = ("sklearn", "transformer")
+GPU_KINDS: Final = frozenset({"transformer"})
 MODEL_FILE: Final = "face_models.skops"
+TRANSFORMER_DIR: Final = "encoder"
+MAX_EPOCHS: Final = 100
+MAX_BATCH: Final = 1024
 SOURCES: Final = ("gold", "all")
 _CACHE_VIDEOS: Final = 2
 
@@ -69,9 +79,71 @@ class FaceTaskModel:
     def save(self, directory: Path) -> None:
         (directory / MODEL_FILE).write_bytes(face_models.dumps(self.models))
 
+    @property
+    def predictor(self) -> face_models.Predictor:
+        return self.models
+
     @classmethod
     def load(cls, directory: Path) -> FaceTaskModel:
         return cls(face_models.loads((directory / MODEL_FILE).read_bytes()))
+
+
+class FaceTransformerTaskModel:
+    """An image-model version: the encoder folder (safetensors) with its head, and the run's
+    metadata (source, videos) beside it."""
+
+    task = TASK
+    kind = "transformer"
+
+    def __init__(self, backend: Any, meta: dict[str, Any]) -> None:
+        self.backend = backend
+        self.meta = meta
+
+    @property
+    def predictor(self) -> face_models.Predictor:
+        predictor: face_models.Predictor = self.backend
+        return predictor
+
+    def save(self, directory: Path) -> None:
+        self.backend.save(directory / TRANSFORMER_DIR)
+        (directory / TRANSFORMER_DIR / "run_meta.json").write_text(json.dumps(self.meta))
+
+    @classmethod
+    def load(cls, directory: Path, device: str | None = None) -> FaceTransformerTaskModel:
+        from mlworkers.face.transformer import VisionTransformerBackend
+
+        folder = directory / TRANSFORMER_DIR
+        backend = VisionTransformerBackend.load(folder, device=device)
+        return cls(backend, json.loads((folder / "run_meta.json").read_text()))
+
+
+def _int_param(params: Mapping[str, Any], name: str, default: int, high: int) -> int:
+    value = params.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
+        raise ValueError(f"{name} must be a whole number from 1 to {high}")
+    return int(value)
+
+
+def _transformer_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    from mlworkers.face.transformer import check_config
+
+    out: dict[str, Any] = {
+        "epochs": _int_param(params, "epochs", 3, MAX_EPOCHS),
+        "batch": _int_param(params, "batch", 32, MAX_BATCH),
+    }
+    lr = params.get("lr", 1e-4)
+    if isinstance(lr, bool) or not isinstance(lr, int | float) or not 0 < lr <= 1:
+        raise ValueError("lr must be a number in (0, 1]")
+    out["lr"] = float(lr)
+    if params.get("encoder") is not None:
+        if not isinstance(params["encoder"], str) or not params["encoder"]:
+            raise ValueError("encoder must name a model folder")
+        out["encoder"] = params["encoder"]
+    if params.get("config") is not None:
+        if "encoder" in out:
+            raise ValueError("give an encoder or a config, not both")
+        out["config"] = check_config(params["config"])
+    return out
 
 
 def check_params(kind: str, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -83,7 +155,10 @@ def check_params(kind: str, params: Mapping[str, Any]) -> dict[str, Any]:
         not isinstance(videos, list) or not all(isinstance(v, str) for v in videos)
     ):
         raise ValueError("videos must be a list of video ids")
-    return {"source": source, "videos": videos}
+    checked: dict[str, Any] = {"source": source, "videos": videos}
+    if kind == "transformer":
+        checked.update(_transformer_params(params))
+    return checked
 
 
 def load_items(project: Project) -> list[FaceItem]:
@@ -155,17 +230,18 @@ _features: OrderedDict[str, SubjectTrack | None] = OrderedDict()
 _features_lock = Lock()
 
 
-def video_features(storage_name: str) -> SubjectTrack | None:
-    """The main subject's per-frame features of a stored video (the subject seen most)."""
+def video_features(storage_name: str, crops: bool = False) -> SubjectTrack | None:
+    """The main subject's per-frame features of a stored video (the subject seen most), with
+    its aligned crops when ``crops``."""
     from annotations.affect_api import services
 
-    key = f"{storage_name}:{PIPELINE_VERSION}"
+    key = f"{storage_name}:{PIPELINE_VERSION}:{'crops' if crops else 'features'}"
     with _features_lock:
         if key in _features:
             _features.move_to_end(key)
             return _features[key]
     with services.local_path(storage_name) as path:
-        tracks = collect(run_video(path, PipelineOptions()))
+        tracks = collect(run_video(path, PipelineOptions()), crops=crops)
     subject = max(tracks.values(), key=lambda t: (len(t.frames), -t.subject), default=None)
     with _features_lock:
         _features[key] = subject
@@ -188,20 +264,22 @@ def _chosen(items: Sequence[FaceItem], source: str, videos: list[str] | None) ->
 
 
 def training_set(
-    items: Sequence[FaceItem], aus: list[str] | None = None
+    items: Sequence[FaceItem], aus: list[str] | None = None, crops: bool = False
 ) -> face_models.TrainingSet:
-    """Features and labels of the frames of ``items`` that have a face."""
+    """Features (and with ``crops`` the aligned faces) and labels of the frames of ``items``
+    that have a face."""
     au_list = (
         aus
         if aus is not None
         else sorted({k for i in items for k in i.labels if k not in (EMOTION_TRACK, *DIMENSIONS)})
     )
     features: list[npt.NDArray[np.float32]] = []
+    faces: list[npt.NDArray[np.uint8]] = []
     labels: dict[str, list[npt.NDArray[np.float64]]] = {
         k: [] for k in (*au_list, EMOTION_TRACK, *DIMENSIONS)
     }
     for item in items:
-        subject = video_features(item.storage_name)
+        subject = video_features(item.storage_name, crops)
         if subject is None:
             continue
         rows = np.flatnonzero((subject.frames >= item.first) & (subject.frames < item.stop))
@@ -209,6 +287,8 @@ def training_set(
             continue
         offsets = subject.frames[rows] - item.first
         features.append(subject.features[rows])
+        if crops and subject.crops is not None:
+            faces.append(subject.crops[rows])
         for name in labels:
             # An AU this layer never names is absent (0) on its frames, as segment coding means.
             values = item.labels.get(name)
@@ -223,12 +303,11 @@ def training_set(
         np.concatenate(labels[EMOTION_TRACK]),
         np.concatenate(labels["valence"]),
         np.concatenate(labels["arousal"]),
+        np.concatenate(faces) if crops else None,
     )
 
 
-def train(
-    kind: str, items: Sequence[FaceItem], params: Mapping[str, Any], **kw: Any
-) -> FaceTaskModel:
+def train(kind: str, items: Sequence[FaceItem], params: Mapping[str, Any], **kw: Any) -> Any:
     from annotations.affect_api import services
 
     progress = kw.get("progress")
@@ -238,23 +317,71 @@ def train(
         raise ValueError(f"no {source!r} layer to learn from")
     if progress is not None:
         progress({"fraction": 0.05, "message": "reading faces"})
-    data = training_set(chosen)
-    if progress is not None:
-        progress({"fraction": 0.9, "message": "fitting the models"})
+    data = training_set(chosen, crops=kind == "transformer")
     project = Project.objects.get(pk=chosen[0].project_id)
     categories = list(services.project_schema(project).emotions.categories)
     meta = {"source": source, "videos": sorted({i.video_id for i in chosen})}
+    if kind == "transformer":
+        return _train_transformer(data, categories, params, meta, **kw)
+    if progress is not None:
+        progress({"fraction": 0.9, "message": "fitting the models"})
     return FaceTaskModel(face_models.train(data, categories, meta=meta))
 
 
-def evaluate(model: FaceTaskModel, items: Sequence[FaceItem]) -> dict[str, Any]:
+def _train_transformer(
+    data: face_models.TrainingSet,
+    categories: list[str],
+    params: Mapping[str, Any],
+    meta: dict[str, Any],
+    **kw: Any,
+) -> FaceTransformerTaskModel:
+    from fieldmark.jobs.services import JobCancelled
+    from mlworkers.face.transformer import build_backend
+
+    progress = kw.get("progress")
+    should_stop = kw.get("should_stop")
+    device = str(kw.get("device") or "cpu")
+    epochs = int(params.get("epochs", 3))
+    if data.crops is None:
+        raise ValueError("no aligned faces to learn from")
+    backend = build_backend(params, sorted(data.aus), categories, device)
+
+    def on_epoch(epoch: int, loss: float) -> None:
+        if progress is not None:
+            progress(
+                {"fraction": 0.1 + 0.85 * epoch / epochs, "message": f"epoch {epoch}", "loss": loss}
+            )
+        if should_stop is not None and should_stop():
+            raise JobCancelled()
+
+    backend.fit(
+        data.crops,
+        data,
+        epochs=epochs,
+        batch=int(params.get("batch", 32)),
+        lr=float(params.get("lr", 1e-4)),
+        on_epoch=on_epoch,
+    )
+    return FaceTransformerTaskModel(
+        backend, {**meta, "pipeline": PIPELINE_VERSION, "retries": list(backend.retries)}
+    )
+
+
+def _model_meta(model: Any) -> dict[str, Any]:
+    if isinstance(model, FaceTaskModel):
+        return model.models.meta
+    return dict(model.meta)
+
+
+def evaluate(model: Any, items: Sequence[FaceItem]) -> dict[str, Any]:
     """Frame-level scores on the held-out seconds of the model's own source."""
-    meta = model.models.meta
+    meta = _model_meta(model)
     chosen = _chosen(items, str(meta.get("source", "all")), meta.get("videos"))
     if not chosen:
         return {"au_f1_mean": 0.0, "frames": 0}
-    data = training_set(chosen, model.models.aus)
-    scores = face_models.evaluate(model.models, data)
+    predictor: face_models.Predictor = model.predictor
+    data = training_set(chosen, predictor.aus, crops=model.kind == "transformer")
+    scores = face_models.evaluate(predictor, data)
     f1 = scores.au_f1
     return {
         "au_f1_mean": round(float(np.mean(list(f1.values()))), 4) if f1 else 0.0,
@@ -268,7 +395,9 @@ def evaluate(model: FaceTaskModel, items: Sequence[FaceItem]) -> dict[str, Any]:
     }
 
 
-def load(directory: Path) -> FaceTaskModel:
+def load(directory: Path) -> FaceTaskModel | FaceTransformerTaskModel:
+    if (directory / TRANSFORMER_DIR).is_dir():
+        return FaceTransformerTaskModel.load(directory)
     return FaceTaskModel.load(directory)
 
 
@@ -285,6 +414,7 @@ def register() -> None:
             train=train,
             evaluate=evaluate,
             load=load,
+            gpu_kinds=GPU_KINDS,
             primary_metric="au_f1_mean",
         )
     )

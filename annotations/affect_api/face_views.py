@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations.affect_api import face_services
+from annotations.affect_api import face_batch, face_services
 from fieldmark.api.auth import user_of
 from fieldmark.jobs.serializers import JobSerializer
 from fieldmark.projects.permissions import Action, ProjectScopedMixin
@@ -20,6 +20,13 @@ from fieldmark.projects.permissions import Action, ProjectScopedMixin
 class CodeSerializer(serializers.Serializer[Any]):
     model = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     stride = serializers.IntegerField(required=False, default=1, min_value=1, max_value=30)
+
+
+@extend_schema_serializer(component_name="FaceBatchCode")
+class BatchCodeSerializer(CodeSerializer):
+    videos = serializers.ListField(
+        child=serializers.CharField(), min_length=1, max_length=face_batch.MAX_VIDEOS
+    )
 
 
 # Its own component name: another serializer of the same name exists elsewhere.
@@ -63,6 +70,28 @@ class FaceCodeView(ProjectScopedMixin, APIView):
         data = serializer.validated_data
         job = face_services.start_coding(
             user_of(request), self.project, video_id, data.get("model") or None, data["stride"]
+        )
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class FaceBatchCodeView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.IMPORT_DATA}
+
+    @extend_schema(
+        request=BatchCodeSerializer,
+        responses={202: JobSerializer},
+        description="Code several videos in one job; its result lists a report per video.",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        serializer = BatchCodeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        job = face_batch.start_batch(
+            user_of(request),
+            self.project,
+            data["videos"],
+            data.get("model") or None,
+            data["stride"],
         )
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 

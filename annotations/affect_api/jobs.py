@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotations.affect_api import face_services, services
+from annotations.affect_api import face_batch, face_services, services
 from fieldmark.jobs.models import Job
 from fieldmark.jobs.registry import Progress, job_kind
 
@@ -30,8 +30,8 @@ def _reporter(progress: Progress) -> face_services.Progress:
 
 @job_kind(face_services.CODE_JOB, queue="gpu")
 def face_code(job: Job, progress: Progress) -> dict[str, Any]:
-    """Code ``params["video"]`` with a face model (the newest by default) into a machine layer.
-    Queued on ``gpu`` where a GPU worker is deployed, else on ``default``."""
+    """Code ``params["video"]`` with a face model (the active or newest by default) into a
+    machine layer. Queued on ``gpu`` where a GPU worker is deployed, else on ``train``."""
     params = job.params
     return face_services.code_video(
         job.project,
@@ -40,4 +40,25 @@ def face_code(job: Job, progress: Progress) -> dict[str, Any]:
         int(params.get("stride", 1)),
         job.created_by,
         _reporter(progress),
+    )
+
+
+@job_kind(face_batch.BATCH_JOB, queue="gpu")
+def face_code_batch(job: Job, progress: Progress) -> dict[str, Any]:
+    """Code every video of ``params["videos"]``; each video's report is stored on the job as
+    soon as it is done."""
+    params = job.params
+    videos = [str(v) for v in params["videos"]]
+
+    def store(results: list[dict[str, Any]]) -> None:
+        Job.objects.filter(pk=job.pk).update(result={"videos": results, "partial": True})
+
+    return face_batch.code_videos(
+        job.project,
+        videos,
+        params.get("model"),
+        int(params.get("stride", 1)),
+        job.created_by,
+        _reporter(progress),
+        store,
     )

@@ -53,6 +53,11 @@ urlpatterns = [
     ),
     path(f"{AFFECT}/face/train/", face_views.FaceTrainView.as_view(), name="affect-face-train"),
     path(
+        f"{AFFECT}/face/code/",
+        face_views.FaceBatchCodeView.as_view(),
+        name="affect-face-code-batch",
+    ),
+    path(
         f"{AFFECT}/face/models/", face_views.FaceModelListView.as_view(), name="affect-face-models"
     ),
     path(f"{UPLOAD}/finish", views.UploadFinishView.as_view(), name="affect-upload-finish"),

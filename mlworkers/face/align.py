@@ -10,6 +10,7 @@ import numpy.typing as npt
 
 from mlworkers.face.landmarks import FloatArray, Image
 
+F32 = npt.NDArray[np.float32]
 CROP: Final = 112
 # Mesh indices: eye corners, nose tip, mouth corners, chin and the top of the forehead.
 RIGHT_EYE: Final = (33, 133)
@@ -90,7 +91,7 @@ def align(image: Image, landmarks: FloatArray, size: int = CROP) -> tuple[Image,
 
 def align_batch(
     images: list[Image], landmarks: FloatArray, size: int = CROP
-) -> tuple[npt.NDArray[np.uint8], FloatArray, FloatArray]:
+) -> tuple[npt.NDArray[np.uint8], FloatArray, F32]:
     """Grey crops ``(n, size, size)``, landmarks in crop coordinates ``(n, 468, 3)`` and head
     poses ``(n, 3)`` of ``n`` faces (``images[i]`` holds face ``i``), the geometry in one pass
     of numpy for the whole batch."""
@@ -131,7 +132,7 @@ def head_pose(landmarks: FloatArray) -> tuple[float, float, float]:
     return float(yaw), float(pitch), float(roll)
 
 
-def head_poses(landmarks: FloatArray) -> FloatArray:
+def head_poses(landmarks: FloatArray) -> F32:
     """Yaw, pitch and roll in degrees ``(n, 3)`` from the mesh's own 3D points ``(n, 468, 3)``.
 
     The face's axes are the eye line (x) and the chin-to-forehead line (y), made orthogonal; no

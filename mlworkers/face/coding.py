@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from annotations.affect.model import Event, Segment, Trace
-from mlworkers.face.models import FaceModels
+from mlworkers.face.models import Predictor
 from mlworkers.face.suggest import au_events, emotion_segments, smooth
 
 F32 = npt.NDArray[np.float32]
@@ -31,8 +31,14 @@ class FrameTraces:
     arousal: F64 | None = None
     frames_coded: int = 0
 
-    def add(self, models: FaceModels, frames: npt.NDArray[np.int64], features: F32) -> None:
-        pred = models.predict(features)
+    def add(
+        self,
+        models: Predictor,
+        frames: npt.NDArray[np.int64],
+        features: F32,
+        crops: npt.NDArray[np.uint8] | None = None,
+    ) -> None:
+        pred = models.predict_faces(features, crops)
         n = self.n_frames
         keep = frames < n
         frames = frames[keep]

@@ -19,7 +19,7 @@ import json
 import math
 import zipfile
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -29,12 +29,13 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import f1_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import ThreadpoolController
+from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
 
 from mlworkers.face.pipeline import PIPELINE_VERSION
 
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
+U8 = npt.NDArray[np.uint8]
 FORMAT_VERSION: Final = 1
 # Prediction is a few small matrix products per batch. Left to itself, OpenBLAS wakes a thread
 # per core for each and they spin after it, taking the cores the face mesh needs: 8.7 ms of CPU
@@ -76,6 +77,7 @@ class TrainingSet:
     emotion: F64 | None = None  # category index per frame
     valence: F64 | None = None
     arousal: F64 | None = None
+    crops: U8 | None = None  # (n, 112, 112) aligned grey faces, for image-model backends
 
     def subset(self, mask: npt.NDArray[np.bool_]) -> TrainingSet:
         def cut(a: F64 | None) -> F64 | None:
@@ -87,6 +89,7 @@ class TrainingSet:
             cut(self.emotion),
             cut(self.valence),
             cut(self.arousal),
+            None if self.crops is None else self.crops[mask],
         )
 
 
@@ -97,6 +100,20 @@ class Predictions:
     emotion_probability: F64 | None  # (n, categories)
     valence: F64 | None
     arousal: F64 | None
+
+
+class Predictor(Protocol):
+    """What coding a video needs from a face model, whatever computes it: the scikit-learn
+    heads over features (:class:`FaceModels`) or an image model over the aligned crops
+    (:mod:`mlworkers.face.transformer`; a multi-task face transformer would be another)."""
+
+    @property
+    def aus(self) -> list[str]: ...
+
+    @property
+    def categories(self) -> list[str]: ...
+
+    def predict_faces(self, features: F32, crops: U8 | None) -> Predictions: ...
 
 
 @dataclass
@@ -112,6 +129,9 @@ class FaceModels:
     @property
     def aus(self) -> list[str]:
         return sorted(self.au_occurrence)
+
+    def predict_faces(self, features: F32, crops: U8 | None = None) -> Predictions:
+        return self.predict(features)
 
     def predict(self, features: F32) -> Predictions:
         if not len(features):
@@ -276,11 +296,11 @@ class Evaluation:
     arousal_mae: float | None
 
 
-def evaluate(models: FaceModels, data: TrainingSet, threshold: float = 0.5) -> Evaluation:
+def evaluate(models: Predictor, data: TrainingSet, threshold: float = 0.5) -> Evaluation:
     """Frame-level scores on held-out frames, per AU that occurs in them. The chance level of an
     AU's F1 is its prevalence (a coin that says "present" as often as the AU is); of emotion,
     the majority category."""
-    pred = models.predict(data.features)
+    pred = models.predict_faces(data.features, data.crops)
     f1: dict[str, float] = {}
     prevalence: dict[str, float] = {}
     for au in models.aus:

@@ -229,12 +229,16 @@ class SubjectTrack:
     landmarks: F32
     pose: F32
     features: F32
+    crops: npt.NDArray[np.uint8] | None = None
 
 
-def collect(batches: Iterable[FaceBatch]) -> dict[int, SubjectTrack]:
-    """Concatenate the batches of each subject (crops are dropped: only models need them)."""
+def collect(batches: Iterable[FaceBatch], crops: bool = False) -> dict[int, SubjectTrack]:
+    """Concatenate the batches of each subject. Crops (12.5 kB a frame) are kept only when
+    asked for: only image models need them."""
     parts: dict[int, list[FaceBatch]] = defaultdict(list)
     for batch in batches:
+        if not crops:
+            batch.crops = batch.crops[:0]
         parts[batch.subject].append(batch)
     out = {}
     for subject, items in sorted(parts.items()):
@@ -245,5 +249,6 @@ def collect(batches: Iterable[FaceBatch]) -> dict[int, SubjectTrack]:
             np.concatenate([b.landmarks for b in items]),
             np.concatenate([b.pose for b in items]),
             np.concatenate([b.features for b in items]).reshape(-1, FEATURE_DIMS),
+            np.concatenate([b.crops for b in items]) if crops else None,
         )
     return out

@@ -8,14 +8,21 @@ multi-task head: AU occurrence logits, AU intensities, emotion logits, valence a
 multi-task face transformers (FaceXFormer, SwinFace, Faceptor) fit the same interface: an
 encoder with task heads over a face crop.
 
-On a GPU it runs in fp16 autocast; a CUDA out-of-memory error halves the batch and retries, down
-to one crop, so a smaller card codes the video more slowly instead of failing.
+On a GPU it runs in bf16 autocast where the card has it (fp16 with loss scaling elsewhere); a
+CUDA out-of-memory error halves the batch and retries, down to one crop, so a smaller card codes
+the video more slowly instead of failing (the halvings are kept in ``retries`` for the job's
+report).
+
+:func:`build_backend` makes one from a training run's parameters: an encoder folder (an imported
+checkpoint, read with ``local_files_only``), a config (``{"model_type": "vit", ...}``, which is
+how the tests build a tiny one), or by default :data:`DEFAULT_CONFIG`, a ViT-Tiny-sized encoder
+for 112x112 crops trained from scratch.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final, Protocol
 
@@ -26,20 +33,47 @@ from safetensors.torch import load_file, save_file
 from transformers import AutoConfig, AutoModel, PretrainedConfig, PreTrainedModel
 
 from mlworkers.device import best_device
-from mlworkers.face.models import Predictions, TrainingSet
+from mlworkers.face.models import F32, Predictions, TrainingSet
 
 U8 = npt.NDArray[np.uint8]
 HEAD_FILE: Final = "face_head.safetensors"
 META_FILE: Final = "face_backend.json"
+# ViT-Tiny's width (192, 3 heads) at 4 layers over 16-pixel patches of the 112x112 crop: small
+# enough to train on a CPU worker in minutes, a starting point where no checkpoint is imported.
+DEFAULT_CONFIG: Final[Mapping[str, Any]] = {
+    "model_type": "vit",
+    "image_size": 112,
+    "patch_size": 16,
+    "num_channels": 1,
+    "hidden_size": 192,
+    "num_hidden_layers": 4,
+    "num_attention_heads": 3,
+    "intermediate_size": 768,
+}
 
 
 class ImageBackend(Protocol):
+    """An image model over aligned face crops; it is a :class:`mlworkers.face.models.Predictor`
+    through ``predict_faces``. A multi-task face transformer implements the same five calls."""
+
     aus: list[str]
     categories: list[str]
+    retries: list[int]
 
-    def fit(self, crops: U8, data: TrainingSet, *, epochs: int, batch: int) -> list[float]: ...
+    def fit(
+        self,
+        crops: U8,
+        data: TrainingSet,
+        *,
+        epochs: int,
+        batch: int,
+        lr: float,
+        on_epoch: Callable[[int, float], None] | None = None,
+    ) -> list[float]: ...
 
     def predict(self, crops: U8, batch: int = 64) -> Predictions: ...
+
+    def predict_faces(self, features: F32, crops: U8 | None) -> Predictions: ...
 
     def save(self, directory: Path) -> None: ...
 
@@ -91,12 +125,24 @@ class VisionTransformerBackend:
         n_out = 2 * len(self.aus) + len(self.categories) + 2
         self.head = torch.nn.Linear(hidden, n_out).to(self.device)
         self.retries: list[int] = []
+        self.batch = 64
+        cuda = self.device.startswith("cuda")
+        self._dtype = torch.bfloat16 if cuda and torch.cuda.is_bf16_supported() else torch.float16
+        self._autocast = cuda
 
     @classmethod
     def from_config(
         cls, config: PretrainedConfig, aus: list[str], categories: list[str], **kw: Any
     ) -> VisionTransformerBackend:
         encoder = AutoModel.from_config(config)  # type: ignore[no-untyped-call]
+        return cls(encoder, aus, categories, **kw)
+
+    @classmethod
+    def from_pretrained(
+        cls, folder: str | Path, aus: list[str], categories: list[str], **kw: Any
+    ) -> VisionTransformerBackend:
+        """An imported checkpoint's encoder (any head it had is left out), read offline."""
+        encoder = AutoModel.from_pretrained(str(folder), local_files_only=True)
         return cls(encoder, aus, categories, **kw)
 
     def _pixels(self, crops: U8) -> torch.Tensor:
@@ -108,8 +154,7 @@ class VisionTransformerBackend:
         return x.repeat(1, self.channels, 1, 1).to(self.device)
 
     def _forward(self, pixels: torch.Tensor) -> torch.Tensor:
-        use_fp16 = self.device.startswith("cuda")
-        with torch.autocast("cuda", dtype=torch.float16, enabled=use_fp16):
+        with torch.autocast("cuda", dtype=self._dtype, enabled=self._autocast):
             out = self.encoder(pixel_values=pixels)
             pooled = getattr(out, "pooler_output", None)
             if pooled is None:
@@ -122,10 +167,18 @@ class VisionTransformerBackend:
         return out[:, :n], out[:, n : 2 * n], out[:, 2 * n : 2 * n + k], out[:, 2 * n + k :]
 
     def fit(
-        self, crops: U8, data: TrainingSet, *, epochs: int = 3, batch: int = 32, lr: float = 1e-4
+        self,
+        crops: U8,
+        data: TrainingSet,
+        *,
+        epochs: int = 3,
+        batch: int = 32,
+        lr: float = 1e-4,
+        on_epoch: Callable[[int, float], None] | None = None,
     ) -> list[float]:
         """Fine-tune encoder and head; uncoded labels (``NaN``) add nothing to the loss.
-        Returns the mean loss of each epoch."""
+        Returns the mean loss of each epoch; ``on_epoch(epoch, loss)`` is called after each
+        (a training job reports progress there, and may raise to stop)."""
         n = len(crops)
         aus = np.stack([data.aus.get(a, np.full(n, np.nan)) for a in self.aus], 1)
         emotion = data.emotion if data.emotion is not None else np.full(n, np.nan)
@@ -138,7 +191,10 @@ class VisionTransformerBackend:
         )
         params = [*self.encoder.parameters(), *self.head.parameters()]
         optimiser = torch.optim.AdamW(params, lr=lr)
-        scaler = torch.amp.GradScaler("cuda", enabled=self.device.startswith("cuda"))
+        # Loss scaling is for fp16 only: bf16 has fp32's range.
+        scaler = torch.amp.GradScaler(
+            "cuda", enabled=self._autocast and self._dtype == torch.float16
+        )
         losses: list[float] = []
         generator = np.random.default_rng(0)
         self.encoder.train()
@@ -173,8 +229,10 @@ class VisionTransformerBackend:
                 scaler.update()
                 total += float(loss.detach()) * (stop - start)
 
-            run_batched(step, n, batch, self.retries.append)
+            batch = run_batched(step, n, batch, self.retries.append)
             losses.append(total / max(n, 1))
+            if on_epoch is not None:
+                on_epoch(len(losses), losses[-1])
         self.encoder.eval()
         return losses
 
@@ -188,7 +246,7 @@ class VisionTransformerBackend:
             out[start:stop] = self._forward(self._pixels(crops[start:stop])).cpu().numpy()
 
         self.encoder.eval()
-        run_batched(step, n, batch, self.retries.append)
+        self.batch = run_batched(step, n, batch, self.retries.append)
         occ = 1.0 / (1.0 + np.exp(-out[:, :n_aus]))
         level = np.clip(out[:, n_aus : 2 * n_aus], 0, 5)
         logits = out[:, 2 * n_aus : 2 * n_aus + k]
@@ -202,6 +260,12 @@ class VisionTransformerBackend:
             va[:, 0],
             va[:, 1],
         )
+
+    def predict_faces(self, features: F32, crops: U8 | None) -> Predictions:
+        if crops is None or len(crops) != len(features):
+            raise ValueError("an image model needs the aligned crop of every face")
+        # A batch that ran out of memory once stays small for the rest of the video.
+        return self.predict(crops, batch=self.batch)
 
     def save(self, directory: Path) -> None:
         """The encoder as a transformers folder (safetensors), the head beside it."""
@@ -219,3 +283,34 @@ class VisionTransformerBackend:
         backend = cls(encoder, meta["aus"], meta["categories"], device=device)
         backend.head.load_state_dict(load_file(directory / HEAD_FILE))
         return backend
+
+
+def build_backend(
+    params: Mapping[str, Any], aus: list[str], categories: list[str], device: str
+) -> VisionTransformerBackend:
+    """A backend from a training run's parameters: ``encoder`` (a checkpoint folder), else
+    ``config`` (a transformers config as a dict with its ``model_type``), else
+    :data:`DEFAULT_CONFIG`."""
+    if params.get("encoder"):
+        return VisionTransformerBackend.from_pretrained(
+            str(params["encoder"]), aus, categories, device=device
+        )
+    spec = dict(params.get("config") or DEFAULT_CONFIG)
+    model_type = str(spec.pop("model_type", "vit"))
+    config = AutoConfig.for_model(model_type, **spec)
+    return VisionTransformerBackend.from_config(config, aus, categories, device=device)
+
+
+def check_config(value: Any) -> dict[str, Any]:
+    """A ``config`` parameter that transformers can build an image encoder from, or ValueError
+    naming what is wrong."""
+    if not isinstance(value, dict) or not isinstance(value.get("model_type"), str):
+        raise ValueError('config must be an object with a "model_type" (for example "vit")')
+    spec = dict(value)
+    try:
+        config = AutoConfig.for_model(str(spec.pop("model_type")), **spec)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise ValueError(f"config: {exc}") from None
+    if not hasattr(config, "image_size") or not hasattr(config, "num_channels"):
+        raise ValueError(f"config: {config.model_type!r} is not an image model")
+    return dict(value)
