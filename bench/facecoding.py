@@ -1,9 +1,7 @@
 """Face coding throughput on the real actor video, stage by stage, and held-out accuracy.
 
-    .venv/bin/python -m bench.facecoding            # CPU, ~1 min on 2 busy cores
-    FACE_VIDEO=/path/to.mp4 .venv/bin/python -m bench.facecoding
-
-(``-m``, not the script path: ``bench/http.py`` would shadow the standard library's ``http``.)
+    .venv/bin/python bench/facecoding.py            # CPU, ~1 min on 2 busy cores
+    FACE_VIDEO=/path/to.mp4 .venv/bin/python bench/facecoding.py
 
 Each row gives frames per wall second and the CPU milliseconds per frame (all threads of the
 process): wall figures fall with the machine's load, CPU figures hardly move, so compare those.
@@ -17,8 +15,9 @@ Stages (frames per second of the 640x360 video, 472 frames at 23.98 fps):
 * predict: the scikit-learn heads (PCA + 5 AUs x 2 + emotion + valence/arousal);
 * end to end: decode → predictions for every frame, at stride 1 and 2.
 
-With a CUDA device it also times the transformers backend (a ViT-Base-sized encoder from a
-config, fp16, batch 64) on the aligned crops; without one it says so.
+Then the image-model backend on the aligned crops: the default ViT-Tiny-sized encoder on the
+CPU, and with a CUDA device a ViT-Base-sized one (bf16 where the card has it, else fp16, batch
+16 and 64); without one it says so.
 """
 
 from __future__ import annotations
@@ -31,6 +30,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+# Run as a script, this folder comes first on the path, and its http.py would shadow the
+# standard library's http (which scikit-learn imports).
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
@@ -159,21 +161,27 @@ def main() -> None:
         f"(majority class {scores.emotion_chance:.3f}); "
         f"valence MAE {scores.valence_mae:.3f}, arousal MAE {scores.arousal_mae:.3f}"
     )
-    gpu(decoded, tracks)
+    image_model(decoded)
 
 
-def gpu(decoded: list[Any], tracks: dict[int, Any]) -> None:
+def image_model(decoded: list[Any]) -> None:
     import torch
-
-    if not torch.cuda.is_available():
-        print("\nGPU: no CUDA device here; the transformers backend was not timed.")
-        return
     from transformers import ViTConfig
 
     from mlworkers.face.pipeline import run_frames as run
-    from mlworkers.face.transformer import VisionTransformerBackend
+    from mlworkers.face.transformer import VisionTransformerBackend, build_backend
 
     crops = np.concatenate([b.crops for b in run(iter(decoded), PipelineOptions())])
+    print(f"\nimage models on the {len(crops)} aligned crops")
+    tiny = build_backend({}, list(AUS), ["a", "b", "c"], device="cpu")
+    tiny.predict(crops[:32])
+    start, cpu = time.perf_counter(), time.process_time()
+    tiny.predict(crops, batch=64)
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    row("CPU ViT-Tiny default, batch 64", len(crops) / wall, "predict only", cpu / len(crops) * 1e3)
+    if not torch.cuda.is_available():
+        print("GPU: no CUDA device here; the GPU path was not timed.")
+        return
     backend = VisionTransformerBackend.from_config(
         ViTConfig(image_size=224, num_channels=1), list(AUS), ["a", "b", "c"], device="cuda"
     )
@@ -183,7 +191,10 @@ def gpu(decoded: list[Any], tracks: dict[int, Any]) -> None:
         start = time.perf_counter()
         backend.predict(crops, batch=batch)
         torch.cuda.synchronize()
-        row(f"GPU ViT-Base fp16, batch {batch}", len(crops) / (time.perf_counter() - start))
+        row(
+            f"GPU ViT-Base {str(backend._dtype).split('.')[-1]}, batch {batch}",
+            len(crops) / (time.perf_counter() - start),
+        )
 
 
 if __name__ == "__main__":

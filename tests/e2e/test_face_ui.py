@@ -80,17 +80,32 @@ def test_shared_coder_reviews_machine_suggestions_with_keys(
     page.keyboard.press("r")
     expect(items.nth(1)).to_have_attribute("data-status", "rejected")
 
-    # Then the accepted one is in their own layer and both decisions are stored
+    # When they accept a suggested emotion segment with its button
+    listed = machine_coded["listed"]
+    later = next(i for i, s in enumerate(listed) if s["kind"] == "segment" and i >= 2)
+    items.nth(later).get_by_role("button", name="Accept").click()
+    expect(items.nth(later)).to_have_attribute("data-status", "accepted")
+
+    # Then it is in their own row of the timeline at once, no reload, and the layer is saved
+    own_segments = 1 + (listed[0]["kind"] == "segment")
+    own_row = page.get_by_test_id("own-layer-row")
+    expect(own_row.get_by_test_id("segment")).to_have_count(own_segments)
+    expect(page.get_by_test_id("face-note")).to_have_text("Added to your layer.")
+    expect(page.get_by_text("Saved (version 2)")).to_be_visible()
+
+    # Then the accepted ones are in their own layer and every decision is stored
     own = documents.layers.collection.find_one(
         {"video_id": video_id, "annotator": "annotator", "kind": "coder"}
     )
     assert own is not None
-    first = machine_coded["listed"][0]
+    first = listed[0]
+    segment = listed[later]["segment"]
     if first["kind"] == "event":
-        assert (own["events"], own["segments"]) == ([first["event"]], [])
+        assert (own["events"], own["segments"]) == ([first["event"]], [segment])
     else:
-        assert (own["events"], own["segments"]) == ([], [first["segment"]])
+        assert (own["events"], own["segments"]) == ([], [first["segment"], segment])
+    assert own["version"] == 2
     decisions = sorted(
         d["decision"] for d in face_documents.face_suggestions().find({"layer_id": layer_id})
     )
-    assert decisions == ["accepted", "rejected"]
+    assert decisions == ["accepted", "accepted", "rejected"]

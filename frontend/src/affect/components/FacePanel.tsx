@@ -26,6 +26,8 @@ interface FacePanelProps {
   editable: boolean;
   manager: boolean;
   onSeek: (ms: number) => void;
+  /** The coder's own layer as the server holds it after an accepted suggestion was added. */
+  onOwnChanged: (layer: LayerDetail) => void;
 }
 
 const W = 640;
@@ -116,12 +118,16 @@ export function FacePanel(props: FacePanelProps) {
       return;
     }
     try {
-      await faceApi.decide(slug, videoId, s.layer, s.key, decision);
+      const decided = await faceApi.decide(slug, videoId, s.layer, s.key, decision);
       setSuggestions((all) =>
         all.map((x, i) => (i === index ? { ...x, status: decision === "reject" ? "rejected" : "accepted" } : x)),
       );
-      if (decision !== "reject") setNote("Added to your layer; reload the page to edit it in the timeline.");
       setCursor(Math.min(index + 1, suggestions.length - 1));
+      if (decided.target_layer) {
+        // The server added it to the coder's layer: show that layer as it is now, no reload.
+        props.onOwnChanged(await affectApi.layers.get(slug, videoId, decided.target_layer));
+        setNote("Added to your layer.");
+      }
     } catch (e) {
       setError(e);
     }

@@ -38,6 +38,9 @@ export interface OwnLayer {
   save: () => Promise<void>;
   reloadTheirs: () => void;
   overwriteWithMine: () => Promise<void>;
+  /** Take the server's copy of the layer as the clean draft (after the server changed it, as
+   * accepting a machine suggestion does); only call it while the draft is clean. */
+  adopt: (layer: LayerDetail) => void;
 }
 
 const EMPTY: Draft = { segments: [], events: [], traces: {}, revision: 0, tracesRevision: 0 };
@@ -145,14 +148,17 @@ export function useOwnLayer(
     await write(theirs.version, true);
   }, [conflict, write]);
 
-  const reloadTheirs = useCallback(() => {
-    if (!conflict) return;
-    setLayer(conflict);
-    setDraft(draftOf(conflict));
+  const adopt = useCallback((server: LayerDetail) => {
+    setLayer(server);
+    setDraft(draftOf(server));
     setSavedRevision(0);
     setSavedTracesRevision(0);
     setConflict(null);
-  }, [conflict]);
+  }, []);
+
+  const reloadTheirs = useCallback(() => {
+    if (conflict) adopt(conflict);
+  }, [conflict, adopt]);
 
   return {
     layer,
@@ -166,6 +172,7 @@ export function useOwnLayer(
     save,
     reloadTheirs,
     overwriteWithMine,
+    adopt,
   };
 }
 

@@ -579,6 +579,7 @@ function Workspace(props: WorkspaceProps) {
             editable={editable}
             manager={manager}
             onSeek={seekMs}
+            onOwnChanged={own.adopt}
           />
           <details className="affect-help">
             <summary>Keyboard shortcuts</summary>
