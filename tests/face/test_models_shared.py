@@ -58,6 +58,31 @@ def test_shared_trained_on_one_half_predicts_the_other_above_chance(
     assert scores.valence_mae is not None and scores.valence_mae < 0.3
 
 
+@pytest.mark.parametrize("block_s", [2, 3])
+def test_shared_alternating_blocks_of_seconds_are_also_predicted_above_chance(
+    actor_run: Any, actor_labels: Any, block_s: int
+) -> None:
+    """Blocks of 2 or 3 s: most test frames lie a second or more from any training frame."""
+    subject = actor_run[0][1]
+    rows = subject.frames
+    data = models.TrainingSet(
+        subject.features,
+        {au: actor_labels[au][rows] for au in CODED_AUS},
+        actor_labels["emotion"][rows],
+        actor_labels["valence"][rows],
+        actor_labels["arousal"][rows],
+    )
+    test = (np.floor(rows / FPS / block_s) % 2).astype(bool)
+
+    scores = models.evaluate(models.train(data.subset(~test), CATEGORIES), data.subset(test))
+
+    assert sorted(scores.au_f1) == sorted(CODED_AUS)
+    for au in CODED_AUS:
+        assert scores.au_f1[au] > scores.au_prevalence[au] + 0.1, (au, scores)
+    assert scores.emotion_accuracy is not None and scores.emotion_chance is not None
+    assert scores.emotion_accuracy > scores.emotion_chance + 0.1
+
+
 def test_shared_models_round_trip_through_skops(halves: Any, trained: models.FaceModels) -> None:
     test = halves[1]
 
