@@ -52,8 +52,9 @@ def test_shared_transformer_run_then_one_batch_job_codes_three_videos(
     actor = upload(manager, shared_file(FACE_VIDEO)).json()["id"]
     single = upload(manager, shared_file(SINGLE)).json()["id"]
     broken = upload(manager, shared_file(FACE_VIDEO)).json()["id"]
-    storage = documents.videos.collection.find_one({"_id": broken})["storage_name"]
-    Path(default_storage.path(storage)).write_bytes(b"\x00not a video" * 100)
+    stored = documents.videos.collection.find_one({"_id": broken})
+    assert stored is not None
+    Path(default_storage.path(stored["storage_name"])).write_bytes(b"\x00not a video" * 100)
     layer = as_user(team.annotator).post(f"{P}/videos/{actor}/layers/", hand_codes(), format="json")
     assert layer.status_code == 201, layer.content
 
@@ -137,7 +138,7 @@ def test_shared_bad_batches_and_transformer_params_name_the_field_and_change_not
     outsider = as_user(team.outsider).post(url, {"videos": [vid]}, format="json")
 
     runs = f"{P}/models/runs/"
-    bad = [
+    bad: list[dict[str, Any]] = [
         {"config": {"hidden_size": 8}},
         {"config": {"model_type": "bert"}},
         {"config": {"model_type": "no-such-model"}},

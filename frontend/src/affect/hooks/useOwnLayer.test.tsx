@@ -128,4 +128,24 @@ describe("useOwnLayer", () => {
     expect(String(result.current.error)).toContain("t1 beyond the media");
     expect(result.current.dirty).toBe(true);
   });
+
+  it("adopts the server's layer after an accepted suggestion, then PUTs on its version", async () => {
+    const calls = mockFetch((call) => {
+      if (call.method === "PUT") return { status: 200, body: layer(3, [seg(0), seg(900)]) };
+    });
+    const { result } = renderHook(() => useOwnLayer("lezgi", "v1", null));
+
+    // The server created the layer with the accepted segment (version 2 after a second accept).
+    act(() => result.current.adopt(layer(2, [seg(0)])));
+    expect(result.current.layer?.version).toBe(2);
+    expect(result.current.draft.segments).toEqual([seg(0)]);
+    expect(result.current.dirty).toBe(false);
+
+    act(() => result.current.edit((d) => ({ segments: [...d.segments, seg(900)] })));
+    await act(() => result.current.save());
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ method: "PUT", url: `${BASE}L1/` });
+    expect(calls[0]!.body).toMatchObject({ segments: [seg(0), seg(900)], version: 2 });
+    expect(result.current.layer?.version).toBe(3);
+  });
 });
