@@ -1,7 +1,7 @@
 """Face coding beyond one video and one model kind, through the API and a real worker: an image
 model (a tiny ViT built from a config, no download) trained as a registry run of the ``face``
 task, then one batch job coding the actor video, a second real video and a broken file, with a
-report per video."""
+report per video; and a GPU out-of-memory error met by halving the batch, every frame coded."""
 
 from __future__ import annotations
 
@@ -171,3 +171,52 @@ def test_shared_bad_batches_and_transformer_params_name_the_field_and_change_not
     assert "epochs" in messages[3] and "batch" in messages[4] and "lr" in messages[5]
     assert Job.objects.count() == jobs_before
     assert TrainingRun.objects.count() == 0
+
+
+def test_shared_gpu_out_of_memory_halves_the_batch_and_codes_every_frame(
+    team: Any, as_user: Any, mongo_db: Any, media_root: Path, monkeypatch: Any
+) -> None:
+    """What a small GPU does with a big batch (CUDA raises OutOfMemoryError) stood in for by
+    the encoder's forward pass refusing more than 8 crops; everything else is real."""
+    import torch
+
+    from annotations.affect_api import face_services, services
+    from fieldmark.jobs.registry import get_kind
+    from mlworkers import training
+    from mlworkers.face.transformer import VisionTransformerBackend
+
+    # Given the actor video, its hand codes and a tiny transformer version trained in-process
+    vid = upload(as_user(team.manager), shared_file(FACE_VIDEO)).json()["id"]
+    services.create_layer(team.annotator, "annotator", team.project, vid, hand_codes())
+    run = training.start_training(
+        team.manager,
+        team.project,
+        "face",
+        "transformer",
+        {"source": "annotator", "config": TINY_VIT, "epochs": 1, "batch": 64},
+    )
+    assert run.job is not None
+    Job.objects.filter(pk=run.job.pk).update(state="running")
+    get_kind("ml.train").handler(Job.objects.get(pk=run.job.pk), lambda *a: None)
+    assert ModelVersion.objects.get().kind == "transformer"
+
+    forward = VisionTransformerBackend._forward
+
+    def small_gpu(self: Any, pixels: Any) -> Any:
+        if len(pixels) > 8:
+            raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return forward(self, pixels)
+
+    monkeypatch.setattr(VisionTransformerBackend, "_forward", small_gpu)
+
+    # When the video is coded with it
+    result = face_services.code_video(team.project, vid, None, 1, team.manager, lambda *a: None)
+
+    # Then the batch was halved twice, said so once each, and every frame was coded
+    assert result["problems"] == [
+        "GPU out of memory: batch reduced to 32 and retried",
+        "GPU out of memory: batch reduced to 16 and retried",
+        "GPU out of memory: batch reduced to 8 and retried",
+    ]
+    assert result["frames_coded"] == 472
+    assert result["layer"] is not None
