@@ -214,6 +214,11 @@ CASES = [
         lambda c, w: c.post(f"{V}/face/code/", {}, format="json"),
         managers_ok(202),
     ),
+    Case(
+        "POST face code batch",
+        lambda c, w: c.post(f"{A}/face/code/", {"videos": ["v1"]}, format="json"),
+        managers_ok(202),
+    ),
     Case("GET face tracks", get(f"{V}/face/tracks/?t0_ms=0&t1_ms=500"), members_ok(200)),
     Case("GET face suggestions", get(f"{V}/face/suggestions/"), members_ok(200)),
     Case(
@@ -258,5 +263,5 @@ def test_every_affect_route_is_in_the_matrix() -> None:
     from annotations.affect_api import urls
 
     routes = {p.name for p in urls.urlpatterns}
-    assert len(routes) == 28
-    assert len(CASES) == 36
+    assert len(routes) == 29
+    assert len(CASES) == 37
