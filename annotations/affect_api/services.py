@@ -1127,7 +1127,7 @@ def create_link(user: User, project: Project, data: Mapping[str, Any]) -> Doc:
         "note": str(data.get("note", "")),
     }
     doc = documents.links.insert(project.pk, body, user.username)
-    doc = documents.links.get(project.pk, str(doc["_id"]))
+    doc = _with_utterances(project, [documents.links.get(project.pk, str(doc["_id"]))])[0]
     broadcast(
         project.pk,
         "affect.link.created",
@@ -1146,7 +1146,33 @@ def list_links(
         query["video_id"] = video_id
     if utterance is not None:
         query["utterance"] = utterance
-    return list(documents.links.find(project.pk, query, sort=[("t0_ms", 1), ("_id", 1)]))
+    docs = list(documents.links.find(project.pk, query, sort=[("t0_ms", 1), ("_id", 1)]))
+    return _with_utterances(project, docs)
+
+
+def _with_utterances(project: Project, links: list[Doc]) -> list[Doc]:
+    """Links with their utterance's text id, position and transcription, so a client can open
+    the utterance in its text; an utterance deleted since has ``text`` None."""
+    ids = sorted({str(link["utterance"]) for link in links})
+    found = {
+        doc["_id"]: doc
+        for doc in utterances.collection.find(
+            {"project": project.pk, "_id": {"$in": ids}},
+            {"text": 1, "order": 1, "transcription": 1},
+        )
+    }
+    out = []
+    for link in links:
+        utterance = found.get(str(link["utterance"]), {})
+        out.append(
+            {
+                **link,
+                "text": utterance.get("text"),
+                "utterance_order": utterance.get("order"),
+                "transcription": str(utterance.get("transcription", ""))[:200],
+            }
+        )
+    return out
 
 
 def delete_link(

@@ -118,7 +118,10 @@ def test_link_an_utterance_to_a_video_span_then_list_and_delete(
         "utterance": "u1", "video": "v1", "t0_ms": 200, "t1_ms": 900, "note": "", "version": 1,
         "created_by": "annotator",
     }  # fmt: skip
+    # The utterance's text comes along, so the UI can open the utterance in its text
+    assert (link["text"], link["transcription"]) == ("t1", "")
     viewer = as_user(team.viewer)
+    assert viewer.get(f"{V}/links/").json()[0]["text"] == "t1"
     assert [x["id"] for x in viewer.get(f"{V}/links/").json()] == [link["id"]]
     assert [x["id"] for x in viewer.get(f"{LINKS}?utterance=u1").json()] == [link["id"]]
     assert viewer.get(f"{LINKS}?utterance=u2").json() == []
