@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DEFAULT_TIMEOUT_MS
-
 from tests.e2e.a11y import assert_accessible
+from tests.e2e.conftest import DEFAULT_TIMEOUT_MS
 from tests.e2e.test_affect_ui import add_two_coder_layers, log_in, shared_video
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -41,7 +41,9 @@ def log_in_by_keyboard(page: Any, base_url: str, username: str) -> None:
 def tab_until(page: Any, predicate: str, backwards: bool = False) -> None:
     """Press Tab (or Shift+Tab) until ``predicate(document.activeElement)`` holds."""
     for _ in range(MAX_TABS):
-        if page.evaluate(f"(() => {{ const el = document.activeElement; return !!({predicate}); }})()"):
+        if page.evaluate(
+            f"(() => {{ const el = document.activeElement; return !!({predicate}); }})()"
+        ):
             return
         page.keyboard.press("Shift+Tab" if backwards else "Tab")
     raise AssertionError(f"{MAX_TABS} Tabs never reached {predicate}")
@@ -76,9 +78,7 @@ def test_keyboard_only_codes_an_au_sets_valence_arousal_and_saves_shared(
 
     # And Tab to AU12's radio group (one stop per AU) and choose C with the arrow keys
     tab_until(page, "el.closest('[data-testid=au-row-AU12]')")
-    stops = page.evaluate(
-        "() => [...document.querySelectorAll('[data-testid^=au-row-]')].length"
-    )
+    stops = page.evaluate("() => [...document.querySelectorAll('[data-testid^=au-row-]')].length")
     assert stops == 19
     expect(au_level(page, "AU12", "—")).to_be_focused()
     for _ in range(4):  # — → 0 → A → B → C

@@ -136,7 +136,8 @@ def test_manager_edits_the_label_schema_and_the_workspace_codes_against_it_share
         team.project,
         3,
         {
-            "action_units": [{"code": c} for c in codes[:-1]] + [{"code": "AU50", "name": "Speech"}],
+            "action_units": [{"code": c} for c in codes[:-1]]
+            + [{"code": "AU50", "name": "Speech"}],
             "emotions": ["neutral", "anger", "boredom"],
         },
     )
