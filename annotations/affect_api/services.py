@@ -650,6 +650,20 @@ def layer_history(project: Project, video_id: str, layer_id: str) -> list[Doc]:
     return documents.layers.history(project.pk, layer_id)
 
 
+def layer_version(project: Project, video_id: str, layer_id: str, version: int) -> Doc:
+    """The stored segments and events of one version of a layer (traces are not versioned)."""
+    get_layer(project, video_id, layer_id)
+    try:
+        return documents.layers.version(project.pk, layer_id, version)
+    except DomainError:
+        raise DomainError(
+            "not_found",
+            f"This layer has no version {version}.",
+            field="version",
+            status_code=status.HTTP_404_NOT_FOUND,
+        ) from None
+
+
 def revert_layer(
     user: User,
     role: Role | None,

@@ -95,6 +95,26 @@ def test_another_annotator_may_not_revert_and_a_missing_version_is_a_400(
     assert mongo_state(mongo_db) == before
 
 
+@pytest.mark.django_db
+def test_one_version_of_a_layer_is_shown_to_members_only(
+    team: Any, layer: str, as_user: Any, mongo_db: Any
+) -> None:
+    viewer = as_user(team.viewer)
+
+    old = viewer.get(f"{V}/layers/{layer}/history/1/")
+    current = viewer.get(f"{V}/layers/{layer}/history/3/")
+    missing = viewer.get(f"{V}/layers/{layer}/history/9/")
+    outsider = as_user(team.outsider).get(f"{V}/layers/{layer}/history/1/")
+
+    assert old.status_code == 200, old.content
+    assert (old.json()["version"], old.json()["segments"][0]["aus"]) == (1, {"AU12": 1})
+    assert (current.json()["version"], current.json()["segments"][0]["aus"]) == (3, {"AU12": 3})
+    assert missing.status_code == 404
+    assert error(missing)["detail"] == "This layer has no version 9."
+    assert outsider.status_code in (403, 404)
+    assert "segments" not in outsider.json()
+
+
 @pytest.fixture
 def utterance(team: Any, mongo_db: Any) -> str:
     doc = utterances.insert(team.project.pk, {"_id": "u1", "text": "t1", "index": 0}, "owner")

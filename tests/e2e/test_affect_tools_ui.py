@@ -244,10 +244,14 @@ def test_annotator_reverts_their_layer_to_an_old_version_shared(
     open_workspace(page, live_server.url, video_id)
     expect(page.get_by_test_id("save-state")).to_have_text("Saved (version 3)")
 
-    # When they open their layer's history and revert to version 1
+    # When they open their layer's history, compare version 1 with the current one and revert
     page.get_by_text("History of your layer").click()
     history = page.get_by_test_id("layer-history")
     expect(history.get_by_role("button", name=re.compile("^Revert"))).to_have_count(2)
+    history.get_by_role("button", name="Compare version 1 with current").click()
+    diff = page.get_by_test_id("layer-diff")
+    expect(diff.get_by_role("listitem")).to_have_count(1)
+    expect(diff).to_contain_text("changed 0:01.000–0:02.000: 6A → 6E")
     history.get_by_role("button", name="Revert to version 1").click()
 
     # Then version 4 holds version 1's segments, and the workspace shows them

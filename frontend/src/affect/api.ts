@@ -326,6 +326,8 @@ export const affectApi = {
   },
   history: (slug: string, id: string, layerId: string) =>
     request<HistoryEntry[]>("GET", `${layerPath(slug, id, layerId)}history/`),
+  layerVersion: (slug: string, id: string, layerId: string, version: number) =>
+    request<Layer>("GET", `${layerPath(slug, id, layerId)}history/${version}/`),
   revert: (slug: string, id: string, layerId: string, toVersion: number, version: number) =>
     request<Layer>("POST", `${layerPath(slug, id, layerId)}revert/`, {
       body: { to_version: toVersion, version },

@@ -1,6 +1,9 @@
 import { useState } from "react";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { affectApi, type HistoryEntry, type Layer } from "../api";
+import { segmentSummary } from "../components/Timeline";
+import { diffSegments, type SegmentChange } from "../layerDiff";
+import { formatTime } from "../timeline";
 
 interface HistoryPanelProps {
   slug: string;
@@ -19,6 +22,19 @@ export function HistoryPanel({ slug, videoId, layer, dirty, onReverted }: Histor
   const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [compared, setCompared] = useState<{ version: number; changes: SegmentChange[] } | null>(
+    null,
+  );
+
+  const compare = async (version: number) => {
+    setError(null);
+    try {
+      const old = await affectApi.layerVersion(slug, videoId, layer.id, version);
+      setCompared({ version, changes: diffSegments(old.segments, layer.segments) });
+    } catch (reason) {
+      setError(reason);
+    }
+  };
 
   const load = async () => {
     setError(null);
@@ -75,6 +91,13 @@ export function HistoryPanel({ slug, videoId, layer, dirty, onReverted }: Histor
                   <button
                     type="button"
                     className="button-secondary button-small"
+                    onClick={() => void compare(entry.version)}
+                  >
+                    Compare version {entry.version} with current
+                  </button>{" "}
+                  <button
+                    type="button"
+                    className="button-secondary button-small"
                     disabled={busy}
                     onClick={() => void revert(entry.version)}
                   >
@@ -83,6 +106,27 @@ export function HistoryPanel({ slug, videoId, layer, dirty, onReverted }: Histor
                 </li>
               ))}
           </ol>
+        )}
+        {compared && (
+          <div className="affect-history-diff" data-testid="layer-diff" role="region" aria-label={`Version ${compared.version} against the current version`}>
+            <h3>
+              Version {compared.version} → current (version {layer.version})
+            </h3>
+            {compared.changes.length === 0 ? (
+              <p className="muted">Their segments are the same.</p>
+            ) : (
+              <ul>
+                {compared.changes.map((change) => (
+                  <li key={`${change.kind}-${change.t0_ms}-${change.t1_ms}`} className={`affect-diff-${change.kind}`}>
+                    <strong>{change.kind}</strong> {formatTime(change.t0_ms)}–{formatTime(change.t1_ms)}:{" "}
+                    {change.before && <del>{segmentSummary(change.before) || "nothing coded"}</del>}
+                    {change.before && change.after && " → "}
+                    {change.after && <ins>{segmentSummary(change.after) || "nothing coded"}</ins>}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
         )}
       </details>
     </section>
