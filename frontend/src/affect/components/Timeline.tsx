@@ -277,7 +277,13 @@ export function Timeline(props: TimelineProps) {
             {row.segments.map((segment, index) => {
               if (segment.t1_ms < view.start || segment.t0_ms > view.end) return null;
               const isSelected = row.editable && index === selected;
-              const rover = row.editable ? (selected ?? 0) : (active[row.id] ?? 0);
+              const wanted = row.editable ? (selected ?? 0) : (active[row.id] ?? 0);
+              const inView = (i: number) => {
+                const s = row.segments[i];
+                return s !== undefined && s.t1_ms >= view.start && s.t0_ms <= view.end;
+              };
+              // The Tab stop is the selected (or last focused) segment, or the first one in view.
+              const rover = inView(wanted) ? wanted : row.segments.findIndex((_, i) => inView(i));
               return (
                 <div
                   key={`${segment.t0_ms}-${segment.t1_ms}-${index}`}
@@ -285,7 +291,7 @@ export function Timeline(props: TimelineProps) {
                   role="option"
                   aria-selected={row.editable ? isSelected : index === rover}
                   aria-label={segmentLabel(segment)}
-                  tabIndex={index === Math.min(rover, row.segments.length - 1) ? 0 : -1}
+                  tabIndex={index === rover ? 0 : -1}
                   onKeyDown={(event) => onSegmentKey(event, row, index)}
                   onFocus={() => {
                     if (row.editable && selected !== index) props.onSelect(index);

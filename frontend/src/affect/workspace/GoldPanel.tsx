@@ -12,6 +12,7 @@ interface GoldPanelProps {
   username: string;
   labels: LabelSchema;
   onBuilt: () => void;
+  onSeek: (ms: number) => void;
 }
 
 /** The segment of `layer` under `ms`, if any. */
@@ -23,7 +24,8 @@ function segmentAt(layer: Layer, ms: number): Segment | undefined {
  * Adjudication: build the manager's gold layer from the coder layers (majority vote per frame,
  * or one chosen coder's annotations), then review it segment by segment against each coder.
  */
-export function GoldPanel({ slug, video, layers, username, labels, onBuilt }: GoldPanelProps) {
+export function GoldPanel(props: GoldPanelProps) {
+  const { slug, video, layers, username, labels, onBuilt, onSeek } = props;
   const coders = layers.filter((l) => l.kind === "coder");
   const gold = layers.find((l) => l.kind === "gold" && l.annotator === username) ?? null;
   const [method, setMethod] = useState<"majority" | "coder">("majority");
@@ -151,7 +153,14 @@ export function GoldPanel({ slug, video, layers, username, labels, onBuilt }: Go
                 return (
                   <tr key={`${segment.t0_ms}-${i}`} data-testid="gold-row">
                     <th scope="row">
-                      {formatTime(segment.t0_ms)}–{formatTime(segment.t1_ms)}
+                      <button
+                        type="button"
+                        className="button-secondary button-small"
+                        onClick={() => onSeek(segment.t0_ms)}
+                      >
+                        <span className="visually-hidden">Play </span>
+                        {formatTime(segment.t0_ms)}–{formatTime(segment.t1_ms)}
+                      </button>
                     </th>
                     <td>{summary}</td>
                     {coders.map((l) => {

@@ -454,6 +454,7 @@ export function Workspace(props: WorkspaceProps) {
               username={username}
               labels={labels}
               onBuilt={props.onLayersChanged}
+              onSeek={seekMs}
             />
           )}
           {manager && (
