@@ -79,3 +79,40 @@ def test_affect_pages_and_opened_states_have_no_serious_axe_violation_shared(
     page.goto(f"{base}/agreement")
     expect(page.get_by_test_id("project-agreement-videos")).to_be_visible()
     assert_accessible(page, "project agreement")
+
+
+WIDEST = """(selector) => {
+    const root = document.querySelector(selector);
+    let widest = null;
+    for (const el of [root, ...root.querySelectorAll('*')]) {
+        const box = el.getBoundingClientRect();
+        if (box.width === 0 || getComputedStyle(el).position === 'absolute') continue;
+        if (!widest || box.right > widest.right) {
+            widest = {right: Math.round(box.right), what: el.tagName + '.' + el.className};
+        }
+    }
+    return widest;
+}"""
+
+
+def test_workspace_and_schema_editor_reflow_at_320_px_shared(
+    page: Any, live_server: Any, team: Any, shared_video: dict[str, Any]
+) -> None:
+    video_id = shared_video["_id"]
+    base = f"{live_server.url}/projects/lezgi"
+    add_two_coder_layers(team, shared_video)
+    log_in(page, live_server.url, "manager")
+    page.set_viewport_size({"width": 320, "height": 800})
+
+    # The workspace, with a segment selected (AU panel open), fits in 320 px
+    page.goto(f"{base}/videos/{video_id}")
+    page.get_by_test_id("own-layer-row").get_by_role("option").first.focus()
+    expect(page.get_by_test_id("au-panel")).to_be_visible()
+    widest = page.evaluate(WIDEST, "[data-testid=workspace]")
+    assert widest["right"] <= 320, widest
+
+    # And so does the label schema editor
+    page.goto(f"{base}/label-schema")
+    expect(page.get_by_test_id("schema-version")).to_be_visible()
+    widest = page.evaluate(WIDEST, ".affect-schema-page")
+    assert widest["right"] <= 320, widest

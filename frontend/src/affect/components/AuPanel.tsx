@@ -102,7 +102,7 @@ export function AuPanel(props: AuPanelProps) {
               className={`affect-au-row${coded ? " affect-au-coded" : ""}`}
               data-testid={`au-row-${au.code}`}
             >
-              <span id={labelId} className="affect-au-label">
+              <span id={labelId} className="affect-au-label" title={`${au.code} ${au.name}`}>
                 <span className="affect-au-number">{au.code}</span>{" "}
                 <span className="affect-au-name">{au.name}</span>
               </span>

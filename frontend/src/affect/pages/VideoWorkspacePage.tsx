@@ -73,10 +73,17 @@ export function VideoWorkspacePage() {
       if (message.type === "affect.link.created" || message.type === "affect.link.deleted") {
         refreshLinks();
       }
+      if (message.type === "affect.schema.updated") {
+        // A manager changed the label schema: code against the new one (the draft stays).
+        affectApi.schema.get(slug).then(
+          (doc) => current.current && setData({ ...current.current, labels: labelsFromDoc(doc) }),
+          () => undefined,
+        );
+      }
       if (!concerned && message.type !== RELOAD_MESSAGE) return;
       refreshLayers();
     },
-    [id, refreshLayers, refreshLinks],
+    [slug, id, setData, refreshLayers, refreshLinks],
   );
   useProjectSocket(slug, onMessage);
 
