@@ -245,6 +245,15 @@ class LinkSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     created_by = serializers.CharField()
+    text = serializers.CharField(
+        allow_null=True, default=None, help_text="The utterance's text (null once deleted)."
+    )
+    utterance_order = serializers.IntegerField(
+        allow_null=True, default=None, help_text="The utterance's position in its text."
+    )
+    transcription = serializers.CharField(
+        default="", help_text="The utterance's transcription (first 200 characters)."
+    )
 
 
 class ThumbnailsSerializer(serializers.Serializer[Any]):

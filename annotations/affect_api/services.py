@@ -650,6 +650,20 @@ def layer_history(project: Project, video_id: str, layer_id: str) -> list[Doc]:
     return documents.layers.history(project.pk, layer_id)
 
 
+def layer_version(project: Project, video_id: str, layer_id: str, version: int) -> Doc:
+    """The stored segments and events of one version of a layer (traces are not versioned)."""
+    get_layer(project, video_id, layer_id)
+    try:
+        return documents.layers.version(project.pk, layer_id, version)
+    except DomainError:
+        raise DomainError(
+            "not_found",
+            f"This layer has no version {version}.",
+            field="version",
+            status_code=status.HTTP_404_NOT_FOUND,
+        ) from None
+
+
 def revert_layer(
     user: User,
     role: Role | None,
@@ -1127,7 +1141,7 @@ def create_link(user: User, project: Project, data: Mapping[str, Any]) -> Doc:
         "note": str(data.get("note", "")),
     }
     doc = documents.links.insert(project.pk, body, user.username)
-    doc = documents.links.get(project.pk, str(doc["_id"]))
+    doc = _with_utterances(project, [documents.links.get(project.pk, str(doc["_id"]))])[0]
     broadcast(
         project.pk,
         "affect.link.created",
@@ -1146,7 +1160,33 @@ def list_links(
         query["video_id"] = video_id
     if utterance is not None:
         query["utterance"] = utterance
-    return list(documents.links.find(project.pk, query, sort=[("t0_ms", 1), ("_id", 1)]))
+    docs = list(documents.links.find(project.pk, query, sort=[("t0_ms", 1), ("_id", 1)]))
+    return _with_utterances(project, docs)
+
+
+def _with_utterances(project: Project, links: list[Doc]) -> list[Doc]:
+    """Links with their utterance's text id, position and transcription, so a client can open
+    the utterance in its text; an utterance deleted since has ``text`` None."""
+    ids = sorted({str(link["utterance"]) for link in links})
+    found = {
+        doc["_id"]: doc
+        for doc in utterances.collection.find(
+            {"project": project.pk, "_id": {"$in": ids}},
+            {"text": 1, "order": 1, "transcription": 1},
+        )
+    }
+    out = []
+    for link in links:
+        utterance = found.get(str(link["utterance"]), {})
+        out.append(
+            {
+                **link,
+                "text": utterance.get("text"),
+                "utterance_order": utterance.get("order"),
+                "transcription": str(utterance.get("transcription", ""))[:200],
+            }
+        )
+    return out
 
 
 def delete_link(

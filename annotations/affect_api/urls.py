@@ -15,6 +15,11 @@ urlpatterns = [
     path(f"{VIDEO}/layers/", views.LayerListView.as_view(), name="affect-layer-list"),
     path(f"{LAYER}/", views.LayerDetailView.as_view(), name="affect-layer-detail"),
     path(f"{LAYER}/history/", views.LayerHistoryView.as_view(), name="affect-layer-history"),
+    path(
+        f"{LAYER}/history/<int:version>/",
+        views.LayerVersionView.as_view(),
+        name="affect-layer-version",
+    ),
     path(f"{LAYER}/revert/", views.LayerRevertView.as_view(), name="affect-layer-revert"),
     path(f"{VIDEO}/links/", views.VideoLinkListView.as_view(), name="affect-video-links"),
     path(f"{VIDEO}/thumbnails/", views.ThumbnailListView.as_view(), name="affect-thumbnails"),

@@ -230,6 +230,21 @@ class LayerHistoryView(ProjectScopedMixin, APIView):
         return Response(HistoryEntrySerializer(entries, many=True).data)
 
 
+class LayerVersionView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA}
+
+    @extend_schema(
+        responses={200: LayerSerializer, 404: OpenApiResponse(description="No such version.")},
+        description="One version of a layer as it was stored (segments, events; not traces), "
+        "to compare with the current one before a revert.",
+    )
+    def get(
+        self, request: Request, slug: str, video_id: str, layer_id: str, version: int
+    ) -> Response:
+        doc = services.layer_version(self.project, video_id, layer_id, version)
+        return Response(LayerSerializer(doc).data)
+
+
 class AgreementView(ProjectScopedMixin, APIView):
     project_actions = {"GET": Action.VIEW_DATA}
 

@@ -14,6 +14,7 @@ const SECTIONS: Record<string, string> = {
   models: "Models",
   sparql: "SPARQL query",
   query: "SPARQL query",
+  "label-schema": "Label schema",
 };
 
 const APP = "Fieldmark";

@@ -149,6 +149,7 @@ CASES = [
         editors_ok(200),
     ),
     Case("GET history", get(V + "/layers/{layer}/history/"), members_ok(200)),
+    Case("GET layer version", get(V + "/layers/{layer}/history/1/"), members_ok(200)),
     Case("GET agreement", get(f"{V}/agreement/"), members_ok(200)),
     Case("GET export", get(f"{V}/export?format=json"), members_ok(200)),
     Case("POST imports", post_import, managers_ok(201)),
@@ -263,5 +264,5 @@ def test_every_affect_route_is_in_the_matrix() -> None:
     from annotations.affect_api import urls
 
     routes = {p.name for p in urls.urlpatterns}
-    assert len(routes) == 29
-    assert len(CASES) == 37
+    assert len(routes) == 30
+    assert len(CASES) == 38

@@ -95,6 +95,26 @@ def test_another_annotator_may_not_revert_and_a_missing_version_is_a_400(
     assert mongo_state(mongo_db) == before
 
 
+@pytest.mark.django_db
+def test_one_version_of_a_layer_is_shown_to_members_only(
+    team: Any, layer: str, as_user: Any, mongo_db: Any
+) -> None:
+    viewer = as_user(team.viewer)
+
+    old = viewer.get(f"{V}/layers/{layer}/history/1/")
+    current = viewer.get(f"{V}/layers/{layer}/history/3/")
+    missing = viewer.get(f"{V}/layers/{layer}/history/9/")
+    outsider = as_user(team.outsider).get(f"{V}/layers/{layer}/history/1/")
+
+    assert old.status_code == 200, old.content
+    assert (old.json()["version"], old.json()["segments"][0]["aus"]) == (1, {"AU12": 1})
+    assert (current.json()["version"], current.json()["segments"][0]["aus"]) == (3, {"AU12": 3})
+    assert missing.status_code == 404
+    assert error(missing)["detail"] == "This layer has no version 9."
+    assert outsider.status_code in (403, 404)
+    assert "segments" not in outsider.json()
+
+
 @pytest.fixture
 def utterance(team: Any, mongo_db: Any) -> str:
     doc = utterances.insert(team.project.pk, {"_id": "u1", "text": "t1", "index": 0}, "owner")
@@ -118,7 +138,10 @@ def test_link_an_utterance_to_a_video_span_then_list_and_delete(
         "utterance": "u1", "video": "v1", "t0_ms": 200, "t1_ms": 900, "note": "", "version": 1,
         "created_by": "annotator",
     }  # fmt: skip
+    # The utterance's text comes along, so the UI can open the utterance in its text
+    assert (link["text"], link["transcription"]) == ("t1", "")
     viewer = as_user(team.viewer)
+    assert viewer.get(f"{V}/links/").json()[0]["text"] == "t1"
     assert [x["id"] for x in viewer.get(f"{V}/links/").json()] == [link["id"]]
     assert [x["id"] for x in viewer.get(f"{LINKS}?utterance=u1").json()] == [link["id"]]
     assert viewer.get(f"{LINKS}?utterance=u2").json() == []

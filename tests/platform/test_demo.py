@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from lxml import etree
 
-from fieldmark.demo import TEXT_FILE
+from fieldmark.demo import CODES_FILE, TEXT_FILE
 
 
 def independent_counts(path: Path) -> dict[str, int]:
@@ -62,6 +63,20 @@ def test_bootstrap_fills_the_demo_project_once(
     assert [(v["filename"], v["width"], v["height"]) for v in videos] == [
         ("expressions.mp4", 640, 360)
     ]
+    # And the video carries the hand-coded layer, segments and AU events as the file has them
+    codes = json.loads(CODES_FILE.read_text(encoding="utf-8"))
+    assert (len(codes["segments"]), len(codes["events"])) == (3, 7)
+    layers = list(affect.layers.collection.find({"project": project.pk}))
+    assert [(layer["kind"], layer["annotator"], layer["video_id"]) for layer in layers] == [
+        ("coder", "admin", videos[0]["_id"])
+    ]
+    assert [s["emotion"] for s in layers[0]["segments"]] == ["sadness", "fear", "happiness"]
+    assert [(s["t0_ms"], s["t1_ms"]) for s in layers[0]["segments"]] == [
+        (s["t0_ms"], s["t1_ms"]) for s in codes["segments"]
+    ]
+    assert sorted((e["au"], e["onset_ms"], e["intensity"]) for e in layers[0]["events"]) == sorted(
+        (e["au"], e["onset_ms"], e["intensity"]) for e in codes["events"]
+    )
     assert "Log in as: admin / " in out.getvalue()
     assert f"{entries} lexicon entries" in out.getvalue()
 

@@ -11,6 +11,7 @@ import {
   readCookie,
   request,
 } from "../api";
+import type { SchemaDoc } from "./schema";
 
 export interface Video {
   id: string;
@@ -164,6 +165,56 @@ export interface ProjectAgreementReport {
   };
 }
 
+/** One version of a layer's (or the schema's) history. */
+export interface HistoryEntry {
+  version: number;
+  op: string;
+  by: string;
+  at: string;
+  /** Top-level fields this version changed. */
+  changed: string[];
+}
+
+export type ImportFormat = "eaf" | "csv" | "frames.csv" | "emotionml";
+
+export interface ImportResult {
+  created: Layer[];
+  updated: Layer[];
+}
+
+export interface GoldRequest {
+  method: "majority" | "coder";
+  tie_break?: string;
+  aus?: string[];
+  assignments?: { t0_ms: number; t1_ms: number; annotator: string }[];
+  version?: number;
+}
+
+export interface SchemaWrite {
+  action_units: { code: string; name?: string }[];
+  emotions: string | string[];
+  dimensions: string[];
+  notes: boolean;
+  version: number;
+}
+
+/** A link between a glossed utterance and a span of a video. */
+export interface VideoLink {
+  id: string;
+  utterance: string;
+  video: string;
+  t0_ms: number;
+  t1_ms: number;
+  note: string;
+  version: number;
+  created_at: string;
+  created_by: string;
+  /** The utterance's text; null when the utterance was deleted since. */
+  text: string | null;
+  utterance_order: number | null;
+  transcription: string;
+}
+
 export type ExportFormat = "csv" | "frames.csv" | "eaf" | "emotionml" | "json";
 
 const enc = encodeURIComponent;
@@ -236,6 +287,29 @@ export function uploadVideo(
   return { promise, abort: () => xhr.abort() };
 }
 
+/** POST a multipart form (layer imports), with the CSRF token. */
+async function postForm<T>(path: string, form: FormData): Promise<T> {
+  if (readCookie("csrftoken") === null) await ensureCsrf();
+  const token = readCookie("csrftoken");
+  const response = await fetch(apiUrl(path), {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { Accept: "application/json", ...(token ? { "X-CSRFToken": token } : {}) },
+    body: form,
+  });
+  const text = await response.text();
+  let payload: unknown = undefined;
+  try {
+    payload = text ? JSON.parse(text) : undefined;
+  } catch {
+    payload = text;
+  }
+  if (!response.ok) {
+    throw new ApiError(response.status, parseErrorBody(response.status, response.statusText, payload));
+  }
+  return payload as T;
+}
+
 export const affectApi = {
   videos: {
     list: (slug: string) => request<Video[]>("GET", videosPath(slug)),
@@ -249,6 +323,54 @@ export const affectApi = {
       request<Layer>("POST", `${videoPath(slug, id)}/layers/`, { body }),
     update: (slug: string, id: string, layerId: string, version: number, body: LayerWrite) =>
       request<Layer>("PUT", layerPath(slug, id, layerId), { body: { ...body, version } }),
+  },
+  history: (slug: string, id: string, layerId: string) =>
+    request<HistoryEntry[]>("GET", `${layerPath(slug, id, layerId)}history/`),
+  layerVersion: (slug: string, id: string, layerId: string, version: number) =>
+    request<Layer>("GET", `${layerPath(slug, id, layerId)}history/${version}/`),
+  revert: (slug: string, id: string, layerId: string, toVersion: number, version: number) =>
+    request<Layer>("POST", `${layerPath(slug, id, layerId)}revert/`, {
+      body: { to_version: toVersion, version },
+    }),
+  gold: (slug: string, id: string, body: GoldRequest) =>
+    request<Layer>("POST", `${videoPath(slug, id)}/gold/`, { body }),
+  importLayers: (
+    slug: string,
+    id: string,
+    file: File,
+    format: ImportFormat,
+    options: { annotator?: string; kind?: "coder" | "model" } = {},
+  ) => {
+    const form = new FormData();
+    form.append("file", file);
+    form.append("format", format);
+    if (options.annotator) form.append("annotator", options.annotator);
+    form.append("kind", options.kind ?? "coder");
+    return postForm<ImportResult>(`${videoPath(slug, id)}/imports/`, form);
+  },
+  schema: {
+    get: (slug: string) => request<SchemaDoc>("GET", `/projects/${enc(slug)}/affect/schema/`),
+    put: (slug: string, body: SchemaWrite) =>
+      request<SchemaDoc>("PUT", `/projects/${enc(slug)}/affect/schema/`, { body }),
+    history: (slug: string) =>
+      request<HistoryEntry[]>("GET", `/projects/${enc(slug)}/affect/schema/history/`),
+  },
+  links: {
+    forVideo: (slug: string, id: string) =>
+      request<VideoLink[]>("GET", `${videoPath(slug, id)}/links/`),
+    all: (slug: string) => request<VideoLink[]>("GET", `/projects/${enc(slug)}/affect/links/`),
+    forUtterance: (slug: string, utterance: string) =>
+      request<VideoLink[]>("GET", `/projects/${enc(slug)}/affect/links/`, {
+        query: { utterance },
+      }),
+    create: (
+      slug: string,
+      body: { utterance: string; video: string; t0_ms: number; t1_ms: number; note?: string },
+    ) => request<VideoLink>("POST", `/projects/${enc(slug)}/affect/links/`, { body }),
+    remove: (slug: string, link: VideoLink) =>
+      request<void>("DELETE", `/projects/${enc(slug)}/affect/links/${enc(link.id)}/`, {
+        query: { version: link.version },
+      }),
   },
   agreement: (slug: string, id: string) =>
     request<AgreementReport>("GET", `${videoPath(slug, id)}/agreement/`),

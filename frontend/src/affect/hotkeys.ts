@@ -3,7 +3,7 @@
  * the rules are unit-tested without a browser. The page owns the state and performs actions.
  */
 import type { Edge } from "./timeline";
-import { auByNumber, intensityFromLetter, isAuPrefix } from "./schema";
+import { ACTION_UNITS, auByNumber, intensityFromLetter, isAuPrefix, type ActionUnit } from "./schema";
 
 export interface KeyInput {
   key: string;
@@ -70,7 +70,20 @@ const result = (
   handled = action !== null,
 ): HotkeyResult => ({ state, action, handled });
 
-export function interpretKey(state: HotkeyState, input: KeyInput, now: number): HotkeyResult {
+export interface HotkeyOptions {
+  /** The project's AUs (default: the built-in FACS list). */
+  aus?: readonly ActionUnit[];
+  /** Single-key shortcuts on (default); off leaves only Ctrl+S. */
+  singleKeys?: boolean;
+}
+
+export function interpretKey(
+  state: HotkeyState,
+  input: KeyInput,
+  now: number,
+  options: HotkeyOptions = {},
+): HotkeyResult {
+  const aus = options.aus ?? ACTION_UNITS;
   const digits = now - state.at > DIGITS_TIMEOUT_MS ? "" : state.digits;
   const cleared: HotkeyState = { digits: "", at: 0 };
   const key = input.key;
@@ -79,11 +92,12 @@ export function interpretKey(state: HotkeyState, input: KeyInput, now: number): 
     return result(cleared, { type: "save" });
   }
   if (input.ctrlKey || input.metaKey || input.altKey) return result(state, null);
+  if (options.singleKeys === false) return result(cleared, null);
 
   if (/^[0-9]$/.test(key)) {
     const longer = digits + key;
-    if (digits && isAuPrefix(longer)) return result({ digits: longer, at: now }, null, true);
-    if (key !== "0" && isAuPrefix(key)) return result({ digits: key, at: now }, null, true);
+    if (digits && isAuPrefix(longer, aus)) return result({ digits: longer, at: now }, null, true);
+    if (key !== "0" && isAuPrefix(key, aus)) return result({ digits: key, at: now }, null, true);
     return result(cleared, { type: "invalid", message: `No Action Unit starts with ${longer}.` });
   }
 
@@ -91,7 +105,7 @@ export function interpretKey(state: HotkeyState, input: KeyInput, now: number): 
   if (digits) {
     const intensity = /^[a-ex]$/.test(lower) ? intensityFromLetter(lower) : null;
     if (intensity !== null || key === "Delete" || key === "Backspace") {
-      const au = auByNumber(Number(digits));
+      const au = auByNumber(Number(digits), aus);
       if (!au) return result(cleared, { type: "invalid", message: `AU${digits} is not coded.` });
       if (intensity === null) return result(cleared, { type: "removeAu", au: au.code });
       return result(cleared, { type: "setAu", au: au.code, intensity });
@@ -134,6 +148,25 @@ export function interpretKey(state: HotkeyState, input: KeyInput, now: number): 
   if (lower === "p") return result(cleared, { type: "selectNext", delta: -1 });
   if (lower === "v") return result(cleared, input.repeat ? null : { type: "recordStart" }, true);
   return result(state, null);
+}
+
+/**
+ * Keys typed into a form control belong to it (except Ctrl+S, handled by interpretKey). Radio
+ * groups, sliders and focusable segments own their arrow keys too.
+ */
+export function ownsKey(target: EventTarget | null, key: string): boolean {
+  if (isTypingTarget(target)) return true;
+  if (!(target instanceof HTMLElement)) return false;
+  if (target instanceof HTMLInputElement && ["radio", "range", "checkbox"].includes(target.type)) {
+    return key === " " || key === "Enter" || (target.type !== "checkbox" && key.startsWith("Arrow"));
+  }
+  const arrows = ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End"];
+  const role = target.getAttribute("role");
+  if (arrows.includes(key) && (role === "radio" || role === "slider" || role === "option")) {
+    return true;
+  }
+  const isControl = target instanceof HTMLButtonElement || target instanceof HTMLAnchorElement;
+  return (isControl || role === "radio" || role === "option") && (key === " " || key === "Enter");
 }
 
 /** Keys typed into a form control belong to it (except Ctrl+S, handled by interpretKey). */

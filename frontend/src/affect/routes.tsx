@@ -1,6 +1,8 @@
+import "./affect.css";
 import { Route } from "react-router";
 import { AgreementPage } from "./pages/AgreementPage";
 import { ProjectAgreementPage } from "./pages/ProjectAgreementPage";
+import { SchemaEditorPage } from "./pages/SchemaEditorPage";
 import { VideoListPage } from "./pages/VideoListPage";
 import { VideoWorkspacePage } from "./pages/VideoWorkspacePage";
 
@@ -11,5 +13,6 @@ export const affectRoutes = (
     <Route path="videos/:id" element={<VideoWorkspacePage />} />
     <Route path="videos/:id/agreement" element={<AgreementPage />} />
     <Route path="agreement" element={<ProjectAgreementPage />} />
+    <Route path="label-schema" element={<SchemaEditorPage />} />
   </>
 );

@@ -1,4 +1,7 @@
-/** The label set of `annotations/affect/schema.py` (DEFAULT_SCHEMA, version 1). */
+/**
+ * Label sets: the built-in one mirrors `annotations/affect/schema.py` (DEFAULT_SCHEMA, version 1);
+ * a project's own comes from `GET /projects/{slug}/affect/schema/` (see `LabelSchema`).
+ */
 
 export interface ActionUnit {
   number: number;
@@ -34,11 +37,13 @@ export const ACTION_UNITS: readonly ActionUnit[] = AU_NAMES.map(([number, name])
   name,
 }));
 
-const BY_NUMBER = new Map(ACTION_UNITS.map((au) => [au.number, au]));
 const BY_CODE = new Map(ACTION_UNITS.map((au) => [au.code, au]));
 
-export function auByNumber(number: number): ActionUnit | undefined {
-  return BY_NUMBER.get(number);
+export function auByNumber(
+  number: number,
+  aus: readonly ActionUnit[] = ACTION_UNITS,
+): ActionUnit | undefined {
+  return aus.find((au) => au.number === number);
 }
 
 export function auName(code: string): string {
@@ -46,8 +51,14 @@ export function auName(code: string): string {
 }
 
 /** Whether some AU number starts with these digits ("1" → AU1, AU10, AU12…). */
-export function isAuPrefix(digits: string): boolean {
-  return ACTION_UNITS.some((au) => String(au.number).startsWith(digits));
+export function isAuPrefix(digits: string, aus: readonly ActionUnit[] = ACTION_UNITS): boolean {
+  return aus.some((au) => String(au.number).startsWith(digits));
+}
+
+/** "AU12" → 12; anything else → NaN. */
+export function auNumber(code: string): number {
+  const match = /^AU(\d+)$/i.exec(code.trim());
+  return match ? Number(match[1]) : Number.NaN;
 }
 
 export const UNSCORABLE = -1;
@@ -82,3 +93,46 @@ export const EMOTIONS = [
 
 export const DIMENSIONS = ["valence", "arousal"] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
+
+/** The project's label schema as `annotations/affect_api/serializers.py:SchemaSerializer` gives it. */
+export interface SchemaDoc {
+  version: number;
+  action_units: { code: string; name: string }[];
+  emotions: { preset: string; name: string; categories: string[] };
+  dimensions: string[];
+  dimension_range: number[];
+  notes: boolean;
+  updated_at: string | null;
+  updated_by: string | null;
+}
+
+/** What the workspace codes against: the AUs and emotion categories, in the schema's order. */
+export interface LabelSchema {
+  version: number;
+  actionUnits: readonly ActionUnit[];
+  emotions: readonly string[];
+  dimensions: readonly string[];
+  notes: boolean;
+}
+
+export const DEFAULT_LABELS: LabelSchema = {
+  version: 1,
+  actionUnits: ACTION_UNITS,
+  emotions: EMOTIONS,
+  dimensions: DIMENSIONS,
+  notes: true,
+};
+
+export function labelsFromDoc(doc: SchemaDoc): LabelSchema {
+  return {
+    version: doc.version,
+    actionUnits: doc.action_units.map((au) => ({
+      number: auNumber(au.code),
+      code: au.code,
+      name: au.name,
+    })),
+    emotions: doc.emotions.categories,
+    dimensions: doc.dimensions,
+    notes: doc.notes,
+  };
+}

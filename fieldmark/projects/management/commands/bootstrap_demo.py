@@ -41,7 +41,8 @@ class Command(BaseCommand):
                 counts = demo.populate(admin, project)
                 self.stdout.write(
                     f"Demo corpus: {counts.get('utterances', 0)} utterances, "
-                    f"{counts['entries']} lexicon entries, {counts['videos']} video"
+                    f"{counts['entries']} lexicon entries, {counts['videos']} video with "
+                    f"{counts['layers']} coded layer"
                 )
             except Exception:  # the platform must start even if the demo content cannot load
                 logger.exception("could not fill the demo project")

@@ -1,4 +1,9 @@
-import { useRef, useState, type PointerEvent as ReactPointerEvent } from "react";
+import {
+  useRef,
+  useState,
+  type KeyboardEvent as ReactKeyboardEvent,
+  type PointerEvent as ReactPointerEvent,
+} from "react";
 import type { Segment } from "../api";
 import { intensityLetter } from "../schema";
 import {
@@ -34,7 +39,18 @@ interface TimelineProps {
   onSelect: (index: number | null) => void;
   onCreate: (segment: Segment) => void;
   onResize: (index: number, segment: Segment) => void;
+  /** Keyboard on a focused own segment: Delete removes it. */
+  onDelete?: (index: number) => void;
+  /** Keyboard on a focused own segment: [ ] { } move its edges by a frame. */
+  onNudge?: (index: number, edge: Edge, frames: number) => void;
 }
+
+const NUDGES: Record<string, [Edge, number]> = {
+  "[": ["start", -1],
+  "{": ["start", 1],
+  "]": ["end", 1],
+  "}": ["end", -1],
+};
 
 type Drag =
   | { mode: "seek"; rect: DOMRect; view: View }
@@ -43,6 +59,12 @@ type Drag =
 
 const ZOOMS = [1, 2, 4, 8, 16, 32];
 const DRAG_THRESHOLD_PX = 4;
+
+/** What a screen reader says for a segment: its span and its codes. */
+export function segmentLabel(segment: Segment): string {
+  const summary = segmentSummary(segment);
+  return `${formatTime(segment.t0_ms)} to ${formatTime(segment.t1_ms)}${summary ? `: ${summary}` : ", nothing coded"}`;
+}
 
 export function segmentSummary(segment: Segment): string {
   const aus = Object.entries(segment.aus)
@@ -57,6 +79,8 @@ export function Timeline(props: TimelineProps) {
   const [zoom, setZoom] = useState(1);
   const [preview, setPreview] = useState<Segment | null>(null);
   const drag = useRef<Drag | null>(null);
+  // The focused segment of each read-only row (roving tabindex); the own row follows `selected`.
+  const [active, setActive] = useState<Record<string, number>>({});
 
   const duration = Math.max(1, limits.durationMs);
   const span = duration / zoom;
@@ -135,6 +159,49 @@ export function Timeline(props: TimelineProps) {
     setPreview(null);
   };
 
+  const focusSegment = (track: HTMLElement | null, index: number) => {
+    // The segment may only render once the view has followed the seek.
+    requestAnimationFrame(() =>
+      track?.querySelector<HTMLElement>(`[data-index="${index}"]`)?.focus(),
+    );
+  };
+
+  const onSegmentKey = (
+    event: ReactKeyboardEvent<HTMLElement>,
+    row: TimelineRow,
+    index: number,
+  ) => {
+    const count = row.segments.length;
+    const track = event.currentTarget.parentElement;
+    const go = (target: number) => {
+      const next = Math.min(count - 1, Math.max(0, target));
+      const segment = row.segments[next];
+      if (!segment) return;
+      if (row.editable) props.onSelect(next);
+      else setActive((previous) => ({ ...previous, [row.id]: next }));
+      props.onSeek(segment.t0_ms + 1);
+      focusSegment(track, next);
+    };
+    const nudge = NUDGES[event.key];
+    let handled = true;
+    if (event.key === "ArrowLeft" || event.key === "ArrowUp") go(index - 1);
+    else if (event.key === "ArrowRight" || event.key === "ArrowDown") go(index + 1);
+    else if (event.key === "Home") go(0);
+    else if (event.key === "End") go(count - 1);
+    else if (event.key === "Enter" || event.key === " ") go(index);
+    else if (row.editable && (event.key === "Delete" || event.key === "Backspace")) {
+      props.onDelete?.(index);
+      focusSegment(track, Math.max(0, Math.min(index, count - 2)));
+    } else if (row.editable && nudge) {
+      props.onNudge?.(index, nudge[0], nudge[1]);
+      focusSegment(track, index);
+    } else handled = false;
+    if (handled) {
+      event.preventDefault();
+      event.stopPropagation();
+    }
+  };
+
   const step = tickStep(span);
   const ticks: number[] = [];
   for (let t = Math.ceil(view.start / step) * step; t <= view.end; t += step) ticks.push(t);
@@ -200,6 +267,8 @@ export function Timeline(props: TimelineProps) {
           </div>
           <div
             className="affect-tl-track"
+            role={row.segments.length ? "listbox" : undefined}
+            aria-label={row.segments.length ? `Segments of ${row.label}` : undefined}
             onPointerDown={(event) => onTrackDown(event, row)}
             onPointerMove={onMove}
             onPointerUp={onUp}
@@ -208,10 +277,25 @@ export function Timeline(props: TimelineProps) {
             {row.segments.map((segment, index) => {
               if (segment.t1_ms < view.start || segment.t0_ms > view.end) return null;
               const isSelected = row.editable && index === selected;
+              const wanted = row.editable ? (selected ?? 0) : (active[row.id] ?? 0);
+              const inView = (i: number) => {
+                const s = row.segments[i];
+                return s !== undefined && s.t1_ms >= view.start && s.t0_ms <= view.end;
+              };
+              // The Tab stop is the selected (or last focused) segment, or the first one in view.
+              const rover = inView(wanted) ? wanted : row.segments.findIndex((_, i) => inView(i));
               return (
                 <div
                   key={`${segment.t0_ms}-${segment.t1_ms}-${index}`}
                   className={`affect-seg${isSelected ? " affect-seg-selected" : ""}`}
+                  role="option"
+                  aria-selected={row.editable ? isSelected : index === rover}
+                  aria-label={segmentLabel(segment)}
+                  tabIndex={index === rover ? 0 : -1}
+                  onKeyDown={(event) => onSegmentKey(event, row, index)}
+                  onFocus={() => {
+                    if (row.editable && selected !== index) props.onSelect(index);
+                  }}
                   style={{
                     left: pct(segment.t0_ms),
                     width: `${timeToX(segment.t1_ms, view, 100) - timeToX(segment.t0_ms, view, 100)}%`,

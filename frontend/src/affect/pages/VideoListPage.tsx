@@ -26,6 +26,9 @@ export function VideoListPage() {
           <Link to={`/projects/${slug}/agreement`} data-testid="project-agreement-link">
             Agreement across videos
           </Link>
+          <Link to={`/projects/${slug}/label-schema`} data-testid="label-schema-link">
+            Label schema
+          </Link>
         </div>
         <ErrorBanner error={videos.error} />
         {videos.loading && !videos.data && <p className="loading">Loading…</p>}

@@ -10,6 +10,7 @@ import {
   type KeyboardEvent,
 } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
+import { TextVideoLinks } from "../../affect/components/TextVideoLinks";
 import type { SocketMessage } from "../../api";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { useLoad } from "../../hooks/useLoad";
@@ -509,6 +510,7 @@ export function TextEditorPage() {
         merge it back · <kbd>Alt-Enter</kbd> add word · <kbd>Ctrl-S</kbd> or <kbd>Ctrl-Enter</kbd> save
         utterance
       </p>
+      <TextVideoLinks slug={slug} textId={id} />
       <GlossingAids
         slug={slug}
         textId={id}
