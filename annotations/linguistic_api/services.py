@@ -26,6 +26,7 @@ from annotations.linguistic import consistency, leipzig, search
 from annotations.linguistic.formats import csv as csv_format
 from annotations.linguistic.formats import eaf, flextext, lift, toolbox
 from annotations.linguistic.formats import json as json_format
+from annotations.linguistic.lexicon_parts import LexiconHeader
 from annotations.linguistic.model import LexicalEntry, Text, Utterance
 from annotations.linguistic_api import concordance, documents, exports, pending, staging
 from annotations.linked_api import sync as linked_sync
@@ -404,7 +405,7 @@ READS_PER_PASS = {"flextext": 2}
 
 Opener = Callable[[], AbstractContextManager[Source]]
 PassProgress = Callable[[float], None]
-ImportItem = Text | Utterance | LexicalEntry
+ImportItem = Text | Utterance | LexicalEntry | LexiconHeader
 
 
 @dataclass
@@ -449,7 +450,7 @@ def _reader(
         mapped = _tier_mapping(mapping or {})
         return eaf.iter_texts(source, mapped, problems, text_id=stem, title=stem)
     if fmt == "lift":
-        return lift.iter_entries(source, problems)
+        return lift.iter_lexicon(source, problems)
     if fmt == "mdf" or (fmt == "toolbox" and (mapping or {}).get("markers") == "mdf"):
         tolerant = (mapping or {}).get("decoding") == "tolerant"
         return toolbox.mdf.iter_entries(
@@ -544,10 +545,12 @@ def import_batches(
     size: int = IMPORT_BATCH,
     *,
     warnings: list[Problem] | None = None,
+    headers: list[LexiconHeader] | None = None,
 ) -> Iterator[ImportBatch]:
     """The second pass: the documents to store, read from the upload again a batch at a time,
-    each tagged with ``import_job``. Raises ImportFailed if the file turns out to have problems
-    (it was not checked, or it changed)."""
+    each tagged with ``import_job``; a lexicon's header goes to ``headers`` (stored once the
+    import commits). Raises ImportFailed if the file turns out to have problems (it was not
+    checked, or it changed)."""
     problems: list[Problem] = []
     batch = ImportBatch([], [], [])
     text_id = ""
@@ -555,6 +558,10 @@ def import_batches(
         if isinstance(item, Text):
             text_id = new_id()
             batch.texts.append(_text_doc(item, text_id, job_id))
+        elif isinstance(item, LexiconHeader):
+            if headers is not None:
+                headers.append(item)
+            continue
         elif isinstance(item, Utterance):
             batch.utterances.append(
                 {**item.to_doc(), "_id": new_id(), "text": text_id, "import_job": job_id}
@@ -631,13 +638,17 @@ def import_file(
     """
     report = progress or (lambda fraction, message: None)
     warnings: list[Problem] = []
+    headers: list[LexiconHeader] = []
     batches = import_batches(
         open_file, fmt, name, job_id, mapping,
         lambda f: report(f * 0.95, f"importing: {f:.0%} read"), warnings=warnings,
+        headers=headers,
     )  # fmt: skip
     counts: dict[str, Any] = dict(
         write_import(project, batches, user, job_id, may_commit=may_commit)
     )
+    for header in headers:
+        documents.add_lexicon_header(project.pk, header)
     if warnings:
         counts["warnings"] = warning_report(warnings)
     report(1.0, "imported")
@@ -826,7 +837,8 @@ def export_chunks(project: Project, fmt: str) -> Iterator[str]:
     if fmt == "flextext":
         return flextext.dumps_streamed(_texts_streamed(project))
     if fmt == "lift":
-        return lift.dumps(_entries_stream(project))
+        header = documents.read_lexicon_header(project.pk)
+        return lift.dumps(_entries_stream(project), header=header)
     raise DomainError("invalid", f"Unknown format {fmt!r}.", field="format")
 
 
