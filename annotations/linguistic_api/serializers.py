@@ -181,8 +181,15 @@ class ConcordanceUtteranceSerializer(serializers.Serializer[Any]):
     hits = HitSerializer(many=True)
 
 
+EXPORT_TEXT_HELP = (
+    "The id of the one text to export (corpus formats); `eaf` needs it unless the project has "
+    "one text."
+)
+
+
 class ExportQuerySerializer(serializers.Serializer[dict[str, Any]]):
     format = serializers.ChoiceField(services.EXPORT_FORMATS)
+    text = serializers.CharField(required=False, help_text=EXPORT_TEXT_HELP)
 
 
 class AbbreviationSerializer(serializers.Serializer[dict[str, str]]):
@@ -331,3 +338,4 @@ class DictionaryEntrySerializer(EntrySerializer):
 
 class ExportRequestSerializer(serializers.Serializer[dict[str, Any]]):
     format = serializers.ChoiceField(services.EXPORT_FORMATS)
+    text = serializers.CharField(required=False, help_text=EXPORT_TEXT_HELP)

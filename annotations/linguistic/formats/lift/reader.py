@@ -50,6 +50,10 @@ from annotations.xmlsafe import (
 LiftItem = LexiconHeader | LexicalEntry
 
 
+def _attrs(el: etree._Element, *skip: str) -> dict[str, str]:
+    return {str(k): str(v) for k, v in el.attrib.items() if k not in skip}
+
+
 class _Reader:
     """Reads one entry (or the header), collecting its spans and reporting what it skips."""
 
@@ -90,7 +94,7 @@ class _Reader:
         return Note(text=self.multitext(el, path), type=el.get("type", ""))
 
     def field(self, el: etree._Element, path: str) -> Field:
-        attributes = {k: v for k, v in el.attrib.items() if k != "type"}
+        attributes = _attrs(el, "type")
         out = Field(type=el.get("type") or el.get("tag") or "", attrs=attributes)
         out.forms = self.multitext(el, path)
         for child in el:
@@ -149,7 +153,7 @@ class _Reader:
         return out
 
     def field_definition(self, el: etree._Element) -> FieldDefinition:
-        rest = {k: v for k, v in el.attrib.items() if k != "tag"}
+        rest = _attrs(el, "tag")
         return FieldDefinition(el.get("tag", ""), self.multitext(el, "field"), rest)
 
     # --- entries --------------------------------------------------------------------------------
@@ -267,7 +271,9 @@ class _Reader:
 
     def etymology(self, el: etree._Element, path: str) -> Etymology:
         out = Etymology(type=el.get("type", ""), source=el.get("source", ""))
-        out.attrs = {k: v for k, v in el.attrib.items() if k not in ("type", "source") or not v}
+        # An empty type or source is kept as an attribute, so it is written back (FLEx writes
+        # ``source=""``).
+        out.attrs = {k: v for k, v in _attrs(el).items() if k not in ("type", "source") or not v}
         out.forms = self.multitext(el, f"{path}/forms")
         for child in el:
             if child.tag == "gloss":
