@@ -40,7 +40,8 @@ from fieldmark.storage.versioned import Doc, VersionedStore, new_id
 
 MAX_IMPORT_BYTES = DEFAULT_MAX_BYTES
 IMPORT_FORMATS = ("toolbox", "mdf", "lift", "flextext", "csv", "json", "eaf")
-EXPORT_FORMATS = ("json", "csv", "toolbox", "flextext", "eaf", "lift", "mdf")
+# Every import format exports (one enum in the schema, so the same order).
+EXPORT_FORMATS = IMPORT_FORMATS
 # Formats that hold the lexicon, not the corpus.
 LEXICON_FORMATS = ("lift", "mdf")
 TEXT_FIELDS = ("title", "lang", "glottocode", "meta", "genre", "speakers", "source")
