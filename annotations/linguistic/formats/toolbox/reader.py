@@ -225,7 +225,8 @@ def _utterance(rec: Record, order: int, ctx: _Context, *, has_id: bool) -> Utter
         elif f.marker in inter:
             ctx.problems.append(
                 Problem(
-                    f"second \\{f.marker} line in one interlinear bundle; kept as a custom tier",
+                    f"second \\{f.marker} line in one interlinear bundle (a bundle holds one "
+                    f"line of each marker under its \\{markers.words} line); kept as a custom tier",
                     f.line,
                     warning=True,
                 )
@@ -342,13 +343,14 @@ def _aligned_words(bundle: dict[str, Field], ctx: _Context) -> list[Word]:
         return []
     starts = [c for c, _ in word_toks]
     words = [Word(form=unescape(t)) for _, t in word_toks]
+    line_toks = _bundle_tokens(bundle, markers, unit)
 
     def per_word(marker: str | None) -> list[list[tuple[int, str]]] | None:
         if not marker or marker not in bundle:
             return None
         cells: list[list[tuple[int, str]]] = [[] for _ in words]
         early = []
-        for col, tok in tokens(bundle[marker], unit):
+        for col, tok in line_toks[marker]:
             if col < starts[0]:
                 early.append(tok)
             cells[owner(starts, col)].append((col, tok))
@@ -396,7 +398,7 @@ def _aligned_words(bundle: dict[str, Field], ctx: _Context) -> list[Word]:
         line = bundle[marker].line
         found: list[Problem] = []
         values = _line_values(words, parsed, per_word(marker) or [], marker, line, found)
-        kept = [(c, t) for c, t in tokens(bundle[marker], unit) if t.strip("-=")]
+        kept = [(c, t) for c, t in line_toks[marker] if t.strip("-=")]
         if found and n_tokens and len(kept) == n_tokens:
             # The columns do not fit, but there are as many values as morph tokens: a hand edit
             # shifted the line, so pair them in order.
@@ -427,6 +429,52 @@ def _aligned_words(bundle: dict[str, Field], ctx: _Context) -> list[Word]:
                 elif value:
                     morph.glosses[lang] = value
     return words
+
+
+def _bundle_tokens(
+    bundle: dict[str, Field], markers: MarkerMap, unit: Alignment
+) -> dict[str, list[tuple[int, str]]]:
+    """Each line's tokens, at columns in the bundle's unit. A gloss or POS line that lines up
+    with the morph line only in the other unit (a line padded by a tool that counted
+    characters while the rest of the record counts bytes, or the reverse) is read in that
+    unit, each token placed under the morph it starts under there."""
+    toks = {marker: tokens(f, unit) for marker, f in bundle.items()}
+    anchor = bundle.get(markers.morphemes or "")
+    if anchor is None or not toks[anchor.marker]:
+        return toks
+    other: Alignment = "characters" if unit == "bytes" else "bytes"
+    here = [c for c, _ in toks[anchor.marker]]
+    there = [c for c, _ in tokens(anchor, other)]
+    if here == there:
+        return toks
+    valued = {m for m, _ in _gloss_markers(markers)} | {markers.pos or ""}
+    for marker in valued & set(bundle):
+        if bundle[marker].repaired:
+            continue
+        theirs = tokens(bundle[marker], other)
+        if _hits(theirs, there) > _hits(toks[marker], here):
+            toks[marker] = _placed(theirs, there, here)
+    return toks
+
+
+def _placed(
+    toks: list[tuple[int, str]], there: list[int], here: list[int]
+) -> list[tuple[int, str]]:
+    """Tokens laid out against morph columns ``there`` moved under the same morphs at their
+    columns ``here``."""
+    placed = []
+    for col, tok in toks:
+        k = owner(there, col)
+        moved = here[k] + max(col - there[k], 0) if col >= there[0] else col
+        if k + 1 < len(here):
+            moved = min(moved, here[k + 1] - 1)
+        placed.append((moved, tok))
+    return placed
+
+
+def _hits(lower: list[tuple[int, str]], starts: list[int]) -> int:
+    known = set(starts)
+    return sum(1 for c, _ in lower if c in known)
 
 
 def _bundle_unit(bundle: dict[str, Field], markers: MarkerMap, unit: Alignment) -> Alignment:
@@ -490,7 +538,9 @@ def _word_values(
         problems.append(
             Problem(
                 f"word {wi + 1} {word.form!r}: {', '.join(map(repr, spans))} on "
-                f"\\{marker} stand under one morph; kept together",
+                f"\\{marker} stand under one morph; kept together (this line's columns do "
+                "not match the morph line's here, in bytes or characters: a line edited, or "
+                "padded, without re-aligning the record)",
                 line,
                 warning=True,
             )
@@ -504,7 +554,9 @@ def _word_values(
         Problem(
             f"word {wi + 1} {word.form!r} has {len(word.morphemes)} morphemes "
             f"but {len(flat)} values on \\{marker} "
-            f"({' '.join(t for _, t in cell)!r}); the first ones kept in order",
+            f"({' '.join(t for _, t in cell)!r}); the first ones kept in order (a value "
+            f"{'missing' if len(flat) < len(word.morphemes) else 'too many'} under this word, "
+            "or its morphs changed on the morph line without the other lines)",
             line,
             warning=True,
         )
