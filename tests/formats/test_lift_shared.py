@@ -11,6 +11,7 @@ import pytest
 from lxml import etree
 
 from annotations.linguistic.formats import lift
+from annotations.linguistic.formats.toolbox import mdf
 from annotations.linguistic.lexicon_parts import Field
 from annotations.linguistic.model import LexicalEntry
 from tests.shared_data import shared_file
@@ -163,3 +164,17 @@ def test_shared_lift_literal_and_free_translations_stay_apart(data: bytes) -> No
     assert example.translation_type == "Free translation"
     assert example.translations["en"].startswith("We departed from Bengkulu")
     assert example.more_translations == [("Literal translation", {})]
+
+
+def test_shared_lift_lexicon_exports_as_mdf_with_its_etymologies_and_homographs(
+    data: bytes, root: Any
+) -> None:
+    out = "".join(mdf.dumps(lift.loads(data))).encode()
+    lines = out.decode().splitlines()
+    assert sum(1 for x in lines if x.startswith("\\lx ")) == len(_xp(root, "/lift/entry"))
+    assert sum(1 for x in lines if x.startswith("\\et ")) == len(_xp(root, "//etymology"))
+    assert sum(1 for x in lines if x.startswith("\\hm ")) == len(_xp(root, "/lift/entry[@order]"))
+    literal = _xp(root, "/lift/entry/field[@type='literal-meaning']")
+    assert sum(1 for x in lines if x.startswith("\\lt ")) == len(literal)
+    again = mdf.loads(out)
+    assert sum(len(e.etymologies) for e in again) == len(_xp(root, "//etymology"))

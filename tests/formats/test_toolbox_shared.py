@@ -337,3 +337,12 @@ def test_shared_kakabe_every_warning_names_its_line_and_a_defect_of_the_file(
             raise AssertionError(f"undocumented warning: {p}")
     assert kinds["structure"] == 2
     assert sum(kinds.values()) == len(warnings) < 180
+
+
+def test_mdf_etymology_and_literal_meaning_are_structured_and_written_back() -> None:
+    data = b"\\lx kanu\n\\hm 2\n\\et *kanu\n\\eg to love\n\\es Proto-X\n\\lt love-do\n\\ge love\n"
+    [entry] = toolbox.mdf.loads(data)
+    [ety] = entry.etymologies
+    assert (ety.forms, ety.glosses, ety.source) == ({"und": "*kanu"}, {"en": "to love"}, "Proto-X")
+    assert [(f.type, f.forms) for f in entry.fields] == [("literal-meaning", {"en": "love-do"})]
+    assert toolbox.mdf.loads("".join(toolbox.mdf.dumps([entry])).encode()) == [entry]
