@@ -144,6 +144,21 @@ class EntrySerializer(StoredSerializer):
     status = serializers.CharField(required=False, allow_blank=True)
     notes = serializers.ListField(child=serializers.DictField(), required=False)
     custom = serializers.DictField(required=False)
+    fields = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        help_text="Custom fields: `{type, forms: {lang: text}, traits, attrs}` (LIFT `<field>`).",
+    )
+    etymologies = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        help_text="`{type, source, forms, glosses, fields, traits}` each.",
+    )
+    spans = serializers.DictField(
+        required=False,
+        help_text="Markup inside the entry's texts by the path of the form it marks "
+        "(`senses/0/definition/en`): `[{at: [start, end], text, lang, href, class}]`.",
+    )
 
 
 class EntryUpdateSerializer(EntrySerializer):

@@ -170,3 +170,36 @@ def test_toolbox_export_of_one_text(team: Any, as_user: Any, mongo_db: Any) -> N
 
     assert code == 200
     assert body.count(b"\\ref ") == 1
+
+
+LIFT_ENTRY = b"""<lift version="0.13"><entry id="e1" guid="g1">
+<lexical-unit><form lang="qaa"><text>ka<span lang="en">x</span></text></form></lexical-unit>
+<etymology type="borrowed" source="Malay"><gloss lang="en"><text>go</text></gloss></etymology>
+<field type="literal-meaning"><form lang="en"><text>go-do</text></form></field>
+<sense id="s1"><gloss lang="en"><text>go</text></gloss></sense></entry></lift>"""
+
+
+def test_an_entry_edited_over_rest_keeps_its_etymologies_fields_and_spans(
+    team: Any, as_user: Any, mongo_db: Any
+) -> None:
+    load(team, LIFT_ENTRY, "lift", "e.lift", "j1")
+    manager = as_user(team.manager)
+    [listed] = manager.get(f"{BASE}/lexicon/").json()["results"]
+
+    body = {k: v for k, v in listed.items() if k not in ("id", "created_at", "updated_at")}
+    saved = manager.put(
+        f"{BASE}/lexicon/{listed['id']}/", {**body, "pos": "V", "version": 1}, format="json"
+    )
+
+    assert listed["etymologies"] == [
+        {"type": "borrowed", "source": "Malay", "glosses": {"en": "go"}}
+    ]
+    assert listed["fields"] == [{"type": "literal-meaning", "forms": {"en": "go-do"}}]
+    assert listed["spans"] == {"forms/qaa": [{"at": [2, 3], "text": "x", "lang": "en"}]}
+    assert saved.status_code == 200, saved.json()
+    exported = download(manager, "format=lift")[1]
+    root = etree.fromstring(exported)
+    assert root.xpath("//lexical-unit/form/text/span[@lang='en']/text()") == ["x"]
+    assert root.xpath("//etymology/@source") == ["Malay"]
+    assert root.xpath("//entry/field/@type") == ["literal-meaning"]
+    assert root.xpath("//sense/grammatical-info/@value") == ["V"]
