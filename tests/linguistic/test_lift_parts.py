@@ -9,7 +9,13 @@ from typing import Any
 from lxml import etree
 
 from annotations.linguistic.formats import lift
-from annotations.linguistic.lexicon_parts import Field, Span
+from annotations.linguistic.lexicon_parts import (
+    Field,
+    FieldDefinition,
+    LexiconHeader,
+    Range,
+    Span,
+)
 from tests.formats.test_lift_shared import without_root_attrs
 
 PRONUNCIATION = b"""<lift version="0.13">
@@ -73,3 +79,23 @@ def test_what_a_lift_reader_does_not_know_is_reported_with_its_line() -> None:
     assert "<mystery> in <relation> is not kept" in problems[0].message
     # An unknown entry element is still written back as it was.
     assert entry.custom[lift.RESIDUE] == ["<frobnicate/>"]
+
+
+def test_a_second_header_adds_its_ranges_and_fields_to_the_first() -> None:
+    first = LexiconHeader(
+        ranges=[Range("grammatical-info", "a.lift-ranges")],
+        fields=[FieldDefinition("tone", {"en": "old"})],
+    )
+    second = LexiconHeader(
+        ranges=[Range("status", "b.lift-ranges")],
+        fields=[FieldDefinition("tone", {"en": "new"}), FieldDefinition("cv-pattern")],
+        description={"en": "Enggano"},
+    )
+    merged = first.merged(second)
+    assert [r.id for r in merged.ranges] == ["grammatical-info", "status"]
+    assert [(f.tag, f.description) for f in merged.fields] == [
+        ("tone", {"en": "new"}),
+        ("cv-pattern", {}),
+    ]
+    assert merged.description == {"en": "Enggano"}
+    assert LexiconHeader.from_doc(merged.to_doc()) == merged
