@@ -144,7 +144,9 @@ class EntrySerializer(StoredSerializer):
     status = serializers.CharField(required=False, allow_blank=True)
     notes = serializers.ListField(child=serializers.DictField(), required=False)
     custom = serializers.DictField(required=False)
-    fields = serializers.ListField(
+    # DRF's metaclass takes declared fields off the class, so this does not shadow
+    # ``Serializer.fields`` at run time; only the type checker sees the name twice.
+    fields = serializers.ListField(  # type: ignore[assignment]
         child=serializers.DictField(),
         required=False,
         help_text="Custom fields: `{type, forms: {lang: text}, traits, attrs}` (LIFT `<field>`).",
