@@ -22,7 +22,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from annotations.linguistic.formats import csv as csv_format  # noqa: E402
 from annotations.linguistic.formats import eaf, flextext, lift, toolbox  # noqa: E402
+from annotations.linguistic.formats import json as json_format  # noqa: E402
 from annotations.linguistic.model import Utterance  # noqa: E402
 from annotations.xmlsafe import Problem  # noqa: E402
 
@@ -49,6 +51,33 @@ CASES: list[tuple[str, str, Reader]] = [
     ("eaf 3.0", "elan/sample_3.0.eaf", _eaf(eaf.TierMapping("text", words="words-timesub"))),
     ("lift", "lift/enggano-contemporary-2024-12-30.lift", lift.iter_entries),
 ]
+# Formats with no real file in ../shared/data, read from what Fieldmark writes of one: the
+# Enggano lexicon as MDF, the Kakabe corpus as CSV and JSON Lines.
+WRITTEN: list[tuple[str, str, Callable[[bytes], bytes], Reader]] = [
+    (
+        "mdf (from the LIFT)",
+        "lift/enggano-contemporary-2024-12-30.lift",
+        lambda data: "".join(toolbox.mdf.dumps(lift.loads(data))).encode(),
+        lambda s, p: toolbox.mdf.iter_entries(s, p),
+    ),
+    (
+        "csv (from Kakabe)",
+        "toolbox/kakabe.txt",
+        lambda data: _csv(toolbox.loads(data)),
+        csv_format.iter_texts,
+    ),
+    (
+        "json (from Kakabe)",
+        "toolbox/kakabe.txt",
+        lambda data: "".join(json_format.dumps(toolbox.loads(data))).encode(),
+        json_format.iter_texts,
+    ),
+]
+
+
+def _csv(texts: list[Any]) -> bytes:
+    langs = csv_format.translation_languages(texts)
+    return "".join(csv_format.iter_morpheme_rows(texts, langs)).encode()
 
 
 def measure(reader: Reader, data: bytes) -> tuple[float, int]:
@@ -70,12 +99,13 @@ def main() -> None:
     if not DATA.exists():
         sys.exit(f"{DATA} is absent: put the shared data folder beside the checkout")
     print(f"{'format':22} {'file':42} {'MB':>6} {'s':>7} {'MB/s':>7} {'units/s':>9}")
-    for name, relative, reader in CASES:
+    cases = [(name, rel, None, reader) for name, rel, reader in CASES] + list(WRITTEN)
+    for name, relative, convert, reader in cases:
         path = DATA / relative
         if not path.exists():
             print(f"{name:22} {relative:42} (absent)")
             continue
-        data = path.read_bytes()
+        data = path.read_bytes() if convert is None else convert(path.read_bytes())
         seconds, units = measure(reader, data)
         mb = len(data) / 1e6
         print(

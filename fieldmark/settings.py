@@ -360,6 +360,8 @@ SPECTACULAR_SETTINGS = {
         "ModelVersionStatusEnum": "mlworkers.models.VersionStatus",
         # The RDF serialisations the linked-data export and import take.
         "RdfFormatEnum": ["jsonld", "nquads", "ntriples", "rdfxml", "trig", "turtle"],
+        # The interlinear and lexicon formats an import reads and an export writes (the same).
+        "LinguisticFormatEnum": "annotations.linguistic_api.services.IMPORT_FORMATS",
     },
 }
 

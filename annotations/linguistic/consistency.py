@@ -111,9 +111,14 @@ def corpus_stats(texts: Iterable[Text]) -> CorpusStats:
 
 @dataclass(frozen=True, slots=True)
 class Link:
+    """``by`` says how the entry was found: by the source tool's own ``id`` of the entry or
+    sense (FLEx's GUIDs), by its ``citation`` form and homograph number (FLEx's ``cf`` and
+    ``hn``), or by the morph's surface ``form``."""
+
     location: Location
     entry_id: str
     sense_id: str | None
+    by: str = "form"
 
 
 @dataclass(slots=True)
@@ -150,17 +155,100 @@ def _lexicon_index(entries: Iterable[LexicalEntry]) -> dict[str, list[LexicalEnt
     return index
 
 
+def homograph(entry: LexicalEntry) -> str | None:
+    r"""An entry's homograph number: LIFT's ``order`` (as FLEx writes it), MDF's ``\hm``."""
+    lift_attrs = entry.custom.get("lift:attrs")
+    number = lift_attrs.get("order") if isinstance(lift_attrs, dict) else None
+    number = number or entry.custom.get("homograph")
+    return str(number) if number not in (None, "") else None
+
+
+class _SourceIds:
+    """The lexicon by the ids a source tool gave it: entry ids and FLEx GUIDs, sense ids
+    (FLEx's sense GUIDs), and (citation form, homograph number), FLEx's own way of naming an
+    entry in a text (its ``cf`` and ``hn`` items)."""
+
+    def __init__(self, entries: Sequence[LexicalEntry]) -> None:
+        self.ids = {e.id for e in entries}
+        self.entries: dict[str, LexicalEntry] = {}
+        self.senses: dict[str, tuple[LexicalEntry, Sense]] = {}
+        # By the form as written (FLEx's ``cf`` keeps the affix marks: ``ni-`` is not ``ni``),
+        # and without marks and case, for lexicons that write forms bare.
+        self.citations: dict[tuple[str, str | None], list[LexicalEntry]] = {}
+        self.bare: dict[tuple[str, str | None], list[LexicalEntry]] = {}
+        for e in entries:
+            lift_attrs = e.custom.get("lift:attrs")
+            guid = lift_attrs.get("guid") if isinstance(lift_attrs, dict) else None
+            for key in (e.id, guid):
+                if key:
+                    self.entries.setdefault(str(key), e)
+            for s in e.senses:
+                if s.id:
+                    self.senses.setdefault(s.id, (e, s))
+            number = homograph(e)
+            forms = {*e.citation_form.values(), *e.forms.values()}
+            for form in {f.strip().casefold() for f in forms if f}:
+                self.citations.setdefault((form, number), []).append(e)
+            for form in {normalize_form(f) for f in forms if f}:
+                self.bare.setdefault((form, number), []).append(e)
+
+    def by_id(self, m: Morpheme) -> tuple[LexicalEntry, Sense | None] | None:
+        if m.sense and m.sense in self.senses:
+            return self.senses[m.sense]
+        entry = self.entries.get(m.lemma or "")
+        if entry is None:
+            return None
+        sense = next((s for s in entry.senses if s.id == m.sense), None)
+        return entry, sense or (_sense_for(entry, m.gloss) if m.gloss else None)
+
+    def by_citation(self, m: Morpheme) -> list[LexicalEntry]:
+        cf = _first_item(m.tiers, "cf")
+        if not cf:
+            return []
+        number = _first_item(m.tiers, "hn") or None
+        for index, key in ((self.citations, cf.casefold()), (self.bare, normalize_form(cf))):
+            found = [
+                e for e in index.get((key, number), []) if _types_match(m.morph_type, e.morph_type)
+            ]
+            if len(found) == 1:
+                return found
+        return found
+
+
+def _first_item(tiers: dict[str, str], kind: str) -> str:
+    """The first value of an item type in any language (FLEx's ``cf:tvk``)."""
+    for key, value in tiers.items():
+        if key == kind or key.startswith(f"{kind}:"):
+            return value.split("\n", 1)[0].strip()
+    return ""
+
+
 def find_links(
     texts: Iterable[Text], entries: Iterable[LexicalEntry], *, relink: bool = False
 ) -> LinkReport:
-    """Match morphemes to entries by form (headword or variant) + morph type, then to a sense by
-    gloss. A match is certain when exactly one entry (and, if any sense matches, one sense) fits;
-    morphemes already linked are skipped unless ``relink``.
+    """Match morphemes to entries: first by the ids the source tool gave both (FLEx's entry
+    and sense GUIDs, where a morph names them), then by FLEx's citation form and homograph
+    number (``cf``, ``hn``), then by form (headword or variant) + morph type; the sense by id,
+    else by gloss. A match is certain when exactly one entry (and, if any sense matches, one
+    sense) fits; morphemes already linked to an entry of the lexicon are skipped unless
+    ``relink``.
     """
+    entries = list(entries)
     index = _lexicon_index(entries)
+    source = _SourceIds(entries)
     report = LinkReport()
     for loc, m in iter_morphemes(texts):
-        if m.lemma is not None and not relink:
+        if m.lemma is not None and m.lemma in source.ids and not relink:
+            continue
+        named = source.by_id(m)
+        if named is not None:
+            entry, sense = named
+            report.links.append(Link(loc, entry.id, sense.id if sense else None, "id"))
+            continue
+        cited = source.by_citation(m)
+        if len(cited) == 1:
+            sense = _sense_for(cited[0], m.gloss) if m.gloss else None
+            report.links.append(Link(loc, cited[0].id, sense.id if sense else None, "citation"))
             continue
         cands = [
             e

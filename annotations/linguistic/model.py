@@ -10,6 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotations.linguistic.lexicon_parts import (
+    Etymology,
+    Field,
+    SpanMap,
+    fields_from,
+    spans_from_doc,
+    spans_to_doc,
+)
+
 Doc = dict[str, Any]
 
 MORPH_TYPES = (
@@ -311,6 +320,7 @@ class Example:
     # type, and the further translations with theirs, so a literal one is not merged in.
     translation_type: str = ""
     more_translations: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    fields: list[Field] = field(default_factory=list)
 
     def to_doc(self) -> Doc:
         doc: Doc = {"text": self.text}
@@ -321,6 +331,7 @@ class Example:
         _put(doc, "notes", [n.to_doc() for n in self.notes])
         _put(doc, "translation_type", self.translation_type)
         _put(doc, "more_translations", [[t, dict(f)] for t, f in self.more_translations])
+        _put(doc, "fields", [f.to_doc() for f in self.fields])
         return doc
 
     @classmethod
@@ -334,6 +345,7 @@ class Example:
             notes=[Note.from_doc(n) for n in doc.get("notes", [])],
             translation_type=doc.get("translation_type", ""),
             more_translations=[(str(t), dict(f)) for t, f in doc.get("more_translations", [])],
+            fields=fields_from(doc.get("fields")),
         )
 
 
@@ -352,6 +364,8 @@ class Sense:
     # External concepts this sense means (a WordNet synset, a Concepticon concept set, a
     # DBpedia resource): published as ``ontolex:reference``.
     iris: list[str] = field(default_factory=list)
+    fields: list[Field] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
 
     def to_doc(self) -> Doc:
         doc: Doc = {"id": self.id}
@@ -363,6 +377,8 @@ class Sense:
         _put(doc, "notes", [n.to_doc() for n in self.notes])
         _put(doc, "custom", dict(self.custom))
         _put(doc, "iris", list(self.iris))
+        _put(doc, "fields", [f.to_doc() for f in self.fields])
+        _put(doc, "relations", [r.to_doc() for r in self.relations])
         return doc
 
     @classmethod
@@ -377,6 +393,8 @@ class Sense:
             notes=[Note.from_doc(n) for n in doc.get("notes", [])],
             custom=dict(doc.get("custom", {})),
             iris=list(doc.get("iris", [])),
+            fields=fields_from(doc.get("fields")),
+            relations=[Relation.from_doc(r) for r in doc.get("relations", [])],
         )
 
 
@@ -388,62 +406,101 @@ class Variant:
     morph_type: str | None = None
     type: str = ""
     ref: str | None = None
+    traits: list[tuple[str, str]] = field(default_factory=list)
+    fields: list[Field] = field(default_factory=list)
 
     def to_doc(self) -> Doc:
         doc: Doc = {"forms": dict(self.forms)}
         _put(doc, "type", self.type)
         _put(doc, "morph_type", self.morph_type)
         _put(doc, "ref", self.ref)
+        _put(doc, "traits", [list(t) for t in self.traits])
+        _put(doc, "fields", [f.to_doc() for f in self.fields])
         return doc
 
     @classmethod
     def from_doc(cls, doc: Doc) -> Variant:
         return cls(
-            dict(doc.get("forms", {})), doc.get("morph_type"), doc.get("type", ""), doc.get("ref")
+            dict(doc.get("forms", {})),
+            doc.get("morph_type"),
+            doc.get("type", ""),
+            doc.get("ref"),
+            [(str(n), str(v)) for n, v in doc.get("traits", [])],
+            fields_from(doc.get("fields")),
         )
 
 
 @dataclass(slots=True)
 class Pronunciation:
-    """A pronunciation (usually IPA) with optional recordings."""
+    """A pronunciation (usually IPA) with optional recordings; ``media_labels`` maps a
+    recording's file to its caption, ``fields`` holds FLEx's CV pattern and tone fields."""
 
     forms: dict[str, str] = field(default_factory=dict)
     media: list[str] = field(default_factory=list)
+    media_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    fields: list[Field] = field(default_factory=list)
+    traits: list[tuple[str, str]] = field(default_factory=list)
 
     def to_doc(self) -> Doc:
         doc: Doc = {"forms": dict(self.forms)}
         _put(doc, "media", list(self.media))
+        _put(doc, "media_labels", {k: dict(v) for k, v in self.media_labels.items()})
+        _put(doc, "fields", [f.to_doc() for f in self.fields])
+        _put(doc, "traits", [list(t) for t in self.traits])
         return doc
 
     @classmethod
     def from_doc(cls, doc: Doc) -> Pronunciation:
-        return cls(dict(doc.get("forms", {})), list(doc.get("media", [])))
+        return cls(
+            dict(doc.get("forms", {})),
+            list(doc.get("media", [])),
+            {str(k): dict(v) for k, v in doc.get("media_labels", {}).items()},
+            fields_from(doc.get("fields")),
+            [(str(n), str(v)) for n, v in doc.get("traits", [])],
+        )
 
 
 @dataclass(slots=True)
 class Relation:
-    """A link from an entry to another entry (component, synonym, ...)."""
+    """A link from an entry (or sense) to another entry (component, synonym, ...); ``fields``
+    holds what FLEx writes on it (the ``summary`` of a complex form), ``usage`` LIFT's
+    usage note."""
 
     type: str
     ref: str
     order: int | None = None
     traits: list[tuple[str, str]] = field(default_factory=list)
+    fields: list[Field] = field(default_factory=list)
+    usage: dict[str, str] = field(default_factory=dict)
 
     def to_doc(self) -> Doc:
         doc: Doc = {"type": self.type, "ref": self.ref}
         _put(doc, "order", self.order)
         _put(doc, "traits", [list(t) for t in self.traits])
+        _put(doc, "fields", [f.to_doc() for f in self.fields])
+        _put(doc, "usage", dict(self.usage))
         return doc
 
     @classmethod
     def from_doc(cls, doc: Doc) -> Relation:
         traits = [(str(n), str(v)) for n, v in doc.get("traits", [])]
-        return cls(doc["type"], doc["ref"], doc.get("order"), traits)
+        return cls(
+            doc["type"],
+            doc["ref"],
+            doc.get("order"),
+            traits,
+            fields_from(doc.get("fields")),
+            dict(doc.get("usage", {})),
+        )
 
 
 @dataclass(slots=True)
 class LexicalEntry:
-    """A lexicon entry. ``forms`` maps writing system to form; the first one is the headword."""
+    """A lexicon entry. ``forms`` maps writing system to form; the first one is the headword.
+
+    ``fields`` are custom fields, ``etymologies`` where it comes from, ``spans`` the markup
+    inside its texts (a span in another language, a link) by the path of the form it marks.
+    """
 
     id: str
     forms: dict[str, str] = field(default_factory=dict)
@@ -458,6 +515,9 @@ class LexicalEntry:
     status: str = ""
     notes: list[Note] = field(default_factory=list)
     custom: dict[str, Any] = field(default_factory=dict)
+    fields: list[Field] = field(default_factory=list)
+    etymologies: list[Etymology] = field(default_factory=list)
+    spans: SpanMap = field(default_factory=dict)
 
     @property
     def headword(self) -> str:
@@ -476,6 +536,9 @@ class LexicalEntry:
         _put(doc, "status", self.status)
         _put(doc, "notes", [n.to_doc() for n in self.notes])
         _put(doc, "custom", dict(self.custom))
+        _put(doc, "fields", [f.to_doc() for f in self.fields])
+        _put(doc, "etymologies", [e.to_doc() for e in self.etymologies])
+        _put(doc, "spans", spans_to_doc(self.spans))
         return doc
 
     @classmethod
@@ -494,4 +557,7 @@ class LexicalEntry:
             status=doc.get("status", ""),
             notes=[Note.from_doc(n) for n in doc.get("notes", [])],
             custom=dict(doc.get("custom", {})),
+            fields=fields_from(doc.get("fields")),
+            etymologies=[Etymology.from_doc(e) for e in doc.get("etymologies", [])],
+            spans=spans_from_doc(doc.get("spans", {})),
         )

@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pymongo import ASCENDING, IndexModel, UpdateOne
+from pymongo.collection import Collection
 
+from annotations.linguistic.lexicon_parts import LexiconHeader
 from annotations.linguistic.model import LexicalEntry
 from annotations.linguistic.search import search_keys
 from annotations.linguistic_api import concordance
@@ -38,6 +40,30 @@ lexicon = VersionedStore(
     rederive=_with_search_keys,
 )
 
+# A lexicon's header (LIFT ranges and custom field definitions), one document per project.
+LEXICON_HEADERS = "lexicon_headers"
+
+
+def lexicon_headers() -> Collection[Doc]:
+    return mongo.collection(LEXICON_HEADERS)
+
+
+def read_lexicon_header(project_id: int) -> LexiconHeader | None:
+    doc = lexicon_headers().find_one({"_id": project_id})
+    return LexiconHeader.from_doc(doc) if doc is not None else None
+
+
+def add_lexicon_header(project_id: int, header: LexiconHeader) -> LexiconHeader:
+    """Store what ``header`` adds to the project's lexicon header (a second LIFT import adds
+    its ranges and field definitions to the first's)."""
+    known = read_lexicon_header(project_id)
+    merged = known.merged(header) if known is not None else header
+    lexicon_headers().replace_one(
+        {"_id": project_id}, {**merged.to_doc(), "project": project_id}, upsert=True
+    )
+    return merged
+
+
 # The concordance is served by its own postings (``concordance``), not by multikey indexes here:
 # five of them made every insert several times slower and a common gloss read the whole corpus.
 # An import that did not commit is removed by its texts (``staging``), so ``import_job`` needs
@@ -46,6 +72,8 @@ mongo.register_indexes(
     "utterances",
     [IndexModel([("project", ASCENDING), ("text", ASCENDING), ("order", ASCENDING)])],
 )
+# Registered (by its ``project`` field) so a deleted project's header goes with it.
+mongo.register_indexes(LEXICON_HEADERS, [IndexModel([("project", ASCENDING)])])
 mongo.register_indexes(
     "lexicon",
     [

@@ -73,13 +73,14 @@ def _media_file(folder: str, name: str) -> tuple[str, Path]:
 def run_export(job: Job, progress: Progress) -> dict[str, Any]:
     fmt = str(job.params["format"])
     _, extension = services.EXPORT_TYPES[fmt]
-    store = documents.lexicon if fmt == "lift" else documents.utterances
+    text = job.params.get("text")
+    store = documents.lexicon if fmt in services.LEXICON_FORMATS else documents.utterances
     total = max(store.collection.count_documents({"project": job.project.pk}), 1)
     relative, absolute = _media_file("exports", f"{job.id}.{extension}")
     size = chunks = 0
     progress(0.0, f"exporting {fmt}")
     with absolute.open("w", encoding="utf-8", newline="") as out:
-        for chunk in services.export_chunks(job.project, fmt):
+        for chunk in services.export_chunks(job.project, fmt, text):
             size += out.write(chunk)
             chunks += 1
             if chunks % CHUNKS_PER_REPORT == 0:

@@ -144,6 +144,23 @@ class EntrySerializer(StoredSerializer):
     status = serializers.CharField(required=False, allow_blank=True)
     notes = serializers.ListField(child=serializers.DictField(), required=False)
     custom = serializers.DictField(required=False)
+    # DRF's metaclass takes declared fields off the class, so this does not shadow
+    # ``Serializer.fields`` at run time; only the type checker sees the name twice.
+    fields = serializers.ListField(  # type: ignore[assignment]
+        child=serializers.DictField(),
+        required=False,
+        help_text="Custom fields: `{type, forms: {lang: text}, traits, attrs}` (LIFT `<field>`).",
+    )
+    etymologies = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        help_text="`{type, source, forms, glosses, fields, traits}` each.",
+    )
+    spans = serializers.DictField(
+        required=False,
+        help_text="Markup inside the entry's texts by the path of the form it marks "
+        "(`senses/0/definition/en`): `[{at: [start, end], text, lang, href, class}]`.",
+    )
 
 
 class EntryUpdateSerializer(EntrySerializer):
@@ -181,8 +198,15 @@ class ConcordanceUtteranceSerializer(serializers.Serializer[Any]):
     hits = HitSerializer(many=True)
 
 
+EXPORT_TEXT_HELP = (
+    "The id of the one text to export (corpus formats); `eaf` needs it unless the project has "
+    "one text."
+)
+
+
 class ExportQuerySerializer(serializers.Serializer[dict[str, Any]]):
     format = serializers.ChoiceField(services.EXPORT_FORMATS)
+    text = serializers.CharField(required=False, help_text=EXPORT_TEXT_HELP)
 
 
 class AbbreviationSerializer(serializers.Serializer[dict[str, str]]):
@@ -331,3 +355,4 @@ class DictionaryEntrySerializer(EntrySerializer):
 
 class ExportRequestSerializer(serializers.Serializer[dict[str, Any]]):
     format = serializers.ChoiceField(services.EXPORT_FORMATS)
+    text = serializers.CharField(required=False, help_text=EXPORT_TEXT_HELP)

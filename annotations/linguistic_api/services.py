@@ -26,6 +26,7 @@ from annotations.linguistic import consistency, leipzig, search
 from annotations.linguistic.formats import csv as csv_format
 from annotations.linguistic.formats import eaf, flextext, lift, toolbox
 from annotations.linguistic.formats import json as json_format
+from annotations.linguistic.lexicon_parts import LexiconHeader
 from annotations.linguistic.model import LexicalEntry, Text, Utterance
 from annotations.linguistic_api import concordance, documents, exports, pending, staging
 from annotations.linked_api import sync as linked_sync
@@ -39,7 +40,10 @@ from fieldmark.storage.versioned import Doc, VersionedStore, new_id
 
 MAX_IMPORT_BYTES = DEFAULT_MAX_BYTES
 IMPORT_FORMATS = ("toolbox", "mdf", "lift", "flextext", "csv", "json", "eaf")
-EXPORT_FORMATS = ("json", "csv", "toolbox", "flextext", "lift")
+# Every import format exports (one enum in the schema, so the same order).
+EXPORT_FORMATS = IMPORT_FORMATS
+# Formats that hold the lexicon, not the corpus.
+LEXICON_FORMATS = ("lift", "mdf")
 TEXT_FIELDS = ("title", "lang", "glottocode", "meta", "genre", "speakers", "source")
 BATCH = 500
 IMPORT_BATCH = 2000
@@ -404,7 +408,7 @@ READS_PER_PASS = {"flextext": 2}
 
 Opener = Callable[[], AbstractContextManager[Source]]
 PassProgress = Callable[[float], None]
-ImportItem = Text | Utterance | LexicalEntry
+ImportItem = Text | Utterance | LexicalEntry | LexiconHeader
 
 
 @dataclass
@@ -449,7 +453,7 @@ def _reader(
         mapped = _tier_mapping(mapping or {})
         return eaf.iter_texts(source, mapped, problems, text_id=stem, title=stem)
     if fmt == "lift":
-        return lift.iter_entries(source, problems)
+        return lift.iter_lexicon(source, problems)
     if fmt == "mdf" or (fmt == "toolbox" and (mapping or {}).get("markers") == "mdf"):
         tolerant = (mapping or {}).get("decoding") == "tolerant"
         return toolbox.mdf.iter_entries(
@@ -544,10 +548,12 @@ def import_batches(
     size: int = IMPORT_BATCH,
     *,
     warnings: list[Problem] | None = None,
+    headers: list[LexiconHeader] | None = None,
 ) -> Iterator[ImportBatch]:
     """The second pass: the documents to store, read from the upload again a batch at a time,
-    each tagged with ``import_job``. Raises ImportFailed if the file turns out to have problems
-    (it was not checked, or it changed)."""
+    each tagged with ``import_job``; a lexicon's header goes to ``headers`` (stored once the
+    import commits). Raises ImportFailed if the file turns out to have problems (it was not
+    checked, or it changed)."""
     problems: list[Problem] = []
     batch = ImportBatch([], [], [])
     text_id = ""
@@ -555,6 +561,10 @@ def import_batches(
         if isinstance(item, Text):
             text_id = new_id()
             batch.texts.append(_text_doc(item, text_id, job_id))
+        elif isinstance(item, LexiconHeader):
+            if headers is not None:
+                headers.append(item)
+            continue
         elif isinstance(item, Utterance):
             batch.utterances.append(
                 {**item.to_doc(), "_id": new_id(), "text": text_id, "import_job": job_id}
@@ -631,13 +641,17 @@ def import_file(
     """
     report = progress or (lambda fraction, message: None)
     warnings: list[Problem] = []
+    headers: list[LexiconHeader] = []
     batches = import_batches(
         open_file, fmt, name, job_id, mapping,
         lambda f: report(f * 0.95, f"importing: {f:.0%} read"), warnings=warnings,
+        headers=headers,
     )  # fmt: skip
     counts: dict[str, Any] = dict(
         write_import(project, batches, user, job_id, may_commit=may_commit)
     )
+    for header in headers:
+        documents.add_lexicon_header(project.pk, header)
     if warnings:
         counts["warnings"] = warning_report(warnings)
     report(1.0, "imported")
@@ -757,10 +771,14 @@ class HitList(Generic[T]):
 # --- export --------------------------------------------------------------------------------------
 
 
-def _text_heads(project: Project) -> Iterator[tuple[Text, str, int | None]]:
-    """(head, stored id, utterance count) of each text, in creation order."""
+def _text_heads(
+    project: Project, text_id: str | None = None
+) -> Iterator[tuple[Text, str, int | None]]:
+    """(head, stored id, utterance count) of each text (or of ``text_id``), in creation
+    order."""
+    query = {"_id": text_id} if text_id is not None else {}
     for text_doc in documents.texts.find(
-        project.pk, sort=[("created_at", ASCENDING), ("_id", ASCENDING)], batch_size=50
+        project.pk, query, sort=[("created_at", ASCENDING), ("_id", ASCENDING)], batch_size=50
     ):
         meta = {key: text_doc[key] for key in TEXT_FIELDS if key in text_doc}
         count = text_doc.get("utterance_count")
@@ -776,16 +794,18 @@ def _utterances_of(project: Project, text_id: str, count: int | None) -> Iterato
     return (Utterance.from_doc(doc) for doc in docs)
 
 
-def _texts_streamed(project: Project) -> Iterator[tuple[Text, Iterator[Utterance]]]:
+def _texts_streamed(
+    project: Project, only: str | None = None
+) -> Iterator[tuple[Text, Iterator[Utterance]]]:
     """Each text's head with its utterances read lazily from a cursor, for the writers that
     take them so (one utterance at a time is in memory)."""
-    for text, text_id, count in _text_heads(project):
+    for text, text_id, count in _text_heads(project, only):
         yield text, _utterances_of(project, text_id, count)
 
 
-def _text_chunks(project: Project) -> Iterator[Text]:
+def _text_chunks(project: Project, only: str | None = None) -> Iterator[Text]:
     """Texts in pieces of at most ``BATCH`` utterances, for row formats: memory stays flat."""
-    for head, text_id, count in _text_heads(project):
+    for head, text_id, count in _text_heads(project, only):
         utterances = _utterances_of(project, text_id, count)
         while chunk := list(islice(utterances, BATCH)):
             yield Text(id=head.id, utterances=chunk)
@@ -797,8 +817,8 @@ def _entries_stream(project: Project) -> Iterator[LexicalEntry]:
         yield LexicalEntry.from_doc(doc)
 
 
-def _json_heads(project: Project) -> Iterator[tuple[Doc, str, int | None]]:
-    for text, text_id, count in _text_heads(project):
+def _json_heads(project: Project, only: str | None = None) -> Iterator[tuple[Doc, str, int | None]]:
+    for text, text_id, count in _text_heads(project, only):
         head = text.to_doc()
         del head["utterances"]
         yield head, text_id, count
@@ -810,23 +830,91 @@ EXPORT_TYPES = {
     "toolbox": ("text/plain", "txt"),
     "flextext": ("application/xml", "flextext"),
     "lift": ("application/xml", "lift"),
+    "mdf": ("text/plain", "mdf.txt"),
+    "eaf": ("application/xml", "eaf"),
 }
 
 
-def export_chunks(project: Project, fmt: str) -> Iterator[str]:
-    """The project's corpus (or, for ``lift``, its lexicon) as streamed chunks of ``fmt``: a
-    chunk per utterance (or entry), read from cursors, so no text is ever whole in memory."""
+def export_text(project: Project, fmt: str, text: str | None) -> str | None:
+    """The stored id of the one text an export is limited to, checked before anything is
+    written (an error once a download has begun could not be a 4xx): an EAF document holds
+    one text, so ``eaf`` needs one named unless the project has only one; a lexicon format
+    has no texts to name."""
+    if fmt in LEXICON_FORMATS:
+        if text:
+            raise DomainError(
+                "invalid", f"A {fmt} export holds the lexicon, no text.", field="text"
+            )
+        return None
+    if text:
+        if documents.texts.collection.count_documents({"project": project.pk, "_id": text}) != 1:
+            raise DomainError("invalid", f"No text with id {text} in this project.", field="text")
+        return text
+    if fmt != "eaf":
+        return None
+    ids = [d["_id"] for d in documents.texts.find(project.pk, {}, projection={"_id": 1}, limit=2)]
+    if len(ids) == 1:
+        return str(ids[0])
+    if not ids:
+        raise DomainError("invalid", "The project has no text to export as EAF.", field="text")
+    total = documents.texts.collection.count_documents({"project": project.pk})
+    raise DomainError(
+        "invalid",
+        f"An EAF file holds one text and this project has {total}: name the text's id.",
+        field="text",
+    )
+
+
+def _eaf_mapping(text: Text, utterances: list[Utterance]) -> eaf.TierMapping:
+    """The tier mapping a text was imported from ELAN with (so it is written back into its
+    document), else Fieldmark's own tier names."""
+    meta = text.metadata.get("elan")
+    groups = meta.get("groups") if isinstance(meta, dict) else None
+    if groups:
+        return _tier_mapping(groups[0])
+    langs = sorted({lang for u in utterances for lang in u.translations})
+    return eaf.TierMapping(
+        utterance="utterance",
+        words="words",
+        morphemes="morphemes",
+        gloss="gloss",
+        pos="pos",
+        translations={lang: f"translation-{lang}" for lang in langs},
+        notes="notes",
+    )
+
+
+def _eaf_chunks(project: Project, text_id: str) -> Iterator[str]:
+    # ELAN's time order spans the whole document: the text is read whole (one text).
+    for head, stored, count in _text_heads(project, text_id):
+        utterances = list(_utterances_of(project, stored, count))
+        text = Text.from_doc({**head.to_doc(), "utterances": []})
+        text.utterances = utterances
+        yield from eaf.dumps(text, _eaf_mapping(text, utterances))
+
+
+def export_chunks(project: Project, fmt: str, text: str | None = None) -> Iterator[str]:
+    """The project's corpus (or, for ``lift`` and ``mdf``, its lexicon) as streamed chunks of
+    ``fmt``: a chunk per utterance (or entry), read from cursors, so no text is ever whole in
+    memory (but for ``eaf``, one text a file). ``text`` limits a corpus export to one text
+    (:func:`export_text` checks it first)."""
+    only = export_text(project, fmt, text)
     if fmt == "json":
-        return exports.json_lines(project.pk, _json_heads(project))
+        return exports.json_lines(project.pk, _json_heads(project, only))
     if fmt == "csv":
         langs = exports.translation_langs(project.pk)
-        return csv_format.iter_morpheme_rows(_text_chunks(project), langs)
+        return csv_format.iter_morpheme_rows(_text_chunks(project, only), langs)
     if fmt == "toolbox":
-        return toolbox.dumps_streamed(_texts_streamed(project))
+        return toolbox.dumps_streamed(_texts_streamed(project, only))
     if fmt == "flextext":
-        return flextext.dumps_streamed(_texts_streamed(project))
+        return flextext.dumps_streamed(_texts_streamed(project, only))
+    if fmt == "eaf" and only is not None:
+        return _eaf_chunks(project, only)
     if fmt == "lift":
-        return lift.dumps(_entries_stream(project))
+        header = documents.read_lexicon_header(project.pk)
+        return lift.dumps(_entries_stream(project), header=header)
+    if fmt == "mdf":
+        return toolbox.mdf.dumps(_entries_stream(project))
     raise DomainError("invalid", f"Unknown format {fmt!r}.", field="format")
 
 
@@ -1172,8 +1260,10 @@ def _uuid_or_none(value: str) -> uuid.UUID | None:
         return None
 
 
-def start_export(user: User, project: Project, fmt: str) -> Job:
-    return start_job(user, project, "linguistic.export", {"format": fmt})
+def start_export(user: User, project: Project, fmt: str, text: str | None = None) -> Job:
+    only = export_text(project, fmt, text)
+    params = {"format": fmt} | ({"text": only} if only is not None else {})
+    return start_job(user, project, "linguistic.export", params)
 
 
 # --- machine labels (mlworkers) --------------------------------------------------------------

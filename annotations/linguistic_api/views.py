@@ -263,9 +263,10 @@ class ExportView(ProjectScopedMixin, APIView):
 
     @extend_schema(parameters=[s.ExportQuerySerializer], responses={200: OpenApiTypes.BINARY})
     def get(self, request: Request, slug: str) -> HttpResponseBase:
-        fmt = _valid(s.ExportQuerySerializer(data=request.query_params))["format"]
+        query = _valid(s.ExportQuerySerializer(data=request.query_params))
+        fmt = query["format"]
         content_type, extension = services.EXPORT_TYPES[fmt]
-        chunks = services.export_chunks(self.project, fmt)
+        chunks = services.export_chunks(self.project, fmt, query.get("text"))
         response = StreamingHttpResponse(
             (chunk.encode() for chunk in chunks), content_type=f"{content_type}; charset=utf-8"
         )
@@ -460,8 +461,10 @@ class ExportJobView(ProjectScopedMixin, APIView):
 
     @extend_schema(request=s.ExportRequestSerializer, responses={202: JobSerializer})
     def post(self, request: Request, slug: str) -> Response:
-        fmt = _valid(s.ExportRequestSerializer(data=request.data))["format"]
-        job = services.start_export(user_of(request), self.project, fmt)
+        body = _valid(s.ExportRequestSerializer(data=request.data))
+        job = services.start_export(
+            user_of(request), self.project, body["format"], body.get("text")
+        )
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 

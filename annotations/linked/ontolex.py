@@ -84,6 +84,24 @@ def _pos(node: NamedNode, pos: str) -> list[Triple]:
     return out
 
 
+# Parts of an entry that no vocabulary here models (custom fields, etymologies, markup inside
+# texts, a relation's fields): kept as JSON literals, the document shapes of
+# ``annotations.linguistic.lexicon_parts``, so a lexicon survives an RDF round trip.
+JSON_PARTS: Final = {
+    "fields": FM.fields,
+    "etymologies": FM.etymologies,
+    "spans": FM.spans,
+    "media_labels": FM.mediaLabels,
+    "traits": FM.traits,
+    "usage": FM.usage,
+    "relations": FM.senseRelations,
+}
+
+
+def _json_parts(node: NamedNode, doc: Doc, *names: str) -> list[Triple]:
+    return [Triple(node, JSON_PARTS[name], as_json(doc[name])) for name in names if doc.get(name)]
+
+
 def entry_iri(iris: ProjectIris, doc: Doc) -> NamedNode:
     return iris.of("entry", str(doc.get("id") or doc["_id"]))
 
@@ -115,6 +133,7 @@ def entry_triples(doc: Doc, iris: ProjectIris) -> list[Triple]:
         out += _tagged(p, ONTOLEX.phoneticRep, FM.forms, pron.get("forms") or {})
         if pron.get("media"):
             out.append(Triple(p, FM.media, as_json(list(pron["media"]))))
+        out += _json_parts(p, pron, "media_labels", "fields", "traits")
     for i, rel in enumerate(doc.get("relations") or []):
         out += _relation(node, i, rel, iris)
     for iri in doc.get("iris") or []:
@@ -125,6 +144,7 @@ def entry_triples(doc: Doc, iris: ProjectIris) -> list[Triple]:
         out.append(Triple(node, FM.notes, as_json(doc["notes"])))
     if doc.get("custom"):
         out.append(Triple(node, FM.custom, as_json(doc["custom"])))
+    out += _json_parts(node, doc, "fields", "etymologies", "spans")
     return out
 
 
@@ -147,6 +167,7 @@ def _variant(node: NamedNode, i: int, variant: Doc, iris: ProjectIris) -> list[T
             Triple(relation, VARTRANS.source, node),
             Triple(relation, VARTRANS.target, iris.of("entry", str(variant["ref"]))),
         ]
+    out += _json_parts(v, variant, "traits", "fields")
     return out
 
 
@@ -162,8 +183,7 @@ def _relation(node: NamedNode, i: int, rel: Doc, iris: ProjectIris) -> list[Trip
     ]
     if rel.get("order") is not None:
         out.append(Triple(r, FM.order, integer(int(rel["order"]))))
-    if rel.get("traits"):
-        out.append(Triple(r, FM.traits, as_json(rel["traits"])))
+    out += _json_parts(r, rel, "traits", "fields", "usage")
     return out
 
 
@@ -203,12 +223,14 @@ def sense_triples(entry: NamedNode, sense: Doc, iris: ProjectIris, index: int = 
             out.append(Triple(e, FM.translationType, Literal(str(example["translation_type"]))))
         if example.get("more_translations"):
             out.append(Triple(e, FM.moreTranslations, as_json(example["more_translations"])))
+        out += _json_parts(e, example, "fields")
     if sense.get("notes"):
         out.append(Triple(s, FM.notes, as_json(sense["notes"])))
     if sense.get("custom"):
         out.append(Triple(s, FM.custom, as_json(sense["custom"])))
     for iri in sense.get("iris") or []:
         out.append(Triple(s, ONTOLEX.reference, NamedNode(str(iri))))
+    out += _json_parts(s, sense, "fields", "relations")
     return out
 
 

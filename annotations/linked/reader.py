@@ -17,6 +17,7 @@ from urllib.parse import unquote
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from annotations.linguistic.lexicon_parts import Etymology, fields_from, spans_from_doc
 from annotations.linguistic.model import (
     Example,
     LexicalEntry,
@@ -331,6 +332,10 @@ def _by_index(index: _Index, items: list[Term]) -> list[str]:
     return [i for _, i in sorted(((index.integer(t.value, FM.index) or 0), t.value) for t in items)]
 
 
+def _traits(value: Any) -> list[tuple[str, str]]:
+    return [(str(a), str(b)) for a, b in value or []]
+
+
 def _notes(value: Any) -> list[Note]:
     return [Note.from_doc(n) for n in value or []]
 
@@ -348,6 +353,9 @@ def _entry(index: _Index, s: str, entry_ids: dict[str, str], result: ReadResult)
         status=index.text(s, FM.status),
         notes=_notes(index.json(s, FM.notes)),
         custom=index.json(s, FM.custom) or {},
+        fields=fields_from(index.json(s, FM.fields)),
+        etymologies=[Etymology.from_doc(d) for d in index.json(s, FM.etymologies) or []],
+        spans=spans_from_doc(index.json(s, FM.spans) or {}),
     )
     variants = index.all(s, FM.variant) or index.all(s, ONTOLEX.otherForm)
     for v in _by_index(index, variants):
@@ -361,12 +369,18 @@ def _entry(index: _Index, s: str, entry_ids: dict[str, str], result: ReadResult)
                 ref=(entry_ids.get(target.value) or _iri_id(target.value, "entry"))
                 if target
                 else None,
+                traits=_traits(index.json(v, FM.traits)),
+                fields=fields_from(index.json(v, FM.fields)),
             )
         )
     for p in _by_index(index, index.all(s, FM.pronunciation)):
         entry.pronunciations.append(
             Pronunciation(
-                index.tagged(p, ONTOLEX.phoneticRep, FM.forms), index.json(p, FM.media) or []
+                index.tagged(p, ONTOLEX.phoneticRep, FM.forms),
+                index.json(p, FM.media) or [],
+                {str(k): dict(v) for k, v in (index.json(p, FM.mediaLabels) or {}).items()},
+                fields_from(index.json(p, FM.fields)),
+                _traits(index.json(p, FM.traits)),
             )
         )
     for r in _by_index(index, index.all(s, VARTRANS.lexicalRel)):
@@ -374,13 +388,14 @@ def _entry(index: _Index, s: str, entry_ids: dict[str, str], result: ReadResult)
         if target is None:
             result.problems.append(Problem(r, "a lexical relation without vartrans:target"))
             continue
-        traits = index.json(r, FM.traits) or []
         entry.relations.append(
             Relation(
                 type=index.text(r, FM.relationType) or "related",
                 ref=entry_ids.get(target.value) or _iri_id(target.value, "entry"),
                 order=index.integer(r, FM.order),
-                traits=[(str(a), str(b)) for a, b in traits],
+                traits=_traits(index.json(r, FM.traits)),
+                fields=fields_from(index.json(r, FM.fields)),
+                usage=dict(index.json(r, FM.usage) or {}),
             )
         )
     for i, sense_iri in enumerate(_by_index(index, index.all(s, ONTOLEX.sense))):
@@ -399,6 +414,8 @@ def _sense(index: _Index, s: str, position: int, entry_index: int, result: ReadR
         notes=_notes(index.json(s, FM.notes)),
         custom=index.json(s, FM.custom) or {},
         iris=sorted(o.value for o in index.all(s, ONTOLEX.reference)),
+        fields=fields_from(index.json(s, FM.fields)),
+        relations=[Relation.from_doc(r) for r in index.json(s, FM.senseRelations) or []],
     )
     for j, e in enumerate(_by_index(index, index.all(s, LEXICOG.usageExample))):
         value = index.one(e, RDF.value)
@@ -413,6 +430,7 @@ def _sense(index: _Index, s: str, position: int, entry_index: int, result: ReadR
             more_translations=[
                 (str(t), dict(f)) for t, f in (index.json(e, FM.moreTranslations) or [])
             ],
+            fields=fields_from(index.json(e, FM.fields)),
         )
         if source is not None:
             example.utterance_ref = _iri_id(source.value, "utterance")

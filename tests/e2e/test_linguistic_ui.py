@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lxml import etree
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -378,6 +379,13 @@ def test_import_report_then_concordance_into_the_editor(
     lines = exported.splitlines()
     assert lines[0].startswith("text_id,")
     assert [line.split(",")[1] for line in lines[1:]] == ["1"] * 5 + ["2"] * 3
+
+    # And the text's ELAN link gives it as an EAF document with both utterances
+    elan = row.get_by_role("link", name="Export lez as ELAN")
+    eaf = page.request.get(live_server.url + elan.get_attribute("href"))
+    assert eaf.status == 200
+    document = etree.fromstring(eaf.body())
+    assert len(document.xpath("//TIER[@TIER_ID='utterance']/ANNOTATION")) == 2
 
     # And a concordance search for the gloss PL shows the hit in context, linked to the editor
     page.get_by_role("link", name="Concordance", exact=True).click()

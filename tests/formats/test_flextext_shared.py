@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from lxml import etree
 
+from annotations.linguistic.consistency import find_links
 from annotations.linguistic.formats import flextext, toolbox
-from annotations.linguistic.model import Text
+from annotations.linguistic.model import LexicalEntry, Text
 from tests.formats.xml_canon import canonical, first_difference
 from tests.linguistic.factory import content
 from tests.shared_data import shared_file
@@ -169,3 +170,32 @@ def test_shared_flex_to_toolbox_and_back_keeps_every_word_gloss_and_time(relativ
 
     assert [t.id for t in back] == [t.id for t in texts]
     assert essentials(back) == essentials(content(texts))
+
+
+def test_shared_vatlongos_morphs_link_to_entries_by_citation_form_and_homograph() -> None:
+    data = shared_file("flextext/vatlongos-old-schema.flextext").read_bytes()
+    root = etree.fromstring(data)
+    named: list[tuple[str, str | None]] = []
+    for morph in _xp(root, f"{WORDS}/morphemes/morph"):
+        cf = _xp(morph, "item[@type='cf']/text()")
+        if cf:
+            hn = _xp(morph, "item[@type='hn']/text()")
+            named.append((str(cf[0]).strip(), str(hn[0]).strip() if hn else None))
+    # A lexicon as FLEx exports it to LIFT: each (citation form, homograph number) one entry,
+    # its number in ``order``; homographs share their form, so the form alone cannot decide.
+    lexicon = [
+        LexicalEntry(
+            id=f"{cf}_{hn}",
+            forms={"tvk": cf},
+            custom={"lift:attrs": {"guid": f"g-{cf}-{hn}"} | ({"order": hn} if hn else {})},
+        )
+        for cf, hn in dict.fromkeys(named)
+    ]
+    homographs = {cf for cf, hn in named if hn}
+    assert len(homographs) > 100
+
+    report = find_links(flextext.loads(data), lexicon)
+
+    by_citation = [link.entry_id for link in report.links if link.by == "citation"]
+    assert by_citation == [f"{cf}_{hn}" for cf, hn in named]
+    assert len(by_citation) == len(_xp(root, f"{WORDS}/morphemes/morph[item[@type='cf']]"))

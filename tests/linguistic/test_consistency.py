@@ -160,3 +160,40 @@ def test_entries_from_corpus_take_words_glossed_as_a_whole() -> None:
     assert [(e.headword, e.morph_type, [s.gloss["en"] for s in e.senses]) for e in new] == [
         ("wetkš", None, ["TOP", "then"])
     ]
+
+
+def test_links_by_the_source_tools_own_ids_before_the_form() -> None:
+    # Two homographs: the form cannot decide, FLEx's GUIDs (entry guid in LIFT's attributes,
+    # sense ids that are FLEx's sense GUIDs) and its citation form + homograph number can.
+    lexicon = [
+        LexicalEntry(
+            "kan_1",
+            {"qaa": "kan"},
+            senses=[Sense("g-see", {"en": "see"})],
+            custom={"lift:attrs": {"guid": "g-kan1", "order": "1"}},
+        ),
+        LexicalEntry(
+            "kan_2",
+            {"qaa": "kan"},
+            senses=[Sense("g-look", {"en": "look"})],
+            custom={"lift:attrs": {"guid": "g-kan2", "order": "2"}},
+        ),
+    ]
+    morphs = [
+        Morpheme("kan", "glimpse", sense="g-look"),
+        Morpheme("kan", "", lemma="g-kan1"),
+        Morpheme("kan", "look", tiers={"cf:qaa": "kan", "hn:qaa": "2"}),
+        Morpheme("kan", "see"),
+        Morpheme("kan", "", lemma="kan_1"),
+    ]
+    text = Text("t", utterances=[Utterance("u", 0, words=[Word("kan", morphemes=morphs)])])
+
+    report = find_links([text], lexicon)
+
+    assert [(k.entry_id, k.sense_id, k.by) for k in report.links] == [
+        ("kan_2", "g-look", "id"),
+        ("kan_1", None, "id"),
+        ("kan_2", "g-look", "citation"),
+        ("kan_1", "g-see", "form"),
+    ]
+    assert report.ambiguous == {}

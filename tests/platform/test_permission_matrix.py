@@ -73,6 +73,11 @@ CASES = [
     Case("post", "/api/v1/projects/lezgi/rdf/rebuild/", managers_ok(202)),
     # A JSON body is not an upload: the roles that may import get 415, the rest are refused.
     Case("post", "/api/v1/projects/lezgi/rdf/imports/", managers_ok(415), {"format": "turtle"}),
+    # Corpus and lexicon exports in every format (issue 9): members may export; an EAF export
+    # of a project without a text is refused by rule (400 naming `text`), not by role.
+    Case("get", "/api/v1/projects/lezgi/export/?format=mdf", members_ok(200)),
+    Case("get", "/api/v1/projects/lezgi/export/?format=eaf", members_ok(400)),
+    Case("post", "/api/v1/projects/lezgi/exports/", members_ok(202), {"format": "mdf"}),
     # Models: viewers see them, annotators get and accept suggestions, managers train, import
     # and schedule. The project has no glossed data and no model, hence the 400s and 409s.
     Case("get", "/api/v1/projects/lezgi/models/tasks/", members_ok(200)),

@@ -124,8 +124,9 @@ export interface ToolboxPreview {
   entries?: Record<string, unknown>[];
   problems: { line: number | null; problem: string; warning: boolean }[];
 }
-export type ExportFormat = "json" | "csv" | "toolbox" | "flextext" | "lift";
-export const EXPORT_FORMATS: readonly ExportFormat[] = ["json", "csv", "toolbox", "flextext", "lift"];
+export type ExportFormat = "json" | "csv" | "toolbox" | "flextext" | "eaf" | "lift" | "mdf";
+/** The formats a whole project exports in (`eaf` holds one text: see `exportUrl`'s `text`). */
+export const EXPORT_FORMATS: readonly ExportFormat[] = ["json", "csv", "toolbox", "flextext", "lift", "mdf"];
 
 export type ConcordanceField = "form" | "gloss" | "lemma" | "pos" | "translation";
 export type ConcordanceMode = "exact" | "prefix" | "regex";
@@ -426,8 +427,9 @@ export const linguisticApi = {
     link: (slug: string, relink: boolean) =>
       request<Job>("POST", `${base(slug)}/glossing/link/`, { body: { relink } }),
   },
-  exportUrl: (slug: string, format: ExportFormat) =>
-    apiUrl(`${base(slug)}/export/`, { format }),
+  /** The export of the project, or of one text (`text`: its id; `eaf` needs one). */
+  exportUrl: (slug: string, format: ExportFormat, text?: string) =>
+    apiUrl(`${base(slug)}/export/`, text ? { format, text } : { format }),
   /** Export as a job (large corpora): the file is then at `exportJobUrl`. */
   startExport: (slug: string, format: ExportFormat) =>
     request<Job>("POST", `${base(slug)}/exports/`, { body: { format } }),

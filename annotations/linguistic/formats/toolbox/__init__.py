@@ -3,7 +3,8 @@
 * ``markers``: what each marker means (``MarkerMap``), presets and detection from a file.
 * ``lines``: line decoding (strict or tolerant) and records.
 * ``columns``: interlinear columns by UTF-8 byte or by character.
-* ``reader`` / ``writer``: interlinear texts; ``mdf``: Multi-Dictionary Formatter lexicons.
+* ``reader`` / ``writer``: interlinear texts (``bundles``: one bundle's words and morphemes,
+  by column or by count); ``mdf``: Multi-Dictionary Formatter lexicons.
 
 Readers take a binary file object and yield a text head then its utterances; problems go to
 the list they are given, warnings (a repaired line, a partly glossed word kept with what it

@@ -6,8 +6,9 @@ The MDF markers used here: ``\\lx`` headword, ``\\hm`` homograph number, ``\\lc`
 ``\\ge``/``\\gn``/``\\gr`` English/national/regional gloss, ``\\de``/``\\dn``/``\\dr``
 definitions, ``\\xv`` example with ``\\xe``/``\\xn``/``\\xr`` translations, ``\\va`` variant
 (``\\ve`` its note), ``\\cf``/``\\sy``/``\\an``/``\\mn`` relations, ``\\sd`` semantic domain,
-``\\nt`` note, ``\\et`` etymology. Any other marker is kept in ``custom`` (entry or sense) in file
-order, so nothing is dropped; an export writes it back.
+``\\nt`` note, ``\\et`` etymology (the etymon; ``\\eg`` its gloss, ``\\es`` its source), ``\\lt``
+literal meaning (a ``literal-meaning`` field, as LIFT has it). Any other marker is kept in
+``custom`` (entry or sense) in file order, so nothing is dropped; an export writes it back.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import io
 from collections.abc import Iterable, Iterator, Mapping
 
 from annotations.linguistic.formats.toolbox.lines import Decoding, Field, read_lines, records
+from annotations.linguistic.lexicon_parts import Etymology
+from annotations.linguistic.lexicon_parts import Field as CustomField
 from annotations.linguistic.model import (
     Example,
     LexicalEntry,
@@ -139,7 +142,14 @@ def _entry(
             target = sense.notes if sense is not None else entry.notes
             target.append(Note(text={"en": value}))
         elif mk == "et":
-            entry.custom.setdefault("etymology", []).append(value)
+            entry.etymologies.append(Etymology(forms={"und": value}))
+        elif mk in ("eg", "es") and entry.etymologies:
+            if mk == "eg":
+                _put_lang(entry.etymologies[-1].glosses, "en", value)
+            else:
+                entry.etymologies[-1].source = value
+        elif mk == "lt":
+            entry.fields.append(CustomField("literal-meaning", {"en": value}))
         elif sense is not None and mk not in ("dt",):
             _custom(sense.custom, mk, value)
         else:
@@ -192,7 +202,10 @@ def dumps(entries: Iterable[LexicalEntry], *, vernacular: str | None = None) -> 
     for entry in entries:
         vern = vernacular or next(iter(entry.forms), "und")
         out = [f"\\lx {entry.forms.get(vern, entry.headword)}"]
-        hm = entry.custom.get("homograph")
+        lift_attrs = entry.custom.get("lift:attrs")
+        hm = entry.custom.get("homograph") or (
+            lift_attrs.get("order") if isinstance(lift_attrs, dict) else None
+        )
         if hm:
             out.append(f"\\hm {hm}")
         if vern in entry.citation_form:
@@ -229,8 +242,17 @@ def dumps(entries: Iterable[LexicalEntry], *, vernacular: str | None = None) -> 
         for rel in entry.relations:
             out.append(f"\\{back_rel.get(rel.type, 'cf')} {rel.ref}")
         out.extend(f"\\nt {n.text.get('en', next(iter(n.text.values()), ''))}" for n in entry.notes)
-        for value in entry.custom.get("etymology", []) or []:
+        for value in entry.custom.get("etymology", []) or []:  # stored before etymologies were
             out.append(f"\\et {value}")
+        for ety in entry.etymologies:
+            out.append(f"\\et {next(iter(ety.forms.values()), '')}")
+            if ety.glosses:
+                out.append(f"\\eg {ety.glosses.get('en', next(iter(ety.glosses.values())))}")
+            if ety.source:
+                out.append(f"\\es {ety.source}")
+        for custom in entry.fields:
+            if custom.type == "literal-meaning" and custom.forms:
+                out.append(f"\\lt {custom.forms.get('en', next(iter(custom.forms.values())))}")
         for key, values in entry.custom.items():
             if key.startswith("mdf:") and isinstance(values, list):
                 out.extend(f"\\{key[4:]} {v}" for v in values)

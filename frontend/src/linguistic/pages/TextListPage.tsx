@@ -54,6 +54,7 @@ export function TextListPage() {
                   <th scope="col">Language</th>
                   <th scope="col">Utterances</th>
                   <th scope="col">Updated</th>
+                  <th scope="col">Export</th>
                 </tr>
               </thead>
               <tbody>
@@ -72,6 +73,16 @@ export function TextListPage() {
                     </td>
                     <td>{t.utterance_count ?? "—"}</td>
                     <td className="muted nowrap">{t.updated_at ? new Date(t.updated_at).toLocaleString() : ""}</td>
+                    <td>
+                      <a
+                        className="ling-export-link"
+                        href={linguisticApi.exportUrl(slug, "eaf", t.id)}
+                        download
+                        aria-label={`Export ${t.title || "this text"} as ELAN`}
+                      >
+                        ELAN
+                      </a>
+                    </td>
                   </tr>
                 ))}
               </tbody>
