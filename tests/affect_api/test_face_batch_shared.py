@@ -18,6 +18,7 @@ from mlworkers.models import ModelVersion, TrainingRun
 from tests.affect_api.test_face_coding_shared import hand_codes
 from tests.affect_api.test_transcode import wait_finished
 from tests.affect_api.test_videos import FACE_VIDEO, upload
+from tests.jobs_here import run_here_or_wait
 from tests.shared_data import shared_file
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shared]
@@ -181,7 +182,6 @@ def test_shared_gpu_out_of_memory_halves_the_batch_and_codes_every_frame(
     import torch
 
     from annotations.affect_api import face_services, services
-    from fieldmark.jobs.registry import get_kind
     from mlworkers import training
     from mlworkers.face.transformer import VisionTransformerBackend
 
@@ -196,8 +196,7 @@ def test_shared_gpu_out_of_memory_halves_the_batch_and_codes_every_frame(
         {"source": "annotator", "config": TINY_VIT, "epochs": 1, "batch": 64},
     )
     assert run.job is not None
-    Job.objects.filter(pk=run.job.pk).update(state="running")
-    get_kind("ml.train").handler(Job.objects.get(pk=run.job.pk), lambda *a: None)
+    run_here_or_wait(run.job.pk)
     assert ModelVersion.objects.get().kind == "transformer"
 
     forward = VisionTransformerBackend._forward

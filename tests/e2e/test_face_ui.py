@@ -34,13 +34,11 @@ def machine_coded(team: Any, shared_video: dict[str, Any]) -> dict[str, Any]:  #
         video_id,
         {"events": codes["events"], "segments": codes["segments"]},
     )
-    from fieldmark.jobs.models import Job
-    from fieldmark.jobs.registry import get_kind
+    from tests.jobs_here import run_here_or_wait
 
-    # The registry's training run, executed here rather than on a worker.
+    # The registry's training run, executed here unless a worker took it first.
     job = face_services.start_training(team.manager, team.project, "manager")
-    Job.objects.filter(pk=job.pk).update(state="running")
-    get_kind("ml.train").handler(Job.objects.get(pk=job.pk), no_progress)
+    run_here_or_wait(job.pk)
     result = face_services.code_video(team.project, video_id, None, 1, team.manager, no_progress)
     listed = face_services.suggestions(team.project, video_id, "annotator")
     return {"video": video_id, "result": result, "listed": listed}
