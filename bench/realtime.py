@@ -40,7 +40,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# The script's own folder holds bench/http.py, which would shadow the standard library's http.
+sys.path[0] = str(ROOT)
 
 
 # --- a minimal websocket client (RFC 6455 text frames), so the bench needs no extra package -----
@@ -99,6 +100,8 @@ class Run:
     answered_at: dict[str, float] = field(default_factory=dict)
     from_request: list[float] = field(default_factory=list)
     from_response: list[float] = field(default_factory=list)
+    from_commit: list[float] = field(default_factory=list)
+    cpu: dict[str, float] = field(default_factory=dict)
     ok: int = 0
     skipped: int = 0
     conflicts: int = 0
@@ -117,7 +120,6 @@ def setup(clients: int, one_utterance: bool) -> dict[str, Any]:
     import django
 
     django.setup()
-    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import User
     from django.contrib.sessions.backends.db import SessionStore
@@ -146,7 +148,8 @@ def setup(clients: int, one_utterance: bool) -> dict[str, Any]:
         Membership.objects.create(project=project, user=user, role="annotator")
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        # The first backend is django-axes', which checks logins but cannot load a user.
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.save()
         token = Token.objects.create(user=user).key
@@ -154,7 +157,15 @@ def setup(clients: int, one_utterance: bool) -> dict[str, Any]:
     return {"people": people, "utterances": utterances, "words": words, "body": body}
 
 
-def run_one(layer: str, clients: int, duration: float, one_utterance: bool) -> dict[str, Any]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used (Linux), whatever else loads the machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_one(
+    layer: str, clients: int, duration: float, one_utterance: bool, profile: str = ""
+) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="fieldmark-bench-rt-"))
     os.environ.update(
         DJANGO_SETTINGS_MODULE="fieldmark.settings",
@@ -179,20 +190,30 @@ def run_one(layer: str, clients: int, duration: float, one_utterance: bool) -> d
     try:
         data = setup(clients, one_utterance)
         port = free_port()
+        server = [str(Path(sys.executable).parent / "daphne")]
+        if profile:
+            server = [sys.executable, str(ROOT / "bench" / "profiled_daphne.py"), profile]
         daphne = subprocess.Popen(
-            [str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port),
-             "fieldmark.asgi:application"],
+            [*server, "-b", "127.0.0.1", "-p", str(port), "fieldmark.asgi:application"],
             cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL,
             stderr=(tmp / "daphne.log").open("wb"),
         )  # fmt: skip
         wait_port(port)
         run = Run(clients, duration, one_utterance)
-        asyncio.run(drive(run, port, data))
+        processes = {"web": daphne.pid}
+        for name, child in zip(("mongo", "redis"), servers, strict=False):
+            assert child.process is not None
+            processes[name] = child.process.pid
+        asyncio.run(drive(run, port, data, processes))
         return summary(run, layer)
     finally:
         if daphne is not None:
             daphne.terminate()
-            daphne.wait(10)
+            try:
+                daphne.wait(180)  # a profiled server writes its profile first
+            except subprocess.TimeoutExpired:
+                daphne.kill()
+                daphne.wait()
         for server in reversed(servers):
             server.stop()
 
@@ -207,7 +228,7 @@ def wait_port(port: int, timeout: float = 30) -> None:
     raise RuntimeError("daphne did not start")
 
 
-async def drive(run: Run, port: int, data: dict[str, Any]) -> None:
+async def drive(run: Run, port: int, data: dict[str, Any], processes: dict[str, int]) -> None:
     import requests
 
     people = data["people"]
@@ -227,7 +248,7 @@ async def drive(run: Run, port: int, data: dict[str, Any]) -> None:
                 event = await ws.receive()
                 if event.get("type") != "linguistic.utterance.updated":
                     continue
-                now = time.perf_counter()
+                now, wall = time.perf_counter(), time.time()
                 for word in event["data"].get("words", []):
                     for morpheme in word.get("morphemes", []):
                         name = morpheme.get("gloss", "")
@@ -241,6 +262,8 @@ async def drive(run: Run, port: int, data: dict[str, Any]) -> None:
                             run.from_request.append(now - run.sent_at[name])
                             if name in run.answered_at:
                                 run.from_response.append(now - run.answered_at[name])
+                            if "committed_at" in event:  # this host's clock at the commit
+                                run.from_commit.append(wall - event["committed_at"])
         except (ConnectionError, asyncio.IncompleteReadError):
             return
 
@@ -288,6 +311,7 @@ async def drive(run: Run, port: int, data: dict[str, Any]) -> None:
 
     await asyncio.gather(*(loop.run_in_executor(pool, warm, i) for i in range(len(people))))
     started = time.perf_counter()
+    cpu_before = {name: cpu_seconds(pid) for name, pid in processes.items()}
     pending: list[asyncio.Future[None]] = []
     in_flight: dict[int, asyncio.Future[None]] = {}
     for k in range(int(run.duration)):
@@ -311,6 +335,7 @@ async def drive(run: Run, port: int, data: dict[str, Any]) -> None:
         elif time.perf_counter() - quiet_since > 5:
             break
         await asyncio.sleep(0.1)
+    run.cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in processes.items()}
     for task in listeners:
         task.cancel()
     for ws in sockets:
@@ -342,6 +367,15 @@ def summary(run: Run, layer: str) -> dict[str, Any]:
         "p95_ms": pct(run.from_request, 0.95),
         "p99_ms": pct(run.from_request, 0.99),
         "p95_after_response_ms": pct(run.from_response, 0.95),
+        "commit_p50_ms": pct(run.from_commit, 0.50),
+        "commit_p95_ms": pct(run.from_commit, 0.95),
+        "commit_p99_ms": pct(run.from_commit, 0.99),
+        # Load-independent: CPU each process spent per 2xx save (its request, its event, and the
+        # event's delivery to every other client), over the timed window.
+        **{
+            f"cpu_ms_per_save_{name}": 1000 * seconds / max(run.ok, 1)
+            for name, seconds in run.cpu.items()
+        },
         "mean_ms": statistics.fmean(run.from_request) * 1000 if run.from_request else float("nan"),
     }
 
@@ -364,13 +398,15 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=60, help="seconds of saving")
     parser.add_argument("--layers", default="embedded,redis://127.0.0.1:6379/13")
     parser.add_argument("--one-utterance", action="store_true")
+    parser.add_argument("--profile", default="", help="cProfile the web process into this file")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         # A stopped bench still stops its servers (the finally blocks run on SystemExit).
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
         layer, clients = args.child.rsplit("|", 1)
-        print(json.dumps(run_one(layer, int(clients), args.duration, args.one_utterance)))
+        result = run_one(layer, int(clients), args.duration, args.one_utterance, args.profile)
+        print(json.dumps(result))
         return 0
 
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
@@ -384,6 +420,8 @@ def main() -> int:
                        "--duration", str(args.duration)]  # fmt: skip
             if args.one_utterance:
                 command.append("--one-utterance")
+            if args.profile:
+                command += ["--profile", f"{args.profile}.{clients}"]
             child = subprocess.Popen(
                 command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
             )
@@ -401,11 +439,13 @@ def main() -> int:
             rows.append(row)
             print(json.dumps(row), flush=True)
     head = ("layer", "clients", "seconds", "saves_2xx", "skipped", "conflicts_409", "errors",
-            "lost", "p50_ms", "p95_ms", "p99_ms", "p95_after_response_ms")  # fmt: skip
+            "lost", "p50_ms", "p95_ms", "p99_ms", "commit_p50_ms", "commit_p95_ms", "commit_p99_ms",
+            "cpu_ms_per_save_web")  # fmt: skip
     print("\n| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for row in rows:
-        cells = [f"{row[k]:.1f}" if isinstance(row[k], float) else str(row[k]) for k in head]
+        cells = [f"{row[k]:.1f}" if isinstance(row.get(k), float) else str(row.get(k, "-"))
+                 for k in head]  # fmt: skip
         print("| " + " | ".join(cells) + " |")
     return 0
 
