@@ -96,6 +96,7 @@ class Run:
     clients: int
     duration: float
     one_utterance: bool
+    source: str = "rest"
     sent_at: dict[str, float] = field(default_factory=dict)
     answered_at: dict[str, float] = field(default_factory=dict)
     from_request: list[float] = field(default_factory=list)
@@ -121,6 +122,7 @@ def setup(clients: int, one_utterance: bool) -> dict[str, Any]:
 
     django.setup()
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import User
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
@@ -134,6 +136,7 @@ def setup(clients: int, one_utterance: bool) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     mongo.ensure_indexes()
     owner = User.objects.create_user("owner", password="x")
+    password = make_password("x")  # hashed once: 200 users would otherwise take minutes
     project = create_project(owner, {"name": "Bench", "slug": "bench"})
     text = services.create_text(owner, project, {"title": "Bench"})
     words = clients if one_utterance else 1
@@ -143,9 +146,12 @@ def setup(clients: int, one_utterance: bool) -> dict[str, Any]:
         for _ in range(1 if one_utterance else clients)
     ]
     people = []
-    for i in range(clients):
-        user = User.objects.create_user(f"coder{i}", password="x")
-        Membership.objects.create(project=project, user=user, role="annotator")
+    User.objects.bulk_create(User(username=f"coder{i}", password=password) for i in range(clients))
+    users = list(User.objects.filter(username__startswith="coder").order_by("id"))
+    Membership.objects.bulk_create(
+        Membership(project=project, user=user, role="annotator") for user in users
+    )
+    for user in users:
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
         # The first backend is django-axes', which checks logins but cannot load a user.
@@ -154,7 +160,8 @@ def setup(clients: int, one_utterance: bool) -> dict[str, Any]:
         session.save()
         token = Token.objects.create(user=user).key
         people.append({"session": session.session_key, "token": token})
-    return {"people": people, "utterances": utterances, "words": words, "body": body}
+    return {"people": people, "utterances": utterances, "words": words, "body": body,
+            "project": project.pk}  # fmt: skip
 
 
 def cpu_seconds(pid: int) -> float:
@@ -164,7 +171,12 @@ def cpu_seconds(pid: int) -> float:
 
 
 def run_one(
-    layer: str, clients: int, duration: float, one_utterance: bool, profile: str = ""
+    layer: str,
+    clients: int,
+    duration: float,
+    one_utterance: bool,
+    profile: str = "",
+    source: str = "rest",
 ) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="fieldmark-bench-rt-"))
     os.environ.update(
@@ -199,8 +211,8 @@ def run_one(
             stderr=(tmp / "daphne.log").open("wb"),
         )  # fmt: skip
         wait_port(port)
-        run = Run(clients, duration, one_utterance)
-        processes = {"web": daphne.pid}
+        run = Run(clients, duration, one_utterance, source)
+        processes = {"web": daphne.pid, "bench": os.getpid()}
         for name, child in zip(("mongo", "redis"), servers, strict=False):
             assert child.process is not None
             processes[name] = child.process.pid
@@ -304,10 +316,30 @@ async def drive(run: Run, port: int, data: dict[str, Any], processes: dict[str, 
     loop = asyncio.get_running_loop()
     pool = ThreadPoolExecutor(max_workers=len(people))
 
+    served: dict[str, Any] = {}
+
     # Warm up each connection (and the server's first-request work) before timing.
     def warm(i: int) -> None:
         auth = {"Authorization": f"Token {people[i]['token']}"}
-        sessions[i].get(f"{base}{data['utterances'][0]}/", headers=auth, timeout=30)
+        uid = data["utterances"][0 if run.one_utterance else i]
+        served[uid] = sessions[i].get(f"{base}{uid}/", headers=auth, timeout=30).json()
+
+    def send_event(i: int, k: int) -> None:
+        """What a save's event is, sent from this process as a worker sends its events."""
+        from fieldmark.realtime.events import send_now
+
+        uid = data["utterances"][0 if run.one_utterance else i]
+        name = f"c{i}-{k}"
+        doc = json.loads(json.dumps(served[uid]))
+        doc["words"][i if run.one_utterance else 0]["morphemes"][0]["gloss"] = name
+        doc["version"] = k + 2
+        payload = {"id": uid, "version": doc["version"], "text": doc["text"], "data": doc}
+        with run.lock:
+            run.sent_at[name] = time.perf_counter()
+        send_now(data["project"], "linguistic.utterance.updated", payload, origin=f"c{i}")
+        with run.lock:
+            run.answered_at[name] = time.perf_counter()
+            run.ok += 1
 
     await asyncio.gather(*(loop.run_in_executor(pool, warm, i) for i in range(len(people))))
     started = time.perf_counter()
@@ -323,7 +355,8 @@ async def drive(run: Run, port: int, data: dict[str, Any], processes: dict[str, 
             if i in in_flight and not in_flight[i].done():
                 run.skipped += 1
                 continue
-            in_flight[i] = loop.run_in_executor(pool, save, i, k)
+            work = send_event if run.source == "events" else save
+            in_flight[i] = loop.run_in_executor(pool, work, i, k)
             pending.append(in_flight[i])
     await asyncio.gather(*pending)
     expected_events["total"] = run.ok * (len(people) - 1)
@@ -355,6 +388,7 @@ def summary(run: Run, layer: str) -> dict[str, Any]:
     expected = int(run.answered_at.pop("__expected__"))
     return {
         "layer": "embedded" if layer == "embedded" else layer.split("@")[-1],
+        "source": run.source,
         "clients": run.clients,
         "seconds": run.duration,
         "saves_2xx": run.ok,
@@ -396,16 +430,25 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", default="50,200", help="comma-separated client counts")
     parser.add_argument("--duration", type=float, default=60, help="seconds of saving")
-    parser.add_argument("--layers", default="embedded,redis://127.0.0.1:6379/13")
+    parser.add_argument("--layers", default="embedded,redis://127.0.0.1:6379/14")
     parser.add_argument("--one-utterance", action="store_true")
     parser.add_argument("--profile", default="", help="cProfile the web process into this file")
+    parser.add_argument(
+        "--source",
+        choices=("rest", "events"),
+        default="rest",
+        help="rest: each client saves through REST; events: this process sends the same events "
+        "after no write, as a worker does (the realtime path alone, without the save's cost)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         # A stopped bench still stops its servers (the finally blocks run on SystemExit).
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
         layer, clients = args.child.rsplit("|", 1)
-        result = run_one(layer, int(clients), args.duration, args.one_utterance, args.profile)
+        result = run_one(
+            layer, int(clients), args.duration, args.one_utterance, args.profile, args.source
+        )
         print(json.dumps(result))
         return 0
 
@@ -420,6 +463,7 @@ def main() -> int:
                        "--duration", str(args.duration)]  # fmt: skip
             if args.one_utterance:
                 command.append("--one-utterance")
+            command += ["--source", args.source]
             if args.profile:
                 command += ["--profile", f"{args.profile}.{clients}"]
             child = subprocess.Popen(
@@ -438,9 +482,9 @@ def main() -> int:
             row = json.loads(result.stdout.strip().splitlines()[-1])
             rows.append(row)
             print(json.dumps(row), flush=True)
-    head = ("layer", "clients", "seconds", "saves_2xx", "skipped", "conflicts_409", "errors",
-            "lost", "p50_ms", "p95_ms", "p99_ms", "commit_p50_ms", "commit_p95_ms", "commit_p99_ms",
-            "cpu_ms_per_save_web")  # fmt: skip
+    head = ("layer", "source", "clients", "seconds", "saves_2xx", "skipped", "conflicts_409",
+            "errors", "lost", "p50_ms", "p95_ms", "p99_ms", "commit_p50_ms", "commit_p95_ms",
+            "commit_p99_ms", "cpu_ms_per_save_web")  # fmt: skip
     print("\n| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for row in rows:

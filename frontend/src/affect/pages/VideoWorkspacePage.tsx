@@ -85,10 +85,30 @@ export function VideoWorkspacePage() {
   current.current = data;
   const onMessage = useCallback(
     (message: SocketMessage) => {
+      const loadedNow = current.current;
+      if (message.type === "video.updated" && message.id === id && loadedNow) {
+        // A transcode finished: the video as GET .../videos/<id>/ serves it.
+        const video = message.data as Video | undefined;
+        if (video && video.id === id) setData({ ...loadedNow, video });
+        return;
+      }
       const concerned =
         (message.type === "affect.layer.created" || message.type === "affect.layer.updated") &&
         message.video === id;
       if (!concerned && message.type !== RELOAD_MESSAGE) return;
+      // Events carry the layer as the list serves it: applied as is, no request.
+      const layer = message.data as Layer | undefined;
+      if (concerned && loadedNow && layer && layer.id === message.id && layer.version === message.version) {
+        const known = loadedNow.layers.find((l) => l.id === layer.id);
+        if (known && known.version >= layer.version) return;
+        const listed: LayerDetail = { ...layer };
+        delete listed.traces; // the list holds layers without their traces
+        const layers = known
+          ? loadedNow.layers.map((l) => (l.id === layer.id ? listed : l))
+          : [...loadedNow.layers, listed];
+        setData({ ...loadedNow, layers });
+        return;
+      }
       affectApi.layers.list(slug, id).then(
         (layers) => current.current && setData({ ...current.current, layers }),
         () => undefined,
