@@ -202,11 +202,11 @@ def run_one(
     try:
         data = setup(clients, one_utterance)
         port = free_port()
-        server = [str(Path(sys.executable).parent / "daphne")]
+        command = [str(Path(sys.executable).parent / "daphne")]
         if profile:
-            server = [sys.executable, str(ROOT / "bench" / "profiled_daphne.py"), profile]
+            command = [sys.executable, str(ROOT / "bench" / "profiled_daphne.py"), profile]
         daphne = subprocess.Popen(
-            [*server, "-b", "127.0.0.1", "-p", str(port), "fieldmark.asgi:application"],
+            [*command, "-b", "127.0.0.1", "-p", str(port), "fieldmark.asgi:application"],
             cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL,
             stderr=(tmp / "daphne.log").open("wb"),
         )  # fmt: skip
@@ -446,10 +446,10 @@ def main() -> int:
         # A stopped bench still stops its servers (the finally blocks run on SystemExit).
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
         layer, clients = args.child.rsplit("|", 1)
-        result = run_one(
+        row = run_one(
             layer, int(clients), args.duration, args.one_utterance, args.profile, args.source
         )
-        print(json.dumps(result))
+        print(json.dumps(row))
         return 0
 
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))

@@ -11,6 +11,10 @@ Presence lives in the consumers themselves: a new socket asks the group who is t
 (``presence.query``) and each socket with a presence answers it directly. So nothing has to be
 cleaned up when a socket goes: its consumer says ``presence.left`` on close, on idling, or when its
 user loses access. A person's tabs are told apart by ``tab``; the app shows one presence per user.
+
+Group messages come through the process's hub (:mod:`fieldmark.realtime.hub`), which calls
+:meth:`ProjectConsumer.group_message`; only replies addressed to this socket alone arrive on its
+own channel.
 """
 
 from __future__ import annotations

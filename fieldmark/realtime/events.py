@@ -7,6 +7,9 @@ processes) and is kept in a bounded log, so a client that reconnects asks for wh
 The origin is the browser tab's id, sent by the app as the ``X-Fieldmark-Tab`` header on its API
 requests; :class:`OriginMiddleware` puts it in a context variable so that no service needs to
 pass it along.
+
+An event is serialized once, here; every socket is sent that text. Where the layer is shared
+(Redis), a publisher thread per process sends it, so a write never waits for the layer.
 """
 
 from __future__ import annotations

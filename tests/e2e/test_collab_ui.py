@@ -5,6 +5,7 @@ in another coder's open video workspace."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -115,7 +116,10 @@ def test_another_coders_saved_layer_appears_in_an_open_workspace_shared(
     expect(page.locator(".live")).to_have_text("live")
     expect(page.locator("[data-testid^='layer-row-']")).to_have_count(0)
 
-    # Another coder saves a layer while the workspace is open
+    # Another coder saves a layer while the workspace is open; the event carries it, so the
+    # workspace shows it without asking the server again.
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
     services.create_layer(
         team.manager, Role.MANAGER, team.project, video_id,
         {"segments": [{"t0_ms": 0, "t1_ms": 400, "aus": {"AU12": 3}}]},
@@ -125,6 +129,7 @@ def test_another_coders_saved_layer_appears_in_an_open_workspace_shared(
     row = page.locator("[data-testid^='layer-row-']")
     expect(row).to_have_count(1)
     expect(row.get_by_test_id("segment")).to_have_count(1)
+    assert [url for url in asked if "/layers" in url] == []
 
 
 def test_a_worker_jobs_progress_reaches_the_browser(
@@ -143,11 +148,13 @@ def test_a_worker_jobs_progress_reaches_the_browser(
 
     job = start_job(team.manager, team.project, "linguistic.link", {})
 
+    def progress() -> list[dict[str, Any]]:
+        events = [json.loads(f) for f in frames if f.startswith("{")]
+        return [e for e in events if e["type"] == "job.progress" and e["job"] == str(job.id)]
+
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not any(
-        f'"job": "{job.id}"' in f and '"succeeded"' in f for f in frames
-    ):
+    while time.monotonic() < deadline and not any(e["state"] == "succeeded" for e in progress()):
         page.wait_for_timeout(100)
-    progress = [f for f in frames if '"job.progress"' in f and str(job.id) in f]
-    assert progress, frames
-    assert '"succeeded"' in progress[-1]
+    states = [e["state"] for e in progress()]
+    assert states, frames
+    assert states[-1] == "succeeded"
