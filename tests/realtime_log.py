@@ -58,3 +58,13 @@ def events_since(user: Any, seq: int) -> list[dict[str, Any]]:
 
 def only(events: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
     return [event for event in events if event["type"] == kind]
+
+
+def logged_since(project_id: int, seq: int) -> list[dict[str, Any]]:
+    """The same events straight from the log, past catch-up's limit (a run of jobs sends
+    hundreds of progress events), origin left out as catch-up does."""
+    from fieldmark.realtime.eventlog import LOG_SIZE, get_log
+
+    missed = get_log().since(project_id, seq, limit=LOG_SIZE)
+    assert missed.reload is False, "the log no longer holds them"
+    return [{k: v for k, v in event.items() if k != "origin"} for event in missed.events]

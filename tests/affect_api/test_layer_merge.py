@@ -137,4 +137,5 @@ def test_property_no_committed_layer_edit_is_lost(
         assert final[kind][index][field] == written
     untouched = {c for _, cs in edits for c in cs} - set(last_write)
     for kind, index, field in untouched:
-        assert final[kind][index][field] == (SEGMENTS if kind == "segments" else EVENTS)[index][field]
+        start = SEGMENTS if kind == "segments" else EVENTS
+        assert final[kind][index][field] == start[index][field]

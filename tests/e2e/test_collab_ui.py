@@ -6,6 +6,7 @@ in another coder's open video workspace."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -158,3 +159,46 @@ def test_a_worker_jobs_progress_reaches_the_browser(
     states = [e["state"] for e in progress()]
     assert states, frames
     assert states[-1] == "succeeded"
+
+
+def test_a_reconnect_catches_up_without_a_reload_and_keeps_unsaved_input(
+    page: Any, asgi_server: AsgiServer, team: Any, text: dict[str, Any]
+) -> None:
+    from annotations.linguistic_api import services
+
+    # The page's socket goes through Playwright, so the test can cut it as a network would.
+    routes: list[tuple[Any, Any]] = []
+
+    def through(ws: Any) -> None:
+        routes.append((ws, ws.connect_to_server()))
+
+    page.route_web_socket(re.compile(r"/ws/projects/"), through)
+    open_live_editor(page, asgi_server, "annotator", text["text"])
+    page.evaluate("window.__notReloaded = true")
+    page.get_by_label("Gloss of dog in dogs").fill("dog")  # typed, not saved
+    expect(page.get_by_test_id("unsaved-count")).not_to_have_text("All saved")
+
+    # The connection drops; while it is down another person saves another morpheme.
+    to_page, to_server = routes[-1]
+    to_server.close()
+    to_page.close()
+    current = services.get_utterance(team.project, text["utterance"])
+    body = json.loads(json.dumps(current, default=str))
+    body["words"][0]["morphemes"][1]["gloss"] = "PL"
+    services.replace_utterance(
+        team.manager, team.project, text["utterance"], current["version"], body
+    )
+
+    # The app reconnects by itself, asks for what it missed and is told without a reload.
+    expect(page.locator(".live")).to_have_text("live")
+    assert len(routes) == 2
+    expect(page.get_by_test_id("remote-change")).to_contain_text("manager saved version 2")
+    expect(page.get_by_label("Gloss of dog in dogs")).to_have_value("dog")
+    assert page.evaluate("window.__notReloaded") is True
+
+    # Saving now merges the two: both glosses land.
+    page.keyboard.press("Control+s")
+    expect(page.get_by_test_id("unsaved-count")).to_have_text("All saved")
+    saved = services.get_utterance(team.project, text["utterance"])
+    assert glosses(saved)[:2] == ["dog", "PL"]
+    assert saved["version"] == 3
