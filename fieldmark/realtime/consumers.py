@@ -41,6 +41,8 @@ from fieldmark.realtime.presence import InvalidMessage, TokenBucket, parse_lock,
 CLOSE_NOT_FOUND = 4404
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
+# The server lost the project's feed (the channel layer failed): reconnect and catch up.
+CLOSE_FEED_LOST = 1011
 
 # Each client message type names the action it needs; unknown types are refused.
 MESSAGE_ACTIONS: dict[str, Action] = {
@@ -279,6 +281,11 @@ class ProjectConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
                 await self._withdraw("idle")
 
     # --- from the group --------------------------------------------------------------------
+
+    async def feed_lost(self) -> None:
+        if not self.closed:
+            self.closed = True
+            await self.close(code=CLOSE_FEED_LOST)
 
     async def group_message(self, message: dict[str, Any]) -> None:
         """What the process's hub hands over from the project's group (not through Channels'

@@ -29,17 +29,29 @@ RENEW_S = 3600.0
 class Member(Protocol):
     async def group_message(self, message: dict[str, Any]) -> None: ...
 
+    async def feed_lost(self) -> None:
+        """The subscription broke (the layer failed): close, so the client reconnects and
+        catches up on what it missed."""
+        ...
+
 
 class _Subscription:
     def __init__(self, hub: Hub, group: str, channel: str) -> None:
-        self.group, self.channel = group, channel
+        self.hub, self.group, self.channel = hub, group, channel
         self.members: set[Member] = set()
         self.task = asyncio.ensure_future(self._pump(hub.layer))
         self.renew = asyncio.ensure_future(self._renew(hub.layer))
 
     async def _pump(self, layer: BaseChannelLayer) -> None:
         while True:
-            message = await layer.receive(self.channel)
+            try:
+                message = await layer.receive(self.channel)
+            except Exception:
+                # What was sent meanwhile is lost to this subscription: its sockets close, their
+                # clients reconnect (a new subscription) and catch up from the event log.
+                logger.exception("group %s: the layer failed; closing its sockets", self.group)
+                await self.hub.drop(self)
+                return
             # In order, one socket after the other: each socket sees the project's events in the
             # order they came, and a write to a socket does not wait for its client.
             for member in list(self.members):
@@ -77,10 +89,21 @@ class Hub:
                 subscription = self.subscriptions[group] = _Subscription(self, group, channel)
             subscription.members.add(member)
 
+    async def drop(self, subscription: _Subscription) -> None:
+        async with self.lock:
+            if self.subscriptions.get(subscription.group) is subscription:
+                del self.subscriptions[subscription.group]
+        subscription.renew.cancel()
+        for member in list(subscription.members):
+            try:
+                await member.feed_lost()
+            except Exception:
+                logger.exception("could not close a socket of %s", subscription.group)
+
     async def leave(self, group: str, member: Member) -> None:
         async with self.lock:
             subscription = self.subscriptions.get(group)
-            if subscription is None:
+            if subscription is None:  # never joined, or dropped after a failure
                 return
             subscription.members.discard(member)
             if not subscription.members:
