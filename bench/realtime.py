@@ -325,9 +325,15 @@ async def drive(run: Run, port: int, data: dict[str, Any], processes: dict[str, 
         headers = {"Authorization": f"Token {people[i]['token']}", "X-Fieldmark-Tab": f"c{i}"}
         with run.lock:
             run.sent_at[name] = time.perf_counter()
-        response = sessions[i].put(
-            f"{base}{uid}/", json={**body, "version": versions[uid]}, headers=headers, timeout=30
-        )
+        try:
+            response = sessions[i].put(
+                f"{base}{uid}/", json={**body, "version": versions[uid]}, headers=headers,
+                timeout=30,
+            )  # fmt: skip
+        except requests.RequestException:  # a save the server did not answer in 30 s: an error
+            with run.lock:
+                run.errors += 1
+            return
         with run.lock:
             if response.status_code == 200:
                 run.answered_at[name] = time.perf_counter()
