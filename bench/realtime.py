@@ -40,7 +40,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# The script's own folder holds bench/http.py, which would shadow the standard library's http.
+sys.path[0] = str(ROOT)
 
 
 # --- a minimal websocket client (RFC 6455 text frames), so the bench needs no extra package -----
@@ -68,6 +69,20 @@ class Socket:
             pass
         return cls(reader, writer)
 
+    async def receive_raw(self) -> None:
+        """The next frame, unread (answering a ping as :meth:`receive` does)."""
+        head = await self.reader.readexactly(2)
+        opcode, length = head[0] & 0x0F, head[1] & 0x7F
+        if length == 126:
+            length = int.from_bytes(await self.reader.readexactly(2), "big")
+        elif length == 127:
+            length = int.from_bytes(await self.reader.readexactly(8), "big")
+        payload = await self.reader.readexactly(length)
+        if opcode == 8:
+            raise ConnectionError("closed by the server")
+        if opcode == 9:
+            self.pong(payload)
+
     async def receive(self) -> dict[str, Any]:
         while True:
             head = await self.reader.readexactly(2)
@@ -82,6 +97,13 @@ class Socket:
                 return message
             if opcode == 8:
                 raise ConnectionError("closed by the server")
+            if opcode == 9:  # daphne pings every 20 s and drops a socket that does not answer
+                self.pong(payload)
+
+    def pong(self, payload: bytes) -> None:
+        mask = os.urandom(4)
+        masked = bytes(byte ^ mask[n % 4] for n, byte in enumerate(payload))
+        self.writer.write(bytes([0x8A, 0x80 | len(payload)]) + mask + masked)
 
     def close(self) -> None:
         self.writer.close()
@@ -95,10 +117,15 @@ class Run:
     clients: int
     duration: float
     one_utterance: bool
+    source: str = "rest"
+    measured: int = 50  # receivers whose deliveries are timed; the others read and discard
+    expected: int = 0  # deliveries owed to the measured receivers by the 2xx saves
     sent_at: dict[str, float] = field(default_factory=dict)
     answered_at: dict[str, float] = field(default_factory=dict)
     from_request: list[float] = field(default_factory=list)
     from_response: list[float] = field(default_factory=list)
+    from_commit: list[float] = field(default_factory=list)
+    cpu: dict[str, float] = field(default_factory=dict)
     ok: int = 0
     skipped: int = 0
     conflicts: int = 0
@@ -117,8 +144,8 @@ def setup(clients: int, one_utterance: bool) -> dict[str, Any]:
     import django
 
     django.setup()
-    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import User
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
@@ -132,6 +159,7 @@ def setup(clients: int, one_utterance: bool) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     mongo.ensure_indexes()
     owner = User.objects.create_user("owner", password="x")
+    password = make_password("x")  # hashed once: 200 users would otherwise take minutes
     project = create_project(owner, {"name": "Bench", "slug": "bench"})
     text = services.create_text(owner, project, {"title": "Bench"})
     words = clients if one_utterance else 1
@@ -141,20 +169,39 @@ def setup(clients: int, one_utterance: bool) -> dict[str, Any]:
         for _ in range(1 if one_utterance else clients)
     ]
     people = []
-    for i in range(clients):
-        user = User.objects.create_user(f"coder{i}", password="x")
-        Membership.objects.create(project=project, user=user, role="annotator")
+    User.objects.bulk_create(User(username=f"coder{i}", password=password) for i in range(clients))
+    users = list(User.objects.filter(username__startswith="coder").order_by("id"))
+    Membership.objects.bulk_create(
+        Membership(project=project, user=user, role="annotator") for user in users
+    )
+    for user in users:
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        # The first backend is django-axes', which checks logins but cannot load a user.
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.save()
         token = Token.objects.create(user=user).key
         people.append({"session": session.session_key, "token": token})
-    return {"people": people, "utterances": utterances, "words": words, "body": body}
+    return {"people": people, "utterances": utterances, "words": words, "body": body,
+            "project": project.pk}  # fmt: skip
 
 
-def run_one(layer: str, clients: int, duration: float, one_utterance: bool) -> dict[str, Any]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used (Linux), whatever else loads the machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_one(
+    layer: str,
+    clients: int,
+    duration: float,
+    one_utterance: bool,
+    profile: str = "",
+    source: str = "rest",
+    measure: int = 50,
+) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="fieldmark-bench-rt-"))
     os.environ.update(
         DJANGO_SETTINGS_MODULE="fieldmark.settings",
@@ -179,25 +226,35 @@ def run_one(layer: str, clients: int, duration: float, one_utterance: bool) -> d
     try:
         data = setup(clients, one_utterance)
         port = free_port()
+        command = [str(Path(sys.executable).parent / "daphne")]
+        if profile:
+            command = [sys.executable, str(ROOT / "bench" / "profiled_daphne.py"), profile]
         daphne = subprocess.Popen(
-            [str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port),
-             "fieldmark.asgi:application"],
+            [*command, "-b", "127.0.0.1", "-p", str(port), "fieldmark.asgi:application"],
             cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL,
             stderr=(tmp / "daphne.log").open("wb"),
         )  # fmt: skip
         wait_port(port)
-        run = Run(clients, duration, one_utterance)
-        asyncio.run(drive(run, port, data))
+        run = Run(clients, duration, one_utterance, source, measured=min(measure, clients))
+        processes = {"web": daphne.pid, "bench": os.getpid()}
+        for name, child in zip(("mongo", "redis"), servers, strict=False):
+            assert child.process is not None
+            processes[name] = child.process.pid
+        asyncio.run(drive(run, port, data, processes))
         return summary(run, layer)
     finally:
         if daphne is not None:
             daphne.terminate()
-            daphne.wait(10)
+            try:
+                daphne.wait(180)  # a profiled server writes its profile first
+            except subprocess.TimeoutExpired:
+                daphne.kill()
+                daphne.wait()
         for server in reversed(servers):
             server.stop()
 
 
-def wait_port(port: int, timeout: float = 30) -> None:
+def wait_port(port: int, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with socket.socket() as probe:
@@ -207,7 +264,7 @@ def wait_port(port: int, timeout: float = 30) -> None:
     raise RuntimeError("daphne did not start")
 
 
-async def drive(run: Run, port: int, data: dict[str, Any]) -> None:
+async def drive(run: Run, port: int, data: dict[str, Any], processes: dict[str, int]) -> None:
     import requests
 
     people = data["people"]
@@ -223,11 +280,17 @@ async def drive(run: Run, port: int, data: dict[str, Any]) -> None:
 
     async def listen(i: int, ws: Socket) -> None:
         try:
+            if i >= run.measured:
+                # The server still writes every frame to this socket; reading it raw keeps one
+                # client process able to follow 200 sockets (parsing 40,000 frames a second
+                # would make the bench, not the server, the bottleneck).
+                while True:
+                    await ws.receive_raw()
             while True:
                 event = await ws.receive()
                 if event.get("type") != "linguistic.utterance.updated":
                     continue
-                now = time.perf_counter()
+                now, wall = time.perf_counter(), time.time()
                 for word in event["data"].get("words", []):
                     for morpheme in word.get("morphemes", []):
                         name = morpheme.get("gloss", "")
@@ -241,6 +304,8 @@ async def drive(run: Run, port: int, data: dict[str, Any]) -> None:
                             run.from_request.append(now - run.sent_at[name])
                             if name in run.answered_at:
                                 run.from_response.append(now - run.answered_at[name])
+                            if "committed_at" in event:  # this host's clock at the commit
+                                run.from_commit.append(wall - event["committed_at"])
         except (ConnectionError, asyncio.IncompleteReadError):
             return
 
@@ -260,13 +325,20 @@ async def drive(run: Run, port: int, data: dict[str, Any]) -> None:
         headers = {"Authorization": f"Token {people[i]['token']}", "X-Fieldmark-Tab": f"c{i}"}
         with run.lock:
             run.sent_at[name] = time.perf_counter()
-        response = sessions[i].put(
-            f"{base}{uid}/", json={**body, "version": versions[uid]}, headers=headers, timeout=30
-        )
+        try:
+            response = sessions[i].put(
+                f"{base}{uid}/", json={**body, "version": versions[uid]}, headers=headers,
+                timeout=30,
+            )  # fmt: skip
+        except requests.RequestException:  # a save the server did not answer in 30 s: an error
+            with run.lock:
+                run.errors += 1
+            return
         with run.lock:
             if response.status_code == 200:
                 run.answered_at[name] = time.perf_counter()
                 run.ok += 1
+                run.expected += run.measured - (1 if i < run.measured else 0)
                 saved = response.json()
                 if saved["version"] > versions[uid]:
                     versions[uid] = saved["version"]
@@ -281,13 +353,35 @@ async def drive(run: Run, port: int, data: dict[str, Any]) -> None:
     loop = asyncio.get_running_loop()
     pool = ThreadPoolExecutor(max_workers=len(people))
 
+    served: dict[str, Any] = {}
+
     # Warm up each connection (and the server's first-request work) before timing.
     def warm(i: int) -> None:
         auth = {"Authorization": f"Token {people[i]['token']}"}
-        sessions[i].get(f"{base}{data['utterances'][0]}/", headers=auth, timeout=30)
+        uid = data["utterances"][0 if run.one_utterance else i]
+        served[uid] = sessions[i].get(f"{base}{uid}/", headers=auth, timeout=30).json()
+
+    def send_event(i: int, k: int) -> None:
+        """What a save's event is, sent from this process as a worker sends its events."""
+        from fieldmark.realtime.events import send_now
+
+        uid = data["utterances"][0 if run.one_utterance else i]
+        name = f"c{i}-{k}"
+        doc = json.loads(json.dumps(served[uid]))
+        doc["words"][i if run.one_utterance else 0]["morphemes"][0]["gloss"] = name
+        doc["version"] = k + 2
+        payload = {"id": uid, "version": doc["version"], "text": doc["text"], "data": doc}
+        with run.lock:
+            run.sent_at[name] = time.perf_counter()
+        send_now(data["project"], "linguistic.utterance.updated", payload, origin=f"c{i}")
+        with run.lock:
+            run.answered_at[name] = time.perf_counter()
+            run.ok += 1
+            run.expected += run.measured - (1 if i < run.measured else 0)
 
     await asyncio.gather(*(loop.run_in_executor(pool, warm, i) for i in range(len(people))))
     started = time.perf_counter()
+    cpu_before = {name: cpu_seconds(pid) for name, pid in processes.items()}
     pending: list[asyncio.Future[None]] = []
     in_flight: dict[int, asyncio.Future[None]] = {}
     for k in range(int(run.duration)):
@@ -299,10 +393,11 @@ async def drive(run: Run, port: int, data: dict[str, Any]) -> None:
             if i in in_flight and not in_flight[i].done():
                 run.skipped += 1
                 continue
-            in_flight[i] = loop.run_in_executor(pool, save, i, k)
+            work = send_event if run.source == "events" else save
+            in_flight[i] = loop.run_in_executor(pool, work, i, k)
             pending.append(in_flight[i])
     await asyncio.gather(*pending)
-    expected_events["total"] = run.ok * (len(people) - 1)
+    expected_events["total"] = run.expected
     # Late is not lost: wait while deliveries still arrive (5 s without one ends it, 120 s at most).
     last_count, quiet_since, hard_stop = -1, time.perf_counter(), time.perf_counter() + 120
     while len(seen) < expected_events["total"] and time.perf_counter() < hard_stop:
@@ -311,6 +406,7 @@ async def drive(run: Run, port: int, data: dict[str, Any]) -> None:
         elif time.perf_counter() - quiet_since > 5:
             break
         await asyncio.sleep(0.1)
+    run.cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in processes.items()}
     for task in listeners:
         task.cancel()
     for ws in sockets:
@@ -330,7 +426,9 @@ def summary(run: Run, layer: str) -> dict[str, Any]:
     expected = int(run.answered_at.pop("__expected__"))
     return {
         "layer": "embedded" if layer == "embedded" else layer.split("@")[-1],
+        "source": run.source,
         "clients": run.clients,
+        "measured": run.measured,
         "seconds": run.duration,
         "saves_2xx": run.ok,
         "skipped": run.skipped,
@@ -342,6 +440,15 @@ def summary(run: Run, layer: str) -> dict[str, Any]:
         "p95_ms": pct(run.from_request, 0.95),
         "p99_ms": pct(run.from_request, 0.99),
         "p95_after_response_ms": pct(run.from_response, 0.95),
+        "commit_p50_ms": pct(run.from_commit, 0.50),
+        "commit_p95_ms": pct(run.from_commit, 0.95),
+        "commit_p99_ms": pct(run.from_commit, 0.99),
+        # Load-independent: CPU each process spent per 2xx save (its request, its event, and the
+        # event's delivery to every other client), over the timed window.
+        **{
+            f"cpu_ms_per_save_{name}": 1000 * seconds / max(run.ok, 1)
+            for name, seconds in run.cpu.items()
+        },
         "mean_ms": statistics.fmean(run.from_request) * 1000 if run.from_request else float("nan"),
     }
 
@@ -362,15 +469,30 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", default="50,200", help="comma-separated client counts")
     parser.add_argument("--duration", type=float, default=60, help="seconds of saving")
-    parser.add_argument("--layers", default="embedded,redis://127.0.0.1:6379/13")
+    parser.add_argument("--layers", default="embedded,redis://127.0.0.1:6379/14")
     parser.add_argument("--one-utterance", action="store_true")
+    parser.add_argument(
+        "--measure", type=int, default=50, help="receivers timed (the others only read)"
+    )
+    parser.add_argument("--profile", default="", help="cProfile the web process into this file")
+    parser.add_argument(
+        "--source",
+        choices=("rest", "events"),
+        default="rest",
+        help="rest: each client saves through REST; events: this process sends the same events "
+        "after no write, as a worker does (the realtime path alone, without the save's cost)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         # A stopped bench still stops its servers (the finally blocks run on SystemExit).
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
         layer, clients = args.child.rsplit("|", 1)
-        print(json.dumps(run_one(layer, int(clients), args.duration, args.one_utterance)))
+        row = run_one(
+            layer, int(clients), args.duration, args.one_utterance, args.profile, args.source,
+            args.measure,
+        )  # fmt: skip
+        print(json.dumps(row))
         return 0
 
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
@@ -384,6 +506,9 @@ def main() -> int:
                        "--duration", str(args.duration)]  # fmt: skip
             if args.one_utterance:
                 command.append("--one-utterance")
+            command += ["--source", args.source, "--measure", str(args.measure)]
+            if args.profile:
+                command += ["--profile", f"{args.profile}.{clients}"]
             child = subprocess.Popen(
                 command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
             )
@@ -394,18 +519,23 @@ def main() -> int:
                 child.wait(30)
                 raise
             result = subprocess.CompletedProcess(command, child.returncode, out, err)
+            problems = [line for line in err.splitlines() if "ERROR" in line or "rror:" in line]
+            for line in problems[:20]:  # what went wrong on the way, even in a run that ended
+                print(f"# {line}", file=sys.stderr)
             if result.returncode != 0:
                 print(result.stdout + result.stderr, file=sys.stderr)
                 return 1
             row = json.loads(result.stdout.strip().splitlines()[-1])
             rows.append(row)
             print(json.dumps(row), flush=True)
-    head = ("layer", "clients", "seconds", "saves_2xx", "skipped", "conflicts_409", "errors",
-            "lost", "p50_ms", "p95_ms", "p99_ms", "p95_after_response_ms")  # fmt: skip
+    head = ("layer", "source", "clients", "seconds", "saves_2xx", "skipped", "conflicts_409",
+            "errors", "lost", "p50_ms", "p95_ms", "p99_ms", "commit_p50_ms", "commit_p95_ms",
+            "commit_p99_ms", "cpu_ms_per_save_web")  # fmt: skip
     print("\n| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for row in rows:
-        cells = [f"{row[k]:.1f}" if isinstance(row[k], float) else str(row[k]) for k in head]
+        cells = [f"{row[k]:.1f}" if isinstance(row.get(k), float) else str(row.get(k, "-"))
+                 for k in head]  # fmt: skip
         print("| " + " | ".join(cells) + " |")
     return 0
 

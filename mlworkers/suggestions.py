@@ -93,6 +93,7 @@ def preannotate(
         project.pk, query, sort=[("text", ASCENDING), ("order", ASCENDING)], batch_size=BATCH
     )
     done = made = 0
+    shown: list[dict[str, Any]] = []  # what the event carries (one past the limit: too many)
     now = datetime.now(UTC)
     while batch := list(islice(cursor, BATCH)):
         wanted = [doc for doc in batch if any(True for _ in _empty_slots(task, doc))]
@@ -125,29 +126,38 @@ def preannotate(
                     }
                 )
                 made += 1
-            ops.append(
-                ReplaceOne(
-                    {"_id": key},
-                    {
-                        "_id": key,
-                        "project": project.pk,
-                        "text": doc["text"],
-                        "utterance": doc["_id"],
-                        "utterance_version": doc["version"],
-                        "task": task,
-                        "version": version.pk,
-                        "version_number": version.number,
-                        "created_at": now,
-                        "items": items,
-                    },
-                    upsert=True,
-                )
-            )
+            stored = {
+                "_id": key,
+                "project": project.pk,
+                "text": doc["text"],
+                "utterance": doc["_id"],
+                "utterance_version": doc["version"],
+                "task": task,
+                "version": version.pk,
+                "version_number": version.number,
+                "created_at": now,
+                "items": items,
+            }
+            ops.append(ReplaceOne({"_id": key}, stored, upsert=True))
+            if len(shown) <= linguistic.BULK_EVENT_DOCUMENTS:
+                shown.append(stored)
         if ops:
             collection().bulk_write(ops, ordered=False)
         done += len(batch)
         progress(done / max(total, 1), f"{done} of {total} utterances, {made} suggestions")
-    broadcast(project.pk, "ml.suggestions.created", {"task": task, "text": text, "count": made})
+    payload: dict[str, Any] = {"task": task, "text": text, "count": made}
+    if len(shown) <= linguistic.BULK_EVENT_DOCUMENTS:
+        # As GET .../texts/<id>/suggestions/ serves them, so an open editor shows them at once.
+        from mlworkers.serializers import StoredSuggestionSerializer
+
+        payload["documents"] = [
+            {"id": doc["_id"], "utterance": doc["utterance"],
+             "data": dict(StoredSuggestionSerializer(doc).data)}
+            for doc in shown
+        ]  # fmt: skip
+    else:
+        payload["documents_omitted"] = True
+    broadcast(project.pk, "ml.suggestions.created", payload)
     return {"utterances": done, "suggestions": made, "version": version.pk}
 
 

@@ -389,12 +389,7 @@ def _write_machine_layer(
     _write_probabilities(project, layer_id, coding.probabilities)
     face_documents.face_suggestions().delete_many({"project": project.pk, "layer_id": layer_id})
     doc = documents.layers.get(project.pk, layer_id)
-    broadcast(
-        project.pk,
-        event,
-        {"video": video_id, "layer": layer_id, "version": doc["version"]},
-        origin=user.username,
-    )
+    services.layer_event(project, event, doc, layer.traces)
     return doc
 
 
@@ -568,9 +563,9 @@ def decide(
     broadcast(
         project.pk,
         "affect.suggestion.decided",
-        {"video": video_id, "layer": layer_id, "key": key, "decision": decision},
-        origin=user.username,
-    )
+        {"video": video_id, "layer": layer_id, "key": key, "decision": decision,
+         "target_layer": target},
+    )  # fmt: skip
     return {"key": key, "decision": decision, "target_layer": target}
 
 

@@ -194,7 +194,7 @@ def _create_video(user: User, project: Project, filename: str, content: File[Any
         raise
     # Read back: Mongo keeps milliseconds, so the answer matches every later read.
     doc = documents.videos.get(project.pk, video_id)
-    broadcast(project.pk, "video.created", {"video": video_id}, origin=user.username)
+    _video_event(project, "video.created", doc)
     return doc
 
 
@@ -336,7 +336,7 @@ def transcode_video(
             continue
     else:  # pragma: no cover - five concurrent writers to one video document
         raise RuntimeError(f"video {video_id} kept changing; the H.264 copy was not recorded")
-    broadcast(project.pk, "video.updated", {"video": video_id})
+    _video_event(project, "video.updated", get_video(project, video_id))
     return {"video": video_id, "h264_size": changes["h264_size"]}
 
 
@@ -495,6 +495,39 @@ def finish_upload(user: User, project: Project, upload_id: str) -> Doc:
 # --- layers ----------------------------------------------------------------------------------
 
 
+# A layer event carries the traces its write replaced up to this many values (a minute of 12 AU
+# tracks at 30 fps is 21,600); beyond, ``traces_omitted`` tells an open workspace to fetch them,
+# rather than pushing megabytes to every socket of the project.
+MAX_EVENT_TRACE_VALUES = 100_000
+
+
+def layer_event(
+    project: Project, kind: str, doc: Mapping[str, Any], traces: Mapping[str, Trace] | None = None
+) -> None:
+    """Broadcast a layer write: the layer as GET .../layers/<id>/ serves it, with ``traces`` only
+    when this write replaced them."""
+    from annotations.affect_api.serializers import LayerDetailSerializer, LayerSerializer
+
+    payload: dict[str, Any] = {"id": doc["_id"], "video": doc["video_id"], "layer": doc["_id"],
+                               "version": doc["version"]}  # fmt: skip
+    if traces is not None and sum(len(t.values) for t in traces.values()) <= MAX_EVENT_TRACE_VALUES:
+        shown = {**doc, "traces": {name: trace.to_doc() for name, trace in traces.items()}}
+        payload["data"] = dict(LayerDetailSerializer(shown).data)
+    else:
+        payload["data"] = dict(LayerSerializer(doc).data)
+        if traces is not None:
+            payload["traces_omitted"] = True
+    broadcast(project.pk, kind, payload)
+
+
+def _video_event(project: Project, kind: str, doc: Mapping[str, Any]) -> None:
+    from annotations.affect_api.serializers import VideoSerializer
+
+    payload = {"id": doc["_id"], "video": doc["_id"], "version": doc["version"],
+               "data": dict(VideoSerializer(doc).data)}  # fmt: skip
+    broadcast(project.pk, kind, payload)
+
+
 def _layer_from_input(
     layer_id: str,
     video_id: str,
@@ -584,12 +617,7 @@ def create_layer(
     documents.layers.insert(project.pk, {"_id": layer.layer_id, **layer.to_doc()}, user.username)
     _write_traces(project, layer)
     doc = documents.layers.get(project.pk, layer.layer_id)
-    broadcast(
-        project.pk,
-        "affect.layer.created",
-        {"video": video_id, "layer": layer.layer_id},
-        origin=user.username,
-    )
+    layer_event(project, "affect.layer.created", doc, layer.traces if "traces" in data else None)
     return doc
 
 
@@ -623,17 +651,28 @@ def update_layer(
     # Traces are written beside the document, so a save with traces is never merged.
     doc = documents.layers.update(
         project.pk, layer_id, expected_version, layer.to_doc(), user.username,
-        merge="traces" not in data,
+        merge="traces" not in data, check=_merged_layer_check(video, schema),
     )  # fmt: skip
     if "traces" in data:
         _write_traces(project, layer)
-    broadcast(
-        project.pk,
-        "affect.layer.updated",
-        {"video": video_id, "layer": layer_id, "version": doc["version"]},
-        origin=user.username,
-    )
+    layer_event(project, "affect.layer.updated", doc, layer.traces if "traces" in data else None)
     return doc
+
+
+def _merged_layer_check(video: Mapping[str, Any], schema: AffectSchema) -> Callable[[Doc], None]:
+    """A merged layer must pass the validation its save passed (an event whose apex one coder
+    moved and whose offset another moved can end with the apex after the offset)."""
+
+    def check(doc: Doc) -> None:
+        try:
+            layer = Layer.from_doc(doc)
+        except ValidationError as exc:
+            raise _invalid(exc) from None
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DomainError("invalid", f"Not a layer: {exc}", field="segments") from None
+        _validate(layer, video, schema)
+
+    return check
 
 
 def _check_layer_owner(user: User, role: Role | None, layer: Mapping[str, Any]) -> None:
@@ -696,12 +735,7 @@ def revert_layer(
     doc = documents.layers.update(
         project.pk, layer_id, expected_version, layer.to_doc(), user.username, merge=False
     )
-    broadcast(
-        project.pk,
-        "affect.layer.updated",
-        {"video": video_id, "layer": layer_id, "version": doc["version"]},
-        origin=user.username,
-    )
+    layer_event(project, "affect.layer.updated", doc)
     return doc
 
 
@@ -727,12 +761,7 @@ def _write_layer(
         event = "affect.layer.updated"
     _write_traces(project, layer)
     doc = documents.layers.get(project.pk, layer.layer_id)
-    broadcast(
-        project.pk,
-        event,
-        {"video": layer.video_id, "layer": layer.layer_id, "version": doc["version"]},
-        origin=user.username,
-    )
+    layer_event(project, event, doc, layer.traces)
     return doc
 
 
@@ -1106,8 +1135,14 @@ def put_schema(user: User, project: Project, expected_version: int, data: Mappin
     doc = documents.schemas.update(
         project.pk, schema_id, expected_version, _schema_body(schema), user.username, replace=True
     )
+    # The label schema as GET .../affect/schema/ serves it.
+    from annotations.affect_api.serializers import SchemaSerializer
+
+    data = dict(SchemaSerializer(describe_schema(doc)).data)
     broadcast(
-        project.pk, "affect.schema.updated", {"version": doc["version"]}, origin=user.username
+        project.pk,
+        "affect.schema.updated",
+        {"id": doc["_id"], "version": doc["version"], "data": data},
     )
     return doc
 
@@ -1142,12 +1177,14 @@ def create_link(user: User, project: Project, data: Mapping[str, Any]) -> Doc:
     }
     doc = documents.links.insert(project.pk, body, user.username)
     doc = _with_utterances(project, [documents.links.get(project.pk, str(doc["_id"]))])[0]
+    from annotations.affect_api.serializers import LinkSerializer
+
     broadcast(
         project.pk,
         "affect.link.created",
-        {"link": doc["_id"], "video": video_id, "utterance": utterance_id},
-        origin=user.username,
-    )
+        {"id": doc["_id"], "link": doc["_id"], "video": video_id, "utterance": utterance_id,
+         "version": doc["version"], "data": dict(LinkSerializer(doc).data)},
+    )  # fmt: skip
     return doc
 
 
@@ -1201,7 +1238,7 @@ def delete_link(
             status_code=status.HTTP_403_FORBIDDEN,
         )
     documents.links.delete(project.pk, link_id, expected_version, user.username)
-    broadcast(project.pk, "affect.link.deleted", {"link": link_id}, origin=user.username)
+    broadcast(project.pk, "affect.link.deleted", {"id": link_id, "link": link_id})
 
 
 # --- thumbnails ------------------------------------------------------------------------------

@@ -85,6 +85,12 @@ class MediaSerializer(DocSerializer):
     end = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     media = serializers.CharField(required=False, allow_null=True)
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start, end = attrs.get("start"), attrs.get("end")
+        if start is not None and end is not None and end < start:
+            raise serializers.ValidationError({"end": f"end {end} ms is before start {start} ms"})
+        return attrs
+
 
 class UtteranceSerializer(StoredSerializer):
     text = serializers.CharField(read_only=True)

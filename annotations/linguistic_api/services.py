@@ -31,7 +31,7 @@ from annotations.linguistic.model import LexicalEntry, Text, Utterance
 from annotations.linguistic_api import concordance, documents, exports, pending, staging
 from annotations.linked_api import sync as linked_sync
 from annotations.xmlsafe import DEFAULT_MAX_BYTES, FormatError, Problem, Source, errors_only
-from fieldmark.api.errors import DomainError
+from fieldmark.api.errors import DomainError, invalid
 from fieldmark.jobs.models import Job
 from fieldmark.jobs.services import start_job
 from fieldmark.projects.models import Project
@@ -60,12 +60,60 @@ def _event(project: Project, kind: str, doc: Mapping[str, Any], origin: str = ""
     broadcast(project.pk, kind, payload, origin)
 
 
+# A bulk change (a gloss replaced everywhere, links made, machine labels filled in) carries the
+# documents it wrote, as REST serves them, up to this many; beyond, ``documents_omitted`` tells
+# the editors to reload what they show (one event of thousands of utterances helps nobody).
+BULK_EVENT_DOCUMENTS = 200
+
+
+def _bulk_event(
+    project: Project, kind: str, noun: str, ids: Collection[str], extra: Mapping[str, Any]
+) -> None:
+    """One event for a bulk write of the ``noun`` documents ``ids``: their current state."""
+    payload: dict[str, Any] = dict(extra)
+    if len(ids) <= BULK_EVENT_DOCUMENTS:
+        store = {"text": documents.texts, "utterance": documents.utterances,
+                 "entry": documents.lexicon}[noun]  # fmt: skip
+        found = store.find(project.pk, {"_id": {"$in": list(ids)}}, sort=[("_id", ASCENDING)])
+        payload["documents"] = [
+            {"id": doc["_id"], "version": doc["version"], **({"text": doc["text"]} if "text" in doc
+             else {}), "data": _as_served(f"linguistic.{noun}", doc)}
+            for doc in found
+        ]  # fmt: skip
+    else:
+        payload["documents_omitted"] = True
+    broadcast(project.pk, kind, payload)
+
+
 def _as_served(kind: str, doc: Mapping[str, Any]) -> dict[str, Any]:
     from annotations.linguistic_api import serializers  # they import this module
 
     shapes = {"text": serializers.TextSerializer, "utterance": serializers.UtteranceSerializer,
               "entry": serializers.EntrySerializer}  # fmt: skip
     return dict(shapes[kind.split(".")[1]](dict(doc)).data)
+
+
+def _check(kind: str) -> Callable[[Doc], None]:
+    """What a save of ``kind`` is validated with, for the store to run again on a merged
+    document: the REST serializer, then the model."""
+    from annotations.linguistic_api import serializers  # they import this module
+
+    shape = {"text": serializers.TextSerializer, "utterance": serializers.UtteranceSerializer,
+             "entry": serializers.EntrySerializer}[kind]  # fmt: skip
+
+    def check(doc: Doc) -> None:
+        serializer = shape(data=doc)
+        if not serializer.is_valid():
+            raise invalid(serializer.errors)
+        if kind == "utterance":
+            try:
+                normalize_utterance(doc, order=int(doc.get("order", 0)), uid=str(doc.get("id")))
+            except (KeyError, TypeError, ValueError) as exc:
+                raise DomainError("invalid", f"Not an utterance: {exc}", field="words") from exc
+        elif kind == "entry":
+            normalize_entry(doc, str(doc.get("id")))
+
+    return check
 
 
 # --- texts ---------------------------------------------------------------------------------------
@@ -133,8 +181,9 @@ def update_text(
     user: User, project: Project, text_id: str, version: int, changes: Mapping[str, Any]
 ) -> Doc:
     doc = documents.texts.update(
-        project.pk, text_id, version, _only(changes, TEXT_FIELDS), user.username
-    )
+        project.pk, text_id, version, _only(changes, TEXT_FIELDS), user.username,
+        check=_check("text"),
+    )  # fmt: skip
     _event(project, "linguistic.text.updated", doc)
     return doc
 
@@ -199,8 +248,9 @@ def replace_utterance(
     if "import_job" in current:
         doc["import_job"] = current["import_job"]
     saved = documents.utterances.update(
-        project.pk, utterance_id, version, doc, user.username, replace=True, current=current
-    )
+        project.pk, utterance_id, version, doc, user.username, replace=True, current=current,
+        check=_check("utterance"),
+    )  # fmt: skip
     concordance.update(project.pk, current, saved)
     _event(project, "linguistic.utterance.updated", saved)
     return saved
@@ -262,7 +312,7 @@ def replace_entry(
     current = get_entry(project, entry_id)
     doc = normalize_entry(body, str(current.get("id") or entry_id))
     saved = documents.lexicon.update(
-        project.pk, entry_id, version, doc, user.username, replace=True
+        project.pk, entry_id, version, doc, user.username, replace=True, check=_check("entry")
     )
     _event(project, "linguistic.entry.updated", saved)
     return saved
@@ -616,7 +666,12 @@ def write_import(
         raise DomainError(
             "import_abandoned", "The import job was given up before it could commit.", field="job"
         )
-    broadcast(project.pk, "linguistic.imported", {"job": job_id, **counts})
+    # The texts it made (few, each with its utterance count), for the text list to show.
+    made = documents.texts.collection.find(
+        {"project": project.pk, "import_job": job_id}, {"_id": 1}
+    )
+    ids = [doc["_id"] for doc in made]
+    _bulk_event(project, "linguistic.imported", "text", ids, {"job": job_id, **counts})
     return counts
 
 
@@ -1046,6 +1101,7 @@ def link_glosses(
     entries = _lexicon_entries(project)
     total = documents.utterances.collection.count_documents(pending.visible(project.pk))
     linked = ambiguous = unmatched = written = done = 0
+    touched: list[str] = []
     for batch in _utterance_batches(project):
         texts = _as_texts(batch)
         report = consistency.find_links(texts, entries, relink=relink)
@@ -1061,12 +1117,14 @@ def link_glosses(
             if (words := [w.to_doc() for w in u.words]) != before[u.id]
         }
         written += documents.bulk_update(documents.utterances, project.pk, changes, user)
+        touched.extend(changes)
         done += len(batch)
         if progress is not None:
             progress(min(done / max(total, 1), 1.0), f"{done} of {total} utterances")
     result = LinkResult(linked, ambiguous, unmatched, written)
     if written:
-        broadcast(project.pk, "linguistic.glossing.linked", {"utterances": written})
+        _bulk_event(project, "linguistic.glossing.linked", "utterance", touched,
+                    {"utterances": written})  # fmt: skip
     return result
 
 
@@ -1088,6 +1146,7 @@ def replace_glosses(
     candidates = concordance.lookup(project.pk, field, value, "exact").utterances
     morphemes = written = tried = 0
     texts: set[str] = set()
+    touched: list[str] = []
     for start in range(0, len(candidates), BATCH):
         ids = candidates[start : start + BATCH]
         changes: dict[str, tuple[Doc, Doc]] = {}
@@ -1099,12 +1158,10 @@ def replace_glosses(
                 texts.add(doc["text"])
         tried += len(changes)
         written += documents.bulk_update(documents.utterances, project.pk, changes, user.username)
+        touched.extend(changes)
     if written:
-        broadcast(
-            project.pk,
-            "linguistic.glossing.replaced",
-            {"utterances": written, "texts": sorted(texts)},
-        )
+        _bulk_event(project, "linguistic.glossing.replaced", "utterance", touched,
+                    {"utterances": written, "texts": sorted(texts)})  # fmt: skip
     return ReplaceResult(morphemes, written, tried - written)
 
 
@@ -1142,7 +1199,8 @@ def create_entries_from_corpus(user: User, project: Project, gloss_lang: str = "
     ]
     created = documents.lexicon.insert_many(project.pk, docs, user.username)
     if created:
-        broadcast(project.pk, "linguistic.entries.created", {"entries": created})
+        _bulk_event(project, "linguistic.entries.created", "entry", [d["_id"] for d in docs],
+                    {"entries": created})  # fmt: skip
     return created
 
 
@@ -1330,9 +1388,6 @@ def fill_empty_labels(
                    if current.get(k) == changes[k][0]["version"] + 1}  # fmt: skip
     if applied:
         texts = sorted({str(docs[k]["text"]) for k in applied})
-        broadcast(
-            project.pk,
-            "linguistic.glossing.replaced",
-            {"utterances": len(applied), "texts": texts},
-        )
+        _bulk_event(project, "linguistic.glossing.replaced", "utterance", list(applied),
+                    {"utterances": len(applied), "texts": texts})  # fmt: skip
     return applied

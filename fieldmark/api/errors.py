@@ -74,6 +74,16 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, list[str]]:
     return out
 
 
+def invalid(errors: Any) -> DomainError:
+    """DRF validation errors as the DomainError naming the first offending field (for checks
+    that run outside a view, such as a merged document's)."""
+    fields = _flatten(errors)
+    field, messages = next(iter(fields.items()), ("non_field_errors", ["invalid"]))
+    error = DomainError("invalid", f"{field}: {messages[0]}", field=field)
+    error.fields = fields
+    return error
+
+
 _CODES = {
     exceptions.NotAuthenticated: "not_authenticated",
     exceptions.AuthenticationFailed: "authentication_failed",

@@ -11,6 +11,10 @@ Presence lives in the consumers themselves: a new socket asks the group who is t
 (``presence.query``) and each socket with a presence answers it directly. So nothing has to be
 cleaned up when a socket goes: its consumer says ``presence.left`` on close, on idling, or when its
 user loses access. A person's tabs are told apart by ``tab``; the app shows one presence per user.
+
+Group messages come through the process's hub (:mod:`fieldmark.realtime.hub`), which calls
+:meth:`ProjectConsumer.group_message`; only replies addressed to this socket alone arrive on its
+own channel.
 """
 
 from __future__ import annotations
@@ -30,18 +34,28 @@ from fieldmark.projects.models import Project
 from fieldmark.projects.permissions import Action
 from fieldmark.realtime.eventlog import CATCH_UP_LIMIT, get_log
 from fieldmark.realtime.events import _TAB_ID, project_group
+from fieldmark.realtime.hub import hub
 from fieldmark.realtime.presence import InvalidMessage, TokenBucket, parse_lock, parse_where
 
 # Close codes in the 4000 range carry the HTTP meaning to the browser.
 CLOSE_NOT_FOUND = 4404
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
+# The server lost the project's feed (the channel layer failed): reconnect and catch up.
+CLOSE_FEED_LOST = 1011
 
 # Each client message type names the action it needs; unknown types are refused.
 MESSAGE_ACTIONS: dict[str, Action] = {
     "ping": Action.SUBSCRIBE,
     "since": Action.SUBSCRIBE,
     "presence": Action.ANNOUNCE,
+}
+
+# The group message types a socket takes, and the method that takes each.
+GROUP_HANDLERS = {
+    "project.event": "project_event",
+    "project.presence": "project_presence",
+    "presence.query": "presence_query",
 }
 
 MAX_MESSAGE_BYTES = 4096
@@ -52,6 +66,7 @@ RATE, BURST = 10.0, 20.0
 
 class ProjectConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     group: str | None = None
+    early: list[dict[str, Any]] | None = None
 
     async def connect(self) -> None:
         slug = self.scope["url_route"]["kwargs"]["slug"]
@@ -78,7 +93,9 @@ class ProjectConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         self.idle_after = float(settings.FIELDMARK_PRESENCE_IDLE_S)
         self.last_active = time.monotonic()
         self.group = project_group(self.project.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        # Group messages that come before the hello wait for it (see group_message).
+        self.early: list[dict[str, Any]] | None = []
+        await hub(self.channel_layer).join(self.group, self)
         await self.accept()
         # Read after joining the group: an event numbered later is delivered live, so a client
         # that asks ``since`` this number misses nothing.
@@ -94,6 +111,9 @@ class ProjectConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
                 "seq": latest,
             }
         )
+        early, self.early = self.early or [], None
+        for message in early:
+            await self.group_message(message)
         await self._group({"type": "presence.query", "reply_to": self.channel_name})
         self.idle_task = asyncio.ensure_future(self._watch_idle())
 
@@ -111,7 +131,7 @@ class ProjectConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             self.idle_task.cancel()
         if self.group:
             await self._withdraw("closed")
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await hub(self.channel_layer).leave(self.group, self)
 
     async def _group(self, message: dict[str, Any]) -> None:
         assert self.group is not None
@@ -262,21 +282,38 @@ class ProjectConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
 
     # --- from the group --------------------------------------------------------------------
 
+    async def feed_lost(self) -> None:
+        if not self.closed:
+            self.closed = True
+            await self.close(code=CLOSE_FEED_LOST)
+
+    async def group_message(self, message: dict[str, Any]) -> None:
+        """What the process's hub hands over from the project's group (not through Channels'
+        dispatch: no database hop per delivery)."""
+        if self.early is not None:
+            self.early.append(message)
+            return
+        handler = GROUP_HANDLERS.get(str(message.get("type")))
+        if handler is not None:
+            await getattr(self, handler)(message)
+
     async def project_event(self, message: dict[str, Any]) -> None:
+        """An event as the sender wrote it (``text``, the same for every socket), with what
+        deciding needs beside it: ``kind``, ``origin`` and, for a membership, ``member``."""
         if self.closed:
             return
-        event = message["event"]
         if message.get("origin") and message["origin"] in (self.tab, self.channel_name):
             return
+        kind = message.get("kind")
         # Our own membership changed: decide before forwarding anything more.
         if (
-            event.get("type") == "membership.changed"
-            and event.get("username") == self.username
+            kind == "membership.changed"
+            and message.get("member") == self.username
             and not await self._still_allowed()
         ):
             return
-        await self.send_json(event)
-        if event.get("type") == "project.deleted":
+        await self.send(text_data=message["text"])
+        if kind == "project.deleted":
             await self.close(code=CLOSE_NOT_FOUND)
             self.closed = True
 

@@ -35,7 +35,9 @@ class Missed:
 
 
 class EventLog(Protocol):
-    def append(self, project_id: int, event: dict[str, Any]) -> int: ...
+    def append(self, project_id: int, event: str) -> int:
+        """Number ``event`` (a JSON object's text, without its ``seq``) and keep it."""
+        ...
 
     def latest(self, project_id: int) -> int: ...
 
@@ -75,8 +77,8 @@ class RedisEventLog:
     def _keys(project_id: int) -> list[str]:
         return [f"fieldmark:events:{project_id}:seq", f"fieldmark:events:{project_id}:log"]
 
-    def append(self, project_id: int, event: dict[str, Any]) -> int:
-        return int(self.script(keys=self._keys(project_id), args=[to_json(event), LOG_SIZE]))
+    def append(self, project_id: int, event: str) -> int:
+        return int(self.script(keys=self._keys(project_id), args=[event, LOG_SIZE]))
 
     def latest(self, project_id: int) -> int:
         value = self.client.get(self._keys(project_id)[0])
@@ -106,12 +108,12 @@ class MemoryEventLog:
         self.counters: dict[int, int] = {}
         self.logs: dict[int, deque[tuple[int, str]]] = {}
 
-    def append(self, project_id: int, event: dict[str, Any]) -> int:
+    def append(self, project_id: int, event: str) -> int:
         with self.lock:
             seq = self.counters.get(project_id, 0) + 1
             self.counters[project_id] = seq
             log = self.logs.setdefault(project_id, deque(maxlen=LOG_SIZE))
-            log.append((seq, to_json(event)))
+            log.append((seq, event))
             return seq
 
     def latest(self, project_id: int) -> int:

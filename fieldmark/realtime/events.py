@@ -7,21 +7,28 @@ processes) and is kept in a bounded log, so a client that reconnects asks for wh
 The origin is the browser tab's id, sent by the app as the ``X-Fieldmark-Tab`` header on its API
 requests; :class:`OriginMiddleware` puts it in a context variable so that no service needs to
 pass it along.
+
+An event is serialized once, here; every socket is sent that text. Where the layer is shared
+(Redis), a publisher thread per process sends it, so a write never waits for the layer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextvars
 import json
 import logging
+import os
+import queue
 import re
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
@@ -65,17 +72,103 @@ class OriginMiddleware:
 
 
 def send_now(project_id: int, event_type: str, payload: dict[str, Any], origin: str = "") -> None:
+    """Number the event, keep it for catch-up and hand it to the layer (without waiting for the
+    layer where it is shared: see :class:`_Publisher`)."""
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        # JSON-safe (dates as ISO strings, as the REST API writes them) for the layer's msgpack.
-        event: dict[str, Any] = json.loads(to_json({"type": event_type, **payload}))
-        event["seq"] = get_log().append(project_id, {**event, "origin": origin})
-        message = {"type": "project.event", "event": event, "origin": origin}
-        _run(layer.group_send, project_group(project_id), message)
+        # Serialized once, here (dates as ISO strings, as the REST API writes them): every socket
+        # is sent this very text, and the log keeps it with the origin for catch-up.
+        # ``committed_at``: this host's clock (epoch seconds) once the change committed, which
+        # tells a client how old an event is (and the bench, commit-to-delivery delays).
+        body = to_json({"type": event_type, **payload, "committed_at": round(time.time(), 6)})
+        seq = get_log().append(project_id, _with(body, origin=origin))
+        message: dict[str, Any] = {"type": "project.event", "text": _with(body, seq=seq),
+                                   "kind": event_type, "origin": origin}  # fmt: skip
+        if event_type == "membership.changed":
+            message["member"] = payload.get("username")
+        publish(layer, project_group(project_id), message)
     except Exception:  # a broken channel layer must not fail the write that already committed
         logger.exception("could not broadcast %s to project %s", event_type, project_id)
+
+
+def _with(body: str, **fields: Any) -> str:
+    """A JSON object's text with more keys at its end (``body`` is a non-empty object)."""
+    extra = "".join(f",{json.dumps(key)}:{json.dumps(value)}" for key, value in fields.items())
+    return body[:-1] + extra + "}"
+
+
+def publish(layer: Any, group: str, message: dict[str, Any]) -> None:
+    if isinstance(layer, InMemoryChannelLayer):
+        # Per process and bound to the loop of its consumers: sent from here, synchronously.
+        _run(layer.group_send, group, message)
+    else:
+        _publisher(layer).put(group, message)
+
+
+def flush(timeout: float = 10.0) -> bool:
+    """Wait until what this process published has reached the layer (a worker calls it after
+    each task, so that a process that ends next loses nothing)."""
+    return _current is None or _current.flush(timeout)
+
+
+class _Publisher:
+    """Sends group messages from a thread of its own, one after the other in the order they
+    came. A write never waits for the layer: in the web process a send through the server's
+    event loop (``async_to_sync``) waited for that loop's turn, which under load took longer
+    than the rest of the request."""
+
+    def __init__(self, layer: Any) -> None:
+        self.layer = layer
+        self.pid = os.getpid()
+        self.queue: queue.SimpleQueue[tuple[str, dict[str, Any]] | threading.Event | None] = (
+            queue.SimpleQueue()
+        )
+        self.thread = threading.Thread(target=self._serve, name="fieldmark-events", daemon=True)
+        self.thread.start()
+        atexit.register(self.close)
+
+    def put(self, group: str, message: dict[str, Any]) -> None:
+        self.queue.put((group, message))
+
+    def flush(self, timeout: float) -> bool:
+        done = threading.Event()
+        self.queue.put(done)
+        return done.wait(timeout)
+
+    def close(self) -> None:
+        if self.thread.is_alive():
+            self.flush(10.0)
+            self.queue.put(None)
+            self.thread.join(5.0)
+
+    def _serve(self) -> None:
+        loop = asyncio.new_event_loop()
+        try:
+            while (item := self.queue.get()) is not None:
+                if isinstance(item, threading.Event):
+                    item.set()
+                    continue
+                try:
+                    loop.run_until_complete(self.layer.group_send(*item))
+                except Exception:
+                    logger.exception("could not send an event to %s", item[0])
+        finally:
+            loop.close()
+
+
+_current: _Publisher | None = None
+_current_lock = threading.Lock()
+
+
+def _publisher(layer: Any) -> _Publisher:
+    """The process's publisher for ``layer`` (a new one after a fork: threads do not follow)."""
+    global _current
+    with _current_lock:
+        if _current is None or _current.layer is not layer or _current.pid != os.getpid():
+            _current = _Publisher(layer)
+        return _current
 
 
 def _run(function: Callable[..., Any], *args: Any) -> None:

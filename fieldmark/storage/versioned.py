@@ -30,6 +30,10 @@ SYSTEM_FIELDS = frozenset({"_id", "project", "version", "created_at", "created_b
                            "updated_at", "updated_by"})  # fmt: skip
 
 
+# A write's own validation, run again on what a three-way merge made of it: raises DomainError
+# naming the field when the merged content (system fields left out) would not be accepted.
+Check = Callable[[Doc], None]
+
 # Called with (collection, project id, document ids) after every committed write; the RDF sync
 # (annotations.linked_api) registers here, so every writer reaches the graph through one place.
 WriteListener = Callable[[str, int, list[str]], None]
@@ -60,6 +64,19 @@ def _content(doc: Mapping[str, Any]) -> Doc:
 
 def _without(doc: Mapping[str, Any], fields: frozenset[str]) -> Doc:
     return {key: value for key, value in doc.items() if key not in fields}
+
+
+def _at(doc: Any, dotted: str) -> Any:
+    """The value at a dotted path (``events.0.apex_ms``) of a document, None where there is none
+    (validation names elements by position, which can differ between the versions)."""
+    for part in dotted.split("."):
+        if isinstance(doc, dict) and part in doc:
+            doc = doc[part]
+        elif isinstance(doc, list) and part.isdigit() and int(part) < len(doc):
+            doc = doc[int(part)]
+        else:
+            return None
+    return doc
 
 
 def _changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
@@ -182,13 +199,15 @@ class VersionedStore:
         replace: bool = False,
         current: Mapping[str, Any] | None = None,
         merge: bool | None = None,
+        check: Check | None = None,
     ) -> Doc:
         """Apply ``changes`` (top-level fields; ``replace`` drops fields not named) if the
         document is still at ``expected_version``; a store that merges (or ``merge=True``)
         merges a stale write instead, ``merge=False`` refuses it. ``current``: the document as
         the caller just read it, which saves reading it again when it is at that version (the
         write itself still requires the version, so a change in between is a conflict all the
-        same)."""
+        same). ``check`` validates a merged document as the caller validated ``changes``: a
+        merge that breaks it is a 409 naming the element, and nothing is written."""
         body = {key: value for key, value in changes.items() if key not in SYSTEM_FIELDS}
         if (
             current is not None
@@ -205,7 +224,9 @@ class VersionedStore:
         if after is not None:
             return after
         if self.merges if merge is None else merge:
-            return self._merge_stale(project_id, doc_id, expected_version, body, user, replace)
+            return self._merge_stale(
+                project_id, doc_id, expected_version, body, user, replace, check
+            )
         raise self._conflict_or_missing(project_id, doc_id, expected_version)
 
     def _write(
@@ -252,6 +273,7 @@ class VersionedStore:
         body: Mapping[str, Any],
         user: str,
         replace: bool,
+        check: Check | None = None,
     ) -> Doc:
         """Apply a write made against ``expected_version`` to the current version by a
         three-way merge, or raise the 409 naming the clashing elements."""
@@ -277,6 +299,13 @@ class VersionedStore:
                 raise self._clash(current, expected_version, exc) from None
             if self.rederive is not None:
                 merged = self.rederive(merged)
+            if check is not None:
+                try:
+                    check(merged)
+                except DomainError as exc:
+                    raise self._invalid_merge(
+                        current, expected_version, exc, (base_content, current_content, mine)
+                    ) from None
             # Only what differs from the current version is written, so that counters others
             # keep on the document without a new version (a text's utterance_count) survive.
             changes = {k: v for k, v in merged.items() if current_content.get(k, _ABSENT) != v}
@@ -306,6 +335,28 @@ class VersionedStore:
             field="version",
             extra={"current": current, "conflicts": [clash.to_json() for clash in exc.clashes]},
         )
+
+    def _invalid_merge(
+        self, current: Doc, expected: int, exc: DomainError, sides: tuple[Doc, Doc, Doc]
+    ) -> Conflict:
+        """Each change is valid alone but not together (an event's apex moved past the offset
+        the other writer moved): the same 409 as a clash, naming the element validation named."""
+        element = next(iter(exc.fields), "") or "(document)"
+        base, cur, mine = (_at(side, element) for side in sides)
+        return Conflict(
+            "version_conflict",
+            f"This {self.noun} changed since you read it (you had version {expected}, it is now "
+            f"{current['version']}), and your change combined with it is not valid: "
+            f"{exc.detail} Your change was not saved.",
+            field="version",
+            extra={
+                "current": current,
+                "conflicts": [
+                    {"element": element, "base": base, "current": cur, "mine": mine,
+                     "detail": exc.detail}
+                ],
+            },
+        )  # fmt: skip
 
     def delete(self, project_id: int, doc_id: str, expected_version: int, user: str) -> None:
         condition = {"_id": doc_id, "project": project_id, "version": expected_version}

@@ -15,6 +15,7 @@ from mlworkers.models import ModelVersion
 from tests.affect_api.test_transcode import wait_finished
 from tests.affect_api.test_videos import FACE_VIDEO, upload
 from tests.face.conftest import HAND_CODES
+from tests.realtime_log import logged_since, mark, only
 from tests.shared_data import shared_file
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shared]
@@ -50,8 +51,14 @@ def coded_video(
     return {"video": vid, "train": trained.result, "code": coded.result}
 
 
+@pytest.fixture
+def since_start(team: Any) -> int:
+    """The project's event number before anything below happened (requested first)."""
+    return mark(team.viewer)
+
+
 def test_shared_train_code_review_and_agree(
-    coded_video: dict[str, Any], team: Any, as_user: Any, mongo_db: Any
+    since_start: int, coded_video: dict[str, Any], team: Any, as_user: Any, mongo_db: Any
 ) -> None:
     vid = coded_video["video"]
     train, code = coded_video["train"], coded_video["code"]
@@ -137,6 +144,22 @@ def test_shared_train_code_review_and_agree(
     # The manager has decided nothing: every suggestion is still pending for them.
     manager_view = as_user(team.manager).get(url).json()
     assert {s["status"] for s in manager_view} == {"pending"}
+
+    # Every layer write sent its layer as the API serves it: the machine's (from the worker,
+    # with its traces), the coder's own (from the review), and each decision.
+    sent = logged_since(team.project.pk, since_start)
+    machine_event = [e for e in only(sent, "affect.layer.created") if e["id"] == code["layer"]]
+    assert [e["data"] for e in machine_event] == [
+        viewer.get(f"{P}/videos/{vid}/layers/{code['layer']}/").json()
+    ]
+    assert sorted(machine_event[0]["data"]["traces"]) == layer_doc["trace_tracks"]
+    own_events = [e for e in sent if e["type"].startswith("affect.layer") and e["id"] == own["_id"]]
+    assert own_events[-1]["version"] == own["version"]
+    assert own_events[-1]["data"]["events"][-2:] == [first["event"], edited_event]
+    decided = only(sent, "affect.suggestion.decided")
+    assert [(e["key"], e["decision"]) for e in decided] == [
+        (first["key"], "accept"), (second["key"], "edit"), (third["key"], "reject"),
+    ]  # fmt: skip
 
     # Agreement: the machine is one more coder.
     report = viewer.get(f"{P}/videos/{vid}/agreement/?machine=1").json()

@@ -5,6 +5,8 @@ in another coder's open video workspace."""
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -115,7 +117,10 @@ def test_another_coders_saved_layer_appears_in_an_open_workspace_shared(
     expect(page.locator(".live")).to_have_text("live")
     expect(page.locator("[data-testid^='layer-row-']")).to_have_count(0)
 
-    # Another coder saves a layer while the workspace is open
+    # Another coder saves a layer while the workspace is open; the event carries it, so the
+    # workspace shows it without asking the server again.
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
     services.create_layer(
         team.manager, Role.MANAGER, team.project, video_id,
         {"segments": [{"t0_ms": 0, "t1_ms": 400, "aus": {"AU12": 3}}]},
@@ -125,6 +130,7 @@ def test_another_coders_saved_layer_appears_in_an_open_workspace_shared(
     row = page.locator("[data-testid^='layer-row-']")
     expect(row).to_have_count(1)
     expect(row.get_by_test_id("segment")).to_have_count(1)
+    assert [url for url in asked if "/layers" in url] == []
 
 
 def test_a_worker_jobs_progress_reaches_the_browser(
@@ -143,11 +149,56 @@ def test_a_worker_jobs_progress_reaches_the_browser(
 
     job = start_job(team.manager, team.project, "linguistic.link", {})
 
+    def progress() -> list[dict[str, Any]]:
+        events = [json.loads(f) for f in frames if f.startswith("{")]
+        return [e for e in events if e["type"] == "job.progress" and e["job"] == str(job.id)]
+
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not any(
-        f'"job": "{job.id}"' in f and '"succeeded"' in f for f in frames
-    ):
+    while time.monotonic() < deadline and not any(e["state"] == "succeeded" for e in progress()):
         page.wait_for_timeout(100)
-    progress = [f for f in frames if '"job.progress"' in f and str(job.id) in f]
-    assert progress, frames
-    assert '"succeeded"' in progress[-1]
+    states = [e["state"] for e in progress()]
+    assert states, frames
+    assert states[-1] == "succeeded"
+
+
+def test_a_reconnect_catches_up_without_a_reload_and_keeps_unsaved_input(
+    page: Any, asgi_server: AsgiServer, team: Any, text: dict[str, Any]
+) -> None:
+    from annotations.linguistic_api import services
+
+    # The page's socket goes through Playwright, so the test can cut it as a network would.
+    routes: list[tuple[Any, Any]] = []
+
+    def through(ws: Any) -> None:
+        routes.append((ws, ws.connect_to_server()))
+
+    page.route_web_socket(re.compile(r"/ws/projects/"), through)
+    open_live_editor(page, asgi_server, "annotator", text["text"])
+    page.evaluate("window.__notReloaded = true")
+    page.get_by_label("Gloss of dog in dogs").fill("dog")  # typed, not saved
+    expect(page.get_by_test_id("unsaved-count")).not_to_have_text("All saved")
+
+    # The connection drops; while it is down another person saves another morpheme.
+    to_page, to_server = routes[-1]
+    to_server.close()
+    to_page.close()
+    current = services.get_utterance(team.project, text["utterance"])
+    body = json.loads(json.dumps(current, default=str))
+    body["words"][0]["morphemes"][1]["gloss"] = "PL"
+    services.replace_utterance(
+        team.manager, team.project, text["utterance"], current["version"], body
+    )
+
+    # The app reconnects by itself, asks for what it missed and is told without a reload.
+    expect(page.locator(".live")).to_have_text("live")
+    assert len(routes) == 2
+    expect(page.get_by_test_id("remote-change")).to_contain_text("manager saved version 2")
+    expect(page.get_by_label("Gloss of dog in dogs")).to_have_value("dog")
+    assert page.evaluate("window.__notReloaded") is True
+
+    # Saving now merges the two: both glosses land.
+    page.keyboard.press("Control+s")
+    expect(page.get_by_test_id("unsaved-count")).to_have_text("All saved")
+    saved = services.get_utterance(team.project, text["utterance"])
+    assert glosses(saved)[:2] == ["dog", "PL"]
+    assert saved["version"] == 3

@@ -70,8 +70,9 @@ def test_membership_change_reaches_other_members_but_not_outsiders(team: Any) ->
     assert hello["role"] == "viewer"
     assert event == {
         "type": "membership.changed", "username": "annotator", "role": "manager",
-        "seq": hello["seq"] + 1,
+        "seq": hello["seq"] + 1, "committed_at": event["committed_at"],
     }  # fmt: skip
+    assert isinstance(event["committed_at"], float)
     assert nothing_more is True
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -117,7 +118,9 @@ def test_an_event_sent_by_another_process_reaches_the_socket(team: Any) -> None:
 
     hello, event = async_to_sync(scenario)()
 
+    committed = event.pop("committed_at")
     assert event == {"type": "job.progress", "job": "j1", "progress": 0.5, "seq": hello["seq"] + 1}
+    assert abs(time.time() - committed) < 120
 
 
 def test_a_worker_jobs_progress_reaches_the_socket(
@@ -395,7 +398,7 @@ def test_a_role_change_is_applied_to_the_open_socket(team: Any) -> None:
     assert locked["lock"] == "e1"
     assert role == {"type": "role", "role": "viewer"}
     assert changed == {"type": "membership.changed", "username": "annotator", "role": "viewer",
-                       "seq": changed["seq"]}  # fmt: skip
+                       "seq": changed["seq"], "committed_at": changed["committed_at"]}  # fmt: skip
     unlocked = next(event for event in seen if event["type"] == "presence")
     assert (unlocked["lock"], unlocked["where"]) == (None, {"entry": "e1"})
     assert refused["field"] == "lock"

@@ -80,6 +80,8 @@ export function useMachineSuggestions(slug: string, textId: string, enabled: boo
     [slug],
   );
 
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+
   // One object until the hints change: the editor's rows are memoised on it.
   return useMemo(
     () => ({
@@ -88,9 +90,9 @@ export function useMachineSuggestions(slug: string, textId: string, enabled: boo
       touch,
       accept: (u: string, w: number, m: number | null) => decide(u, w, m, true),
       reject: (u: string, w: number, m: number | null) => decide(u, w, m, false),
-      reload: () => setTick((t) => t + 1),
+      reload,
       available,
     }),
-    [hints, touch, decide, available],
+    [hints, touch, decide, reload, available],
   );
 }

@@ -67,9 +67,29 @@ export function VideoWorkspacePage() {
   }, [slug, id, setData]);
   const onMessage = useCallback(
     (message: SocketMessage) => {
+      const loadedNow = current.current;
+      if (message.type === "video.updated" && message.id === id && loadedNow) {
+        // A transcode finished: the video as GET .../videos/<id>/ serves it.
+        const video = message.data as Video | undefined;
+        if (video && video.id === id) setData({ ...loadedNow, video });
+        return;
+      }
       const concerned =
         (message.type === "affect.layer.created" || message.type === "affect.layer.updated") &&
         message.video === id;
+      // Events carry the layer as the list serves it: applied as is, no request.
+      const layer = message.data as Layer | undefined;
+      if (concerned && loadedNow && layer && layer.id === message.id && layer.version === message.version) {
+        const known = loadedNow.layers.find((l) => l.id === layer.id);
+        if (known && known.version >= layer.version) return;
+        const listed: LayerDetail = { ...layer };
+        delete listed.traces; // the list holds layers without their traces
+        const layers = known
+          ? loadedNow.layers.map((l) => (l.id === layer.id ? listed : l))
+          : [...loadedNow.layers, listed];
+        setData({ ...loadedNow, layers });
+        return;
+      }
       if (message.type === "affect.link.created" || message.type === "affect.link.deleted") {
         refreshLinks();
       }

@@ -167,16 +167,23 @@ export function TextEditorPage() {
 
   const reloadUtterances = utterances.reload;
   const reloadLexicon = lexicon.reload;
+  const reloadMachine = machine.reload;
   const onMessage = useCallback(
     (message: SocketMessage) => {
-      if (message.type === "linguistic.glossing.linked" || message.type === RELOAD_MESSAGE) reloadUtterances();
-      if (
-        message.type === "linguistic.glossing.replaced" &&
-        Array.isArray(message.texts) &&
-        message.texts.includes(id)
-      )
-        reloadUtterances();
+      if (message.type === RELOAD_MESSAGE) reloadUtterances();
+      const linked = message.type === "linguistic.glossing.linked";
+      if (linked || message.type === "linguistic.glossing.replaced") {
+        // Bulk edits carry the utterances they wrote (up to a limit), as the REST API serves them.
+        if (Array.isArray(message.documents)) {
+          for (const doc of message.documents as { text?: string; data?: Utterance }[])
+            if (doc.text === id && doc.data) receive(doc.data);
+        } else if (linked || (Array.isArray(message.texts) && message.texts.includes(id))) {
+          reloadUtterances();
+        }
+      }
       if (message.type === "linguistic.entries.created") reloadLexicon();
+      const forThisText = message.text === id || message.text == null;
+      if (message.type === "ml.suggestions.created" && message.task === "gloss" && forThisText) reloadMachine();
       if (!UTTERANCE_EVENTS.has(message.type) || typeof message.id !== "string") return;
       const row = rowsRef.current[message.id];
       // Events name their text; one for an utterance not shown here is for another text.
@@ -187,7 +194,7 @@ export function TextEditorPage() {
       if (data && data.id === message.id && data.version === message.version) receive(data);
       else linguisticApi.utterances.get(slug, message.id).then(receive, () => undefined);
     },
-    [slug, id, receive, reloadUtterances, reloadLexicon],
+    [slug, id, receive, reloadUtterances, reloadLexicon, reloadMachine],
   );
   useProjectSocket(slug, onMessage);
 
