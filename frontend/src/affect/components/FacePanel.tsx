@@ -102,12 +102,20 @@ export function FacePanel(props: FacePanelProps) {
   useEffect(load, [load]);
   useEffect(() => {
     if (job.done && job.job) {
-      setNote(
-        job.job.state === "succeeded"
-          ? `${job.job.kind === "ml.train" ? "Training" : "Coding"} finished; reload the page to see the result.`
-          : `The job ${job.job.state}: ${JSON.stringify(job.job.error)}`,
-      );
+      const training = job.job.kind === "ml.train";
+      if (job.job.state === "succeeded") {
+        // The machine layer arrives over the project socket; the suggestions are fetched here.
+        if (!training) load();
+        setNote(
+          training
+            ? "Training finished: the new model version codes the video when you press “Code this video”."
+            : "Coding finished: the machine's suggestions are listed below.",
+        );
+      } else {
+        setNote(`The job ${job.job.state}: ${JSON.stringify(job.job.error)}`);
+      }
     }
+    // Only a job that has just ended should refresh; load changes with the layer list.
   }, [job.done, job.job]);
 
   const decide = async (index: number, decision: Decision) => {
@@ -151,7 +159,6 @@ export function FacePanel(props: FacePanelProps) {
     const s = suggestions[cursor];
     if (s && listRef.current?.contains(document.activeElement)) onSeek(suggestionSpan(s)[0]);
     // Seeking follows the cursor only while the list has the focus.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [cursor]);
 
   const start = async (which: "code" | "train") => {
