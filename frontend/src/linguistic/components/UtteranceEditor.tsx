@@ -19,6 +19,7 @@ import {
   type SplitField,
   type WordField,
 } from "../igt";
+import { navKey } from "../gridNav";
 import { suggestionsFor, type LexiconIndex, type Suggestion } from "../suggest";
 import { ConflictPanel } from "./ConflictPanel";
 import { GlossInput } from "./GlossInput";
@@ -112,6 +113,7 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
           value={draft.transcription ?? ""}
           placeholder={words.map((w) => w.form).join(" ")}
           aria-label={`Transcription of utterance ${number}`}
+          data-nav={navKey("head")}
           tabIndex={-1}
           readOnly={!canEdit}
           spellCheck={false}
@@ -142,9 +144,14 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
           <button
             type="button"
             className="button-small button-secondary"
+            data-nav={navKey("head", null, 1)}
             tabIndex={-1}
-            disabled={!dirty || row.saving}
-            onClick={props.onSave}
+            // aria-disabled, not disabled: a disabled button could not take the focus, and the
+            // arrows must reach every control.
+            aria-disabled={!dirty || row.saving}
+            onClick={() => {
+              if (dirty && !row.saving) props.onSave();
+            }}
             title="Save this utterance (Ctrl-S or Ctrl-Enter)"
           >
             Save
@@ -182,6 +189,7 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
                   style={{ width: `${cols.word}ch` }}
                   value={word.form}
                   data-cell={wordKey(draft.id, w)}
+                  data-nav={navKey("word", w, 0)}
                   tabIndex={-1}
                   readOnly={!canEdit}
                   aria-label={`Word ${w + 1} of utterance ${number}`}
@@ -192,6 +200,7 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
                   <button
                     type="button"
                     className="button-link ling-word-delete"
+                    data-nav={navKey("word", w, 1)}
                     tabIndex={-1}
                     aria-label={`Remove word ${w + 1} from utterance ${number}`}
                     title="Delete this word"
@@ -219,6 +228,7 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
                           style={{ width: `${Math.max(MIN_CELL_CH, width - (segmented && m.sep ? 1 : 0))}ch` }}
                           value={m.form}
                           data-cell={morphKey(draft.id, w, morpheme, "form")}
+                          data-nav={navKey("form", w, i)}
                           tabIndex={-1}
                           readOnly={!canEdit}
                           aria-label={segmented ? `Form of ${shown} in ${word.form}` : `Form of ${word.form} (unsegmented)`}
@@ -244,6 +254,7 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
                       <GlossInput
                         value={gloss}
                         cell={cell}
+                        nav={navKey("gloss", w, i)}
                         label={`Gloss of ${shown} in ${word.form}`}
                         widthCh={width}
                         suggestions={suggestionsFor(lexicon, m.form, gloss)}
@@ -259,6 +270,7 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
                         className="ling-cell ling-pos"
                         style={{ width: `${width}ch` }}
                         value={m.pos ?? ""}
+                        data-nav={navKey("pos", w, i)}
                         tabIndex={-1}
                         readOnly={!canEdit}
                         aria-label={`POS of ${shown} in ${word.form}`}
@@ -274,6 +286,7 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
                   className="ling-cell ling-pos ling-word-pos"
                   style={{ width: `${cols.word}ch` }}
                   value={word.pos ?? ""}
+                  data-nav={navKey("wpos", w)}
                   tabIndex={-1}
                   readOnly={!canEdit}
                   aria-label={`Word POS of ${word.form}`}
@@ -291,6 +304,7 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
           <button
             type="button"
             className="button-small button-secondary ling-add-word"
+            data-nav={navKey("add")}
             tabIndex={-1}
             aria-label={`Add a word to utterance ${number}`}
             title="Add a word at the end (Alt-Enter adds one after the focused word)"
@@ -307,6 +321,8 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
         <input
           value={draft.translations?.[lang] ?? ""}
           data-cell={trCell}
+          data-nav={navKey("tr")}
+          tabIndex={-1}
           aria-label={`Free translation (${lang}) of utterance ${number}`}
           placeholder="Free translation"
           onFocus={() => props.onFocusCell(trCell)}

@@ -6,6 +6,7 @@ import {
   useMemo,
   useRef,
   useState,
+  type FocusEvent,
   type FormEvent,
   type KeyboardEvent,
 } from "react";
@@ -43,6 +44,7 @@ import {
   wordKey,
   type MorphEdit,
 } from "../igt";
+import { atEdge, entryControl, keepTabStop, neighbour, type Direction } from "../gridNav";
 import { abbreviationsFrom } from "../leipzig";
 import { buildLexiconIndex, type LexiconIndex } from "../suggest";
 
@@ -53,7 +55,12 @@ type Rows = Record<string, RowState>;
  * whole value selected) or any element matching `selector`. With a virtualised list the target
  * may not be rendered yet; the editor scrolls to it and tries again after each render.
  */
-type PendingFocus = { cell: string; caret: number | "all"; utterance: string } | { within: string; utterance: string };
+type PendingFocus =
+  | { cell: string; caret: number | "all"; utterance: string }
+  | { within: string; utterance: string }
+  | { edge: Direction; utterance: string };
+
+const ARROWS: Record<string, Direction> = { ArrowLeft: "left", ArrowRight: "right", ArrowUp: "up", ArrowDown: "down" };
 
 /** The people on an utterance nobody else is on (one array, so rows stay memoised). */
 const NOBODY: Person[] = [];
@@ -220,11 +227,14 @@ export function TextEditorPage() {
     return on;
   }, [here]);
 
+  // What a screen reader hears about saves (polite) and failed ones (assertive).
+  const [said, setSaid] = useState<{ status: string; alert: string }>({ status: "", alert: "" });
   const save = useCallback(
     async (uid: string, overwriteVersion?: number) => {
       const row = rowsRef.current[uid];
       if (!row || row.saving) return;
       const sent = row.draft;
+      const number = sent.order + 1;
       const version = overwriteVersion ?? row.base.version;
       update(uid, (r) => ({ ...r, saving: true, error: null }));
       try {
@@ -238,11 +248,18 @@ export function TextEditorPage() {
           conflict: null,
           remote: r.remote && r.remote.version > saved.version ? r.remote : null,
         }));
+        setSaid({ status: `Utterance ${number} saved (version ${saved.version}).`, alert: "" });
       } catch (error) {
         if (isConflict<Utterance>(error)) {
           update(uid, (r) => ({ ...r, saving: false, error: null, conflict: error.current, remote: null }));
+          setSaid({
+            status: "",
+            alert: `Utterance ${number} was not saved: someone else saved it meanwhile. Compare the versions below it.`,
+          });
         } else {
           update(uid, (r) => ({ ...r, saving: false, error }));
+          const why = error instanceof Error ? error.message : String(error);
+          setSaid({ status: "", alert: `Utterance ${number} was not saved: ${why}` });
         }
       }
     },
@@ -317,10 +334,12 @@ export function TextEditorPage() {
     const pending = pendingFocus.current;
     if (!pending) return;
     let element: HTMLElement | null;
+    const article = document.getElementById(`u-${pending.utterance}`);
     if ("cell" in pending) {
       const key = pending.cell.replace(/["\\]/g, "\\$&");
       element = document.querySelector<HTMLElement>(`[data-cell="${key}"]`);
-    } else element = document.getElementById(`u-${pending.utterance}`)?.querySelector<HTMLElement>(pending.within) ?? null;
+    } else if ("edge" in pending) element = article ? entryControl(article, pending.edge) : null;
+    else element = article?.querySelector<HTMLElement>(pending.within) ?? null;
     if (!element) {
       const index = indexOf.get(pending.utterance);
       if (index === undefined) pendingFocus.current = null;
@@ -329,8 +348,8 @@ export function TextEditorPage() {
     }
     pendingFocus.current = null;
     element.focus();
-    if (element instanceof HTMLInputElement && "cell" in pending) {
-      if (pending.caret === "all") element.select();
+    if (element instanceof HTMLInputElement) {
+      if (!("cell" in pending) || pending.caret === "all") element.select();
       else element.setSelectionRange(pending.caret, pending.caret);
     }
   }, [indexOf, virtualizer]);
@@ -358,7 +377,52 @@ export function TextEditorPage() {
     focusUtterance(firstTarget);
   }, [id, firstTarget, focusUtterance]);
 
+  // The roving tab stop: the control last focused keeps the editor's one place in the Tab order
+  // (or, when it scrolled out of the DOM, a gloss on screen).
+  const stop = useRef<HTMLElement | null>(null);
+  useLayoutEffect(() => {
+    if (listRef.current) stop.current = keepTabStop(listRef.current, stop.current);
+  });
+  const onFocusIn = (event: FocusEvent<HTMLDivElement>) => {
+    const target = event.target as HTMLElement;
+    if (!target.dataset.nav || !listRef.current) return;
+    stop.current = keepTabStop(listRef.current, target);
+  };
+  const endRef = useRef<HTMLParagraphElement>(null);
+
+  /** Arrow keys between the controls (on into the neighbouring utterance); Escape leaves. */
+  const onNavigate = (event: KeyboardEvent<HTMLDivElement>): boolean => {
+    if (event.defaultPrevented || event.ctrlKey || event.altKey || event.metaKey || event.shiftKey) return false;
+    const from = event.target as HTMLElement;
+    if (!from.dataset.nav) return false;
+    if (event.key === "Escape") {
+      event.preventDefault();
+      endRef.current?.focus();
+      return true;
+    }
+    const direction = ARROWS[event.key];
+    if (!direction || !atEdge(from, direction)) return false;
+    const article = from.closest<HTMLElement>("[data-utterance]");
+    const uid = article?.dataset.utterance;
+    if (!article || !uid) return false;
+    event.preventDefault();
+    const next = neighbour(article, from, direction);
+    if (next) {
+      next.focus();
+      if (next instanceof HTMLInputElement) next.select();
+      return true;
+    }
+    const index = indexOf.get(uid);
+    const other = index === undefined ? undefined : order[index + (direction === "left" || direction === "up" ? -1 : 1)];
+    if (other) {
+      pendingFocus.current = { edge: direction, utterance: other };
+      applyPendingFocus();
+    }
+    return true;
+  };
+
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (onNavigate(event)) return;
     if (event.key !== "Tab" || event.ctrlKey || event.altKey || event.metaKey) return;
     const cell = (event.target as HTMLElement).dataset?.cell;
     if (!cell) return;
@@ -503,11 +567,18 @@ export function TextEditorPage() {
           </form>
         )}
       </div>
-      <p className="muted ling-keys">
-        <kbd>Tab</kbd>/<kbd>Shift-Tab</kbd> next/previous gloss · <kbd>↓</kbd> <kbd>Enter</kbd> lexicon
-        suggestion · <kbd>Enter</kbd> split morpheme at the caret · <kbd>Backspace</kbd> in an empty one
-        merge it back · <kbd>Alt-Enter</kbd> add word · <kbd>Ctrl-S</kbd> or <kbd>Ctrl-Enter</kbd> save
-        utterance
+      <p className="muted ling-keys" id="ling-keys">
+        <kbd>Tab</kbd>/<kbd>Shift-Tab</kbd> next/previous gloss · arrow keys move between every field and
+        button (at the start or end of a field's text) · <kbd>↓</kbd> <kbd>Enter</kbd> lexicon suggestion ·{" "}
+        <kbd>Enter</kbd> split morpheme at the caret · <kbd>Backspace</kbd> in an empty one merge it back ·{" "}
+        <kbd>Alt-Enter</kbd> add word · <kbd>Ctrl-S</kbd> or <kbd>Ctrl-Enter</kbd> save utterance ·{" "}
+        <kbd>Esc</kbd> leave the editor
+      </p>
+      <p className="visually-hidden" role="status" aria-live="polite" data-testid="save-announcement">
+        {said.status}
+      </p>
+      <p className="visually-hidden" role="alert" data-testid="save-alert">
+        {said.alert}
       </p>
       <GlossingAids
         slug={slug}
@@ -541,7 +612,11 @@ export function TextEditorPage() {
       <div
         ref={listRef}
         className="ling-editor"
+        role="group"
+        aria-label="Interlinear editor"
+        aria-describedby="ling-keys"
         onKeyDown={onKeyDown}
+        onFocus={onFocusIn}
         data-testid="igt-editor"
         style={{ height: virtualizer.getTotalSize() }}
       >
@@ -571,6 +646,9 @@ export function TextEditorPage() {
           );
         })}
       </div>
+      <p className="visually-hidden" tabIndex={-1} ref={endRef} data-testid="editor-end">
+        End of the interlinear editor
+      </p>
       {canEdit && utterances.data && (
         <p className="ling-add-utterance">
           <button type="button" className="button-secondary" disabled={adding} onClick={() => void addUtterance()}>
