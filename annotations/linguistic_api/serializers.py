@@ -126,6 +126,24 @@ class UtteranceHistoryEntrySerializer(serializers.Serializer[dict[str, Any]]):
     merged_with = serializers.ListField(child=serializers.CharField(), required=False)
 
 
+class SplitSerializer(serializers.Serializer[dict[str, Any]]):
+    version = serializers.IntegerField(min_value=1)
+    word = serializers.IntegerField(
+        min_value=1, help_text="0-based index of the first word of the new, second utterance."
+    )
+
+
+class SplitResultSerializer(serializers.Serializer[dict[str, Any]]):
+    utterances = UtteranceSerializer(many=True)
+
+
+class MergeSerializer(serializers.Serializer[dict[str, Any]]):
+    version = serializers.IntegerField(min_value=1)
+    next_version = serializers.IntegerField(
+        min_value=1, help_text="The version of the next utterance as read (it is deleted)."
+    )
+
+
 class RevertSerializer(serializers.Serializer[dict[str, Any]]):
     to_version = serializers.IntegerField(min_value=1)
     version = serializers.IntegerField(min_value=1)

@@ -207,6 +207,11 @@ def utterance_history(project: Project, utterance_id: str) -> list[Doc]:
     return documents.utterances.history(project.pk, utterance_id)
 
 
+def utterance_version(project: Project, utterance_id: str, version: int) -> Doc:
+    get_utterance(project, utterance_id)
+    return documents.utterances.version(project.pk, utterance_id, version)
+
+
 def revert_utterance(
     user: User, project: Project, utterance_id: str, to_version: int, version: int
 ) -> Doc:

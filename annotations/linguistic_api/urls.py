@@ -18,9 +18,24 @@ urlpatterns = [
         name="ling-utterance-detail",
     ),
     path(
+        f"{P}utterances/<str:utterance_id>/split/",
+        views.UtteranceSplitView.as_view(),
+        name="ling-utterance-split",
+    ),
+    path(
+        f"{P}utterances/<str:utterance_id>/merge/",
+        views.UtteranceMergeView.as_view(),
+        name="ling-utterance-merge",
+    ),
+    path(
         f"{P}utterances/<str:utterance_id>/history/",
         views.UtteranceHistoryView.as_view(),
         name="ling-utterance-history",
+    ),
+    path(
+        f"{P}utterances/<str:utterance_id>/versions/<int:version>/",
+        views.UtteranceVersionView.as_view(),
+        name="ling-utterance-version",
     ),
     path(
         f"{P}utterances/<str:utterance_id>/revert/",

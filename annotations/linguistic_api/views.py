@@ -21,7 +21,7 @@ from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from annotations.linguistic_api import serializers as s
-from annotations.linguistic_api import services
+from annotations.linguistic_api import services, utterance_ops
 from fieldmark.api.auth import user_of
 from fieldmark.api.errors import DomainError
 from fieldmark.api.pagination import Pagination
@@ -109,15 +109,20 @@ class UtteranceListView(PagedView):
         items = services.list_utterances(self.project, text_id)
         return self.paged(request, items, s.UtteranceSerializer)
 
-    @extend_schema(request=s.UtteranceSerializer, responses={201: s.UtteranceSerializer})
+    @extend_schema(
+        request=s.UtteranceSerializer,
+        responses={201: s.UtteranceSerializer},
+        description="Append an utterance, or insert it at `order` (the ones from there move down).",
+    )
     def post(self, request: Request, slug: str, text_id: str) -> Response:
         body = _valid(s.UtteranceSerializer(data=request.data))
-        doc = services.create_utterance(user_of(request), self.project, text_id, body)
+        order = body.pop("order", None)
+        doc = utterance_ops.insert_utterance(user_of(request), self.project, text_id, body, order)
         return _with_etag(s.UtteranceSerializer(doc).data, doc, status.HTTP_201_CREATED)
 
 
 class UtteranceDetailView(ProjectScopedMixin, APIView):
-    project_actions = {"GET": Action.VIEW_DATA, "PUT": Action.EDIT_DATA}
+    project_actions = {"GET": Action.VIEW_DATA, "PUT": Action.EDIT_DATA, "DELETE": Action.EDIT_DATA}
 
     @extend_schema(responses=s.UtteranceSerializer)
     def get(self, request: Request, slug: str, utterance_id: str) -> Response:
@@ -139,6 +144,49 @@ class UtteranceDetailView(ProjectScopedMixin, APIView):
         return _with_etag(s.UtteranceSerializer(doc).data, doc)
 
 
+    @extend_schema(
+        parameters=[IF_MATCH, OpenApiParameter("version", int, required=False)],
+        responses={204: None, 409: STALE},
+        description="Delete the utterance; the ones after it move up.",
+    )
+    def delete(self, request: Request, slug: str, utterance_id: str) -> Response:
+        version = expected_version(request, {"version": request.query_params.get("version")})
+        utterance_ops.delete_utterance(user_of(request), self.project, utterance_id, version)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class UtteranceSplitView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.EDIT_DATA}
+
+    @extend_schema(
+        request=s.SplitSerializer,
+        responses={200: s.SplitResultSerializer, 409: STALE},
+        description="Cut the utterance before `word`: the rest becomes a new utterance after it.",
+    )
+    def post(self, request: Request, slug: str, utterance_id: str) -> Response:
+        body = _valid(s.SplitSerializer(data=request.data))
+        first, second = utterance_ops.split_utterance(
+            user_of(request), self.project, utterance_id, body["version"], body["word"]
+        )
+        return Response(s.SplitResultSerializer({"utterances": [first, second]}).data)
+
+
+class UtteranceMergeView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.EDIT_DATA}
+
+    @extend_schema(
+        request=s.MergeSerializer,
+        responses={200: s.UtteranceSerializer, 409: STALE},
+        description="Append the next utterance to this one and delete it.",
+    )
+    def post(self, request: Request, slug: str, utterance_id: str) -> Response:
+        body = _valid(s.MergeSerializer(data=request.data))
+        doc = utterance_ops.merge_with_next(
+            user_of(request), self.project, utterance_id, body["version"], body["next_version"]
+        )
+        return _with_etag(s.UtteranceSerializer(doc).data, doc)
+
+
 class UtteranceHistoryView(ProjectScopedMixin, APIView):
     project_actions = {"GET": Action.VIEW_DATA}
 
@@ -146,6 +194,15 @@ class UtteranceHistoryView(ProjectScopedMixin, APIView):
     def get(self, request: Request, slug: str, utterance_id: str) -> Response:
         entries = services.utterance_history(self.project, utterance_id)
         return Response(s.UtteranceHistoryEntrySerializer(entries, many=True).data)  # type: ignore[arg-type]
+
+
+class UtteranceVersionView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA}
+
+    @extend_schema(responses=s.UtteranceSerializer, description="One past (or the current) version.")
+    def get(self, request: Request, slug: str, utterance_id: str, version: int) -> Response:
+        doc = services.utterance_version(self.project, utterance_id, version)
+        return Response(s.UtteranceSerializer(doc).data)
 
 
 class UtteranceRevertView(ProjectScopedMixin, APIView):
