@@ -86,3 +86,131 @@ def test_gloss_pos_transcription_and_save_without_the_mouse(
     expect(page.get_by_role("button", name="+ utterance")).to_be_focused()
     page.keyboard.press("Shift+Tab")
     expect(page.get_by_role("button", name="Save")).to_be_focused()
+
+
+CATS_MEOW: dict[str, Any] = {
+    "transcription": "cats meow",
+    "translations": {"en": "Cats meow."},
+    "words": [
+        {"form": "cats", "morphemes": [{"form": "cat"}, {"form": "s", "sep": "-"}]},
+        {"form": "meow", "morphemes": [{"form": "meow"}]},
+    ],
+}
+
+
+def sequence(team: Any, text_id: str) -> list[tuple[int, str]]:
+    """The text's utterances as Mongo holds them: (order, transcription)."""
+    from annotations.linguistic_api import documents
+
+    found = documents.utterances.collection.find({"project": team.project.pk, "text": text_id})
+    return sorted((u["order"], u.get("transcription", "")) for u in found)
+
+
+def open_actions(page: Any, number: int) -> Any:
+    page.get_by_role("button", name=f"Actions on utterance {number}").click()
+    panel = page.get_by_role("group", name=f"Actions on utterance {number}")
+    expect(panel).to_be_visible()
+    return panel
+
+
+def test_insert_split_merge_and_delete_utterances(
+    page: Any, live_server: Any, team: Any, text: dict[str, Any]
+) -> None:
+    from annotations.linguistic_api import services
+
+    services.create_utterance(team.manager, team.project, text["text"], CATS_MEOW)
+    log_in_by_keyboard(page, live_server.url, "annotator")
+    page.goto(f"{live_server.url}/projects/lezgi/texts/{text['text']}")
+    expect(page.get_by_test_id("utterance")).to_have_count(2)
+
+    # When they insert an empty utterance after the first: the focus moves into the panel, then
+    # to the new utterance's transcription, where they type and save
+    panel = open_actions(page, 1)
+    expect(panel.get_by_role("button", name="Insert before")).to_be_focused()
+    panel.get_by_role("button", name="Insert after").click()
+    expect(page.get_by_label("Transcription of utterance 2")).to_be_focused()
+    expect(page.get_by_test_id("save-announcement")).to_have_text(
+        "Empty utterance 2 inserted after utterance 1."
+    )
+    page.keyboard.type("new one")
+    page.keyboard.press("Control+s")
+    expect(page.get_by_test_id("unsaved-count")).to_have_text("All saved")
+    assert sequence(team, text["text"]) == [(0, "dogs bark"), (1, "new one"), (2, "cats meow")]
+
+    # When they split the first utterance before its second word
+    panel = open_actions(page, 1)
+    panel.get_by_role("button", name="Split…").click()
+    expect(panel.get_by_label("Split before word")).to_be_focused()
+    panel.get_by_role("button", name="Split utterance 1").click()
+    expect(page.get_by_label("Transcription of utterance 2")).to_have_value("bark")
+    assert sequence(team, text["text"]) == [
+        (0, "dogs"),
+        (1, "bark"),
+        (2, "new one"),
+        (3, "cats meow"),
+    ]
+
+    # When they merge it back with the next
+    open_actions(page, 1).get_by_role("button", name="Merge with next").click()
+    expect(page.get_by_label("Transcription of utterance 1")).to_have_value("dogs bark")
+    expect(page.get_by_test_id("utterance")).to_have_count(3)
+    assert sequence(team, text["text"]) == [(0, "dogs bark"), (1, "new one"), (2, "cats meow")]
+    merged = services.get_utterance(team.project, text["utterance"])
+    assert [w["form"] for w in merged["words"]] == ["dogs", "bark"]
+
+    # When they delete the inserted one: Cancel holds the focus first, then they confirm
+    panel = open_actions(page, 2)
+    panel.get_by_role("button", name="Delete…").click()
+    expect(panel.get_by_role("button", name="Cancel")).to_be_focused()
+    panel.get_by_role("button", name="Delete utterance 2").click()
+    expect(page.get_by_test_id("save-announcement")).to_have_text("Utterance 2 deleted.")
+    expect(page.get_by_test_id("utterance")).to_have_count(2)
+    screenshot(page, "linguistic-utterance-operations.png")
+
+    # Then Mongo holds the two original utterances, in order, without a gap
+    assert sequence(team, text["text"]) == [(0, "dogs bark"), (1, "cats meow")]
+
+
+def test_history_compares_and_reverts_an_edit(
+    page: Any, live_server: Any, team: Any, text: dict[str, Any]
+) -> None:
+    import copy
+
+    from annotations.linguistic_api import services
+
+    # Given someone glossed the first morpheme "hound" (version 2)
+    edited = copy.deepcopy(DOGS_BARK)
+    edited["words"][0]["morphemes"][0]["gloss"] = "hound"
+    services.replace_utterance(
+        team.manager, team.project, text["utterance"], text["version"], edited
+    )
+    log_in_by_keyboard(page, live_server.url, "annotator")
+    page.goto(f"{live_server.url}/projects/lezgi/texts/{text['text']}")
+    expect(page.get_by_label("Gloss of dog in dogs")).to_have_value("hound")
+
+    # When the annotator opens the utterance's history and compares version 1 with it
+    open_actions(page, 1).get_by_role("button", name="History").click()
+    history = page.get_by_test_id("history-panel")
+    expect(history.get_by_role("heading", name="History of utterance 1")).to_be_focused()
+    expect(history.get_by_test_id("history-entry")).to_have_count(1)
+    expect(history.get_by_test_id("history-entry")).to_contain_text("v1 · manager")
+    history.get_by_role("button", name="Compare v1 with current").click()
+    diff = history.get_by_test_id("history-diff")
+    # Each changed line says what happened to it in words (for a screen reader) and in a sign.
+    expect(diff.locator(".ling-diff-removed")).to_have_text(["removed: − Word 1: dogs = dog -s"])
+    expect(diff.locator(".ling-diff-added")).to_have_text(
+        ["added: + Word 1: dogs = dog ‘hound’ -s"]
+    )
+    screenshot(page, "linguistic-history.png")
+
+    # And reverts to it
+    history.get_by_role("button", name="Revert to v1").click()
+    expect(page.get_by_test_id("save-announcement")).to_have_text(
+        "Utterance 1 reverted to version 1 (now version 3)."
+    )
+    expect(page.get_by_label("Gloss of dog in dogs")).to_have_value("")
+
+    # Then Mongo holds version 1's content as version 3
+    saved = services.get_utterance(team.project, text["utterance"])
+    assert (saved["version"], glosses(saved)) == (3, ["", "", ""])
+    assert saved["updated_by"] == "annotator"

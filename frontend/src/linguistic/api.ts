@@ -88,6 +88,18 @@ export interface Utterance extends Stored {
   tiers?: Record<string, string>;
 }
 
+/** One past version in an utterance's history (the state it had before a change). */
+export interface HistoryEntry {
+  version: number;
+  /** What was done to this version: "update" (saved over, reverted) or "delete". */
+  op: string;
+  by: string;
+  at: string;
+  /** Top-level fields the change touched. */
+  changed: string[];
+  merged_with?: string[];
+}
+
 /** The editable part of an utterance, as PUT takes it. */
 export type UtteranceBody = Omit<Utterance, keyof Stored | "text">;
 
@@ -365,6 +377,31 @@ export const linguisticApi = {
       versionedWrite<Utterance>("PUT", `${base(slug)}/utterances/${enc(id)}/`, {
         ...body,
         version,
+      }),
+    /** A new utterance at position `order` (0-based; the ones from there move down). */
+    insert: (slug: string, textId: string, order: number, body: Partial<UtteranceBody>) =>
+      request<Utterance>("POST", `${base(slug)}/texts/${enc(textId)}/utterances/`, { body: { ...body, order } }),
+    remove: (slug: string, id: string, version: number) =>
+      request<void>("DELETE", `${base(slug)}/utterances/${enc(id)}/`, { query: { version } }),
+    /** Cut before word `word` (0-based): the rest becomes a new utterance after it. */
+    split: (slug: string, id: string, version: number, word: number) =>
+      versionedWrite<{ utterances: [Utterance, Utterance] }>("POST", `${base(slug)}/utterances/${enc(id)}/split/`, {
+        version,
+        word,
+      }),
+    mergeWithNext: (slug: string, id: string, version: number, nextVersion: number) =>
+      versionedWrite<Utterance>("POST", `${base(slug)}/utterances/${enc(id)}/merge/`, {
+        version,
+        next_version: nextVersion,
+      }),
+    history: (slug: string, id: string) =>
+      request<HistoryEntry[]>("GET", `${base(slug)}/utterances/${enc(id)}/history/`),
+    version: (slug: string, id: string, version: number) =>
+      request<Utterance>("GET", `${base(slug)}/utterances/${enc(id)}/versions/${version}/`),
+    revert: (slug: string, id: string, version: number, toVersion: number) =>
+      versionedWrite<Utterance>("POST", `${base(slug)}/utterances/${enc(id)}/revert/`, {
+        version,
+        to_version: toVersion,
       }),
   },
   lexicon: {

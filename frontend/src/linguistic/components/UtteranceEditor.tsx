@@ -1,4 +1,4 @@
-import { memo, type KeyboardEvent } from "react";
+import { memo, useRef, useState, type KeyboardEvent } from "react";
 import { PresenceAvatars } from "../../components/PresenceAvatars";
 import type { Person } from "../../realtime/presence";
 import { ErrorBanner } from "../../components/ErrorBanner";
@@ -24,6 +24,7 @@ import { suggestionsFor, type LexiconIndex, type Suggestion } from "../suggest";
 import { ConflictPanel } from "./ConflictPanel";
 import { GlossInput } from "./GlossInput";
 import { splitKeys } from "./splitKeys";
+import { UtteranceActions, type ActionHandlers } from "./UtteranceActions";
 
 export interface RowState {
   /** The server's version this draft is based on. */
@@ -44,7 +45,7 @@ export function cleanRow(utterance: Utterance): RowState {
 }
 
 /** What a row does with the user's input; stable per utterance so a keystroke re-renders one row. */
-export interface RowHandlers {
+export interface RowHandlers extends ActionHandlers {
   onMorph: (word: number, morpheme: number | null, field: MorphField, value: string) => void;
   onMorphForm: (word: number, morpheme: number | null, value: string) => void;
   onWord: (word: number, field: WordField, value: string) => void;
@@ -71,6 +72,10 @@ interface UtteranceEditorProps extends RowHandlers {
   abbreviations: Abbreviations;
   canEdit: boolean;
   highlight: boolean;
+  /** Its place in the text, 1-based (what the user sees; `order` may lag behind an insert). */
+  number: number;
+  /** The last utterance of the text (nothing to merge it with). */
+  isLast: boolean;
   /** Others on this utterance, with the cells they hold a soft lock on. */
   present?: Person[];
 }
@@ -86,8 +91,10 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
   const dirty = isDirty(row.base, draft);
   const lang = translationLang(draft);
   const trCell = cellKey({ utterance: draft.id, kind: "translation" });
-  const number = draft.order + 1;
+  const { number } = props;
   const words = draft.words ?? [];
+  const [actionsOpen, setActionsOpen] = useState(false);
+  const actionsButton = useRef<HTMLButtonElement>(null);
 
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
     if (!canEdit || !event.altKey || event.key !== "Enter") return;
@@ -157,7 +164,36 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
             Save
           </button>
         )}
+        <button
+          type="button"
+          ref={actionsButton}
+          className="button-small button-secondary"
+          data-nav={navKey("head", null, 2)}
+          tabIndex={-1}
+          aria-expanded={actionsOpen}
+          aria-label={`Actions on utterance ${number}`}
+          onClick={() => setActionsOpen((was) => !was)}
+        >
+          Actions
+        </button>
       </header>
+      {actionsOpen && (
+        <UtteranceActions
+          utterance={row.base}
+          number={number}
+          dirty={dirty}
+          isLast={props.isLast}
+          canEdit={canEdit}
+          onStructure={props.onStructure}
+          loadHistory={props.loadHistory}
+          loadVersion={props.loadVersion}
+          onRevert={props.onRevert}
+          onClose={() => {
+            setActionsOpen(false);
+            actionsButton.current?.focus();
+          }}
+        />
+      )}
       {row.remote && !row.conflict && (
         <p className="ling-remote" role="status" data-testid="remote-change">
           <button type="button" className="button-link" onClick={props.onReview}>

@@ -12,7 +12,7 @@ import {
 } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import type { SocketMessage } from "../../api";
-import { ErrorBanner } from "../../components/ErrorBanner";
+import { ErrorBanner, errorMessage } from "../../components/ErrorBanner";
 import { useLoad } from "../../hooks/useLoad";
 import { RELOAD_MESSAGE, useAnnounce, usePresence, useProjectSocket } from "../../hooks/useProjectSocket";
 import { PresenceAvatars } from "../../components/PresenceAvatars";
@@ -24,6 +24,7 @@ import { GlossingAids } from "../components/GlossingAids";
 import { MachineToolbar } from "../../models/MachineToolbar";
 import { useMachineSuggestions } from "../../models/useMachineSuggestions";
 import { UtteranceEditor, cleanRow, type RowHandlers, type RowState } from "../components/UtteranceEditor";
+import type { StructureOp } from "../components/UtteranceActions";
 import {
   cellKey,
   deleteWord,
@@ -70,6 +71,8 @@ const ESTIMATED_ROW_PX = 190;
 const OVERSCAN_ROWS = 3;
 
 const UTTERANCE_EVENTS = new Set(["linguistic.utterance.created", "linguistic.utterance.updated"]);
+/** Events after which the text's sequence is reloaded (orders moved, an utterance gone). */
+const SEQUENCE_EVENTS = new Set(["linguistic.utterances.reordered", "linguistic.utterance.deleted"]);
 
 /** Insert `uid` into `order` before the first utterance with a higher `order`. */
 function insertByOrder(order: string[], rows: Rows, uid: string, position: number): string[] {
@@ -130,6 +133,10 @@ export function TextEditorPage() {
 
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
+  const orderRef = useRef(order);
+  orderRef.current = order;
+  /** An utterance's number as shown: its place in the text (1-based). */
+  const numberOf = useCallback((uid: string) => orderRef.current.indexOf(uid) + 1, []);
 
   const pendingFocus = useRef<PendingFocus | null>(null);
 
@@ -183,6 +190,7 @@ export function TextEditorPage() {
       )
         reloadUtterances();
       if (message.type === "linguistic.entries.created") reloadLexicon();
+      if (SEQUENCE_EVENTS.has(message.type) && message.text === id) reloadUtterances();
       if (!UTTERANCE_EVENTS.has(message.type) || typeof message.id !== "string") return;
       const row = rowsRef.current[message.id];
       // Events name their text; one for an utterance not shown here is for another text.
@@ -234,7 +242,7 @@ export function TextEditorPage() {
       const row = rowsRef.current[uid];
       if (!row || row.saving) return;
       const sent = row.draft;
-      const number = sent.order + 1;
+      const number = numberOf(uid);
       const version = overwriteVersion ?? row.base.version;
       update(uid, (r) => ({ ...r, saving: true, error: null }));
       try {
@@ -258,12 +266,12 @@ export function TextEditorPage() {
           });
         } else {
           update(uid, (r) => ({ ...r, saving: false, error }));
-          const why = error instanceof Error ? error.message : String(error);
+          const why = errorMessage(error);
           setSaid({ status: "", alert: `Utterance ${number} was not saved: ${why}` });
         }
       }
     },
-    [slug, update],
+    [slug, update, numberOf],
   );
 
   const saveFocusedOrAll = useCallback(() => {
@@ -434,11 +442,86 @@ export function TextEditorPage() {
     applyPendingFocus();
   };
 
+  /**
+   * Insert, split, merge or delete: the server's answer is shown at once (with the focus on the
+   * utterance concerned), then the text is reloaded for the orders that moved.
+   */
+  const structure = useCallback(
+    async (uid: string, op: StructureOp) => {
+      const row = rowsRef.current[uid];
+      if (!row) return;
+      const { base } = row;
+      const position = indexOf.get(uid) ?? 0;
+      const number = position + 1;
+      const show = (docs: Utterance[], gone: string[], after: string | null) => {
+        setRows((previous) => {
+          const next = { ...previous };
+          for (const doc of docs) next[doc.id] = cleanRow(doc);
+          for (const key of gone) delete next[key];
+          rowsRef.current = next;
+          return next;
+        });
+        setOrder((previous) => {
+          let next = previous.filter((key) => !gone.includes(key));
+          for (const doc of docs) {
+            if (next.includes(doc.id)) continue;
+            const at = after === null ? 0 : next.indexOf(after) + 1;
+            next = [...next.slice(0, at), doc.id, ...next.slice(at)];
+            after = doc.id;
+          }
+          return next;
+        });
+      };
+      const lang = translationLang(base);
+      const empty = { transcription: "", words: [], translations: { [lang]: "" } };
+      if (op.kind === "insert") {
+        const at = op.where === "before" ? position : position + 1;
+        const created = await linguisticApi.utterances.insert(slug, id, at, empty);
+        show([created], [], op.where === "before" ? (order[position - 1] ?? null) : uid);
+        pendingFocus.current = { within: ".ling-transcription", utterance: created.id };
+        setSaid({ status: `Empty utterance ${at + 1} inserted ${op.where} utterance ${number}.`, alert: "" });
+      } else if (op.kind === "split") {
+        const { utterances: parts } = await linguisticApi.utterances.split(slug, uid, base.version, op.word);
+        show(parts, [], uid);
+        pendingFocus.current = { within: ".ling-transcription", utterance: parts[1].id };
+        setSaid({ status: `Utterance ${number} split: words from ${op.word + 1} on are utterance ${number + 1}.`, alert: "" });
+      } else if (op.kind === "merge") {
+        const nextId = order[position + 1];
+        const following = nextId ? rowsRef.current[nextId] : undefined;
+        if (!nextId || !following) return;
+        const merged = await linguisticApi.utterances.mergeWithNext(slug, uid, base.version, following.base.version);
+        show([merged], [nextId], null);
+        pendingFocus.current = { within: ".ling-transcription", utterance: uid };
+        setSaid({ status: `Utterance ${number + 1} merged into utterance ${number}.`, alert: "" });
+      } else {
+        await linguisticApi.utterances.remove(slug, uid, base.version);
+        const neighbourId = order[position + 1] ?? order[position - 1];
+        show([], [uid], null);
+        if (neighbourId) pendingFocus.current = { edge: "down", utterance: neighbourId };
+        else endRef.current?.focus();
+        setSaid({ status: `Utterance ${number} deleted.`, alert: "" });
+      }
+      reloadUtterances();
+    },
+    [slug, id, order, indexOf, reloadUtterances],
+  );
+
+  const revert = useCallback(
+    async (uid: string, toVersion: number) => {
+      const row = rowsRef.current[uid];
+      if (!row) return;
+      const saved = await linguisticApi.utterances.revert(slug, uid, row.base.version, toVersion);
+      update(uid, () => cleanRow(saved));
+      setSaid({ status: `Utterance ${numberOf(uid)} reverted to version ${toVersion} (now version ${saved.version}).`, alert: "" });
+    },
+    [slug, update, numberOf],
+  );
+
   const machineRef = useRef(machine);
   machineRef.current = machine;
   // One stable set of callbacks per utterance, so that a keystroke re-renders only its own row.
-  const actions = useRef({ update, edit, save });
-  actions.current = { update, edit, save };
+  const actions = useRef({ update, edit, save, structure, revert });
+  actions.current = { update, edit, save, structure, revert };
   const handlers = useRef(new Map<string, RowHandlers>());
   const handlersFor = (uid: string): RowHandlers => {
     const known = handlers.current.get(uid);
@@ -489,6 +572,10 @@ export function TextEditorPage() {
         }),
       onTranslation: (lang, value) => act().update(uid, (r) => ({ ...r, draft: setTranslation(r.draft, lang, value) })),
       onSave: () => void act().save(uid),
+      onStructure: (op) => act().structure(uid, op),
+      loadHistory: () => linguisticApi.utterances.history(slug, uid),
+      loadVersion: (version) => linguisticApi.utterances.version(slug, uid, version),
+      onRevert: (toVersion) => act().revert(uid, toVersion),
       onKeepMine: () => {
         const theirs = rowsRef.current[uid]?.conflict;
         if (theirs) void act().save(uid, theirs.version);
@@ -638,6 +725,8 @@ export function TextEditorPage() {
                 abbreviations={abbreviations}
                 canEdit={canEdit}
                 highlight={uid === target}
+                number={item.index + 1}
+                isLast={item.index === order.length - 1}
                 machine={machine}
                 present={presentOn.get(uid) ?? NOBODY}
                 {...handlersFor(uid)}

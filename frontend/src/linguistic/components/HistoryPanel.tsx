@@ -1,0 +1,111 @@
+import { useEffect, useRef, useState } from "react";
+import { ErrorBanner } from "../../components/ErrorBanner";
+import { formatDate } from "../../format";
+import type { HistoryEntry, Utterance } from "../api";
+import { diffLines, utteranceLines } from "../history";
+
+interface HistoryPanelProps {
+  utterance: Utterance;
+  number: number;
+  canEdit: boolean;
+  loadHistory: () => Promise<HistoryEntry[]>;
+  loadVersion: (version: number) => Promise<Utterance>;
+  onRevert: (toVersion: number) => Promise<void>;
+}
+
+/**
+ * An utterance's past versions, newest first: who changed what and when; "Compare" shows what
+ * the current version changed from that one (removed and added lines), "Revert" makes its
+ * content current again as a new version.
+ */
+export function HistoryPanel({ utterance, number, canEdit, loadHistory, loadVersion, onRevert }: HistoryPanelProps) {
+  const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [shown, setShown] = useState<Utterance | null>(null);
+  const [busy, setBusy] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    let live = true;
+    setEntries(null);
+    loadHistory().then(
+      (got) => live && setEntries(got),
+      (caught: unknown) => live && setError(caught),
+    );
+    return () => {
+      live = false;
+    };
+  }, [loadHistory, utterance.version]);
+  useEffect(() => heading.current?.focus(), []);
+
+  const compare = async (version: number) => {
+    setError(null);
+    try {
+      setShown(await loadVersion(version));
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+
+  const revert = async (version: number) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await onRevert(version);
+      setShown(null);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="ling-history" aria-labelledby={`history-${utterance.id}`} data-testid="history-panel">
+      <h3 id={`history-${utterance.id}`} tabIndex={-1} ref={heading}>
+        History of utterance {number}
+      </h3>
+      <ErrorBanner error={error} />
+      {entries === null && !error && <p className="loading">Loading…</p>}
+      {entries && entries.length === 0 && <p className="empty">No earlier versions: this is version {utterance.version}.</p>}
+      {entries && entries.length > 0 && (
+        <ol className="ling-history-list">
+          <li>
+            <strong>v{utterance.version}</strong> (current) · {utterance.updated_by ?? ""}
+            {utterance.updated_at ? ` · ${formatDate(utterance.updated_at)}` : ""}
+          </li>
+          {entries.map((entry) => (
+            <li key={entry.version} data-testid="history-entry">
+              <strong>v{entry.version}</strong> · {entry.by} · {formatDate(entry.at)} · then {entry.op === "delete" ? "deleted" : "changed"}{" "}
+              {entry.changed.join(", ") || "nothing"}{" "}
+              <button type="button" className="button-small button-secondary" onClick={() => void compare(entry.version)}>
+                Compare v{entry.version} with current
+              </button>
+            </li>
+          ))}
+        </ol>
+      )}
+      {shown && (
+        <div className="ling-diff" data-testid="history-diff">
+          <p>
+            From v{shown.version} to the current v{utterance.version}:
+          </p>
+          <ul>
+            {diffLines(utteranceLines(shown), utteranceLines(utterance)).map((line, i) => (
+              <li key={i} className={`ling-diff-${line.kind}`}>
+                <span className="visually-hidden">{line.kind === "same" ? "unchanged" : line.kind}: </span>
+                <span aria-hidden="true">{line.kind === "removed" ? "− " : line.kind === "added" ? "+ " : "  "}</span>
+                {line.text}
+              </li>
+            ))}
+          </ul>
+          {canEdit && (
+            <button type="button" className="button-small" disabled={busy} onClick={() => void revert(shown.version)}>
+              Revert to v{shown.version}
+            </button>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
