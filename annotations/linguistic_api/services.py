@@ -549,17 +549,19 @@ def import_batches(
     size: int = IMPORT_BATCH,
     *,
     warnings: list[Problem] | None = None,
+    default_lang: str | None = None,
 ) -> Iterator[ImportBatch]:
     """The second pass: the documents to store, read from the upload again a batch at a time,
     each tagged with ``import_job``. Raises ImportFailed if the file turns out to have problems
-    (it was not checked, or it changed)."""
+    (it was not checked, or it changed). A text whose file names no language gets
+    ``default_lang`` (the project's first object language)."""
     problems: list[Problem] = []
     batch = ImportBatch([], [], [])
     text_id = ""
     for item in _read_upload(open_file, fmt, name, mapping, problems, progress):
         if isinstance(item, Text):
             text_id = new_id()
-            batch.texts.append(_text_doc(item, text_id, job_id))
+            batch.texts.append(_text_doc(item, text_id, job_id, default_lang))
         elif isinstance(item, Utterance):
             batch.utterances.append(
                 {**item.to_doc(), "_id": new_id(), "text": text_id, "import_job": job_id}
@@ -577,8 +579,10 @@ def import_batches(
         yield batch
 
 
-def _text_doc(text: Text, text_id: str, job_id: str) -> Doc:
+def _text_doc(text: Text, text_id: str, job_id: str, default_lang: str | None = None) -> Doc:
     head = {key: value for key, value in text.to_doc().items() if key != "utterances"}
+    if not head.get("lang") and default_lang:
+        head["lang"] = default_lang
     return {**_only(head, TEXT_FIELDS), "_id": text_id, "source_id": text.id, "import_job": job_id}
 
 
@@ -639,6 +643,7 @@ def import_file(
     batches = import_batches(
         open_file, fmt, name, job_id, mapping,
         lambda f: report(f * 0.95, f"importing: {f:.0%} read"), warnings=warnings,
+        default_lang=next(iter(project.object_languages or []), None),
     )  # fmt: skip
     counts: dict[str, Any] = dict(
         write_import(project, batches, user, job_id, may_commit=may_commit)
