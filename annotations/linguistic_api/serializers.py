@@ -266,6 +266,17 @@ class EafUploadSerializer(serializers.Serializer[dict[str, Any]]):
     file = serializers.FileField()
 
 
+class EafPreviewRequestSerializer(serializers.Serializer[dict[str, Any]]):
+    file = serializers.FileField()
+    mapping = serializers.JSONField(help_text="As for an `eaf` import: which tier plays which role.")
+    records = serializers.IntegerField(required=False, min_value=1, max_value=50, default=5)
+
+
+class EafPreviewSerializer(serializers.Serializer[Any]):
+    utterances = serializers.ListField(child=serializers.DictField())
+    problems = serializers.ListField(child=serializers.DictField())
+
+
 class ToolboxPreviewRequestSerializer(serializers.Serializer[dict[str, Any]]):
     file = serializers.FileField()
     mapping = serializers.JSONField(

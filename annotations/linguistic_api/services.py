@@ -315,6 +315,26 @@ def eaf_tiers(upload: UploadedFile) -> list[eaf.TierInfo]:
         raise DomainError("invalid_file", str(exc.problems[0]), field="file") from exc
 
 
+def eaf_preview(
+    upload: UploadedFile, mapping: Mapping[str, Any] | None, records: int = 5
+) -> dict[str, Any]:
+    """The first utterances of an ELAN upload as the import would read them with ``mapping``,
+    and what the reader could not place (the same checks as the import: a tier the file lacks
+    is a 400 naming ``mapping``)."""
+    checked = _checked_mapping(mapping, eaf_tiers(upload))
+    upload.seek(0)
+    problems: list[Problem] = []
+    stem = Path(upload.name or "upload").stem
+    items = eaf.iter_texts(upload, _tier_mapping(checked), problems, text_id=stem, title=stem)
+    try:
+        shown = [item.to_doc() for item in islice(
+            (item for item in items if isinstance(item, Utterance)), records
+        )]  # fmt: skip
+    except FormatError as exc:
+        raise DomainError("invalid_file", str(exc.problems[0]), field="file") from exc
+    return {"utterances": shown, "problems": warning_report(problems)}
+
+
 def _tier_mapping(mapping: Mapping[str, Any]) -> eaf.TierMapping:
     if not isinstance(mapping, Mapping):
         raise DomainError("invalid", "A tier mapping is an object.", field="mapping")

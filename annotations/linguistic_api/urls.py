@@ -47,6 +47,11 @@ urlpatterns = [
     path(f"{P}imports/", views.ImportJobView.as_view(), name="ling-import"),
     path(f"{P}imports/eaf/tiers/", views.EafTiersView.as_view(), name="ling-import-eaf-tiers"),
     path(
+        f"{P}imports/eaf/preview/",
+        views.EafPreviewView.as_view(),
+        name="ling-import-eaf-preview",
+    ),
+    path(
         f"{P}imports/toolbox/preview/",
         views.ToolboxPreviewView.as_view(),
         name="ling-import-toolbox-preview",

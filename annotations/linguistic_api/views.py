@@ -399,6 +399,21 @@ class EafTiersView(ProjectScopedMixin, APIView):
         return Response(s.TierInfoSerializer(tiers, many=True).data)
 
 
+class EafPreviewView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.IMPORT_DATA}
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": s.EafPreviewRequestSerializer},
+        responses=s.EafPreviewSerializer,
+        description="The first utterances an `eaf` import would make with this tier mapping.",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        body = _valid(s.EafPreviewRequestSerializer(data=request.data))
+        preview = services.eaf_preview(body["file"], body["mapping"], body["records"])
+        return Response(s.EafPreviewSerializer(preview).data)
+
+
 class ToolboxPreviewView(ProjectScopedMixin, APIView):
     project_actions = {"POST": Action.IMPORT_DATA}
     parser_classes = [MultiPartParser, FormParser]

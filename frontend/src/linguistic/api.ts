@@ -123,8 +123,35 @@ export interface Entry extends Stored {
 
 export type EntryBody = Omit<Entry, keyof Stored>;
 
-export type ImportFormat = "toolbox" | "mdf" | "lift" | "flextext" | "csv" | "json";
-export const IMPORT_FORMATS: readonly ImportFormat[] = ["toolbox", "mdf", "flextext", "lift", "csv", "json"];
+export type ImportFormat = "toolbox" | "mdf" | "lift" | "flextext" | "csv" | "json" | "eaf";
+export const IMPORT_FORMATS: readonly ImportFormat[] = ["toolbox", "mdf", "flextext", "eaf", "lift", "csv", "json"];
+
+/** One tier of an ELAN file (`imports/eaf/tiers/`). */
+export interface EafTier {
+  id: string;
+  linguistic_type: string;
+  constraint: string | null;
+  parent: string | null;
+  participant: string | null;
+  lang: string | null;
+  annotations: number;
+}
+
+/** Which ELAN tier plays which role in an `eaf` import (unmapped tiers are left out). */
+export interface EafMapping {
+  utterance: string;
+  words?: string | null;
+  morphemes?: string | null;
+  gloss?: string | null;
+  pos?: string | null;
+  translations?: Record<string, string>;
+  notes?: string | null;
+}
+
+export interface EafPreview {
+  utterances: Omit<Utterance, keyof Stored | "text">[];
+  problems: { line: number | null; element: string | null; problem: string }[];
+}
 
 /** What a Toolbox/MDF import would make of a file's first records (`imports/toolbox/preview/`). */
 export interface ToolboxPreview {
@@ -421,6 +448,18 @@ export const linguisticApi = {
       form.append("format", format);
       if (mapping) form.append("mapping", JSON.stringify(mapping));
       return postForm<Job>(`${base(slug)}/imports/`, form);
+    },
+    eafTiers: (slug: string, file: File) => {
+      const form = new FormData();
+      form.append("file", file);
+      return postForm<EafTier[]>(`${base(slug)}/imports/eaf/tiers/`, form);
+    },
+    eafPreview: (slug: string, file: File, mapping: EafMapping, records = 3) => {
+      const form = new FormData();
+      form.append("file", file);
+      form.append("mapping", JSON.stringify(mapping));
+      form.append("records", String(records));
+      return postForm<EafPreview>(`${base(slug)}/imports/eaf/preview/`, form);
     },
     toolboxPreview: (slug: string, file: File, mapping: Record<string, unknown> | null, records = 3) => {
       const form = new FormData();
