@@ -92,7 +92,8 @@ export function EafTierFields({
       {file && !tiers && !error && <p className="loading">Reading the tiers…</p>}
       {tiers && (
         <>
-          <div className="table-scroll">
+          {/* Focusable: a keyboard user scrolls a table wider than the dialog with the arrows. */}
+          <div className="table-scroll" tabIndex={0} role="region" aria-label={`Tiers of ${file?.name ?? "the file"}`}>
             <table className="table" data-testid="eaf-tiers">
               <caption className="visually-hidden">Tiers of {file?.name}</caption>
               <thead>
