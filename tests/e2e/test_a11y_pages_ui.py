@@ -154,7 +154,7 @@ def test_every_page_and_opened_state_is_accessible_and_reflows(
     assert not found.lines, f"{len(found.lines)} findings\n" + "\n".join(found.lines)
 
 
-def test_report_dir_exists() -> None:
+def test_the_axe_build_is_installed() -> None:
     # The a11y helper is shared with the other helpers' tests: its axe build must be there.
     from tests.e2e.a11y import AXE_JS
 
