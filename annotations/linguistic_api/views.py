@@ -21,7 +21,7 @@ from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from annotations.linguistic_api import serializers as s
-from annotations.linguistic_api import services, utterance_ops
+from annotations.linguistic_api import history, services, utterance_ops
 from fieldmark.api.auth import user_of
 from fieldmark.api.errors import DomainError
 from fieldmark.api.pagination import Pagination
@@ -249,6 +249,68 @@ class EntryDetailView(ProjectScopedMixin, APIView):
         version = expected_version(request, body)
         body.pop("version", None)
         doc = services.replace_entry(user_of(request), self.project, entry_id, version, body)
+        return _with_etag(s.EntrySerializer(doc).data, doc)
+
+
+class _HistoryView(ProjectScopedMixin, APIView):
+    """The history of a text or an entry (``kind``), as for utterances."""
+
+    kind: history.Kind
+    project_actions = {"GET": Action.VIEW_DATA}
+
+    @extend_schema(responses=s.UtteranceHistoryEntrySerializer(many=True))
+    def get(self, request: Request, slug: str, doc_id: str) -> Response:
+        entries = history.history(self.project, self.kind, doc_id)
+        return Response(s.UtteranceHistoryEntrySerializer(entries, many=True).data)  # type: ignore[arg-type]
+
+
+class TextHistoryView(_HistoryView):
+    kind = "text"
+
+
+class EntryHistoryView(_HistoryView):
+    kind = "entry"
+
+
+class TextVersionView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA}
+
+    @extend_schema(responses=s.TextSerializer, description="One past (or the current) version.")
+    def get(self, request: Request, slug: str, doc_id: str, version: int) -> Response:
+        doc = history.version(self.project, "text", doc_id, version)
+        return Response(s.TextSerializer(doc).data)
+
+
+class EntryVersionView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA}
+
+    @extend_schema(responses=s.EntrySerializer, description="One past (or the current) version.")
+    def get(self, request: Request, slug: str, doc_id: str, version: int) -> Response:
+        doc = history.version(self.project, "entry", doc_id, version)
+        return Response(s.EntrySerializer(doc).data)
+
+
+class TextRevertView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.EDIT_DATA}
+
+    @extend_schema(request=s.RevertSerializer, responses={200: s.TextSerializer, 409: STALE})
+    def post(self, request: Request, slug: str, doc_id: str) -> Response:
+        body = _valid(s.RevertSerializer(data=request.data))
+        doc = history.revert(
+            user_of(request), self.project, "text", doc_id, body["to_version"], body["version"]
+        )
+        return _with_etag(s.TextSerializer(doc).data, doc)
+
+
+class EntryRevertView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.EDIT_DATA}
+
+    @extend_schema(request=s.RevertSerializer, responses={200: s.EntrySerializer, 409: STALE})
+    def post(self, request: Request, slug: str, doc_id: str) -> Response:
+        body = _valid(s.RevertSerializer(data=request.data))
+        doc = history.revert(
+            user_of(request), self.project, "entry", doc_id, body["to_version"], body["version"]
+        )
         return _with_etag(s.EntrySerializer(doc).data, doc)
 
 
