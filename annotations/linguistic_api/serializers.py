@@ -268,7 +268,9 @@ class EafUploadSerializer(serializers.Serializer[dict[str, Any]]):
 
 class EafPreviewRequestSerializer(serializers.Serializer[dict[str, Any]]):
     file = serializers.FileField()
-    mapping = serializers.JSONField(help_text="As for an `eaf` import: which tier plays which role.")
+    mapping = serializers.JSONField(
+        help_text="As for an `eaf` import: which tier plays which role."
+    )
     records = serializers.IntegerField(required=False, min_value=1, max_value=50, default=5)
 
 

@@ -42,7 +42,9 @@ urlpatterns = [
         views.UtteranceRevertView.as_view(),
         name="ling-utterance-revert",
     ),
-    path(f"{P}texts/<str:doc_id>/history/", views.TextHistoryView.as_view(), name="ling-text-history"),
+    path(
+        f"{P}texts/<str:doc_id>/history/", views.TextHistoryView.as_view(), name="ling-text-history"
+    ),
     path(
         f"{P}texts/<str:doc_id>/versions/<int:version>/",
         views.TextVersionView.as_view(),
@@ -51,7 +53,9 @@ urlpatterns = [
     path(f"{P}texts/<str:doc_id>/revert/", views.TextRevertView.as_view(), name="ling-text-revert"),
     path(f"{P}lexicon/", views.EntryListView.as_view(), name="ling-entry-list"),
     path(
-        f"{P}lexicon/<str:doc_id>/history/", views.EntryHistoryView.as_view(), name="ling-entry-history"
+        f"{P}lexicon/<str:doc_id>/history/",
+        views.EntryHistoryView.as_view(),
+        name="ling-entry-history",
     ),
     path(
         f"{P}lexicon/<str:doc_id>/versions/<int:version>/",
@@ -59,7 +63,9 @@ urlpatterns = [
         name="ling-entry-version",
     ),
     path(
-        f"{P}lexicon/<str:doc_id>/revert/", views.EntryRevertView.as_view(), name="ling-entry-revert"
+        f"{P}lexicon/<str:doc_id>/revert/",
+        views.EntryRevertView.as_view(),
+        name="ling-entry-revert",
     ),
     path(f"{P}lexicon/<str:entry_id>/", views.EntryDetailView.as_view(), name="ling-entry-detail"),
     path(f"{P}imports/", views.ImportJobView.as_view(), name="ling-import"),

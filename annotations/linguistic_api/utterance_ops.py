@@ -195,4 +195,3 @@ def merge_with_next(
     saved = _save(user, project, current, version, merged)
     delete_utterance(user, project, following["_id"], next_version)
     return saved
-

@@ -20,8 +20,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
-from annotations.linguistic_api import serializers as s
 from annotations.linguistic_api import history, services, utterance_ops
+from annotations.linguistic_api import serializers as s
 from fieldmark.api.auth import user_of
 from fieldmark.api.errors import DomainError
 from fieldmark.api.pagination import Pagination
@@ -143,7 +143,6 @@ class UtteranceDetailView(ProjectScopedMixin, APIView):
         )
         return _with_etag(s.UtteranceSerializer(doc).data, doc)
 
-
     @extend_schema(
         parameters=[IF_MATCH, OpenApiParameter("version", int, required=False)],
         responses={204: None, 409: STALE},
@@ -199,7 +198,9 @@ class UtteranceHistoryView(ProjectScopedMixin, APIView):
 class UtteranceVersionView(ProjectScopedMixin, APIView):
     project_actions = {"GET": Action.VIEW_DATA}
 
-    @extend_schema(responses=s.UtteranceSerializer, description="One past (or the current) version.")
+    @extend_schema(
+        responses=s.UtteranceSerializer, description="One past (or the current) version."
+    )
     def get(self, request: Request, slug: str, utterance_id: str, version: int) -> Response:
         doc = services.utterance_version(self.project, utterance_id, version)
         return Response(s.UtteranceSerializer(doc).data)

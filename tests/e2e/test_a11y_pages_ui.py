@@ -58,7 +58,8 @@ class Findings:
                     const clipped = (el) => {
                         for (let p = el.parentElement; p && p !== document.body;
                              p = p.parentElement) {
-                            if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX))
+                            const x = getComputedStyle(p).overflowX;
+                            if (['auto', 'scroll', 'hidden'].includes(x))
                                 return true;
                         }
                         return false;

@@ -65,9 +65,7 @@ def test_eaf_import_with_the_tier_mapping_dialog(
 
     # And import it
     form.get_by_role("button", name="Import", exact=True).click()
-    expect(form.get_by_role("status")).to_contain_text(
-        f"{utterances} utterances", timeout=90_000
-    )
+    expect(form.get_by_role("status")).to_contain_text(f"{utterances} utterances", timeout=90_000)
 
     # Then Mongo holds one text with every utterance, the first with its words in order
     assert documents.utterances.collection.count_documents({"project": team.project.pk}) == (

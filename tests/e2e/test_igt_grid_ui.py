@@ -214,3 +214,42 @@ def test_history_compares_and_reverts_an_edit(
     saved = services.get_utterance(team.project, text["utterance"])
     assert (saved["version"], glosses(saved)) == (3, ["", "", ""])
     assert saved["updated_by"] == "annotator"
+
+
+def test_text_and_entry_history_revert(
+    page: Any, live_server: Any, team: Any, text: dict[str, Any]
+) -> None:
+    from annotations.linguistic_api import services
+
+    # Given a text renamed once and an entry whose POS was changed once
+    services.update_text(team.manager, team.project, text["text"], 1, {"title": "Hounds"})
+    entry = services.create_entry(team.manager, team.project, {"forms": {"lez": "dog"}, "pos": "N"})
+    services.replace_entry(
+        team.manager, team.project, entry["_id"], 1, {"forms": {"lez": "dog"}, "pos": "V"}
+    )
+    log_in_by_keyboard(page, live_server.url, "annotator")
+
+    # When the annotator reverts the text's title from the editor's "Text history"
+    page.goto(f"{live_server.url}/projects/lezgi/texts/{text['text']}")
+    page.get_by_role("button", name="Text history").click()
+    history = page.get_by_test_id("history-panel")
+    expect(history.get_by_role("heading", name="History of the text Hounds")).to_be_focused()
+    history.get_by_role("button", name="Compare v1 with current").click()
+    expect(history.locator(".ling-diff-removed")).to_have_text(["removed: − Title: Dogs"])
+    history.get_by_role("button", name="Revert to v1").click()
+    expect(page.get_by_role("heading", name="Dogs", exact=True)).to_be_visible()
+
+    # And the entry's POS from the lexicon page's "Entry history"
+    page.goto(f"{live_server.url}/projects/lezgi/lexicon?entry={entry['_id']}")
+    page.get_by_role("button", name="Entry history").click()
+    history = page.get_by_test_id("history-panel")
+    history.get_by_role("button", name="Compare v1 with current").click()
+    expect(history.locator(".ling-diff-added")).to_have_text(["added: + POS: V"])
+    history.get_by_role("button", name="Revert to v1").click()
+    expect(history.get_by_text("v3")).to_be_visible()
+
+    # Then Mongo holds the old title and POS as new versions
+    reverted_text = services.get_text(team.project, text["text"])
+    assert (reverted_text["title"], reverted_text["version"]) == ("Dogs", 3)
+    reverted_entry = services.get_entry(team.project, entry["_id"])
+    assert (reverted_entry["pos"], reverted_entry["version"]) == ("N", 3)

@@ -71,7 +71,9 @@ def test_denied_reverts_change_nothing(
     text = make_text(owner, "First")
     owner.patch(f"{BASE}/texts/{text['id']}/", {"title": "Second", "version": 1}, format="json")
     entry = owner.post(f"{BASE}/lexicon/", {"forms": {"lez": "x"}}, format="json").json()
-    owner.put(f"{BASE}/lexicon/{entry['id']}/", {"forms": {"lez": "y"}, "version": 1}, format="json")
+    owner.put(
+        f"{BASE}/lexicon/{entry['id']}/", {"forms": {"lez": "y"}, "version": 1}, format="json"
+    )
     client = as_user(team.users[who] if who else None)
 
     responses = [

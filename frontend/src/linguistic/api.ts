@@ -370,6 +370,11 @@ export const linguisticApi = {
       request<Text>("POST", `${base(slug)}/texts/`, { body: input }),
     update: (slug: string, id: string, version: number, changes: TextInput) =>
       versionedWrite<Text>("PATCH", `${base(slug)}/texts/${enc(id)}/`, { ...changes, version }),
+    history: (slug: string, id: string) => request<HistoryEntry[]>("GET", `${base(slug)}/texts/${enc(id)}/history/`),
+    version: (slug: string, id: string, version: number) =>
+      request<Text>("GET", `${base(slug)}/texts/${enc(id)}/versions/${version}/`),
+    revert: (slug: string, id: string, version: number, toVersion: number) =>
+      versionedWrite<Text>("POST", `${base(slug)}/texts/${enc(id)}/revert/`, { version, to_version: toVersion }),
   },
   utterances: {
     listAll: (slug: string, textId: string) =>
@@ -440,6 +445,11 @@ export const linguisticApi = {
       request<Entry>("POST", `${base(slug)}/lexicon/`, { body }),
     save: (slug: string, id: string, version: number, body: EntryBody) =>
       versionedWrite<Entry>("PUT", `${base(slug)}/lexicon/${enc(id)}/`, { ...body, version }),
+    history: (slug: string, id: string) => request<HistoryEntry[]>("GET", `${base(slug)}/lexicon/${enc(id)}/history/`),
+    version: (slug: string, id: string, version: number) =>
+      request<Entry>("GET", `${base(slug)}/lexicon/${enc(id)}/versions/${version}/`),
+    revert: (slug: string, id: string, version: number, toVersion: number) =>
+      versionedWrite<Entry>("POST", `${base(slug)}/lexicon/${enc(id)}/revert/`, { version, to_version: toVersion }),
   },
   imports: {
     start: (slug: string, file: File, format: ImportFormat, mapping?: Record<string, unknown> | null) => {

@@ -3,7 +3,7 @@
  * (form, morphemes with glosses, POS) and each translation; `diffLines` marks what a change
  * removed and added.
  */
-import type { Utterance } from "./api";
+import type { Entry, Text, Utterance } from "./api";
 
 export function utteranceLines(utterance: Utterance): string[] {
   const lines = [`Transcription: ${utterance.transcription ?? ""}`];
@@ -14,6 +14,31 @@ export function utteranceLines(utterance: Utterance): string[] {
     lines.push(`Word ${w + 1}: ${word.form}${wordGloss}${pos}${morphs.length ? ` = ${morphs.join(" ")}` : ""}`);
   });
   for (const [lang, value] of Object.entries(utterance.translations ?? {})) lines.push(`Translation (${lang}): ${value}`);
+  return lines;
+}
+
+/** A text's metadata as lines (its utterances have their own history). */
+export function textLines(text: Text): string[] {
+  return [
+    `Title: ${text.title ?? ""}`,
+    `Language: ${text.lang ?? ""}`,
+    `Glottocode: ${text.glottocode ?? ""}`,
+    `Genre: ${text.genre ?? ""}`,
+    `Speakers: ${(text.speakers ?? []).join(", ")}`,
+    `Source: ${text.source ?? ""}`,
+  ];
+}
+
+/** A lexicon entry as lines: forms, type and POS, then each sense's glosses and definitions. */
+export function entryLines(entry: Entry): string[] {
+  const lines = Object.entries(entry.forms ?? {}).map(([lang, form]) => `Form (${lang}): ${form}`);
+  if (entry.type) lines.push(`Type: ${entry.type}`);
+  lines.push(`POS: ${entry.pos ?? ""}`);
+  (entry.senses ?? []).forEach((sense, i) => {
+    for (const [lang, gloss] of Object.entries(sense.gloss ?? {})) lines.push(`Sense ${i + 1} gloss (${lang}): ${gloss}`);
+    for (const [lang, text] of Object.entries(sense.definition ?? {})) lines.push(`Sense ${i + 1} definition (${lang}): ${text}`);
+    if (sense.pos) lines.push(`Sense ${i + 1} POS: ${sense.pos}`);
+  });
   return lines;
 }
 

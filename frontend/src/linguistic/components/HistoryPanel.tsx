@@ -1,29 +1,34 @@
 import { useEffect, useRef, useState } from "react";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { formatDate } from "../../format";
-import type { HistoryEntry, Utterance } from "../api";
-import { diffLines, utteranceLines } from "../history";
+import type { HistoryEntry, Stored } from "../api";
+import { diffLines } from "../history";
 
-interface HistoryPanelProps {
-  utterance: Utterance;
-  number: number;
+interface HistoryPanelProps<T extends Stored> {
+  /** The panel's heading, e.g. "History of utterance 3". */
+  title: string;
+  current: T;
+  /** The document as lines a reader compares (see `history.ts`). */
+  lines: (doc: T) => string[];
   canEdit: boolean;
   loadHistory: () => Promise<HistoryEntry[]>;
-  loadVersion: (version: number) => Promise<Utterance>;
+  loadVersion: (version: number) => Promise<T>;
   onRevert: (toVersion: number) => Promise<void>;
 }
 
 /**
- * An utterance's past versions, newest first: who changed what and when; "Compare" shows what
+ * A document's past versions, newest first: who changed what and when; "Compare" shows what
  * the current version changed from that one (removed and added lines), "Revert" makes its
- * content current again as a new version.
+ * content current again as a new version. The focus goes to the heading when it opens.
  */
-export function HistoryPanel({ utterance, number, canEdit, loadHistory, loadVersion, onRevert }: HistoryPanelProps) {
+export function HistoryPanel<T extends Stored>(props: HistoryPanelProps<T>) {
+  const { title, current, lines, canEdit, loadHistory, loadVersion, onRevert } = props;
   const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [shown, setShown] = useState<Utterance | null>(null);
+  const [shown, setShown] = useState<T | null>(null);
   const [busy, setBusy] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
+  const headingId = `history-${current.id}`;
 
   useEffect(() => {
     let live = true;
@@ -35,7 +40,7 @@ export function HistoryPanel({ utterance, number, canEdit, loadHistory, loadVers
     return () => {
       live = false;
     };
-  }, [loadHistory, utterance.version]);
+  }, [loadHistory, current.version]);
   useEffect(() => heading.current?.focus(), []);
 
   const compare = async (version: number) => {
@@ -61,18 +66,18 @@ export function HistoryPanel({ utterance, number, canEdit, loadHistory, loadVers
   };
 
   return (
-    <section className="ling-history" aria-labelledby={`history-${utterance.id}`} data-testid="history-panel">
-      <h3 id={`history-${utterance.id}`} tabIndex={-1} ref={heading}>
-        History of utterance {number}
+    <section className="ling-history" aria-labelledby={headingId} data-testid="history-panel">
+      <h3 id={headingId} tabIndex={-1} ref={heading}>
+        {title}
       </h3>
       <ErrorBanner error={error} />
       {entries === null && !error && <p className="loading">Loading…</p>}
-      {entries && entries.length === 0 && <p className="empty">No earlier versions: this is version {utterance.version}.</p>}
+      {entries && entries.length === 0 && <p className="empty">No earlier versions: this is version {current.version}.</p>}
       {entries && entries.length > 0 && (
         <ol className="ling-history-list">
           <li>
-            <strong>v{utterance.version}</strong> (current) · {utterance.updated_by ?? ""}
-            {utterance.updated_at ? ` · ${formatDate(utterance.updated_at)}` : ""}
+            <strong>v{current.version}</strong> (current) · {current.updated_by ?? ""}
+            {current.updated_at ? ` · ${formatDate(current.updated_at)}` : ""}
           </li>
           {entries.map((entry) => (
             <li key={entry.version} data-testid="history-entry">
@@ -88,10 +93,10 @@ export function HistoryPanel({ utterance, number, canEdit, loadHistory, loadVers
       {shown && (
         <div className="ling-diff" data-testid="history-diff">
           <p>
-            From v{shown.version} to the current v{utterance.version}:
+            From v{shown.version} to the current v{current.version}:
           </p>
           <ul>
-            {diffLines(utteranceLines(shown), utteranceLines(utterance)).map((line, i) => (
+            {diffLines(lines(shown), lines(current)).map((line, i) => (
               <li key={i} className={`ling-diff-${line.kind}`}>
                 <span className="visually-hidden">{line.kind === "same" ? "unchanged" : line.kind}: </span>
                 <span aria-hidden="true">{line.kind === "removed" ? "− " : line.kind === "added" ? "+ " : "  "}</span>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode, type RefObject } from "react";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import type { HistoryEntry, Utterance } from "../api";
+import { utteranceLines } from "../history";
 import { HistoryPanel } from "./HistoryPanel";
 
 /** What a row asks the editor to do to the text's sequence of utterances. */
@@ -121,8 +122,9 @@ export function UtteranceActions(props: UtteranceActionsProps) {
   } else if (open === "history") {
     sub = (
       <HistoryPanel
-        utterance={utterance}
-        number={number}
+        title={`History of utterance ${number}`}
+        current={utterance}
+        lines={utteranceLines}
         canEdit={canEdit && !dirty}
         loadHistory={props.loadHistory}
         loadVersion={props.loadVersion}

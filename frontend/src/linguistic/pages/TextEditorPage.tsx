@@ -46,6 +46,8 @@ import {
   type MorphEdit,
 } from "../igt";
 import { atEdge, entryControl, keepTabStop, neighbour, type Direction } from "../gridNav";
+import { HistoryPanel } from "../components/HistoryPanel";
+import { textLines } from "../history";
 import { abbreviationsFrom } from "../leipzig";
 import { buildLexiconIndex, type LexiconIndex } from "../suggest";
 
@@ -623,6 +625,10 @@ export function TextEditorPage() {
     }
   };
 
+  const [textHistoryOpen, setTextHistoryOpen] = useState(false);
+  const loadTextHistory = useCallback(() => linguisticApi.texts.history(slug, id), [slug, id]);
+  const loadTextVersion = useCallback((version: number) => linguisticApi.texts.version(slug, id, version), [slug, id]);
+
   const unsaved = useMemo(() => Object.values(rows).filter((r) => isDirty(r.base, r.draft)).length, [rows]);
 
   return (
@@ -633,6 +639,16 @@ export function TextEditorPage() {
       <div className="ling-editor-head">
         <h2>{text.data?.title || "Untitled text"}</h2>
         {text.data?.lang && <span className="tag">{text.data.lang}</span>}
+        {text.data && (
+          <button
+            type="button"
+            className="button-small button-secondary"
+            aria-expanded={textHistoryOpen}
+            onClick={() => setTextHistoryOpen(!textHistoryOpen)}
+          >
+            Text history
+          </button>
+        )}
         <PresenceAvatars people={here} label="Also on this text" />
         <span className="muted" data-testid="unsaved-count" role="status" aria-live="polite">
           {unsaved > 0 ? `${unsaved} unsaved` : "All saved"}
@@ -654,6 +670,22 @@ export function TextEditorPage() {
           </form>
         )}
       </div>
+      {textHistoryOpen && text.data && (
+        <HistoryPanel
+          title={`History of the text ${text.data.title || ""}`.trim()}
+          current={text.data}
+          lines={textLines}
+          canEdit={canEdit}
+          loadHistory={loadTextHistory}
+          loadVersion={loadTextVersion}
+          onRevert={async (toVersion) => {
+            if (!text.data) return;
+            const saved = await linguisticApi.texts.revert(slug, id, text.data.version, toVersion);
+            text.setData(saved);
+            setSaid({ status: `The text was reverted to version ${toVersion} (now version ${saved.version}).`, alert: "" });
+          }}
+        />
+      )}
       <p className="muted ling-keys" id="ling-keys">
         <kbd>Tab</kbd>/<kbd>Shift-Tab</kbd> next/previous gloss · arrow keys move between every field and
         button (at the start or end of a field's text) · <kbd>↓</kbd> <kbd>Enter</kbd> lexicon suggestion ·{" "}
