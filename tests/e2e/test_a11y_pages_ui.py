@@ -32,10 +32,10 @@ def corpus(team: Any, mongo_db: Any) -> dict[str, Any]:
     services.replace_utterance(team.manager, team.project, first["_id"], 1, {
         **DOGS_BARK, "translations": {"en": "The dogs bark."},
     })  # fmt: skip
-    services.create_entry(team.manager, team.project, {
+    entry = services.create_entry(team.manager, team.project, {
         "forms": {"lez": "dog"}, "senses": [{"id": "s1", "gloss": {"en": "dog"}}], "pos": "N",
     })  # fmt: skip
-    return {"text": text["_id"], "utterance": first["_id"]}
+    return {"text": text["_id"], "utterance": first["_id"], "entry": entry["_id"]}
 
 
 class Findings:
@@ -128,10 +128,19 @@ def test_every_page_and_opened_state_is_accessible_and_reflows(
     found.check("editor, split open")
     page.get_by_role("button", name="Delete…").click()
     found.check("editor, delete confirmation open")
-    page.get_by_role("button", name="History").click()
+    page.get_by_role("button", name="History", exact=True).click()
     page.get_by_role("button", name="Compare v1 with current").click()
     expect(page.get_by_test_id("history-diff")).to_be_visible()
     found.check("editor, history and diff open")
+    page.get_by_role("button", name="Text history").click()
+    expect(page.get_by_role("heading", name="History of the text Dogs")).to_be_focused()
+    found.check("editor, text history open")
+
+    # The lexicon with an entry open and its history
+    visit(page, f"{base}/projects/lezgi/lexicon?entry={corpus['entry']}", "Lexicon")
+    page.get_by_role("button", name="Entry history").click()
+    expect(page.get_by_role("heading", name="History of dog")).to_be_focused()
+    found.check("lexicon, entry and its history open")
 
     # The import dialog with an ELAN file's tiers and preview, and the Toolbox markers
     visit(page, f"{base}/projects/lezgi/texts", "Texts")

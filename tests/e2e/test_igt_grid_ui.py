@@ -189,7 +189,7 @@ def test_history_compares_and_reverts_an_edit(
     expect(page.get_by_label("Gloss of dog in dogs")).to_have_value("hound")
 
     # When the annotator opens the utterance's history and compares version 1 with it
-    open_actions(page, 1).get_by_role("button", name="History").click()
+    open_actions(page, 1).get_by_role("button", name="History", exact=True).click()
     history = page.get_by_test_id("history-panel")
     expect(history.get_by_role("heading", name="History of utterance 1")).to_be_focused()
     expect(history.get_by_test_id("history-entry")).to_have_count(1)
