@@ -34,6 +34,12 @@ def stored(text_id: str) -> list[dict[str, Any]]:
     return list(documents.utterances.collection.find({"text": text_id}).sort("order", 1))
 
 
+def utterance_count(text_id: str) -> int:
+    text = documents.texts.collection.find_one({"_id": text_id})
+    assert text is not None
+    return int(text["utterance_count"])
+
+
 def transcriptions(text_id: str) -> list[tuple[int, str]]:
     return [(u["order"], u.get("transcription", "")) for u in stored(text_id)]
 
@@ -66,7 +72,7 @@ def test_insert_at_a_position_moves_the_later_ones_down(story: dict[str, Any]) -
     assert [versions[i] for i in story["ids"]] == [1, 2, 2]
     history = documents.utterances.history_collection.find_one({"doc": story["ids"][1]})
     assert history is not None and history["changed"] == ["order"]
-    assert documents.texts.collection.find_one({"_id": text_id})["utterance_count"] == 4
+    assert utterance_count(text_id) == 4
 
 
 def test_insert_past_the_end_is_400_naming_order(story: dict[str, Any]) -> None:
@@ -95,7 +101,7 @@ def test_delete_closes_the_gap_and_a_stale_delete_changes_nothing(
     assert deleted.status_code == 204
     assert transcriptions(text_id) == [(0, "c"), (1, "d e f")]
     assert client.get(f"{BASE}/utterances/{ids[0]}/").status_code == 404
-    assert documents.texts.collection.find_one({"_id": text_id})["utterance_count"] == 2
+    assert utterance_count(text_id) == 2
 
 
 def test_split_cuts_words_and_transcription_and_keeps_the_translation_first(
