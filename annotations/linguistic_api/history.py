@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 
 from annotations.linguistic_api import documents
 from annotations.linguistic_api.services import TEXT_FIELDS, _event, get_entry, get_text
+from fieldmark.api.parsers import INT64_MAX
 from fieldmark.projects.models import Project
 from fieldmark.storage.versioned import SYSTEM_FIELDS, Doc, VersionedStore
 
@@ -34,7 +35,7 @@ def history(project: Project, kind: Kind, doc_id: str) -> list[Doc]:
 
 def version(project: Project, kind: Kind, doc_id: str, number: int) -> Doc:
     _current(project, kind, doc_id)
-    return _store(kind).version(project.pk, doc_id, number)
+    return _store(kind).version(project.pk, doc_id, min(number, INT64_MAX))
 
 
 def revert(

@@ -31,6 +31,7 @@ from annotations.linguistic_api import concordance, documents, exports, pending,
 from annotations.linked_api import sync as linked_sync
 from annotations.xmlsafe import DEFAULT_MAX_BYTES, FormatError, Problem, Source, errors_only
 from fieldmark.api.errors import DomainError
+from fieldmark.api.parsers import INT64_MAX
 from fieldmark.jobs.models import Job
 from fieldmark.jobs.services import start_job
 from fieldmark.projects.models import Project
@@ -209,7 +210,8 @@ def utterance_history(project: Project, utterance_id: str) -> list[Doc]:
 
 def utterance_version(project: Project, utterance_id: str, version: int) -> Doc:
     get_utterance(project, utterance_id)
-    return documents.utterances.version(project.pk, utterance_id, version)
+    # Past 64 bits no version exists, and BSON could not even ask: the same 404.
+    return documents.utterances.version(project.pk, utterance_id, min(version, INT64_MAX))
 
 
 def revert_utterance(

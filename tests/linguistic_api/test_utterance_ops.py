@@ -217,3 +217,11 @@ def test_denied_operations_change_nothing(
     assert [r.status_code for r in responses] == [code] * 4
     assert transcriptions(text_id) == [(0, "a b"), (1, "c"), (2, "d e f")]
     assert [u["version"] for u in stored(text_id)] == [1, 1, 1]
+
+
+def test_a_version_beyond_64_bits_is_404(story: dict[str, Any]) -> None:
+    client, ids = story["client"], story["ids"]
+
+    response = client.get(f"{BASE}/utterances/{ids[0]}/versions/{10**30}/")
+
+    assert response.status_code == 404
