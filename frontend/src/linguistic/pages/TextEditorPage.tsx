@@ -464,12 +464,17 @@ export function TextEditorPage() {
           return next;
         });
         setOrder((previous) => {
+          // An updater may run twice (strict mode): it changes nothing outside itself.
           let next = previous.filter((key) => !gone.includes(key));
+          let anchor = after;
           for (const doc of docs) {
-            if (next.includes(doc.id)) continue;
-            const at = after === null ? 0 : next.indexOf(after) + 1;
+            if (next.includes(doc.id)) {
+              anchor = doc.id;
+              continue;
+            }
+            const at = anchor === null ? 0 : next.indexOf(anchor) + 1;
             next = [...next.slice(0, at), doc.id, ...next.slice(at)];
-            after = doc.id;
+            anchor = doc.id;
           }
           return next;
         });
