@@ -32,6 +32,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, bench/ comes first on the path, and bench/http.py would hide the standard
+# library's http (Django imports http.cookies): the repository root takes its place.
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 TMP = Path(tempfile.mkdtemp(prefix="fieldmark-bench-ui-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fieldmark.settings")
@@ -136,6 +139,9 @@ def measure(page: Any, base: str, text_id: str, label: str) -> dict[str, Any]:
         shown.append(time.perf_counter() - start)
         page.wait_for_function("document.activeElement && document.activeElement.dataset.cell")
         interactive.append(time.perf_counter() - start)
+        # Let the rest of the text arrive before leaving: daphne serves sync views on one
+        # thread, and pages a left editor still asked for would delay the next load's first one.
+        page.wait_for_load_state("networkidle")
     cdp = page.context.new_cdp_session(page)
     cdp.send("Performance.enable")
     metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
@@ -145,7 +151,7 @@ def measure(page: Any, base: str, text_id: str, label: str) -> dict[str, Any]:
         time.sleep(0.03)
     page.wait_for_timeout(200)
     latencies = page.evaluate("window.__lat")
-    page.keyboard.press("Escape")
+    # Not Escape: in the editor it leaves the grid (a suggestion list closes on Tab anyway).
     page.keyboard.press("Control+z")
     start = time.perf_counter()
     for _ in range(TABS):

@@ -132,6 +132,24 @@ class UtteranceHistoryEntrySerializer(serializers.Serializer[dict[str, Any]]):
     merged_with = serializers.ListField(child=serializers.CharField(), required=False)
 
 
+class SplitSerializer(serializers.Serializer[dict[str, Any]]):
+    version = serializers.IntegerField(min_value=1)
+    word = serializers.IntegerField(
+        min_value=1, help_text="0-based index of the first word of the new, second utterance."
+    )
+
+
+class SplitResultSerializer(serializers.Serializer[dict[str, Any]]):
+    utterances = UtteranceSerializer(many=True)
+
+
+class MergeSerializer(serializers.Serializer[dict[str, Any]]):
+    version = serializers.IntegerField(min_value=1)
+    next_version = serializers.IntegerField(
+        min_value=1, help_text="The version of the next utterance as read (it is deleted)."
+    )
+
+
 class RevertSerializer(serializers.Serializer[dict[str, Any]]):
     to_version = serializers.IntegerField(min_value=1)
     version = serializers.IntegerField(min_value=1)
@@ -276,6 +294,19 @@ class ImportRequestSerializer(ImportSerializer):
 
 class EafUploadSerializer(serializers.Serializer[dict[str, Any]]):
     file = serializers.FileField()
+
+
+class EafPreviewRequestSerializer(serializers.Serializer[dict[str, Any]]):
+    file = serializers.FileField()
+    mapping = serializers.JSONField(
+        help_text="As for an `eaf` import: which tier plays which role."
+    )
+    records = serializers.IntegerField(required=False, min_value=1, max_value=50, default=5)
+
+
+class EafPreviewSerializer(serializers.Serializer[Any]):
+    utterances = serializers.ListField(child=serializers.DictField())
+    problems = serializers.ListField(child=serializers.DictField())
 
 
 class ToolboxPreviewRequestSerializer(serializers.Serializer[dict[str, Any]]):

@@ -32,6 +32,7 @@ from annotations.linguistic_api import concordance, documents, exports, pending,
 from annotations.linked_api import sync as linked_sync
 from annotations.xmlsafe import DEFAULT_MAX_BYTES, FormatError, Problem, Source, errors_only
 from fieldmark.api.errors import DomainError, invalid
+from fieldmark.api.parsers import INT64_MAX
 from fieldmark.jobs.models import Job
 from fieldmark.jobs.services import start_job
 from fieldmark.projects.models import Project
@@ -261,6 +262,12 @@ def utterance_history(project: Project, utterance_id: str) -> list[Doc]:
     return documents.utterances.history(project.pk, utterance_id)
 
 
+def utterance_version(project: Project, utterance_id: str, version: int) -> Doc:
+    get_utterance(project, utterance_id)
+    # Past 64 bits no version exists, and BSON could not even ask: the same 404.
+    return documents.utterances.version(project.pk, utterance_id, min(version, INT64_MAX))
+
+
 def revert_utterance(
     user: User, project: Project, utterance_id: str, to_version: int, version: int
 ) -> Doc:
@@ -362,6 +369,26 @@ def eaf_tiers(upload: UploadedFile) -> list[eaf.TierInfo]:
         return eaf.tier_summary(upload)
     except FormatError as exc:
         raise DomainError("invalid_file", str(exc.problems[0]), field="file") from exc
+
+
+def eaf_preview(
+    upload: UploadedFile, mapping: Mapping[str, Any] | None, records: int = 5
+) -> dict[str, Any]:
+    """The first utterances of an ELAN upload as the import would read them with ``mapping``,
+    and what the reader could not place (the same checks as the import: a tier the file lacks
+    is a 400 naming ``mapping``)."""
+    checked = _checked_mapping(mapping, eaf_tiers(upload))
+    upload.seek(0)
+    problems: list[Problem] = []
+    stem = Path(upload.name or "upload").stem
+    items = eaf.iter_texts(upload, _tier_mapping(checked), problems, text_id=stem, title=stem)
+    try:
+        shown = [item.to_doc() for item in islice(
+            (item for item in items if isinstance(item, Utterance)), records
+        )]  # fmt: skip
+    except FormatError as exc:
+        raise DomainError("invalid_file", str(exc.problems[0]), field="file") from exc
+    return {"utterances": shown, "problems": warning_report(problems)}
 
 
 def _tier_mapping(mapping: Mapping[str, Any]) -> eaf.TierMapping:
@@ -599,18 +626,20 @@ def import_batches(
     *,
     warnings: list[Problem] | None = None,
     headers: list[LexiconHeader] | None = None,
+    default_lang: str | None = None,
 ) -> Iterator[ImportBatch]:
     """The second pass: the documents to store, read from the upload again a batch at a time,
     each tagged with ``import_job``; a lexicon's header goes to ``headers`` (stored once the
     import commits). Raises ImportFailed if the file turns out to have problems (it was not
-    checked, or it changed)."""
+    checked, or it changed). A text whose file names no language gets ``default_lang`` (the
+    project's first object language)."""
     problems: list[Problem] = []
     batch = ImportBatch([], [], [])
     text_id = ""
     for item in _read_upload(open_file, fmt, name, mapping, problems, progress):
         if isinstance(item, Text):
             text_id = new_id()
-            batch.texts.append(_text_doc(item, text_id, job_id))
+            batch.texts.append(_text_doc(item, text_id, job_id, default_lang))
         elif isinstance(item, LexiconHeader):
             if headers is not None:
                 headers.append(item)
@@ -632,8 +661,10 @@ def import_batches(
         yield batch
 
 
-def _text_doc(text: Text, text_id: str, job_id: str) -> Doc:
+def _text_doc(text: Text, text_id: str, job_id: str, default_lang: str | None = None) -> Doc:
     head = {key: value for key, value in text.to_doc().items() if key != "utterances"}
+    if not head.get("lang") and default_lang:
+        head["lang"] = default_lang
     return {**_only(head, TEXT_FIELDS), "_id": text_id, "source_id": text.id, "import_job": job_id}
 
 
@@ -701,6 +732,7 @@ def import_file(
         open_file, fmt, name, job_id, mapping,
         lambda f: report(f * 0.95, f"importing: {f:.0%} read"), warnings=warnings,
         headers=headers,
+        default_lang=next(iter(project.object_languages or []), None),
     )  # fmt: skip
     counts: dict[str, Any] = dict(
         write_import(project, batches, user, job_id, may_commit=may_commit)

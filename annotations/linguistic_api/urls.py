@@ -18,19 +18,63 @@ urlpatterns = [
         name="ling-utterance-detail",
     ),
     path(
+        f"{P}utterances/<str:utterance_id>/split/",
+        views.UtteranceSplitView.as_view(),
+        name="ling-utterance-split",
+    ),
+    path(
+        f"{P}utterances/<str:utterance_id>/merge/",
+        views.UtteranceMergeView.as_view(),
+        name="ling-utterance-merge",
+    ),
+    path(
         f"{P}utterances/<str:utterance_id>/history/",
         views.UtteranceHistoryView.as_view(),
         name="ling-utterance-history",
+    ),
+    path(
+        f"{P}utterances/<str:utterance_id>/versions/<int:version>/",
+        views.UtteranceVersionView.as_view(),
+        name="ling-utterance-version",
     ),
     path(
         f"{P}utterances/<str:utterance_id>/revert/",
         views.UtteranceRevertView.as_view(),
         name="ling-utterance-revert",
     ),
+    path(
+        f"{P}texts/<str:doc_id>/history/", views.TextHistoryView.as_view(), name="ling-text-history"
+    ),
+    path(
+        f"{P}texts/<str:doc_id>/versions/<int:version>/",
+        views.TextVersionView.as_view(),
+        name="ling-text-version",
+    ),
+    path(f"{P}texts/<str:doc_id>/revert/", views.TextRevertView.as_view(), name="ling-text-revert"),
     path(f"{P}lexicon/", views.EntryListView.as_view(), name="ling-entry-list"),
+    path(
+        f"{P}lexicon/<str:doc_id>/history/",
+        views.EntryHistoryView.as_view(),
+        name="ling-entry-history",
+    ),
+    path(
+        f"{P}lexicon/<str:doc_id>/versions/<int:version>/",
+        views.EntryVersionView.as_view(),
+        name="ling-entry-version",
+    ),
+    path(
+        f"{P}lexicon/<str:doc_id>/revert/",
+        views.EntryRevertView.as_view(),
+        name="ling-entry-revert",
+    ),
     path(f"{P}lexicon/<str:entry_id>/", views.EntryDetailView.as_view(), name="ling-entry-detail"),
     path(f"{P}imports/", views.ImportJobView.as_view(), name="ling-import"),
     path(f"{P}imports/eaf/tiers/", views.EafTiersView.as_view(), name="ling-import-eaf-tiers"),
+    path(
+        f"{P}imports/eaf/preview/",
+        views.EafPreviewView.as_view(),
+        name="ling-import-eaf-preview",
+    ),
     path(
         f"{P}imports/toolbox/preview/",
         views.ToolboxPreviewView.as_view(),

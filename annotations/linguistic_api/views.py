@@ -20,8 +20,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
+from annotations.linguistic_api import history, services, utterance_ops
 from annotations.linguistic_api import serializers as s
-from annotations.linguistic_api import services
 from fieldmark.api.auth import user_of
 from fieldmark.api.errors import DomainError
 from fieldmark.api.pagination import Pagination
@@ -109,15 +109,20 @@ class UtteranceListView(PagedView):
         items = services.list_utterances(self.project, text_id)
         return self.paged(request, items, s.UtteranceSerializer)
 
-    @extend_schema(request=s.UtteranceSerializer, responses={201: s.UtteranceSerializer})
+    @extend_schema(
+        request=s.UtteranceSerializer,
+        responses={201: s.UtteranceSerializer},
+        description="Append an utterance, or insert it at `order` (the ones from there move down).",
+    )
     def post(self, request: Request, slug: str, text_id: str) -> Response:
         body = _valid(s.UtteranceSerializer(data=request.data))
-        doc = services.create_utterance(user_of(request), self.project, text_id, body)
+        order = body.pop("order", None)
+        doc = utterance_ops.insert_utterance(user_of(request), self.project, text_id, body, order)
         return _with_etag(s.UtteranceSerializer(doc).data, doc, status.HTTP_201_CREATED)
 
 
 class UtteranceDetailView(ProjectScopedMixin, APIView):
-    project_actions = {"GET": Action.VIEW_DATA, "PUT": Action.EDIT_DATA}
+    project_actions = {"GET": Action.VIEW_DATA, "PUT": Action.EDIT_DATA, "DELETE": Action.EDIT_DATA}
 
     @extend_schema(responses=s.UtteranceSerializer)
     def get(self, request: Request, slug: str, utterance_id: str) -> Response:
@@ -138,6 +143,48 @@ class UtteranceDetailView(ProjectScopedMixin, APIView):
         )
         return _with_etag(s.UtteranceSerializer(doc).data, doc)
 
+    @extend_schema(
+        parameters=[IF_MATCH, OpenApiParameter("version", int, required=False)],
+        responses={204: None, 409: STALE},
+        description="Delete the utterance; the ones after it move up.",
+    )
+    def delete(self, request: Request, slug: str, utterance_id: str) -> Response:
+        version = expected_version(request, {"version": request.query_params.get("version")})
+        utterance_ops.delete_utterance(user_of(request), self.project, utterance_id, version)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class UtteranceSplitView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.EDIT_DATA}
+
+    @extend_schema(
+        request=s.SplitSerializer,
+        responses={200: s.SplitResultSerializer, 409: STALE},
+        description="Cut the utterance before `word`: the rest becomes a new utterance after it.",
+    )
+    def post(self, request: Request, slug: str, utterance_id: str) -> Response:
+        body = _valid(s.SplitSerializer(data=request.data))
+        first, second = utterance_ops.split_utterance(
+            user_of(request), self.project, utterance_id, body["version"], body["word"]
+        )
+        return Response(s.SplitResultSerializer({"utterances": [first, second]}).data)
+
+
+class UtteranceMergeView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.EDIT_DATA}
+
+    @extend_schema(
+        request=s.MergeSerializer,
+        responses={200: s.UtteranceSerializer, 409: STALE},
+        description="Append the next utterance to this one and delete it.",
+    )
+    def post(self, request: Request, slug: str, utterance_id: str) -> Response:
+        body = _valid(s.MergeSerializer(data=request.data))
+        doc = utterance_ops.merge_with_next(
+            user_of(request), self.project, utterance_id, body["version"], body["next_version"]
+        )
+        return _with_etag(s.UtteranceSerializer(doc).data, doc)
+
 
 class UtteranceHistoryView(ProjectScopedMixin, APIView):
     project_actions = {"GET": Action.VIEW_DATA}
@@ -146,6 +193,17 @@ class UtteranceHistoryView(ProjectScopedMixin, APIView):
     def get(self, request: Request, slug: str, utterance_id: str) -> Response:
         entries = services.utterance_history(self.project, utterance_id)
         return Response(s.UtteranceHistoryEntrySerializer(entries, many=True).data)  # type: ignore[arg-type]
+
+
+class UtteranceVersionView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA}
+
+    @extend_schema(
+        responses=s.UtteranceSerializer, description="One past (or the current) version."
+    )
+    def get(self, request: Request, slug: str, utterance_id: str, version: int) -> Response:
+        doc = services.utterance_version(self.project, utterance_id, version)
+        return Response(s.UtteranceSerializer(doc).data)
 
 
 class UtteranceRevertView(ProjectScopedMixin, APIView):
@@ -192,6 +250,68 @@ class EntryDetailView(ProjectScopedMixin, APIView):
         version = expected_version(request, body)
         body.pop("version", None)
         doc = services.replace_entry(user_of(request), self.project, entry_id, version, body)
+        return _with_etag(s.EntrySerializer(doc).data, doc)
+
+
+class _HistoryView(ProjectScopedMixin, APIView):
+    """The history of a text or an entry (``kind``), as for utterances."""
+
+    kind: history.Kind
+    project_actions = {"GET": Action.VIEW_DATA}
+
+    @extend_schema(responses=s.UtteranceHistoryEntrySerializer(many=True))
+    def get(self, request: Request, slug: str, doc_id: str) -> Response:
+        entries = history.history(self.project, self.kind, doc_id)
+        return Response(s.UtteranceHistoryEntrySerializer(entries, many=True).data)  # type: ignore[arg-type]
+
+
+class TextHistoryView(_HistoryView):
+    kind = "text"
+
+
+class EntryHistoryView(_HistoryView):
+    kind = "entry"
+
+
+class TextVersionView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA}
+
+    @extend_schema(responses=s.TextSerializer, description="One past (or the current) version.")
+    def get(self, request: Request, slug: str, doc_id: str, version: int) -> Response:
+        doc = history.version(self.project, "text", doc_id, version)
+        return Response(s.TextSerializer(doc).data)
+
+
+class EntryVersionView(ProjectScopedMixin, APIView):
+    project_actions = {"GET": Action.VIEW_DATA}
+
+    @extend_schema(responses=s.EntrySerializer, description="One past (or the current) version.")
+    def get(self, request: Request, slug: str, doc_id: str, version: int) -> Response:
+        doc = history.version(self.project, "entry", doc_id, version)
+        return Response(s.EntrySerializer(doc).data)
+
+
+class TextRevertView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.EDIT_DATA}
+
+    @extend_schema(request=s.RevertSerializer, responses={200: s.TextSerializer, 409: STALE})
+    def post(self, request: Request, slug: str, doc_id: str) -> Response:
+        body = _valid(s.RevertSerializer(data=request.data))
+        doc = history.revert(
+            user_of(request), self.project, "text", doc_id, body["to_version"], body["version"]
+        )
+        return _with_etag(s.TextSerializer(doc).data, doc)
+
+
+class EntryRevertView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.EDIT_DATA}
+
+    @extend_schema(request=s.RevertSerializer, responses={200: s.EntrySerializer, 409: STALE})
+    def post(self, request: Request, slug: str, doc_id: str) -> Response:
+        body = _valid(s.RevertSerializer(data=request.data))
+        doc = history.revert(
+            user_of(request), self.project, "entry", doc_id, body["to_version"], body["version"]
+        )
         return _with_etag(s.EntrySerializer(doc).data, doc)
 
 
@@ -341,6 +461,21 @@ class EafTiersView(ProjectScopedMixin, APIView):
         upload = _valid(s.EafUploadSerializer(data=request.data))["file"]
         tiers = services.eaf_tiers(upload)
         return Response(s.TierInfoSerializer(tiers, many=True).data)
+
+
+class EafPreviewView(ProjectScopedMixin, APIView):
+    project_actions = {"POST": Action.IMPORT_DATA}
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": s.EafPreviewRequestSerializer},
+        responses=s.EafPreviewSerializer,
+        description="The first utterances an `eaf` import would make with this tier mapping.",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        body = _valid(s.EafPreviewRequestSerializer(data=request.data))
+        preview = services.eaf_preview(body["file"], body["mapping"], body["records"])
+        return Response(s.EafPreviewSerializer(preview).data)
 
 
 class ToolboxPreviewView(ProjectScopedMixin, APIView):

@@ -19,7 +19,9 @@ BLOCKING = {"critical", "serious"}
 def axe_violations(page: Any, include: str | None = None) -> list[dict[str, Any]]:
     """Run axe-core on ``page`` (or inside the ``include`` selector) and return its violations."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_JS))
+        # Evaluated through the DevTools protocol, not as a <script> tag: the app's CSP
+        # (script-src 'self') refuses inline scripts, and rightly so.
+        page.evaluate(f"() => {{ {AXE_JS.read_text(encoding='utf-8')}\n}}")
     context = include if include is not None else "document"
     result: dict[str, Any] = page.evaluate(
         """async ([context, tags]) => {

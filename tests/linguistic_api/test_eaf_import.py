@@ -103,3 +103,86 @@ def test_mapping_on_another_format_is_400(team: Any, as_user: Any, mongo_db: Any
     assert response.status_code == 400
     assert list(response.json()["fields"]) == ["mapping"]
     assert Job.objects.count() == 0
+
+
+def _first_text_annotation(data: bytes) -> tuple[str, list[str]]:
+    """Counted with lxml, apart from our reader: the earliest annotation of tier ``text`` and the
+    values of the ``words-symsub`` annotations that refer to it, in their chain's order."""
+    from lxml import etree
+
+    root = etree.fromstring(data)
+    times = {
+        slot.get("TIME_SLOT_ID"): int(slot.get("TIME_VALUE"))
+        for slot in root.iterfind("TIME_ORDER/TIME_SLOT")
+        if slot.get("TIME_VALUE") is not None
+    }
+    texts = root.xpath("//TIER[@TIER_ID='text']/ANNOTATION/ALIGNABLE_ANNOTATION")
+    first = min(texts, key=lambda a: times.get(a.get("TIME_SLOT_REF1"), 1 << 62))
+    refs = root.xpath(
+        "//TIER[@TIER_ID='words-symsub']/ANNOTATION/REF_ANNOTATION[@ANNOTATION_REF=$id]",
+        id=first.get("ANNOTATION_ID"),
+    )
+    by_previous = {ref.get("PREVIOUS_ANNOTATION"): ref for ref in refs}
+    chain, previous = [], None
+    while previous in by_previous or (previous is None and None in by_previous):
+        ref = by_previous[previous]
+        chain.append(ref.findtext("ANNOTATION_VALUE") or "")
+        previous = ref.get("ANNOTATION_ID")
+    return first.findtext("ANNOTATION_VALUE") or "", chain
+
+
+@pytest.mark.django_db
+def test_preview_shows_the_first_utterances_with_the_mapping(
+    team: Any, as_user: Any, mongo_db: Any
+) -> None:
+    from tests.shared_data import shared_file
+
+    data = shared_file("elan/sample_3.0.eaf").read_bytes()
+    transcription, words = _first_text_annotation(data)
+
+    response = as_user(team.manager).post(
+        f"{BASE}/imports/eaf/preview/",
+        {
+            "file": SimpleUploadedFile("sample_3.0.eaf", data),
+            "mapping": json.dumps(MAPPING),
+            "records": 2,
+        },
+        format="multipart",
+    )
+
+    assert response.status_code == 200, response.content
+    preview = response.json()
+    assert len(preview["utterances"]) == 2
+    first = preview["utterances"][0]
+    assert first["transcription"] == transcription
+    assert [w["form"] for w in first["words"]] == words
+    assert documents.utterances.collection.count_documents({}) == 0
+
+
+@pytest.mark.django_db
+def test_preview_with_a_missing_tier_is_400_naming_mapping(
+    team: Any, as_user: Any, mongo_db: Any
+) -> None:
+    response = as_user(team.manager).post(
+        f"{BASE}/imports/eaf/preview/",
+        {
+            "file": SimpleUploadedFile("sample.eaf", SAMPLE),
+            "mapping": json.dumps({"utterance": "nope"}),
+        },
+        format="multipart",
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["mapping"]
+    assert "No tier 'nope' (utterance)" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_annotator_may_not_preview(team: Any, as_user: Any, mongo_db: Any) -> None:
+    response = as_user(team.annotator).post(
+        f"{BASE}/imports/eaf/preview/",
+        {"file": SimpleUploadedFile("sample.eaf", SAMPLE), "mapping": json.dumps(MAPPING)},
+        format="multipart",
+    )
+
+    assert response.status_code == 403

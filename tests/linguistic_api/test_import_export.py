@@ -247,3 +247,28 @@ def test_lift_import_fills_the_lexicon_and_exports_back(
     assert listed["results"][0]["senses"][0]["gloss"] == {"en": "one"}
     assert b'<entry id="sad_1"' in exported
     assert "сад".encode() in exported
+
+
+def test_imported_texts_take_the_project_language_unless_the_file_names_one(
+    team: Any, as_user: Any, mongo_db: Any, celery_worker_session: Any
+) -> None:
+    from lxml import etree
+
+    # Given a Toolbox file (which names no language) and a FLEx file whose vernacular is named
+    flex = shared_file("flextext/Glossed.flextext").read_bytes()
+    named = etree.fromstring(flex).xpath("//languages/language[@vernacular='true']/@lang")
+    assert named == ["ext"]
+    client = as_user(team.manager)
+
+    # When both are imported into the project, whose object language is Lezgian
+    toolbox_job = run_import(client, "dogs.txt", BAD_TOOLBOX, "toolbox")
+    flex_job = run_import(client, "Glossed.flextext", flex, "flextext")
+
+    # Then the Toolbox text takes "lez" and the FLEx one keeps the language its file names
+    assert (toolbox_job.state, flex_job.state) == ("succeeded", "succeeded")
+    langs = {
+        doc["import_job"]: doc.get("lang")
+        for doc in documents.texts.collection.find({"project": team.project.pk})
+    }
+    assert langs == {str(toolbox_job.id): "lez", str(flex_job.id): "ext"}
+    assert team.project.object_languages == ["lez"]

@@ -88,6 +88,18 @@ export interface Utterance extends Stored {
   tiers?: Record<string, string>;
 }
 
+/** One past version in an utterance's history (the state it had before a change). */
+export interface HistoryEntry {
+  version: number;
+  /** What was done to this version: "update" (saved over, reverted) or "delete". */
+  op: string;
+  by: string;
+  at: string;
+  /** Top-level fields the change touched. */
+  changed: string[];
+  merged_with?: string[];
+}
+
 /** The editable part of an utterance, as PUT takes it. */
 export type UtteranceBody = Omit<Utterance, keyof Stored | "text">;
 
@@ -111,8 +123,35 @@ export interface Entry extends Stored {
 
 export type EntryBody = Omit<Entry, keyof Stored>;
 
-export type ImportFormat = "toolbox" | "mdf" | "lift" | "flextext" | "csv" | "json";
-export const IMPORT_FORMATS: readonly ImportFormat[] = ["toolbox", "mdf", "flextext", "lift", "csv", "json"];
+export type ImportFormat = "toolbox" | "mdf" | "lift" | "flextext" | "csv" | "json" | "eaf";
+export const IMPORT_FORMATS: readonly ImportFormat[] = ["toolbox", "mdf", "flextext", "eaf", "lift", "csv", "json"];
+
+/** One tier of an ELAN file (`imports/eaf/tiers/`). */
+export interface EafTier {
+  id: string;
+  linguistic_type: string;
+  constraint: string | null;
+  parent: string | null;
+  participant: string | null;
+  lang: string | null;
+  annotations: number;
+}
+
+/** Which ELAN tier plays which role in an `eaf` import (unmapped tiers are left out). */
+export interface EafMapping {
+  utterance: string;
+  words?: string | null;
+  morphemes?: string | null;
+  gloss?: string | null;
+  pos?: string | null;
+  translations?: Record<string, string>;
+  notes?: string | null;
+}
+
+export interface EafPreview {
+  utterances: Omit<Utterance, keyof Stored | "text">[];
+  problems: { line: number | null; element: string | null; problem: string }[];
+}
 
 /** What a Toolbox/MDF import would make of a file's first records (`imports/toolbox/preview/`). */
 export interface ToolboxPreview {
@@ -332,6 +371,11 @@ export const linguisticApi = {
       request<Text>("POST", `${base(slug)}/texts/`, { body: input }),
     update: (slug: string, id: string, version: number, changes: TextInput) =>
       versionedWrite<Text>("PATCH", `${base(slug)}/texts/${enc(id)}/`, { ...changes, version }),
+    history: (slug: string, id: string) => request<HistoryEntry[]>("GET", `${base(slug)}/texts/${enc(id)}/history/`),
+    version: (slug: string, id: string, version: number) =>
+      request<Text>("GET", `${base(slug)}/texts/${enc(id)}/versions/${version}/`),
+    revert: (slug: string, id: string, version: number, toVersion: number) =>
+      versionedWrite<Text>("POST", `${base(slug)}/texts/${enc(id)}/revert/`, { version, to_version: toVersion }),
   },
   utterances: {
     listAll: (slug: string, textId: string) =>
@@ -367,6 +411,31 @@ export const linguisticApi = {
         ...body,
         version,
       }),
+    /** A new utterance at position `order` (0-based; the ones from there move down). */
+    insert: (slug: string, textId: string, order: number, body: Partial<UtteranceBody>) =>
+      request<Utterance>("POST", `${base(slug)}/texts/${enc(textId)}/utterances/`, { body: { ...body, order } }),
+    remove: (slug: string, id: string, version: number) =>
+      request<void>("DELETE", `${base(slug)}/utterances/${enc(id)}/`, { query: { version } }),
+    /** Cut before word `word` (0-based): the rest becomes a new utterance after it. */
+    split: (slug: string, id: string, version: number, word: number) =>
+      versionedWrite<{ utterances: [Utterance, Utterance] }>("POST", `${base(slug)}/utterances/${enc(id)}/split/`, {
+        version,
+        word,
+      }),
+    mergeWithNext: (slug: string, id: string, version: number, nextVersion: number) =>
+      versionedWrite<Utterance>("POST", `${base(slug)}/utterances/${enc(id)}/merge/`, {
+        version,
+        next_version: nextVersion,
+      }),
+    history: (slug: string, id: string) =>
+      request<HistoryEntry[]>("GET", `${base(slug)}/utterances/${enc(id)}/history/`),
+    version: (slug: string, id: string, version: number) =>
+      request<Utterance>("GET", `${base(slug)}/utterances/${enc(id)}/versions/${version}/`),
+    revert: (slug: string, id: string, version: number, toVersion: number) =>
+      versionedWrite<Utterance>("POST", `${base(slug)}/utterances/${enc(id)}/revert/`, {
+        version,
+        to_version: toVersion,
+      }),
   },
   lexicon: {
     page: (slug: string, page = 1) =>
@@ -377,6 +446,11 @@ export const linguisticApi = {
       request<Entry>("POST", `${base(slug)}/lexicon/`, { body }),
     save: (slug: string, id: string, version: number, body: EntryBody) =>
       versionedWrite<Entry>("PUT", `${base(slug)}/lexicon/${enc(id)}/`, { ...body, version }),
+    history: (slug: string, id: string) => request<HistoryEntry[]>("GET", `${base(slug)}/lexicon/${enc(id)}/history/`),
+    version: (slug: string, id: string, version: number) =>
+      request<Entry>("GET", `${base(slug)}/lexicon/${enc(id)}/versions/${version}/`),
+    revert: (slug: string, id: string, version: number, toVersion: number) =>
+      versionedWrite<Entry>("POST", `${base(slug)}/lexicon/${enc(id)}/revert/`, { version, to_version: toVersion }),
   },
   imports: {
     start: (slug: string, file: File, format: ImportFormat, mapping?: Record<string, unknown> | null) => {
@@ -385,6 +459,18 @@ export const linguisticApi = {
       form.append("format", format);
       if (mapping) form.append("mapping", JSON.stringify(mapping));
       return postForm<Job>(`${base(slug)}/imports/`, form);
+    },
+    eafTiers: (slug: string, file: File) => {
+      const form = new FormData();
+      form.append("file", file);
+      return postForm<EafTier[]>(`${base(slug)}/imports/eaf/tiers/`, form);
+    },
+    eafPreview: (slug: string, file: File, mapping: EafMapping, records = 3) => {
+      const form = new FormData();
+      form.append("file", file);
+      form.append("mapping", JSON.stringify(mapping));
+      form.append("records", String(records));
+      return postForm<EafPreview>(`${base(slug)}/imports/eaf/preview/`, form);
     },
     toolboxPreview: (slug: string, file: File, mapping: Record<string, unknown> | null, records = 3) => {
       const form = new FormData();

@@ -7,6 +7,8 @@ interface GlossInputProps {
   value: string;
   /** `data-cell` key of the focus model. */
   cell: string;
+  /** `data-nav` key of the editor's arrow-key model. */
+  nav?: string;
   label: string;
   widthCh: number;
   suggestions: Suggestion[];
@@ -74,6 +76,8 @@ export function GlossInput(props: GlossInputProps) {
         style={{ width: `${widthCh}ch` }}
         value={value}
         data-cell={cell}
+        data-nav={props.nav}
+        tabIndex={props.nav ? -1 : undefined}
         aria-label={label}
         role="combobox"
         aria-expanded={showing}

@@ -1,4 +1,4 @@
-import { memo, type KeyboardEvent } from "react";
+import { memo, useRef, useState, type KeyboardEvent } from "react";
 import { PresenceAvatars } from "../../components/PresenceAvatars";
 import type { Person } from "../../realtime/presence";
 import { ErrorBanner } from "../../components/ErrorBanner";
@@ -19,10 +19,12 @@ import {
   type SplitField,
   type WordField,
 } from "../igt";
+import { navKey } from "../gridNav";
 import { suggestionsFor, type LexiconIndex, type Suggestion } from "../suggest";
 import { ConflictPanel } from "./ConflictPanel";
 import { GlossInput } from "./GlossInput";
 import { splitKeys } from "./splitKeys";
+import { UtteranceActions, type ActionHandlers } from "./UtteranceActions";
 
 export interface RowState {
   /** The server's version this draft is based on. */
@@ -43,7 +45,7 @@ export function cleanRow(utterance: Utterance): RowState {
 }
 
 /** What a row does with the user's input; stable per utterance so a keystroke re-renders one row. */
-export interface RowHandlers {
+export interface RowHandlers extends ActionHandlers {
   onMorph: (word: number, morpheme: number | null, field: MorphField, value: string) => void;
   onMorphForm: (word: number, morpheme: number | null, value: string) => void;
   onWord: (word: number, field: WordField, value: string) => void;
@@ -70,6 +72,10 @@ interface UtteranceEditorProps extends RowHandlers {
   abbreviations: Abbreviations;
   canEdit: boolean;
   highlight: boolean;
+  /** Its place in the text, 1-based (what the user sees; `order` may lag behind an insert). */
+  number: number;
+  /** The last utterance of the text (nothing to merge it with). */
+  isLast: boolean;
   /** Others on this utterance, with the cells they hold a soft lock on. */
   present?: Person[];
 }
@@ -85,8 +91,10 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
   const dirty = isDirty(row.base, draft);
   const lang = translationLang(draft);
   const trCell = cellKey({ utterance: draft.id, kind: "translation" });
-  const number = draft.order + 1;
+  const { number } = props;
   const words = draft.words ?? [];
+  const [actionsOpen, setActionsOpen] = useState(false);
+  const actionsButton = useRef<HTMLButtonElement>(null);
 
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
     if (!canEdit || !event.altKey || event.key !== "Enter") return;
@@ -112,6 +120,7 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
           value={draft.transcription ?? ""}
           placeholder={words.map((w) => w.form).join(" ")}
           aria-label={`Transcription of utterance ${number}`}
+          data-nav={navKey("head")}
           tabIndex={-1}
           readOnly={!canEdit}
           spellCheck={false}
@@ -142,15 +151,49 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
           <button
             type="button"
             className="button-small button-secondary"
+            data-nav={navKey("head", null, 1)}
             tabIndex={-1}
-            disabled={!dirty || row.saving}
-            onClick={props.onSave}
+            // aria-disabled, not disabled: a disabled button could not take the focus, and the
+            // arrows must reach every control.
+            aria-disabled={!dirty || row.saving}
+            onClick={() => {
+              if (dirty && !row.saving) props.onSave();
+            }}
             title="Save this utterance (Ctrl-S or Ctrl-Enter)"
           >
             Save
           </button>
         )}
+        <button
+          type="button"
+          ref={actionsButton}
+          className="button-small button-secondary"
+          data-nav={navKey("head", null, 2)}
+          tabIndex={-1}
+          aria-expanded={actionsOpen}
+          aria-label={`Actions on utterance ${number}`}
+          onClick={() => setActionsOpen((was) => !was)}
+        >
+          Actions
+        </button>
       </header>
+      {actionsOpen && (
+        <UtteranceActions
+          utterance={row.base}
+          number={number}
+          dirty={dirty}
+          isLast={props.isLast}
+          canEdit={canEdit}
+          onStructure={props.onStructure}
+          loadHistory={props.loadHistory}
+          loadVersion={props.loadVersion}
+          onRevert={props.onRevert}
+          onClose={() => {
+            setActionsOpen(false);
+            actionsButton.current?.focus();
+          }}
+        />
+      )}
       {row.remote && !row.conflict && (
         <p className="ling-remote" role="status" data-testid="remote-change">
           <button type="button" className="button-link" onClick={props.onReview}>
@@ -182,6 +225,7 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
                   style={{ width: `${cols.word}ch` }}
                   value={word.form}
                   data-cell={wordKey(draft.id, w)}
+                  data-nav={navKey("word", w, 0)}
                   tabIndex={-1}
                   readOnly={!canEdit}
                   aria-label={`Word ${w + 1} of utterance ${number}`}
@@ -192,6 +236,7 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
                   <button
                     type="button"
                     className="button-link ling-word-delete"
+                    data-nav={navKey("word", w, 1)}
                     tabIndex={-1}
                     aria-label={`Remove word ${w + 1} from utterance ${number}`}
                     title="Delete this word"
@@ -219,6 +264,7 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
                           style={{ width: `${Math.max(MIN_CELL_CH, width - (segmented && m.sep ? 1 : 0))}ch` }}
                           value={m.form}
                           data-cell={morphKey(draft.id, w, morpheme, "form")}
+                          data-nav={navKey("form", w, i)}
                           tabIndex={-1}
                           readOnly={!canEdit}
                           aria-label={segmented ? `Form of ${shown} in ${word.form}` : `Form of ${word.form} (unsegmented)`}
@@ -244,6 +290,7 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
                       <GlossInput
                         value={gloss}
                         cell={cell}
+                        nav={navKey("gloss", w, i)}
                         label={`Gloss of ${shown} in ${word.form}`}
                         widthCh={width}
                         suggestions={suggestionsFor(lexicon, m.form, gloss)}
@@ -259,6 +306,7 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
                         className="ling-cell ling-pos"
                         style={{ width: `${width}ch` }}
                         value={m.pos ?? ""}
+                        data-nav={navKey("pos", w, i)}
                         tabIndex={-1}
                         readOnly={!canEdit}
                         aria-label={`POS of ${shown} in ${word.form}`}
@@ -274,6 +322,7 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
                   className="ling-cell ling-pos ling-word-pos"
                   style={{ width: `${cols.word}ch` }}
                   value={word.pos ?? ""}
+                  data-nav={navKey("wpos", w)}
                   tabIndex={-1}
                   readOnly={!canEdit}
                   aria-label={`Word POS of ${word.form}`}
@@ -291,6 +340,7 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
           <button
             type="button"
             className="button-small button-secondary ling-add-word"
+            data-nav={navKey("add")}
             tabIndex={-1}
             aria-label={`Add a word to utterance ${number}`}
             title="Add a word at the end (Alt-Enter adds one after the focused word)"
@@ -307,6 +357,8 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
         <input
           value={draft.translations?.[lang] ?? ""}
           data-cell={trCell}
+          data-nav={navKey("tr")}
+          tabIndex={-1}
           aria-label={`Free translation (${lang}) of utterance ${number}`}
           placeholder="Free translation"
           onFocus={() => props.onFocusCell(trCell)}

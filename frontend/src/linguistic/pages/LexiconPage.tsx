@@ -10,6 +10,8 @@ import type { SocketMessage } from "../../api";
 import { useProjectContext } from "../../pages/ProjectLayout";
 import { hasRole } from "../../roles";
 import { headword, isConflict, linguisticApi, MORPH_TYPES, senseGloss, type Entry } from "../api";
+import { HistoryPanel } from "../components/HistoryPanel";
+import { entryLines } from "../history";
 import { fromForm, newSenseId, toForm, type EntryForm } from "../lexiconModel";
 import { useDictionarySearch } from "../useDictionarySearch";
 
@@ -136,8 +138,37 @@ export function LexiconPage() {
             onSaved={onSaved}
           />
         )}
+        {current.data && current.data.id === selected && (
+          <EntryHistory slug={slug} entry={current.data} canEdit={canEdit} onReverted={onSaved} />
+        )}
       </div>
     </section>
+  );
+}
+
+/** The open entry's history behind a toggle: diff against any past version and revert. */
+function EntryHistory({ slug, entry, canEdit, onReverted }: { slug: string; entry: Entry; canEdit: boolean; onReverted: (entry: Entry) => void }) {
+  const [open, setOpen] = useState(false);
+  const id = entry.id;
+  const loadHistory = useCallback(() => linguisticApi.lexicon.history(slug, id), [slug, id]);
+  const loadVersion = useCallback((version: number) => linguisticApi.lexicon.version(slug, id, version), [slug, id]);
+  return (
+    <div className="ling-entry-history">
+      <button type="button" className="button-secondary" aria-expanded={open} onClick={() => setOpen(!open)}>
+        Entry history
+      </button>
+      {open && (
+        <HistoryPanel
+          title={`History of ${headword(entry) || "this entry"}`}
+          current={entry}
+          lines={entryLines}
+          canEdit={canEdit}
+          loadHistory={loadHistory}
+          loadVersion={loadVersion}
+          onRevert={async (toVersion) => onReverted(await linguisticApi.lexicon.revert(slug, id, entry.version, toVersion))}
+        />
+      )}
+    </div>
   );
 }
 

@@ -79,8 +79,53 @@ describe("TextEditorPage", () => {
     }
     fireEvent.keyDown(document.activeElement!, { key: "Tab", shiftKey: true });
     expect(document.activeElement).toBe(gloss("Gloss of bark in bark"));
-    // POS cells are out of the Tab order.
+    // POS cells are reached with the arrows, not Tab.
     expect(screen.getByLabelText("POS of dog in dogs").tabIndex).toBe(-1);
+  });
+
+  it("is one Tab stop, and the arrows reach every field and button of an utterance", async () => {
+    server(() => ({ status: 500, body: {} }));
+    renderEditor();
+    await waitFor(() => expect(document.activeElement).toBe(gloss("Gloss of dog in dogs")));
+    const editor = screen.getByRole("group", { name: "Interlinear editor" });
+    const stops = () => Array.from(editor.querySelectorAll('[tabindex="0"]'));
+    expect(stops()).toEqual([gloss("Gloss of dog in dogs")]);
+    const press = (key: string) => fireEvent.keyDown(document.activeElement!, { key });
+    // Down from a gloss: its POS, then (for a segmented word) the word's POS, then "+ word".
+    press("ArrowDown");
+    expect(document.activeElement).toBe(screen.getByLabelText("POS of dog in dogs"));
+    press("ArrowDown");
+    expect(document.activeElement).toBe(screen.getByLabelText("Word POS of dogs"));
+    press("ArrowDown");
+    expect(document.activeElement).toBe(screen.getByRole("button", { name: "Add a word to utterance 1" }));
+    press("ArrowDown");
+    expect(document.activeElement).toBe(screen.getByLabelText("Free translation (en) of utterance 1"));
+    // Up to the top: the transcription, then right to Save (focusable while there is nothing to save).
+    for (let i = 0; i < 7; i += 1) press("ArrowUp");
+    expect(document.activeElement).toBe(screen.getByLabelText("Transcription of utterance 1"));
+    press("ArrowRight");
+    const saveButton = screen.getByRole("button", { name: "Save" });
+    expect(document.activeElement).toBe(saveButton);
+    expect(saveButton.getAttribute("aria-disabled")).toBe("true");
+    // Down into the word line, then right along the morpheme forms.
+    press("ArrowDown");
+    expect(document.activeElement).toBe(screen.getByLabelText("Word 1 of utterance 1"));
+    press("ArrowDown");
+    expect(document.activeElement).toBe(screen.getByLabelText("Form of dog in dogs"));
+    press("ArrowRight");
+    expect(document.activeElement).toBe(gloss("Gloss of dog in dogs"));
+    // The stop follows the focus: still exactly one Tab stop in the editor.
+    expect(stops()).toEqual([gloss("Gloss of dog in dogs")]);
+    press("ArrowUp");
+    expect(stops()).toEqual([screen.getByLabelText("Form of dog in dogs")]);
+    // A caret inside a field's text moves the caret, not the focus.
+    const form = screen.getByLabelText("Form of dog in dogs") as HTMLInputElement;
+    form.setSelectionRange(1, 1);
+    press("ArrowRight");
+    expect(document.activeElement).toBe(form);
+    // Escape leaves the editor.
+    press("Escape");
+    expect(document.activeElement).toBe(screen.getByTestId("editor-end"));
   });
 
   it("saves with Ctrl-S, shows the conflict panel on 409 keeping the typing, and overwrites", async () => {

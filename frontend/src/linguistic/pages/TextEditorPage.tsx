@@ -6,13 +6,14 @@ import {
   useMemo,
   useRef,
   useState,
+  type FocusEvent,
   type FormEvent,
   type KeyboardEvent,
 } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { TextVideoLinks } from "../../affect/components/TextVideoLinks";
 import type { SocketMessage } from "../../api";
-import { ErrorBanner } from "../../components/ErrorBanner";
+import { ErrorBanner, errorMessage } from "../../components/ErrorBanner";
 import { useLoad } from "../../hooks/useLoad";
 import { RELOAD_MESSAGE, useAnnounce, usePresence, useProjectSocket } from "../../hooks/useProjectSocket";
 import { PresenceAvatars } from "../../components/PresenceAvatars";
@@ -24,6 +25,7 @@ import { GlossingAids } from "../components/GlossingAids";
 import { MachineToolbar } from "../../models/MachineToolbar";
 import { useMachineSuggestions } from "../../models/useMachineSuggestions";
 import { UtteranceEditor, cleanRow, type RowHandlers, type RowState } from "../components/UtteranceEditor";
+import type { StructureOp } from "../components/UtteranceActions";
 import {
   cellKey,
   deleteWord,
@@ -44,6 +46,9 @@ import {
   wordKey,
   type MorphEdit,
 } from "../igt";
+import { atEdge, entryControl, keepTabStop, neighbour, type Direction } from "../gridNav";
+import { HistoryPanel } from "../components/HistoryPanel";
+import { textLines } from "../history";
 import { abbreviationsFrom } from "../leipzig";
 import { buildLexiconIndex, type LexiconIndex } from "../suggest";
 
@@ -54,7 +59,12 @@ type Rows = Record<string, RowState>;
  * whole value selected) or any element matching `selector`. With a virtualised list the target
  * may not be rendered yet; the editor scrolls to it and tries again after each render.
  */
-type PendingFocus = { cell: string; caret: number | "all"; utterance: string } | { within: string; utterance: string };
+type PendingFocus =
+  | { cell: string; caret: number | "all"; utterance: string }
+  | { within: string; utterance: string }
+  | { edge: Direction; utterance: string };
+
+const ARROWS: Record<string, Direction> = { ArrowLeft: "left", ArrowRight: "right", ArrowUp: "up", ArrowDown: "down" };
 
 /** The people on an utterance nobody else is on (one array, so rows stay memoised). */
 const NOBODY: Person[] = [];
@@ -64,6 +74,8 @@ const ESTIMATED_ROW_PX = 190;
 const OVERSCAN_ROWS = 3;
 
 const UTTERANCE_EVENTS = new Set(["linguistic.utterance.created", "linguistic.utterance.updated"]);
+/** Events after which the text's sequence is reloaded (orders moved, an utterance gone). */
+const SEQUENCE_EVENTS = new Set(["linguistic.utterances.reordered", "linguistic.utterance.deleted"]);
 
 /** Insert `uid` into `order` before the first utterance with a higher `order`. */
 function insertByOrder(order: string[], rows: Rows, uid: string, position: number): string[] {
@@ -124,6 +136,10 @@ export function TextEditorPage() {
 
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
+  const orderRef = useRef(order);
+  orderRef.current = order;
+  /** An utterance's number as shown: its place in the text (1-based). */
+  const numberOf = useCallback((uid: string) => orderRef.current.indexOf(uid) + 1, []);
 
   const pendingFocus = useRef<PendingFocus | null>(null);
 
@@ -184,6 +200,7 @@ export function TextEditorPage() {
       if (message.type === "linguistic.entries.created") reloadLexicon();
       const forThisText = message.text === id || message.text == null;
       if (message.type === "ml.suggestions.created" && message.task === "gloss" && forThisText) reloadMachine();
+      if (SEQUENCE_EVENTS.has(message.type) && message.text === id) reloadUtterances();
       if (!UTTERANCE_EVENTS.has(message.type) || typeof message.id !== "string") return;
       const row = rowsRef.current[message.id];
       // Events name their text; one for an utterance not shown here is for another text.
@@ -228,11 +245,14 @@ export function TextEditorPage() {
     return on;
   }, [here]);
 
+  // What a screen reader hears about saves (polite) and failed ones (assertive).
+  const [said, setSaid] = useState<{ status: string; alert: string }>({ status: "", alert: "" });
   const save = useCallback(
     async (uid: string, overwriteVersion?: number) => {
       const row = rowsRef.current[uid];
       if (!row || row.saving) return;
       const sent = row.draft;
+      const number = numberOf(uid);
       const version = overwriteVersion ?? row.base.version;
       update(uid, (r) => ({ ...r, saving: true, error: null }));
       try {
@@ -246,15 +266,22 @@ export function TextEditorPage() {
           conflict: null,
           remote: r.remote && r.remote.version > saved.version ? r.remote : null,
         }));
+        setSaid({ status: `Utterance ${number} saved (version ${saved.version}).`, alert: "" });
       } catch (error) {
         if (isConflict<Utterance>(error)) {
           update(uid, (r) => ({ ...r, saving: false, error: null, conflict: error.current, remote: null }));
+          setSaid({
+            status: "",
+            alert: `Utterance ${number} was not saved: someone else saved it meanwhile. Compare the versions below it.`,
+          });
         } else {
           update(uid, (r) => ({ ...r, saving: false, error }));
+          const why = errorMessage(error);
+          setSaid({ status: "", alert: `Utterance ${number} was not saved: ${why}` });
         }
       }
     },
-    [slug, update],
+    [slug, update, numberOf],
   );
 
   const saveFocusedOrAll = useCallback(() => {
@@ -325,10 +352,12 @@ export function TextEditorPage() {
     const pending = pendingFocus.current;
     if (!pending) return;
     let element: HTMLElement | null;
+    const article = document.getElementById(`u-${pending.utterance}`);
     if ("cell" in pending) {
       const key = pending.cell.replace(/["\\]/g, "\\$&");
       element = document.querySelector<HTMLElement>(`[data-cell="${key}"]`);
-    } else element = document.getElementById(`u-${pending.utterance}`)?.querySelector<HTMLElement>(pending.within) ?? null;
+    } else if ("edge" in pending) element = article ? entryControl(article, pending.edge) : null;
+    else element = article?.querySelector<HTMLElement>(pending.within) ?? null;
     if (!element) {
       const index = indexOf.get(pending.utterance);
       if (index === undefined) pendingFocus.current = null;
@@ -337,8 +366,8 @@ export function TextEditorPage() {
     }
     pendingFocus.current = null;
     element.focus();
-    if (element instanceof HTMLInputElement && "cell" in pending) {
-      if (pending.caret === "all") element.select();
+    if (element instanceof HTMLInputElement) {
+      if (!("cell" in pending) || pending.caret === "all") element.select();
       else element.setSelectionRange(pending.caret, pending.caret);
     }
   }, [indexOf, virtualizer]);
@@ -366,7 +395,52 @@ export function TextEditorPage() {
     focusUtterance(firstTarget);
   }, [id, firstTarget, focusUtterance]);
 
+  // The roving tab stop: the control last focused keeps the editor's one place in the Tab order
+  // (or, when it scrolled out of the DOM, a gloss on screen).
+  const stop = useRef<HTMLElement | null>(null);
+  useLayoutEffect(() => {
+    if (listRef.current) stop.current = keepTabStop(listRef.current, stop.current);
+  });
+  const onFocusIn = (event: FocusEvent<HTMLDivElement>) => {
+    const target = event.target as HTMLElement;
+    if (!target.dataset.nav || !listRef.current) return;
+    stop.current = keepTabStop(listRef.current, target);
+  };
+  const endRef = useRef<HTMLParagraphElement>(null);
+
+  /** Arrow keys between the controls (on into the neighbouring utterance); Escape leaves. */
+  const onNavigate = (event: KeyboardEvent<HTMLDivElement>): boolean => {
+    if (event.defaultPrevented || event.ctrlKey || event.altKey || event.metaKey || event.shiftKey) return false;
+    const from = event.target as HTMLElement;
+    if (!from.dataset.nav) return false;
+    if (event.key === "Escape") {
+      event.preventDefault();
+      endRef.current?.focus();
+      return true;
+    }
+    const direction = ARROWS[event.key];
+    if (!direction || !atEdge(from, direction)) return false;
+    const article = from.closest<HTMLElement>("[data-utterance]");
+    const uid = article?.dataset.utterance;
+    if (!article || !uid) return false;
+    event.preventDefault();
+    const next = neighbour(article, from, direction);
+    if (next) {
+      next.focus();
+      if (next instanceof HTMLInputElement) next.select();
+      return true;
+    }
+    const index = indexOf.get(uid);
+    const other = index === undefined ? undefined : order[index + (direction === "left" || direction === "up" ? -1 : 1)];
+    if (other) {
+      pendingFocus.current = { edge: direction, utterance: other };
+      applyPendingFocus();
+    }
+    return true;
+  };
+
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (onNavigate(event)) return;
     if (event.key !== "Tab" || event.ctrlKey || event.altKey || event.metaKey) return;
     const cell = (event.target as HTMLElement).dataset?.cell;
     if (!cell) return;
@@ -378,11 +452,91 @@ export function TextEditorPage() {
     applyPendingFocus();
   };
 
+  /**
+   * Insert, split, merge or delete: the server's answer is shown at once (with the focus on the
+   * utterance concerned), then the text is reloaded for the orders that moved.
+   */
+  const structure = useCallback(
+    async (uid: string, op: StructureOp) => {
+      const row = rowsRef.current[uid];
+      if (!row) return;
+      const { base } = row;
+      const position = indexOf.get(uid) ?? 0;
+      const number = position + 1;
+      const show = (docs: Utterance[], gone: string[], after: string | null) => {
+        setRows((previous) => {
+          const next = { ...previous };
+          for (const doc of docs) next[doc.id] = cleanRow(doc);
+          for (const key of gone) delete next[key];
+          rowsRef.current = next;
+          return next;
+        });
+        setOrder((previous) => {
+          // An updater may run twice (strict mode): it changes nothing outside itself.
+          let next = previous.filter((key) => !gone.includes(key));
+          let anchor = after;
+          for (const doc of docs) {
+            if (next.includes(doc.id)) {
+              anchor = doc.id;
+              continue;
+            }
+            const at = anchor === null ? 0 : next.indexOf(anchor) + 1;
+            next = [...next.slice(0, at), doc.id, ...next.slice(at)];
+            anchor = doc.id;
+          }
+          return next;
+        });
+      };
+      const lang = translationLang(base);
+      const empty = { transcription: "", words: [], translations: { [lang]: "" } };
+      if (op.kind === "insert") {
+        const at = op.where === "before" ? position : position + 1;
+        const created = await linguisticApi.utterances.insert(slug, id, at, empty);
+        show([created], [], op.where === "before" ? (order[position - 1] ?? null) : uid);
+        pendingFocus.current = { within: ".ling-transcription", utterance: created.id };
+        setSaid({ status: `Empty utterance ${at + 1} inserted ${op.where} utterance ${number}.`, alert: "" });
+      } else if (op.kind === "split") {
+        const { utterances: parts } = await linguisticApi.utterances.split(slug, uid, base.version, op.word);
+        show(parts, [], uid);
+        pendingFocus.current = { within: ".ling-transcription", utterance: parts[1].id };
+        setSaid({ status: `Utterance ${number} split: words from ${op.word + 1} on are utterance ${number + 1}.`, alert: "" });
+      } else if (op.kind === "merge") {
+        const nextId = order[position + 1];
+        const following = nextId ? rowsRef.current[nextId] : undefined;
+        if (!nextId || !following) return;
+        const merged = await linguisticApi.utterances.mergeWithNext(slug, uid, base.version, following.base.version);
+        show([merged], [nextId], null);
+        pendingFocus.current = { within: ".ling-transcription", utterance: uid };
+        setSaid({ status: `Utterance ${number + 1} merged into utterance ${number}.`, alert: "" });
+      } else {
+        await linguisticApi.utterances.remove(slug, uid, base.version);
+        const neighbourId = order[position + 1] ?? order[position - 1];
+        show([], [uid], null);
+        if (neighbourId) pendingFocus.current = { edge: "down", utterance: neighbourId };
+        else endRef.current?.focus();
+        setSaid({ status: `Utterance ${number} deleted.`, alert: "" });
+      }
+      reloadUtterances();
+    },
+    [slug, id, order, indexOf, reloadUtterances],
+  );
+
+  const revert = useCallback(
+    async (uid: string, toVersion: number) => {
+      const row = rowsRef.current[uid];
+      if (!row) return;
+      const saved = await linguisticApi.utterances.revert(slug, uid, row.base.version, toVersion);
+      update(uid, () => cleanRow(saved));
+      setSaid({ status: `Utterance ${numberOf(uid)} reverted to version ${toVersion} (now version ${saved.version}).`, alert: "" });
+    },
+    [slug, update, numberOf],
+  );
+
   const machineRef = useRef(machine);
   machineRef.current = machine;
   // One stable set of callbacks per utterance, so that a keystroke re-renders only its own row.
-  const actions = useRef({ update, edit, save });
-  actions.current = { update, edit, save };
+  const actions = useRef({ update, edit, save, structure, revert });
+  actions.current = { update, edit, save, structure, revert };
   const handlers = useRef(new Map<string, RowHandlers>());
   const handlersFor = (uid: string): RowHandlers => {
     const known = handlers.current.get(uid);
@@ -433,6 +587,10 @@ export function TextEditorPage() {
         }),
       onTranslation: (lang, value) => act().update(uid, (r) => ({ ...r, draft: setTranslation(r.draft, lang, value) })),
       onSave: () => void act().save(uid),
+      onStructure: (op) => act().structure(uid, op),
+      loadHistory: () => linguisticApi.utterances.history(slug, uid),
+      loadVersion: (version) => linguisticApi.utterances.version(slug, uid, version),
+      onRevert: (toVersion) => act().revert(uid, toVersion),
       onKeepMine: () => {
         const theirs = rowsRef.current[uid]?.conflict;
         if (theirs) void act().save(uid, theirs.version);
@@ -480,6 +638,10 @@ export function TextEditorPage() {
     }
   };
 
+  const [textHistoryOpen, setTextHistoryOpen] = useState(false);
+  const loadTextHistory = useCallback(() => linguisticApi.texts.history(slug, id), [slug, id]);
+  const loadTextVersion = useCallback((version: number) => linguisticApi.texts.version(slug, id, version), [slug, id]);
+
   const unsaved = useMemo(() => Object.values(rows).filter((r) => isDirty(r.base, r.draft)).length, [rows]);
 
   return (
@@ -490,6 +652,16 @@ export function TextEditorPage() {
       <div className="ling-editor-head">
         <h2>{text.data?.title || "Untitled text"}</h2>
         {text.data?.lang && <span className="tag">{text.data.lang}</span>}
+        {text.data && (
+          <button
+            type="button"
+            className="button-small button-secondary"
+            aria-expanded={textHistoryOpen}
+            onClick={() => setTextHistoryOpen(!textHistoryOpen)}
+          >
+            Text history
+          </button>
+        )}
         <PresenceAvatars people={here} label="Also on this text" />
         <span className="muted" data-testid="unsaved-count" role="status" aria-live="polite">
           {unsaved > 0 ? `${unsaved} unsaved` : "All saved"}
@@ -511,11 +683,34 @@ export function TextEditorPage() {
           </form>
         )}
       </div>
-      <p className="muted ling-keys">
-        <kbd>Tab</kbd>/<kbd>Shift-Tab</kbd> next/previous gloss · <kbd>↓</kbd> <kbd>Enter</kbd> lexicon
-        suggestion · <kbd>Enter</kbd> split morpheme at the caret · <kbd>Backspace</kbd> in an empty one
-        merge it back · <kbd>Alt-Enter</kbd> add word · <kbd>Ctrl-S</kbd> or <kbd>Ctrl-Enter</kbd> save
-        utterance
+      {textHistoryOpen && text.data && (
+        <HistoryPanel
+          title={`History of the text ${text.data.title || ""}`.trim()}
+          current={text.data}
+          lines={textLines}
+          canEdit={canEdit}
+          loadHistory={loadTextHistory}
+          loadVersion={loadTextVersion}
+          onRevert={async (toVersion) => {
+            if (!text.data) return;
+            const saved = await linguisticApi.texts.revert(slug, id, text.data.version, toVersion);
+            text.setData(saved);
+            setSaid({ status: `The text was reverted to version ${toVersion} (now version ${saved.version}).`, alert: "" });
+          }}
+        />
+      )}
+      <p className="muted ling-keys" id="ling-keys">
+        <kbd>Tab</kbd>/<kbd>Shift-Tab</kbd> next/previous gloss · arrow keys move between every field and
+        button (at the start or end of a field's text) · <kbd>↓</kbd> <kbd>Enter</kbd> lexicon suggestion ·{" "}
+        <kbd>Enter</kbd> split morpheme at the caret · <kbd>Backspace</kbd> in an empty one merge it back ·{" "}
+        <kbd>Alt-Enter</kbd> add word · <kbd>Ctrl-S</kbd> or <kbd>Ctrl-Enter</kbd> save utterance ·{" "}
+        <kbd>Esc</kbd> leave the editor
+      </p>
+      <p className="visually-hidden" role="status" aria-live="polite" data-testid="save-announcement">
+        {said.status}
+      </p>
+      <p className="visually-hidden" role="alert" data-testid="save-alert">
+        {said.alert}
       </p>
       <TextVideoLinks slug={slug} textId={id} />
       <GlossingAids
@@ -550,7 +745,11 @@ export function TextEditorPage() {
       <div
         ref={listRef}
         className="ling-editor"
+        role="group"
+        aria-label="Interlinear editor"
+        aria-describedby="ling-keys"
         onKeyDown={onKeyDown}
+        onFocus={onFocusIn}
         data-testid="igt-editor"
         style={{ height: virtualizer.getTotalSize() }}
       >
@@ -572,6 +771,8 @@ export function TextEditorPage() {
                 abbreviations={abbreviations}
                 canEdit={canEdit}
                 highlight={uid === target}
+                number={item.index + 1}
+                isLast={item.index === order.length - 1}
                 machine={machine}
                 present={presentOn.get(uid) ?? NOBODY}
                 {...handlersFor(uid)}
@@ -580,6 +781,9 @@ export function TextEditorPage() {
           );
         })}
       </div>
+      <p className="visually-hidden" tabIndex={-1} ref={endRef} data-testid="editor-end">
+        End of the interlinear editor
+      </p>
       {canEdit && utterances.data && (
         <p className="ling-add-utterance">
           <button type="button" className="button-secondary" disabled={adding} onClick={() => void addUtterance()}>

@@ -14,12 +14,15 @@ import {
   EXPORT_FORMATS,
   IMPORT_FORMATS,
   importProblems,
+  type EafMapping,
   linguisticApi,
   type ExportFormat,
   type ImportFormat,
 } from "../api";
+import { EafTierFields } from "../components/EafTierFields";
 import { FileJob } from "../components/FileJob";
 import { MarkerMappingFields } from "../components/MarkerMappingFields";
+import { cleanEafMapping } from "../eafMapping";
 import { EMPTY_CUSTOM, buildMapping, type MappingChoice } from "../markerMapping";
 
 /** The project's interlinear texts, a form to start one, and file import with its progress. */
@@ -162,6 +165,7 @@ function NewTextForm({ slug, onCreated }: { slug: string; onCreated: () => void 
 function ImportForm({ slug, onImported }: { slug: string; onImported: () => void }) {
   const [file, setFile] = useState<File | null>(null);
   const [format, setFormat] = useState<ImportFormat>("toolbox");
+  const [eafMapping, setEafMapping] = useState<EafMapping | null>(null);
   const [markers, setMarkers] = useState<MappingChoice>({ preset: "detect", custom: EMPTY_CUSTOM, tolerant: false });
   const [error, setError] = useState<unknown>(null);
   const [jobId, setJobId] = useState<string | null>(null);
@@ -181,7 +185,9 @@ function ImportForm({ slug, onImported }: { slug: string; onImported: () => void
     setError(null);
     setJobId(null);
     try {
-      const mapping = format === "toolbox" || format === "mdf" ? buildMapping(markers) : null;
+      let mapping: Record<string, unknown> | null = null;
+      if (format === "toolbox" || format === "mdf") mapping = buildMapping(markers);
+      else if (format === "eaf" && eafMapping) mapping = { ...cleanEafMapping(eafMapping) };
       const started = await linguisticApi.imports.start(slug, file, format, mapping);
       setJobId(started.id);
     } catch (reason) {
@@ -199,7 +205,16 @@ function ImportForm({ slug, onImported }: { slug: string; onImported: () => void
       <ErrorBanner error={error ?? jobError} fieldNames={["file", "format", "mapping"]} />
       <Field label="File" name="file" error={error}>
         {(control) => (
-          <input {...control} type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          <input
+            {...control}
+            type="file"
+            onChange={(e) => {
+              const chosen = e.target.files?.[0] ?? null;
+              setFile(chosen);
+              // An ELAN file needs its tier mapping: choose the format that shows it.
+              if (chosen && /\.eaf$/i.test(chosen.name)) setFormat("eaf");
+            }}
+          />
         )}
       </Field>
       <Field label="Format" name="format" error={error}>
@@ -216,8 +231,9 @@ function ImportForm({ slug, onImported }: { slug: string; onImported: () => void
       {(format === "toolbox" || format === "mdf") && (
         <MarkerMappingFields slug={slug} file={file} choice={markers} onChange={setMarkers} />
       )}
+      {format === "eaf" && <EafTierFields slug={slug} file={file} mapping={eafMapping} onChange={setEafMapping} />}
       <div className="form-actions">
-        <button type="submit" disabled={!file || busy || (jobId !== null && !done)}>
+        <button type="submit" disabled={!file || busy || (jobId !== null && !done) || (format === "eaf" && !eafMapping)}>
           Import
         </button>
       </div>
