@@ -174,3 +174,50 @@ def test_gloss_next_queue_ranks_unsure_utterances_first(
     confidences = [r["confidence"] for r in body["results"]]
     assert confidences == sorted(confidences)
     assert {r["text"] for r in body["results"]} == {text_id(corpus, "new")}
+
+
+def test_gloss_next_queue_by_margin_matches_the_suggestions_gaps(
+    corpus: Any, celery_worker_session: Any, as_user: Any
+) -> None:
+    train(as_user(corpus.manager), activate=True)
+    viewer, annotator = as_user(corpus.viewer), as_user(corpus.annotator)
+
+    response = viewer.get(f"{BASE}/models/queue/?task=gloss&limit=5&by=margin")
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["by"] == "margin" and body["scanned"] == 3
+    # The gap between the first two labels of every slot, read from the suggestion endpoint
+    # (top 2) and averaged here, independently of the queue's own arithmetic.
+    expected = {}
+    for row in body["results"]:
+        answer = annotator.post(
+            f"{BASE}/suggestions/",
+            {"task": "gloss", "utterance": row["utterance"], "top_k": 2},
+            format="json",
+        ).json()
+        gaps = []
+        for word in answer["prediction"]["words"]:
+            for slot in [m["labels"] for m in word["morphemes"]] + (
+                [word["labels"]] if word["labels"] else []
+            ):
+                if slot:
+                    gaps.append(slot[0]["p"] - (slot[1]["p"] if len(slot) > 1 else 0.0))
+        expected[row["utterance"]] = sum(gaps) / len(gaps)
+    assert [r["margin"] for r in body["results"]] == pytest.approx(
+        [expected[r["utterance"]] for r in body["results"]]
+    )
+    margins = [r["margin"] for r in body["results"]]
+    assert margins == sorted(margins)
+
+
+def test_gloss_next_queue_refuses_an_unknown_uncertainty(
+    corpus: Any, celery_worker_session: Any, as_user: Any
+) -> None:
+    train(as_user(corpus.manager), activate=True)
+
+    response = as_user(corpus.viewer).get(f"{BASE}/models/queue/?task=gloss&by=entropy")
+
+    assert response.status_code == 400, response.content
+    assert response.json()["error"] == "invalid"
+    assert "by" in response.json()["fields"]
