@@ -247,6 +247,12 @@ def import_unsegmented(team: Any, name: str, lines: list[list[str]]) -> str:
     return text_id(team, name)
 
 
+def stored_utterance(text: str, order: int) -> dict[str, Any]:
+    doc = documents.utterances.collection.find_one({"text": text, "order": order})
+    assert doc is not None
+    return dict(doc)
+
+
 def test_segmentation_is_preannotated_for_unsegmented_words_and_accepted_in_bulk(
     corpus: Any, celery_worker_session: Any, as_user: Any
 ) -> None:
@@ -255,7 +261,7 @@ def test_segmentation_is_preannotated_for_unsegmented_words_and_accepted_in_bulk
     annotator = as_user(corpus.annotator)
     raw = import_unsegmented(corpus, "raw", [["xtok", "rixoqiil", "."], ["jaab", "wi"]])
     # A person cuts "wi" first: the machine must leave that word alone.
-    second = documents.utterances.collection.find_one({"text": raw, "order": 1})
+    second = stored_utterance(raw, 1)
     second["words"][1]["morphemes"] = [{"form": "wi"}]
     services.replace_utterance(corpus.annotator, corpus.project, second["_id"], 1, second)
 
@@ -269,7 +275,7 @@ def test_segmentation_is_preannotated_for_unsegmented_words_and_accepted_in_bulk
     # Every training sentence cuts these forms one way (tests/mlworkers/conftest.py).
     assert job.result == {"utterances": 2, "suggestions": 3, "version": version.pk}
     stored = {s["utterance"]: s for s in annotator.get(f"{BASE}/texts/{raw}/suggestions/").json()}
-    first = documents.utterances.collection.find_one({"text": raw, "order": 0})
+    first = stored_utterance(raw, 0)
     items = stored[first["_id"]]["items"]
     assert [(i["word"], i["morpheme"], i["field"], i["label"]) for i in items] == [
         (0, None, "morphemes", "x-tok"),
