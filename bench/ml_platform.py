@@ -25,6 +25,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, bench/ would come first on the path and bench/http.py would shadow the
+# standard library's http (Django imports http.cookies).
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 TMP = Path(tempfile.mkdtemp(prefix="fieldmark-bench-ml-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fieldmark.settings")

@@ -42,10 +42,12 @@ def sigmorphon_text(
                 )
                 for i, m in enumerate(w.morphemes)
             ]
+            if "segment" in drop:
+                morphemes = []  # the words left uncut, with no glosses: track 1's input
             words.append(
                 Word(
                     form=w.form,
-                    gloss="" if "gloss" in drop else w.gloss,
+                    gloss="" if drop & {"gloss", "segment"} else w.gloss,
                     pos="" if "pos" in drop else w.pos,
                     morphemes=morphemes,
                 )

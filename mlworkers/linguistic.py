@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +34,10 @@ def as_core(doc: Mapping[str, Any]) -> Utterance:
     return data.from_document({**doc, "id": str(doc["_id"])})
 
 
-def project_utterances(project: Project, query: Mapping[str, Any] | None = None) -> list[Any]:
+def iter_utterances(
+    project: Project, query: Mapping[str, Any] | None = None
+) -> Iterator[Utterance]:
+    """The project's utterances in text order, read from the cursor a batch at a time."""
     from annotations.linguistic_api import documents
 
     cursor = documents.utterances.collection.find(
@@ -43,7 +46,12 @@ def project_utterances(project: Project, query: Mapping[str, Any] | None = None)
         sort=[("text", ASCENDING), ("order", ASCENDING)],
         batch_size=BATCH,
     )
-    return [as_core(doc) for doc in cursor]
+    for doc in cursor:
+        yield as_core(doc)
+
+
+def project_utterances(project: Project, query: Mapping[str, Any] | None = None) -> list[Utterance]:
+    return list(iter_utterances(project, query))
 
 
 def labelled(task: str, utterance: Any) -> int:
@@ -114,7 +122,7 @@ def _handler(task: str) -> TaskHandler:
         name=task,
         kinds=lambda: _kinds(task),
         check_params=check_params,
-        load_items=project_utterances,
+        load_items=iter_utterances,
         labelled=lambda item: labelled(task, item),
         snapshot_hash=snapshot,
         counts=counts,

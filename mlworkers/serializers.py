@@ -273,6 +273,7 @@ class QueueRowSerializer(serializers.Serializer[Any]):
     text = serializers.CharField(allow_null=True)
     order = serializers.IntegerField(allow_null=True)
     confidence = serializers.FloatField()
+    margin = serializers.FloatField()
     words = serializers.IntegerField()
     labelled = serializers.IntegerField()
     open = serializers.IntegerField()
@@ -281,6 +282,7 @@ class QueueRowSerializer(serializers.Serializer[Any]):
 
 class QueueSerializer(serializers.Serializer[Any]):
     task = serializers.CharField()
+    by = serializers.CharField()
     version = VersionInfoSerializer()
     results = QueueRowSerializer(many=True)
     scanned = serializers.IntegerField()

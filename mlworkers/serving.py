@@ -133,30 +133,63 @@ def predict(model: Any, utterances: Sequence[Any], top_k: int) -> list[dict[str,
         raise ServingError("external_model_error", str(exc), field="version") from exc
 
 
-def uncertain(project: Project, task: str, limit: int = 20) -> dict[str, Any]:
-    """The "gloss next" queue: utterances the active model is least sure of (lowest mean top-1
-    probability), among those with something left to label."""
-    from mlworkers.linguistic import labelled, project_utterances
+UNCERTAINTY = ("confidence", "margin")
+
+
+def margin(prediction: Mapping[str, Any]) -> float:
+    """Mean gap between the first and second label over an utterance's slots (1.0 when a slot
+    has a single candidate): small where the model hesitates between two labels."""
+    gaps: list[float] = []
+    for word in prediction.get("words", []):
+        ranked_lists = [m.get("labels", []) for m in word.get("morphemes", [])]
+        if word.get("labels"):
+            ranked_lists.append(word["labels"])
+        if word.get("segmentations"):
+            ranked_lists.append(word["segmentations"])
+        for labels in ranked_lists:
+            if labels:
+                second = float(labels[1]["p"]) if len(labels) > 1 else 0.0
+                gaps.append(float(labels[0]["p"]) - second)
+    return sum(gaps) / len(gaps) if gaps else 1.0
+
+
+def uncertain(
+    project: Project, task: str, limit: int = 20, by: str = "confidence"
+) -> dict[str, Any]:
+    """The "gloss next" queue: utterances the active model is least sure of, among those with
+    something left to label. ``by`` is ``confidence`` (lowest mean top-1 probability) or
+    ``margin`` (smallest mean gap between the first two labels). The corpus is read as a
+    stream and at most ``QUEUE_SCAN`` open utterances are scored."""
+    from itertools import islice
+
+    from mlworkers.linguistic import iter_utterances, labelled
 
     if not 1 <= limit <= 200:
         raise DomainError("invalid", "limit must be 1 to 200.", field="limit")
+    if by not in UNCERTAINTY:
+        raise DomainError("invalid", "by must be confidence or margin.", field="by")
     version, model = active_model(project, task)
-    items = [u for u in project_utterances(project) if _open_slots(task, u)][:QUEUE_SCAN]
+    open_items = (u for u in iter_utterances(project) if _open_slots(task, u))
     ranked: list[dict[str, Any]] = []
-    for start in range(0, len(items), 200):
-        batch = items[start : start + 200]
-        for utterance, prediction in zip(batch, predict(model, batch, 1), strict=True):
+    scanned = 0
+    top_k = 2 if by == "margin" else 1
+    while scanned < QUEUE_SCAN and (
+        batch := list(islice(open_items, min(200, QUEUE_SCAN - scanned)))
+    ):
+        scanned += len(batch)
+        for utterance, prediction in zip(batch, predict(model, batch, top_k), strict=True):
             ranked.append(
                 {
                     "utterance": utterance.id,
                     "confidence": float(prediction["confidence"]),
+                    "margin": margin(prediction),
                     "words": len(utterance.words),
                     "labelled": labelled(task, utterance),
                     "open": _open_slots(task, utterance),
                     "transcription": " ".join(w.form for w in utterance.words),
                 }
             )
-    ranked.sort(key=lambda r: (r["confidence"], r["utterance"]))
+    ranked.sort(key=lambda r: (r[by], r["utterance"]))
     top = ranked[:limit]
     from annotations.linguistic_api import documents
 
@@ -170,7 +203,13 @@ def uncertain(project: Project, task: str, limit: int = 20) -> dict[str, Any]:
     for row in top:
         place = places.get(row["utterance"], {})
         row["text"], row["order"] = place.get("text"), place.get("order")
-    return {"task": task, "version": version_info(version), "results": top, "scanned": len(items)}
+    return {
+        "task": task,
+        "by": by,
+        "version": version_info(version),
+        "results": top,
+        "scanned": scanned,
+    }
 
 
 def _open_slots(task: str, utterance: Any) -> int:

@@ -30,7 +30,7 @@ from mlworkers.models import ModelVersion, SuggestionFeedback
 from mlworkers.tasks_registry import get_task
 
 BATCH = 200
-FIELDS = {"gloss": "gloss", "pos": "pos"}
+FIELDS = {"gloss": "gloss", "pos": "pos", "segment": "morphemes"}
 
 
 def doc_id(task: str, utterance_id: str) -> str:
@@ -40,7 +40,9 @@ def doc_id(task: str, utterance_id: str) -> str:
 def start_preannotation(user: User, project: Project, task: str, text: str | None = None) -> Job:
     if task not in FIELDS:
         raise DomainError(
-            "unknown_task", "Pre-annotation fills gloss or pos suggestions.", field="task"
+            "unknown_task",
+            "Pre-annotation fills gloss, pos or segment suggestions.",
+            field="task",
         )
     version, _model = serving.active_model(project, task)
     if text:
@@ -52,6 +54,12 @@ def start_preannotation(user: User, project: Project, task: str, text: str | Non
 
 def _empty_slots(task: str, doc: Mapping[str, Any]) -> Iterator[tuple[int, int | None]]:
     field = FIELDS[task]
+    if task == "segment":
+        # A word nobody has cut into morphemes yet (punctuation has nothing to cut).
+        for w, word in enumerate(doc.get("words", [])):
+            if not word.get("morphemes") and any(ch.isalnum() for ch in word.get("form", "")):
+                yield w, None
+        return
     for w, word in enumerate(doc.get("words", [])):
         morphemes = word.get("morphemes", [])
         if (task == "pos" or not morphemes) and not word.get(field):
@@ -61,10 +69,28 @@ def _empty_slots(task: str, doc: Mapping[str, Any]) -> Iterator[tuple[int, int |
                 yield w, m
 
 
-def _labels(prediction: Mapping[str, Any], word: int, morpheme: int | None) -> list[Any]:
+def joined(segmentation: Mapping[str, Any]) -> str:
+    """``x-tok``: the morph forms with their separators, as people type a segmentation."""
+    forms, boundaries = segmentation["morphemes"], segmentation["boundaries"]
+    pairs = enumerate(zip(forms, boundaries, strict=True))
+    return "".join((b or "-") + f if i else f for i, (f, b) in pairs)
+
+
+def _labels(
+    prediction: Mapping[str, Any], word: int, morpheme: int | None, task: str = "gloss"
+) -> list[Any]:
     words = prediction.get("words", [])
     if word >= len(words):
         return []
+    if task == "segment":
+        # The suggestion is the cut: analyses that cut alike (glossed differently) add up.
+        cuts: dict[str, dict[str, Any]] = {}
+        for seg in words[word].get("segmentations", []):
+            cut = cuts.setdefault(
+                joined(seg), {"label": joined(seg), "p": 0.0, "glosses": list(seg["glosses"])}
+            )
+            cut["p"] += float(seg["p"])
+        return sorted(cuts.values(), key=lambda c: -c["p"])
     if morpheme is None:
         return list(words[word].get("labels", []))
     morphs = words[word].get("morphemes", [])
@@ -111,7 +137,7 @@ def preannotate(
             taken = {(i["word"], i["morpheme"]) for i in decided}
             items = list(decided)
             for w, m in _empty_slots(task, doc):
-                labels = _labels(prediction, w, m)
+                labels = _labels(prediction, w, m, task)
                 if not labels or (w, m) in taken:
                     continue
                 items.append(

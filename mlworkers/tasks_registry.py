@@ -8,7 +8,7 @@ AU or emotion models) registers its own :class:`TaskHandler` with :func:`registe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -40,14 +40,15 @@ ProgressFn = Callable[[Mapping[str, Any]], None]
 @dataclass(frozen=True)
 class TaskHandler:
     """How one task is trained, scored, stored and loaded. Every callable is Django-free except
-    ``load_items``, which reads the project's corpus. ``train(kind, items, params, progress=,
+    ``load_items``, which reads the project's corpus (lazily: callers that only count or filter
+    never hold every item at once). ``train(kind, items, params, progress=,
     should_stop=, device=)`` raises ``fieldmark.jobs.services.JobCancelled`` once
     ``should_stop()`` is true (checked between steps)."""
 
     name: str
     kinds: Callable[[], tuple[str, ...]]
     check_params: Callable[[str, Mapping[str, Any]], dict[str, Any]]
-    load_items: Callable[[Project], list[Any]]
+    load_items: Callable[[Project], Iterable[Any]]
     labelled: Callable[[Any], int]
     snapshot_hash: Callable[[Sequence[Any]], str]
     counts: Callable[[Sequence[Any]], dict[str, int]]

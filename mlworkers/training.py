@@ -68,6 +68,11 @@ def labelled_items(handler: TaskHandler, project: Project) -> list[Any]:
     return [item for item in handler.load_items(project) if handler.labelled(item)]
 
 
+def count_labelled(handler: TaskHandler, project: Project) -> int:
+    """How many items carry labels, read as a stream (a request only needs the count)."""
+    return sum(1 for item in handler.load_items(project) if handler.labelled(item))
+
+
 def start_training(
     user: User | None,
     project: Project,
@@ -82,12 +87,12 @@ def start_training(
     handler = get_task(task)
     model_params, seed, fraction, _curve = _run_options(params or {})
     checked = checked_params(handler, kind, model_params)
-    items = labelled_items(handler, project)
-    if len(items) < MIN_UTTERANCES:
+    labelled = count_labelled(handler, project)
+    if labelled < MIN_UTTERANCES:
         raise DomainError(
             "too_few_labelled",
             f"Training a {task} model needs at least {MIN_UTTERANCES} utterances with {task} "
-            f"labels; the project has {len(items)}.",
+            f"labels; the project has {labelled}.",
             field="task",
         )
     options = {**(params or {}), **checked}

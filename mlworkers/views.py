@@ -261,8 +261,16 @@ class QueueView(ProjectScopedMixin, APIView):
         parameters=[
             OpenApiParameter("task", str, required=False, description="gloss (default) or pos"),
             OpenApiParameter("limit", int, required=False),
+            OpenApiParameter(
+                "by",
+                str,
+                required=False,
+                enum=list(serving.UNCERTAINTY),
+                description="confidence (lowest mean top-1 probability, default) or margin "
+                "(smallest gap between the first two labels)",
+            ),
         ],
-        responses={200: s.QueueSerializer, 409: REFUSED},
+        responses={200: s.QueueSerializer, 400: REFUSED, 409: REFUSED},
         description="Gloss next: the utterances the active model is least sure of.",
     )
     def get(self, request: Request, slug: str) -> Response:
@@ -270,7 +278,8 @@ class QueueView(ProjectScopedMixin, APIView):
         if not limit.isdigit():
             raise DomainError("invalid", "limit must be a whole number.", field="limit")
         task = request.query_params.get("task", "gloss")
-        return Response(serving.uncertain(self.project, task, int(limit)))
+        by = request.query_params.get("by", "confidence")
+        return Response(serving.uncertain(self.project, task, int(limit), by))
 
 
 class SuggestView(ProjectScopedMixin, APIView):

@@ -1365,8 +1365,17 @@ class Label:
 
     word: int
     morpheme: int | None
-    field: str  # "gloss" or "pos"
+    field: str  # "gloss", "pos", or "morphemes" (a segmentation such as ``x-tok``)
     value: str
+
+
+def _cut(segmentation: str) -> list[dict[str, str]]:
+    """``x-tok=ab`` as morphemes: forms, each after the first with the separator before it."""
+    pieces = re.split(r"([-=])", segmentation)
+    out = [{"form": pieces[0]}]
+    for sep, form in zip(pieces[1::2], pieces[2::2], strict=True):
+        out.append({"form": form, "sep": sep})
+    return [m for m in out if m["form"]]
 
 
 def fill_empty_labels(
@@ -1390,9 +1399,15 @@ def fill_empty_labels(
                  for w in doc.get("words", [])]  # fmt: skip
         done = []
         for label in wanted:
-            if label.field not in ("gloss", "pos") or label.word >= len(words):
+            if label.field not in ("gloss", "pos", "morphemes") or label.word >= len(words):
                 continue
             word = words[label.word]
+            if label.field == "morphemes":
+                # A segmentation (``x-tok``) for a word nobody has cut yet.
+                if label.morpheme is None and not word["morphemes"] and label.value:
+                    word["morphemes"] = _cut(label.value)
+                    done.append(label)
+                continue
             if label.morpheme is None:
                 slot = word
             elif label.morpheme < len(word["morphemes"]):

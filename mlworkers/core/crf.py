@@ -20,13 +20,20 @@ from typing import Any
 import numpy as np
 
 from mlworkers.core import artifacts
+from mlworkers.core.alignment import (
+    Candidate,
+    PairScorer,
+    is_gloss_of,
+    pair_features,
+    rate_ranks,
+)
 from mlworkers.core.chain import Chain, fit
 from mlworkers.core.counts import Memory
 from mlworkers.core.data import Utterance, Word, morph_key, split_segmented, word_gloss
 from mlworkers.core.features import Features, utterance_features, word_units
 from mlworkers.core.memory import GlossMemory, norm
 from mlworkers.core.metrics import is_gram
-from mlworkers.core.translation import Lookup, TranslationProposer, tokens
+from mlworkers.core.translation import Lookup, TranslationProposer, exact_match, tokens
 from mlworkers.core.types import (
     Label,
     MorphPrediction,
@@ -161,12 +168,41 @@ def units_of(
                         unit.candidates.append(pieces[mi])
             units.append(unit)
     if proposer is not None and utterance.translation:
-        known = [c for u in units for c in u.candidates[:2]]
+        _place_translation(utterance, units, proposer)
+    return units
+
+
+def _unknown(units: Sequence[Unit]) -> list[Unit]:
+    return [u for u in units if not u.candidates and any(ch.isalpha() for ch in u.form)]
+
+
+def _pair_rows(
+    utterance: Utterance, unknown: Sequence[Unit], cands: Sequence[Candidate]
+) -> list[list[list[float]]]:
+    """Features of every (unknown stem, translation word) pair: rows[stem][word]."""
+    n_words = max(1, len(utterance.words) - 1)
+    ranks = rate_ranks(cands)
+    crowding = len(unknown) / max(1, len(cands))
+    return [
+        [
+            pair_features(unit.form, unit.word / n_words, c, rank, crowding)
+            for c, rank in zip(cands, ranks, strict=True)
+        ]
+        for unit in unknown
+    ]
+
+
+def _place_translation(
+    utterance: Utterance, units: list[Unit], proposer: TranslationProposer
+) -> None:
+    known = [c for u in units for c in u.candidates[:2]]
+    unknown = _unknown(units)
+    if not unknown:
+        return
+    n_words = max(1, len(utterance.words) - 1)
+    if not proposer.scorer.fitted:
         proposals = proposer.propose_placed(utterance.translation, known)
-        n_words = max(1, len(utterance.words) - 1)
-        for unit in units:
-            if unit.candidates or not any(ch.isalpha() for ch in unit.form):
-                continue
+        for unit in unknown:
             where = unit.word / n_words
             # Nearest in relative position first, among the likelier gloss words.
             placed = sorted(
@@ -176,7 +212,66 @@ def units_of(
             unit.proposals = placed[:N_PROPOSALS]
             if placed:
                 unit.proposal = placed[0][0]
-    return units
+        return
+    cands = proposer.candidates(utterance.translation, known)
+    if not cands:
+        return
+    rows = _pair_rows(utterance, unknown, cands)
+    scored = [
+        [
+            (c.gloss, proposer.scorer.score(row), abs(unit.word / n_words - c.at))
+            for c, row in zip(cands, unit_rows, strict=True)
+        ]
+        for unit, unit_rows in zip(unknown, rows, strict=True)
+    ]
+    # One word per stem, best pairs first: two new stems of a sentence rarely share a gloss, so
+    # the word one takes is offered to the next only after its own best.
+    pairs = sorted(((p[1], ui, p) for ui, ps in enumerate(scored) for p in ps), key=lambda x: -x[0])
+    assigned: dict[int, tuple[str, float, float]] = {}
+    used: set[str] = set()
+    for _, ui, proposal in pairs:
+        if ui in assigned or proposal[0] in used:
+            continue
+        assigned[ui] = proposal
+        used.add(proposal[0])
+    for ui, unit in enumerate(unknown):
+        ranked = sorted(scored[ui], key=lambda p: -p[1])
+        mine = assigned.get(ui)
+        if mine is not None:
+            ranked = [mine, *(p for p in ranked if p[0] != mine[0])]
+        unit.proposals = ranked[:N_PROPOSALS]
+        unit.proposal = ranked[0][0]
+
+
+def alignment_pairs(
+    utterance: Utterance,
+    memory: GlossMemory,
+    proposer: TranslationProposer,
+    context: Context | None,
+    gold: Sequence[str],
+) -> tuple[list[list[float]], list[int]]:
+    """Training pairs for the scorer from one held-out utterance: its unknown stems (by the
+    other folds' memory) against its translation's free words, right where the word glosses it."""
+    if not utterance.translation:
+        return [], []
+    units = units_of(utterance, memory, None, context)
+    unknown = _unknown(units)
+    golds = {id(u): g for u, g in zip(units, gold, strict=True)}
+    unknown = [u for u in unknown if golds[id(u)] and not is_gram(golds[id(u)])]
+    if not unknown:
+        return [], []
+    known = [c for u in units for c in u.candidates[:2]]
+    cands = proposer.candidates(utterance.translation, known)
+    if not cands:
+        return [], []
+    rows = _pair_rows(utterance, unknown, cands)
+    xs: list[list[float]] = []
+    ys: list[int] = []
+    for unit, unit_rows in zip(unknown, rows, strict=True):
+        for c, row in zip(cands, unit_rows, strict=True):
+            xs.append(row)
+            ys.append(1 if is_gloss_of(golds[id(unit)], c) else 0)
+    return xs, ys
 
 
 def unit_features(
@@ -194,11 +289,21 @@ def unit_features(
             feats["R"] = str(unit.candidates.index(unit.right))
         if unit.left and unit.left == unit.right:
             feats["LR"] = str(unit.candidates.index(unit.left))
+        exact: list[int] = []
         for i, c in enumerate(unit.candidates):
             feats[f"c{i}"] = c
             feats[f"c{i}gram"] = 1.0 if is_gram(c) else 0.0
             if words and lookup.gloss(c.lower()):
                 feats[f"c{i}tr"] = 1.0
+                if not is_gram(c) and exact_match(c.lower(), words):
+                    feats[f"c{i}tx"] = 1.0
+                    exact.append(i)
+        if exact:
+            # Which of the attested glosses the translation names word for word: a strong cue
+            # for a stem glossed two ways (``koj``: usar / león beside "se vuelve un león").
+            feats["tx"] = str(exact[0])
+            if exact[0] > 0:
+                feats["txalt"] = 1.0
         for i, (_, rate, dist) in enumerate(unit.proposals or []):
             feats[f"t{i}"] = 1.0
             feats[f"t{i}r"] = rate
@@ -285,10 +390,12 @@ class CrfModel:
         literals = {g for g, _ in grams.most_common(LITERALS)}
         xs: list[list[Features]] = []
         ys: list[list[str]] = []
+        folds = []
+        pair_x: list[list[float]] = []
+        pair_y: list[int] = []
         for fold in range(FOLDS):
-            reporter.step(0.1 * fold / FOLDS, f"building features (fold {fold + 1}/{FOLDS})")
+            reporter.step(0.05 * fold / FOLDS, f"counting memories (fold {fold + 1}/{FOLDS})")
             rest = [u for i, u in enumerate(train) if i % FOLDS != fold]
-            held = [u for i, u in enumerate(train) if i % FOLDS == fold]
             memory = GlossMemory(lowercase, field)
             memory.fit(rest)
             fold_context = Context(lowercase, field)
@@ -297,6 +404,23 @@ class CrfModel:
             if use_tr:
                 proposer = TranslationProposer()
                 proposer.fit(rest, is_gram)
+                for u in train[fold::FOLDS]:
+                    px, py = alignment_pairs(
+                        u, memory, proposer, fold_context, gold_labels(u, field)
+                    )
+                    pair_x.extend(px)
+                    pair_y.extend(py)
+            folds.append((memory, fold_context, proposer))
+        scorer = PairScorer()
+        if use_tr:
+            scorer.fit(pair_x, pair_y, int(params["seed"]))
+        for fold, (memory, fold_context, proposer) in enumerate(folds):
+            reporter.step(
+                0.05 + 0.05 * fold / FOLDS, f"building features (fold {fold + 1}/{FOLDS})"
+            )
+            held = train[fold::FOLDS]
+            if proposer is not None:
+                proposer.scorer = scorer
             for u in held:
                 units = units_of(u, memory, proposer, fold_context)
                 gold = gold_labels(u, field)
@@ -314,6 +438,7 @@ class CrfModel:
         if use_tr:
             proposer = TranslationProposer()
             proposer.fit(train, is_gram)
+            proposer.scorer = scorer
         chain = fit(
             xs,
             ys,

@@ -15,12 +15,15 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from mlworkers.core.alignment import Candidate, PairScorer
 from mlworkers.core.data import Utterance
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 PRIOR_HITS = 1.0
 PRIOR_SEEN = 2.0
 PREFIX = 4
+DICE_MIN = 0.3
+DICE_MIN_COUNT = 3
 
 
 def tokens(translation: str) -> list[str]:
@@ -72,6 +75,14 @@ def _parts(gloss: str) -> tuple[str, ...]:
     return parts
 
 
+def exact_match(gloss: str, words: set[str]) -> bool:
+    """The gloss, or one of its dotted, ``@``-joined or ``/``-separated parts, is a word of the
+    translation exactly (``copa`` but not ``copal`` beside "una copa")."""
+    if gloss in words:
+        return True
+    return any(part in words for part in re.split(r"[.\-_@/]", gloss) if len(part) > 1)
+
+
 def matches(token: str, gloss: str) -> bool:
     """A translation word accounts for a gloss: equal, a dotted part, or the same first letters."""
     if token == gloss:
@@ -89,10 +100,18 @@ class TranslationProposer:
         self.seen: Counter[str] = Counter()
         self.hits: Counter[str] = Counter()
         self.by_prefix: dict[str, Counter[str]] = {}
+        self.scorer = PairScorer()
+        self.explains: dict[str, list[str]] = {}
 
     def fit(self, utterances: Iterable[Utterance], is_gram: Any) -> None:
+        pair: Counter[tuple[str, str]] = Counter()
+        label_count: Counter[str] = Counter()
         for u in utterances:
             glosses = _stem_glosses(u, is_gram)
+            labels = {m.gloss.lower() for w in u.words for m in w.morphemes if m.gloss}
+            words = set(tokens(u.translation))
+            label_count.update(labels)
+            pair.update((g, t) for g in labels for t in words)
             for g in glosses:
                 if len(g) >= PREFIX and g.isalpha():
                     self.by_prefix.setdefault(g[:PREFIX], Counter())[g] += 1
@@ -100,6 +119,13 @@ class TranslationProposer:
                 self.seen[t] += 1
                 if any(matches(t, g) for g in glosses):
                     self.hits[t] += 1
+        # A known morph accounts for the words it keeps company with, not only for its gloss
+        # spelled out: ``be`` for "been", ``GEN`` for "of" (Dice over the training sentences).
+        explains: dict[str, list[str]] = {}
+        for (g, t), n in pair.items():
+            if n >= DICE_MIN_COUNT and 2 * n / (label_count[g] + self.seen[t]) >= DICE_MIN:
+                explains.setdefault(g, []).append(t)
+        self.explains = {g: sorted(ts) for g, ts in explains.items()}
 
     def rate(self, token: str) -> float:
         return (self.hits[token] + PRIOR_HITS) / (self.seen[token] + PRIOR_SEEN)
@@ -145,11 +171,33 @@ class TranslationProposer:
             out.append((gloss, self.rate(t), i / n))
         return out
 
+    def candidates(self, translation: str, known_glosses: Sequence[str]) -> list[Candidate]:
+        """The translation words no known gloss accounts for, one per proposed gloss."""
+        lowered = [g.lower() for g in known_glosses if g]
+        known = Lookup(lowered)
+        explained = {t for g in lowered for t in self.explains.get(g, ())}
+        words = tokens(translation)
+        n = max(1, len(words) - 1)
+        out: list[Candidate] = []
+        seen: set[str] = set()
+        for i, t in enumerate(words):
+            if known.token(t) or t in explained:
+                continue
+            gloss = self.gloss_for(t)
+            if gloss in seen:
+                continue
+            seen.add(gloss)
+            attested = t in self.by_prefix.get(t[:PREFIX], {})
+            out.append(Candidate(gloss, t, self.rate(t), self.seen[t], i / n, attested))
+        return out
+
     def to_json(self) -> dict[str, Any]:
         return {
             "seen": dict(self.seen),
             "hits": dict(self.hits),
             "by_prefix": {k: dict(v) for k, v in self.by_prefix.items()},
+            "scorer": self.scorer.to_json(),
+            "explains": self.explains,
         }
 
     @classmethod
@@ -161,4 +209,7 @@ class TranslationProposer:
             str(k): Counter({str(g): int(n) for g, n in v.items()})
             for k, v in data["by_prefix"].items()
         }
+        if "scorer" in data:
+            p.scorer = PairScorer.from_json(data["scorer"])
+        p.explains = {str(g): [str(t) for t in ts] for g, ts in data.get("explains", {}).items()}
         return p

@@ -72,3 +72,35 @@ def test_cli_refusals_name_the_problem(team: Any, mongo_db: Any) -> None:
         run("ml_versions", "nope")
     with pytest.raises(CommandError, match=r"needs at least 5 utterances"):
         run("ml_train", "lezgi", "gloss", "memory", "--inline")
+
+
+def test_shared_cli_preannotates_segmentation_of_an_unsegmented_file(
+    team: Any, mongo_db: Any, tmp_path: Path, settings: Any
+) -> None:
+    from annotations.linguistic_api import documents
+
+    settings.MEDIA_ROOT = tmp_path
+    train = shared_file("glossing/Uspanteko/usp-train-track2-uncovered")
+    dev = shared_file("glossing/Uspanteko/usp-dev-track1-uncovered")
+    # Counted here from the file itself: every whitespace token of a \t line with a letter or
+    # digit is a word to cut (punctuation tokens have nothing to cut).
+    words = sum(
+        1
+        for line in dev.read_text(encoding="utf-8").splitlines()
+        if line.startswith("\\t ")
+        for token in line[3:].split()
+        if any(ch.isalnum() for ch in token)
+    )
+    run("ml_import_corpus", "lezgi", str(train), "--limit", "300", "--title", "USP train")
+    run("ml_train", "lezgi", "segment", "memory", "--inline", "--activate")
+
+    out, _ = run("ml_preannotate", "lezgi", "segment", "--file", str(dev), "--inline")
+
+    result = json.loads(out)
+    assert result["utterances"] == len(re.findall(r"^\\t ", dev.read_text("utf-8"), re.M))
+    assert result["suggestions"] == words
+    # The file came in uncut; pre-annotation cut nothing itself
+    cut = documents.utterances.collection.count_documents(
+        {"text": result["text"], "words.morphemes.0": {"$exists": True}}
+    )
+    assert cut == 0

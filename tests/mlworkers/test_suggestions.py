@@ -174,3 +174,134 @@ def test_gloss_next_queue_ranks_unsure_utterances_first(
     confidences = [r["confidence"] for r in body["results"]]
     assert confidences == sorted(confidences)
     assert {r["text"] for r in body["results"]} == {text_id(corpus, "new")}
+
+
+def test_gloss_next_queue_by_margin_matches_the_suggestions_gaps(
+    corpus: Any, celery_worker_session: Any, as_user: Any
+) -> None:
+    train(as_user(corpus.manager), activate=True)
+    viewer, annotator = as_user(corpus.viewer), as_user(corpus.annotator)
+
+    response = viewer.get(f"{BASE}/models/queue/?task=gloss&limit=5&by=margin")
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["by"] == "margin" and body["scanned"] == 3
+    # The gap between the first two labels of every slot, read from the suggestion endpoint
+    # (top 2) and averaged here, independently of the queue's own arithmetic.
+    expected = {}
+    for row in body["results"]:
+        answer = annotator.post(
+            f"{BASE}/suggestions/",
+            {"task": "gloss", "utterance": row["utterance"], "top_k": 2},
+            format="json",
+        ).json()
+        gaps = []
+        for word in answer["prediction"]["words"]:
+            for slot in [m["labels"] for m in word["morphemes"]] + (
+                [word["labels"]] if word["labels"] else []
+            ):
+                if slot:
+                    gaps.append(slot[0]["p"] - (slot[1]["p"] if len(slot) > 1 else 0.0))
+        expected[row["utterance"]] = sum(gaps) / len(gaps)
+    assert [r["margin"] for r in body["results"]] == pytest.approx(
+        [expected[r["utterance"]] for r in body["results"]]
+    )
+    margins = [r["margin"] for r in body["results"]]
+    assert margins == sorted(margins)
+
+
+def test_gloss_next_queue_refuses_an_unknown_uncertainty(
+    corpus: Any, celery_worker_session: Any, as_user: Any
+) -> None:
+    train(as_user(corpus.manager), activate=True)
+
+    response = as_user(corpus.viewer).get(f"{BASE}/models/queue/?task=gloss&by=entropy")
+
+    assert response.status_code == 400, response.content
+    assert response.json()["error"] == "invalid"
+    assert "by" in response.json()["fields"]
+
+
+def import_unsegmented(team: Any, name: str, lines: list[list[str]]) -> str:
+    import io
+    import json
+
+    doc = {
+        "id": name,
+        "title": name,
+        "utterances": [
+            {
+                "id": f"{name}-{i}",
+                "order": i,
+                "transcription": " ".join(words),
+                "words": [{"form": w} for w in words],
+            }
+            for i, words in enumerate(lines)
+        ],
+    }
+    raw = (json.dumps(doc) + "\n").encode()
+    services.import_file(
+        team.project, lambda: io.BytesIO(raw), "json", f"{name}.jsonl", f"t-{name}", "owner"
+    )
+    return text_id(team, name)
+
+
+def stored_utterance(text: str, order: int) -> dict[str, Any]:
+    doc = documents.utterances.collection.find_one({"text": text, "order": order})
+    assert doc is not None
+    return dict(doc)
+
+
+def test_segmentation_is_preannotated_for_unsegmented_words_and_accepted_in_bulk(
+    corpus: Any, celery_worker_session: Any, as_user: Any
+) -> None:
+    train(as_user(corpus.manager), task="segment", kind="memory", activate=True)
+    version = ModelVersion.objects.get(task="segment", number=1)
+    annotator = as_user(corpus.annotator)
+    raw = import_unsegmented(corpus, "raw", [["xtok", "rixoqiil", "."], ["jaab", "wi"]])
+    # A person cuts "wi" first: the machine must leave that word alone.
+    second = stored_utterance(raw, 1)
+    second["words"][1]["morphemes"] = [{"form": "wi"}]
+    services.replace_utterance(corpus.annotator, corpus.project, second["_id"], 1, second)
+
+    response = annotator.post(
+        f"{BASE}/suggestions/preannotate/", {"task": "segment", "text": raw}, format="json"
+    )
+    assert response.status_code == 202, response.content
+    job = wait_job(response.json()["id"])
+    assert job.state == "succeeded", job.error
+
+    # Every training sentence cuts these forms one way (tests/mlworkers/conftest.py).
+    assert job.result == {"utterances": 2, "suggestions": 3, "version": version.pk}
+    stored = {s["utterance"]: s for s in annotator.get(f"{BASE}/texts/{raw}/suggestions/").json()}
+    first = stored_utterance(raw, 0)
+    items = stored[first["_id"]]["items"]
+    assert [(i["word"], i["morpheme"], i["field"], i["label"]) for i in items] == [
+        (0, None, "morphemes", "x-tok"),
+        (1, None, "morphemes", "r-ixoq-iil"),
+    ]
+    assert items[0]["p"] == 1.0 and stored[first["_id"]]["version"] == version.pk
+    assert [(i["word"], i["label"]) for i in stored[second["_id"]]["items"]] == [(0, "ja-ab")]
+    assert first["version"] == 1  # pre-annotation wrote nothing into the utterance
+
+    accepted = annotator.post(
+        f"{BASE}/suggestions/bulk-accept/",
+        {"task": "segment", "threshold": 0.5, "text": raw},
+        format="json",
+    )
+
+    assert accepted.status_code == 200, accepted.content
+    assert accepted.json() == {"accepted": 3, "skipped": 0}
+    after = list(documents.utterances.collection.find({"text": raw}, sort=[("order", 1)]))
+    assert [
+        [m.get("sep", "") + m["form"] for m in w.get("morphemes", [])] for w in after[0]["words"]
+    ] == [
+        ["x", "-tok"],
+        ["r", "-ixoq", "-iil"],
+        [],
+    ]
+    assert [[m["form"] for m in w["morphemes"]] for w in after[1]["words"]] == [
+        ["ja", "ab"],
+        ["wi"],
+    ]

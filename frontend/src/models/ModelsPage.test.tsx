@@ -52,9 +52,10 @@ function routes(call: { url: string }) {
       body: {
         task: "gloss",
         version: { id: 3, number: 2, kind: "crf", task: "gloss", status: "active" },
+        by: "confidence",
         scanned: 1,
         results: [
-          { utterance: "u1", text: "t1", order: 0, confidence: 0.41, words: 2, labelled: 0, open: 3, transcription: "xtok rja" },
+          { utterance: "u1", text: "t1", order: 0, confidence: 0.41, margin: 0.2, words: 2, labelled: 0, open: 3, transcription: "xtok rja" },
         ],
       },
     };

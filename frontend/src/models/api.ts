@@ -199,14 +199,18 @@ export interface QueueRow {
   text: string | null;
   order: number | null;
   confidence: number;
+  margin: number;
   words: number;
   labelled: number;
   open: number;
   transcription: string;
 }
 
+export type Uncertainty = "confidence" | "margin";
+
 export interface Queue {
   task: string;
+  by: Uncertainty;
   version: VersionInfo;
   results: QueueRow[];
   scanned: number;
@@ -266,8 +270,8 @@ export const modelsApi = {
       request<Schedule>("PATCH", `${base(slug)}/models/schedules/${id}/`, { body }),
     remove: (slug: string, id: number) => request<void>("DELETE", `${base(slug)}/models/schedules/${id}/`),
   },
-  queue: (slug: string, task = "gloss", limit = 20) =>
-    request<Queue>("GET", `${base(slug)}/models/queue/`, { query: { task, limit } }),
+  queue: (slug: string, task = "gloss", limit = 20, by: Uncertainty = "confidence") =>
+    request<Queue>("GET", `${base(slug)}/models/queue/`, { query: { task, limit, by } }),
   suggest: (slug: string, body: { task?: string; utterance?: string; morphemes?: string[]; top_k?: number }) =>
     request<SuggestResponse>("POST", `${base(slug)}/suggestions/`, { body }),
   feedback: (slug: string, body: Feedback) =>

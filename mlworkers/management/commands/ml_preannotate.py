@@ -13,13 +13,14 @@ from mlworkers import cli, corpus, suggestions
 
 class Command(BaseCommand):
     help = (
-        "Fill the empty gloss or POS fields of a text (--text), of a corpus file imported as a "
+        "Fill the empty gloss or POS fields (or the uncut words, for segment) of a text "
+        "(--text), of a corpus file imported as a "
         "new text (--file), or of the whole project with machine suggestions."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         cli.add_common(parser)
-        parser.add_argument("task", choices=["gloss", "pos"])
+        parser.add_argument("task", choices=["gloss", "pos", "segment"])
         group = parser.add_mutually_exclusive_group()
         group.add_argument("--text", help="A text id.")
         group.add_argument("--file", type=Path, help="A corpus file to import first.")
