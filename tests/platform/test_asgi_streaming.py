@@ -100,8 +100,8 @@ def test_the_first_block_of_a_large_export_leaves_before_the_last_is_made(
     produced = {"chunks": 0, "finished": False}
     real = services.export_chunks
 
-    def watched(project: Any, name: str) -> Iterator[str]:
-        for chunk in real(project, name):
+    def watched(project: Any, name: str, text: str | None = None) -> Iterator[str]:
+        for chunk in real(project, name, text):
             produced["chunks"] += 1
             yield chunk
         produced["finished"] = True
