@@ -147,3 +147,19 @@ def as_user(api: Any) -> Any:
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last, after pytest-django has ordered the rest.
+
+    They share one daphne server that runs for the rest of the session in a thread with its own
+    event loop (Twisted's reactor cannot restart), and that loop receives on the same channel
+    layer instance the websocket tests drive from their own loops; channels-redis allows one
+    receiving loop per layer instance at a time. A production process has a single loop, so
+    this is a property of the test process only. The order is otherwise kept.
+    """
+    browser = [item for item in items if item.get_closest_marker("browser") is not None]
+    if browser:
+        chosen = set(map(id, browser))
+        items[:] = [item for item in items if id(item) not in chosen] + browser
