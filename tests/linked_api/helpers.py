@@ -14,7 +14,7 @@ from tests.shared_data import shared_file
 
 SYSTEM = {"_id", "project", "version", "created_at", "created_by", "updated_at", "updated_by"}
 SHAPES = Path(__file__).resolve().parents[2] / "annotations" / "linked" / "shapes.ttl"
-LEZGI_RECORDS = 120  # a slice of the 701 records keeps the round trip under a few seconds
+LEZGI_RECORDS = 701
 
 
 def lezgi_slice(records: int = LEZGI_RECORDS) -> bytes:
