@@ -29,6 +29,9 @@ import time
 from pathlib import Path
 
 os.environ["FIELDMARK_RDF_SYNC"] = "manual"
+# Run as a script, bench/ itself would come first on the path and bench/http.py would hide the
+# standard library's http package.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # bench.linguistic sets up Django (temp var/, settings) on import: it must come first.
