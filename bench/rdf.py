@@ -35,21 +35,21 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # bench.linguistic sets up Django (temp var/, settings) on import: it must come first.
-from bench import linguistic as corpus_bench
+from bench import linguistic as corpus_bench  # noqa: E402
 
 # isort: split
 
-from django.contrib.auth.models import User
-from django.core.management import call_command
-from pyoxigraph import RdfFormat
+from django.contrib.auth.models import User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from pyoxigraph import RdfFormat  # noqa: E402
 
-from annotations.linguistic_api import documents, services
-from annotations.linked.vocab import worked_examples
-from annotations.linked_api import services as linked
-from annotations.linked_api import sparql, sync
-from annotations.linked_api.store import LocalStore, get_store
-from fieldmark.projects import services as projects
-from fieldmark.storage import mongo
+from annotations.linguistic_api import documents, services  # noqa: E402
+from annotations.linked.vocab import worked_examples  # noqa: E402
+from annotations.linked_api import services as linked  # noqa: E402
+from annotations.linked_api import sparql, sync  # noqa: E402
+from annotations.linked_api.store import LocalStore, get_store  # noqa: E402
+from fieldmark.projects import services as projects  # noqa: E402
+from fieldmark.storage import mongo  # noqa: E402
 
 UTTERANCES = corpus_bench.UTTERANCES
 EDITS = int(os.environ.get("BENCH_EDITS", "1000"))
