@@ -13,6 +13,7 @@ MongoDB; the layer lists their track names (``fm:traceTrack``).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -25,9 +26,11 @@ from annotations.linked.vocab import (
     MEDIA_FRAGMENTS,
     OA,
     ONYX,
+    PROV,
     RDF,
     RDFS,
     SKOS,
+    XSD,
     Namespace,
     ProjectIris,
     boolean,
@@ -171,10 +174,16 @@ def layer_triples(doc: Doc, iris: ProjectIris) -> list[Triple]:
     ]
     for track in doc.get("trace_tracks") or []:
         out.append(Triple(layer, FM.traceTrack, Literal(str(track))))
+    model = doc.get("model")
+    run = _model_run(layer, model) if isinstance(model, Mapping) else []
+    out += run
+    activity = run[0].object if run else None
+    probabilities = _probabilities(model, "segment_probability")
     for i, seg in enumerate(doc.get("segments") or []):
         node = fragment(layer, f"s{i}")
         out += _annotation(node, layer, video, creator, int(seg["t0_ms"]), int(seg["t1_ms"]))
         out.append(Triple(node, FM.index, integer(i)))
+        out += _generated(node, activity, probabilities, i)
         for code, intensity in sorted((seg.get("aus") or {}).items()):
             out += _au_body(node, iris, str(code), int(intensity))
         dims = seg.get("dimensions") or {}
@@ -199,6 +208,51 @@ def layer_triples(doc: Doc, iris: ProjectIris) -> list[Triple]:
             Triple(node, FM.apexMs, integer(int(event["apex_ms"]))),
         ]
         out += _au_body(node, iris, str(event["au"]), int(event.get("intensity", 1)))
+        out += _generated(node, activity, _probabilities(model, "event_probability"), i)
+    return out
+
+
+def _model_run(layer: NamedNode, model: Mapping[str, Any]) -> list[Triple]:
+    """PROV-O for a layer a face model coded: the run (an Activity), the model version it used,
+    the pipeline, when. The first triple links the layer to the run."""
+    activity = fragment(layer, "prov")
+    out = [
+        Triple(layer, PROV.wasGeneratedBy, activity),
+        Triple(activity, RDF.type, PROV.Activity),
+    ]
+    if model.get("version") or model.get("model"):
+        out.append(
+            Triple(activity, PROV.used, Literal(str(model.get("version") or model["model"])))
+        )
+    if model.get("name"):
+        out.append(Triple(activity, FM.modelName, Literal(str(model["name"]))))
+    if model.get("number") is not None:
+        out.append(Triple(activity, FM.modelVersion, Literal(str(model["number"]))))
+    if model.get("pipeline"):
+        out.append(Triple(activity, FM.pipeline, Literal(str(model["pipeline"]))))
+    coded_at = model.get("coded_at")
+    if isinstance(coded_at, datetime):
+        stamp = coded_at if coded_at.tzinfo else coded_at.replace(tzinfo=UTC)
+        out.append(
+            Triple(activity, PROV.endedAtTime, Literal(stamp.isoformat(), datatype=XSD.dateTime))
+        )
+    return out
+
+
+def _probabilities(model: Any, key: str) -> list[Any]:
+    values = model.get(key) if isinstance(model, Mapping) else None
+    return list(values) if isinstance(values, list | tuple) else []
+
+
+def _generated(
+    node: NamedNode, activity: Any, probabilities: list[Any], index: int
+) -> list[Triple]:
+    """A machine-made segment or event: which run made it, with what probability."""
+    if activity is None:
+        return []
+    out = [Triple(node, PROV.wasGeneratedBy, activity)]
+    if index < len(probabilities) and isinstance(probabilities[index], int | float):
+        out.append(Triple(node, FM.probability, decimal(float(probabilities[index]))))
     return out
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
 ]
 
 ld_urlpatterns = [
+    path("context.jsonld", views.ContextView.as_view(), name="ld-context"),
     path("<slug:project>/<str:kind>", views.ResourceView.as_view(), name="ld-singleton"),
     path(
         "<slug:project>/<str:kind>/<path:doc_id>", views.ResourceView.as_view(), name="ld-resource"

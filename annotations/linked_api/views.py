@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,8 @@ class ExportView(ProjectScopedMixin, APIView):
             )
         response["Content-Disposition"] = f'attachment; filename="{self.project.slug}.{extension}"'
         response["Vary"] = "Accept"
+        if fmt == "jsonld":
+            response["Link"] = context_link()
         return response
 
 
@@ -269,6 +272,35 @@ class StatusView(ProjectScopedMixin, APIView):
 # --- dereferenceable IRIs ------------------------------------------------------------------------
 
 
+def context_iri() -> str:
+    return f"{sync.base_iri()}ld/context.jsonld"
+
+
+def context_link() -> str:
+    return (
+        f'<{context_iri()}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"'
+    )
+
+
+class ContextView(APIView):
+    """``/ld/context.jsonld``: the published JSON-LD context (the vocabularies' prefixes), which
+    compacts the expanded JSON-LD that Oxigraph's writer streams. Public: it holds no data."""
+
+    content_negotiation_class = PassThrough
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request) -> HttpResponseBase:
+        response = HttpResponse(
+            json.dumps({"@context": PREFIXES}, indent=2),
+            content_type="application/ld+json; charset=utf-8",
+        )
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Cache-Control"] = "public, max-age=86400"
+        return response
+
+
 def _wants_html(request: HttpRequest) -> bool:
     ranked = sorted(sparql._accepted(request.headers.get("Accept", "")), key=lambda i: -i[1])
     rdf_types = {mime for _, mime, _ in FORMATS.values()} | {"application/json"}
@@ -302,6 +334,8 @@ class ResourceView(APIView):
             services.serialize(triples, fmt), content_type=f"{FORMATS[fmt][1]}; charset=utf-8"
         )
         response["Vary"] = "Accept"
+        if fmt == "jsonld":
+            response["Link"] = context_link()
         return response
 
 

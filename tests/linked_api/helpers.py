@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from lxml import etree
 
 from annotations.affect_api import services as affect
 from annotations.linguistic_api import documents, services
@@ -14,12 +16,36 @@ from tests.shared_data import shared_file
 
 SYSTEM = {"_id", "project", "version", "created_at", "created_by", "updated_at", "updated_by"}
 SHAPES = Path(__file__).resolve().parents[2] / "annotations" / "linked" / "shapes.ttl"
-LEZGI_RECORDS = 120  # a slice of the 701 records keeps the round trip under a few seconds
+LEZGI = "glossing/Lezgi/lez-train-track2-uncovered"
+LIFT = "lift/enggano-contemporary-2024-12-30.lift"
 
 
-def lezgi_slice(records: int = LEZGI_RECORDS) -> bytes:
-    data = shared_file("glossing/Lezgi/lez-train-track2-uncovered").read_text("utf-8")
-    return ("\n\n".join(data.strip().split("\n\n")[:records]) + "\n").encode()
+def lezgi() -> bytes:
+    """The whole Lezgi training corpus (701 records)."""
+    return shared_file(LEZGI).read_bytes()
+
+
+def lezgi_counts() -> dict[str, int]:
+    """Utterances, words and morphemes of the Lezgi file, counted from its lines with regular
+    expressions (one ``\\t`` line per record; ``\\g`` tokens are words, split at ``-`` and
+    ``=`` into morphemes), not by our importer."""
+    text = shared_file(LEZGI).read_text("utf-8")
+    glosses = re.findall(r"(?m)^\\g (.*)$", text)
+    words = [w for line in glosses for w in line.split()]
+    return {
+        "utterances": len(re.findall(r"(?m)^\\t ", text)),
+        "words": len(words),
+        "morphs": sum(len(re.split(r"[-=]", w)) for w in words),
+    }
+
+
+def lift_counts() -> dict[str, int]:
+    """Entries and senses of the Enggano LIFT file, counted with lxml."""
+    tree = etree.parse(str(shared_file(LIFT)))
+    return {
+        "entries": len(tree.xpath("/lift/entry[not(@dateDeleted)]")),
+        "senses": len(tree.xpath("/lift/entry[not(@dateDeleted)]/sense")),
+    }
 
 
 def load_corpus(project: Any, data: bytes, fmt: str = "toolbox", job: str = "job-lez") -> Any:
@@ -27,7 +53,7 @@ def load_corpus(project: Any, data: bytes, fmt: str = "toolbox", job: str = "job
 
 
 def load_lift(project: Any) -> Any:
-    lift = shared_file("lift/enggano-contemporary-2024-12-30.lift").read_bytes()
+    lift = shared_file(LIFT).read_bytes()
     return services.import_file(
         project, lambda: io.BytesIO(lift), "lift", "e.lift", "job-lift", "owner"
     )

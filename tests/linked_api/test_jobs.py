@@ -103,3 +103,21 @@ def test_a_burst_of_writes_is_synced_by_a_task(
     assert any(f"/text/{text['_id']}>" in line for line in incremental)
     sync.rebuild(team.project)
     assert graph_set(graph_store, team.project) == incremental
+
+
+def test_an_oversized_upload_is_413_and_starts_nothing(
+    team: Any, graph_store: Any, as_user: Any, monkeypatch: Any, settings: Any, tmp_path: Any
+) -> None:
+    # The limit stands in for 2 GB: the same check, on a file one byte past it.
+    from annotations.linguistic_api import services as linguistic
+    from fieldmark.jobs.models import Job
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(linguistic, "MAX_IMPORT_BYTES", 64)
+    data = b'<http://x/s> <http://x/p> "o" .\n' * 2 + b"#"
+    assert len(data) == 65
+    response = upload(as_user(team.manager), data, "ntriples")
+    assert response.status_code == 413
+    assert set(response.json()["fields"]) == {"file"}
+    assert Job.objects.count() == 0
+    assert not list(tmp_path.rglob("*"))

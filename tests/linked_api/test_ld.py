@@ -138,3 +138,32 @@ def test_health_reports_the_sync_lag(team: Any, graph_store: Any, api: Any) -> N
     assert line["lag_s"] >= 0
     sync.drain(team.project)
     assert api.get("/api/health").json()["components"]["rdf_sync"]["pending"] == 0
+
+
+def test_the_json_ld_context_is_published_and_compacts_the_export(
+    team: Any, corpus: Any, as_user: Any, graph_store: Any
+) -> None:
+    import json
+
+    from annotations.linked.vocab import PREFIXES
+
+    # Given the published context, fetched by anyone
+    published = as_user(None).get("/ld/context.jsonld")
+    assert published.status_code == 200
+    assert published["Content-Type"] == "application/ld+json; charset=utf-8"
+    context = published.json()["@context"]
+    assert context == PREFIXES
+    # When the project is exported as JSON-LD, the answer names the context
+    export = as_user(team.viewer).get("/api/v1/projects/lezgi/rdf/?format=jsonld")
+    assert export["Link"] == (
+        "<https://fieldmark.example.org/ld/context.jsonld>; "
+        'rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"'
+    )
+    expanded = Graph().parse(data=b"".join(export.streaming_content), format="json-ld")
+    # Then a document compacted with the context means the same triples as the expanded one
+    utt = URIRef(sync.iris_for(team.project).of("utterance", corpus["utterances"][0]["_id"]).value)
+    morph = f"{utt}#w0.m1"
+    compact = {"@context": context, "@id": morph, "ligt:gloss": "NOM"}
+    parsed = Graph().parse(data=json.dumps(compact), format="json-ld")
+    assert set(parsed) == {(URIRef(morph), URIRef(LIGT + "gloss"), Literal("NOM"))}
+    assert set(parsed) <= set(expanded)
