@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-# Run as a script, this folder comes first on the path, and its http.py would shadow the
-# standard library's http (which scikit-learn imports).
+# Run as a script, bench/ comes first on the path: the repository root takes its place, so that
+# the project's packages import as they do under pytest and no bench module shadows a library.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 

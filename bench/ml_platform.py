@@ -25,8 +25,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# Run as a script, bench/ would come first on the path and bench/http.py would shadow the
-# standard library's http (Django imports http.cookies).
+# Run as a script, bench/ comes first on the path: the repository root takes its place, so that
+# the project's packages import as they do under pytest and no bench module shadows a library.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 TMP = Path(tempfile.mkdtemp(prefix="fieldmark-bench-ml-"))

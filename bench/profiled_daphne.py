@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[0] = str(ROOT)  # not bench/, whose http.py would shadow the standard library's
+sys.path[0] = str(ROOT)  # the repository root, not bench/
 
 _profiles: list[cProfile.Profile] = []
 _plain_run = threading.Thread.run

@@ -29,8 +29,8 @@ import time
 from pathlib import Path
 
 os.environ["FIELDMARK_RDF_SYNC"] = "manual"
-# Run as a script, bench/ itself would come first on the path and bench/http.py would hide the
-# standard library's http package.
+# Run as a script, bench/ comes first on the path: the repository root takes its place, so that
+# the project's packages import as they do under pytest and no bench module shadows a library.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 

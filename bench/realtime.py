@@ -40,7 +40,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-# The script's own folder holds bench/http.py, which would shadow the standard library's http.
+# Run as a script, bench/ comes first on the path: the repository root takes its place, so that
+# the project's packages import as they do under pytest and no bench module shadows a library.
 sys.path[0] = str(ROOT)
 
 

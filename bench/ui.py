@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-# Run as a script, bench/ comes first on the path, and bench/http.py would hide the standard
-# library's http (Django imports http.cookies): the repository root takes its place.
+# Run as a script, bench/ comes first on the path: the repository root takes its place, so that
+# the project's packages import as they do under pytest and no bench module shadows a library.
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 TMP = Path(tempfile.mkdtemp(prefix="fieldmark-bench-ui-"))

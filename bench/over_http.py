@@ -1,8 +1,8 @@
 """Speed as users meet it: a running platform driven over HTTP on 127.0.0.1.
 
-    .venv/bin/python bench/http.py                          # reduced sizes (a few minutes)
+    .venv/bin/python bench/over_http.py                          # reduced sizes (a few minutes)
     BENCH_UTTERANCES=100000 BENCH_SAVES=200 BENCH_SECONDS=30 FIELDMARK_WEB_WORKERS=2 \\
-        .venv/bin/python bench/http.py                      # the issue's full size
+        .venv/bin/python bench/over_http.py                      # the issue's full size
 
 It starts the platform with the launcher (``python -m fieldmark.launcher``: the embedded
 MongoDB-wire server, Oxigraph, a Celery worker with beat, daphne; ``FIELDMARK_WEB_WORKERS`` > 1
