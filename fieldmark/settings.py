@@ -301,7 +301,7 @@ FIELDMARK_ENCODER_DIR = env_path("FIELDMARK_ENCODER_DIR", VAR_DIR / "encoders")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "fieldmark.realtime.layer.LoopLocalRedisChannelLayer",
             # socket_timeout None: redis-py 8 defaults to 5 s, which races channels-redis's 5 s
             # BZPOPMIN and tears down idle consumers (redis/redis-py#4091). Capacity: a busy
             # project's group takes every event; the default (100) drops messages for a slow

@@ -61,7 +61,9 @@ def create_text(client: Any, title: str, tab: str = "") -> dict[str, Any]:
 
 def test_channel_layer_is_redis_in_the_embedded_default() -> None:
     assert settings.REDIS_URL.startswith("redis://")
-    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == (
+        "fieldmark.realtime.layer.LoopLocalRedisChannelLayer"
+    )
     assert settings.CELERY_BROKER_URL == settings.REDIS_URL
     assert settings.CELERY_RESULT_BACKEND == settings.REDIS_URL
 
