@@ -19,12 +19,12 @@ import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection
 
 from annotations.linguistic_api import concordance, documents, pending, services
 from fieldmark.jobs import tasks
 from fieldmark.jobs.models import Job
 from tests.linguistic_api.test_import_export import wait_finished
+from tests.subprocess_env import database_url
 
 UTTERANCES = 40_000
 
@@ -49,7 +49,7 @@ def worker(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str, Path]
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "fieldmark.settings",
-        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+        "DATABASE_URL": database_url(),
         "MONGO_DB": settings.MONGO_DB,
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,

@@ -22,6 +22,7 @@ from fieldmark.jobs.models import Job
 from mlworkers.models import ModelVersion, Schedule, TrainingRun
 from tests.mlworkers.conftest import BASE, train, wait_job
 from tests.mlworkers.slowtask import register
+from tests.subprocess_env import database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,7 +86,6 @@ def test_cancelling_a_finished_job_is_409(corpus: Any, celery_worker_session: An
 def test_a_worker_killed_mid_training_leaves_the_registry_unchanged(
     corpus: Any, as_user: Any
 ) -> None:
-    from django.db import connection
 
     from fieldmark.jobs.tasks import run_job
 
@@ -93,7 +93,7 @@ def test_a_worker_killed_mid_training_leaves_the_registry_unchanged(
     files_before = stored_models()
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+        "DATABASE_URL": database_url(),
         "MONGO_DB": settings.MONGO_DB,
         "DJANGO_SETTINGS_MODULE": "fieldmark.settings",
     }
