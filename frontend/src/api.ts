@@ -312,6 +312,29 @@ export async function request<T>(
   return payload as T;
 }
 
+/** POST a multipart form (imports, model archives, affect layers) with the CSRF token. */
+export async function postForm<T>(path: string, form: FormData): Promise<T> {
+  if (readCookie("csrftoken") === null) await ensureCsrf();
+  const token = readCookie("csrftoken");
+  const response = await fetch(apiUrl(path), {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { Accept: "application/json", ...(token ? { "X-CSRFToken": token } : {}) },
+    body: form,
+  });
+  const text = await response.text();
+  let payload: unknown = undefined;
+  try {
+    payload = text ? JSON.parse(text) : undefined;
+  } catch {
+    payload = text;
+  }
+  if (!response.ok) {
+    throw new ApiError(response.status, parseErrorBody(response.status, response.statusText, payload));
+  }
+  return payload as T;
+}
+
 /** Fetch every page of a paginated list (members, invitations: small by nature). */
 export async function listAll<T>(path: string, maxPages = 50): Promise<T[]> {
   const items: T[] = [];

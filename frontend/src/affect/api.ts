@@ -8,6 +8,7 @@ import {
   apiUrl,
   ensureCsrf,
   parseErrorBody,
+  postForm,
   readCookie,
   request,
 } from "../api";
@@ -287,28 +288,6 @@ export function uploadVideo(
   return { promise, abort: () => xhr.abort() };
 }
 
-/** POST a multipart form (layer imports), with the CSRF token. */
-async function postForm<T>(path: string, form: FormData): Promise<T> {
-  if (readCookie("csrftoken") === null) await ensureCsrf();
-  const token = readCookie("csrftoken");
-  const response = await fetch(apiUrl(path), {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { Accept: "application/json", ...(token ? { "X-CSRFToken": token } : {}) },
-    body: form,
-  });
-  const text = await response.text();
-  let payload: unknown = undefined;
-  try {
-    payload = text ? JSON.parse(text) : undefined;
-  } catch {
-    payload = text;
-  }
-  if (!response.ok) {
-    throw new ApiError(response.status, parseErrorBody(response.status, response.statusText, payload));
-  }
-  return payload as T;
-}
 
 export const affectApi = {
   videos: {

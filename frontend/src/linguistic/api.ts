@@ -10,6 +10,7 @@ import {
   ensureCsrf,
   listAll,
   parseErrorBody,
+  postForm,
   readCookie,
   request,
   type Job,
@@ -330,20 +331,6 @@ export async function versionedWrite<T>(method: string, path: string, body: unkn
   throw new ApiError(response.status, parsed);
 }
 
-/** POST a multipart form (imports). */
-async function postForm<T>(path: string, form: FormData): Promise<T> {
-  const response = await fetch(apiUrl(path), {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { Accept: "application/json", ...(await csrfHeaders()) },
-    body: form,
-  });
-  const payload = await readPayload(response);
-  if (!response.ok) {
-    throw new ApiError(response.status, parseErrorBody(response.status, response.statusText, payload));
-  }
-  return payload as T;
-}
 
 /** Strip the store's fields so a document can be sent back as a PUT body. */
 export function utteranceBody(utterance: Utterance): UtteranceBody {

@@ -3,7 +3,7 @@
  * roll back, import, external servers), schedules, suggestions, feedback, pre-annotation and
  * the "gloss next" queue.
  */
-import { ApiError, apiUrl, ensureCsrf, listAll, parseErrorBody, readCookie, request, type Job, type Page } from "../api";
+import { listAll, postForm, request, type Job, type Page } from "../api";
 
 const enc = encodeURIComponent;
 const base = (slug: string) => `/projects/${enc(slug)}`;
@@ -216,25 +216,6 @@ export interface Queue {
   scanned: number;
 }
 
-async function postForm<T>(path: string, form: FormData): Promise<T> {
-  if (readCookie("csrftoken") === null) await ensureCsrf();
-  const token = readCookie("csrftoken");
-  const response = await fetch(apiUrl(path), {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { Accept: "application/json", ...(token ? { "X-CSRFToken": token } : {}) },
-    body: form,
-  });
-  const text = await response.text();
-  let payload: unknown = undefined;
-  try {
-    payload = text ? JSON.parse(text) : undefined;
-  } catch {
-    payload = text;
-  }
-  if (!response.ok) throw new ApiError(response.status, parseErrorBody(response.status, response.statusText, payload));
-  return payload as T;
-}
 
 export const modelsApi = {
   tasks: (slug: string) => request<TaskInfo[]>("GET", `${base(slug)}/models/tasks/`),
