@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/ui.py                        # Lezgi train (701 utt.) + 5 000 generated
     BENCH_UI_GENERATED=0 .venv/bin/python bench/ui.py   # the real text only
+    BENCH_UI_SCREENSHOT=/tmp/ui .venv/bin/python bench/ui.py   # also /tmp/ui-<text>.png
 
 Starts the embedded MongoDB-wire server and the ASGI app (daphne, in a thread, 127.0.0.1 only)
 on a temp SQLite database, imports ``../shared/data/glossing/Lezgi/lez-train-track2-uncovered``
@@ -142,6 +143,9 @@ def measure(page: Any, base: str, text_id: str, label: str) -> dict[str, Any]:
         # Let the rest of the text arrive before leaving: daphne serves sync views on one
         # thread, and pages a left editor still asked for would delay the next load's first one.
         page.wait_for_load_state("networkidle")
+    shot = os.environ.get("BENCH_UI_SCREENSHOT")
+    if shot:  # a picture of the opened editor, to look at what was measured
+        page.screenshot(path=f"{shot}-{label.split()[0].lower()}.png")
     cdp = page.context.new_cdp_session(page)
     cdp.send("Performance.enable")
     metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
