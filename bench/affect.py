@@ -4,7 +4,7 @@
 
 One hour of 30 fps annotations (108 000 frames), 12 AUs plus valence/arousal traces, 3 coders.
 Streaming goes through the Django test client to a view that answers exactly as the stream
-endpoint does (``services.parse_range`` + ``services.read_bytes`` in a ``StreamingHttpResponse``
+endpoint does (``streaming.parse_range`` + ``streaming.read_bytes`` in a ``StreamingHttpResponse``
 with the project's middleware) over a generated ~200 MB file, in a loop of 4 MiB ``Range``
 requests; it leaves out the per-request project/role lookup and the Mongo read of the video.
 """
@@ -40,7 +40,7 @@ from annotations.affect.agreement import agreement_report  # noqa: E402
 from annotations.affect.formats.csv import write_frames_csv  # noqa: E402
 from annotations.affect.model import Layer, Trace  # noqa: E402
 from annotations.affect.schema import DEFAULT_SCHEMA  # noqa: E402
-from annotations.affect_api import services  # noqa: E402
+from annotations.affect_api.services import streaming  # noqa: E402
 
 FPS = 30.0
 FRAMES = 3600 * 30
@@ -94,8 +94,10 @@ def export_peak(layer: Layer) -> int:
 
 def serve(request: HttpRequest, name: str) -> HttpResponse | StreamingHttpResponse:
     size = (Path(settings.MEDIA_ROOT) / name).stat().st_size
-    chunk = services.parse_range(request.headers.get("Range"), size) or services.ByteRange(0, size)
-    response = StreamingHttpResponse(services.read_bytes(name, chunk), status=206)
+    chunk = streaming.parse_range(request.headers.get("Range"), size) or streaming.ByteRange(
+        0, size
+    )
+    response = StreamingHttpResponse(streaming.read_bytes(name, chunk), status=206)
     response["Content-Range"] = f"bytes {chunk.start}-{chunk.stop - 1}/{size}"
     response["Content-Length"] = str(chunk.length)
     return response

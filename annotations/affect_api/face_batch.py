@@ -1,4 +1,4 @@
-"""Coding several videos in one job: each video coded as :func:`face_services.code_video` codes
+"""Coding several videos in one job: each video coded as :func:`face_coding.code_video` codes
 one, its report added to the job's result as soon as it is done, and a video that fails is
 reported and passed over, so one broken file never costs the others."""
 
@@ -9,7 +9,8 @@ from typing import Any, Final
 
 from django.contrib.auth.models import User
 
-from annotations.affect_api import face_services, services
+from annotations.affect_api.services import face_coding
+from annotations.affect_api.services.videos import list_videos
 from fieldmark.api.errors import DomainError
 from fieldmark.jobs.models import Job
 from fieldmark.jobs.services import start_job
@@ -29,17 +30,17 @@ def start_batch(
         raise DomainError("invalid", f"At most {MAX_VIDEOS} videos in one batch.", field="videos")
     if len(set(videos)) != len(videos):
         raise DomainError("invalid", "A video is named twice.", field="videos")
-    known = {str(v["_id"]) for v in services.list_videos(project)}
+    known = {str(v["_id"]) for v in list_videos(project)}
     for video_id in videos:
         if video_id not in known:
             raise DomainError("invalid", f"No video {video_id!r} in this project.", field="videos")
-    face_services.check_coding(project, model, stride)
+    face_coding.check_coding(project, model, stride)
     return start_job(
         user,
         project,
         BATCH_JOB,
         {"videos": list(videos), "model": model, "stride": stride},
-        queue=face_services.coding_queue(),
+        queue=face_coding.coding_queue(),
     )
 
 
@@ -73,7 +74,7 @@ def code_videos(
     model_id: str | None,
     stride: int,
     by: User | None,
-    progress: face_services.Progress,
+    progress: face_coding.Progress,
     on_video: Callable[[list[dict[str, Any]]], None] | None = None,
 ) -> dict[str, Any]:
     """Code ``videos`` one after another. ``on_video(results)`` gets the reports so far after
@@ -88,7 +89,7 @@ def code_videos(
 
         try:
             results.append(
-                _summary(face_services.code_video(project, video_id, model_id, stride, by, report))
+                _summary(face_coding.code_video(project, video_id, model_id, stride, by, report))
             )
         except DomainError as exc:
             results.append({"video": video_id, "status": "failed", "problems": [exc.detail]})

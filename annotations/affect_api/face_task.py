@@ -162,18 +162,19 @@ def check_params(kind: str, params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def load_items(project: Project) -> list[FaceItem]:
-    from annotations.affect_api import services
+    from annotations.affect_api.services import layers, videos
+    from annotations.affect_api.services.schema import project_schema
 
-    schema = services.project_schema(project)
+    schema = project_schema(project)
     items: list[FaceItem] = []
-    for video in services.list_videos(project):
+    for video in videos.list_videos(project):
         video_id = str(video["_id"])
-        fps = services.video_fps(video)
+        fps = videos.video_fps(video)
         n_frames = int(video["frame_count"])
-        for doc in services.list_layers(project, video_id):
+        for doc in layers.list_layers(project, video_id):
             if doc.get("kind") not in ("coder", "gold"):
                 continue
-            layer = services.load_layer(project, doc)
+            layer = layers.load_layer(project, doc)
             aus = sorted(_layer_aus(layer))
             tracks = {au: layer.frames(au, fps, n_frames, schema) for au in aus}
             for name in (EMOTION_TRACK, *DIMENSIONS):
@@ -233,14 +234,14 @@ _features_lock = Lock()
 def video_features(storage_name: str, crops: bool = False) -> SubjectTrack | None:
     """The main subject's per-frame features of a stored video (the subject seen most), with
     its aligned crops when ``crops``."""
-    from annotations.affect_api import services
+    from annotations.affect_api.services import videos
 
     key = f"{storage_name}:{PIPELINE_VERSION}:{'crops' if crops else 'features'}"
     with _features_lock:
         if key in _features:
             _features.move_to_end(key)
             return _features[key]
-    with services.local_path(storage_name) as path:
+    with videos.local_path(storage_name) as path:
         tracks = collect(run_video(path, PipelineOptions()), crops=crops)
     subject = max(tracks.values(), key=lambda t: (len(t.frames), -t.subject), default=None)
     with _features_lock:
@@ -308,7 +309,7 @@ def training_set(
 
 
 def train(kind: str, items: Sequence[FaceItem], params: Mapping[str, Any], **kw: Any) -> Any:
-    from annotations.affect_api import services
+    from annotations.affect_api.services.schema import project_schema
 
     progress = kw.get("progress")
     source = str(params.get("source", "all"))
@@ -319,7 +320,7 @@ def train(kind: str, items: Sequence[FaceItem], params: Mapping[str, Any], **kw:
         progress({"fraction": 0.05, "message": "reading faces"})
     data = training_set(chosen, crops=kind == "transformer")
     project = Project.objects.get(pk=chosen[0].project_id)
-    categories = list(services.project_schema(project).emotions.categories)
+    categories = list(project_schema(project).emotions.categories)
     meta = {"source": source, "videos": sorted({i.video_id for i in chosen})}
     if kind == "transformer":
         return _train_transformer(data, categories, params, meta, **kw)

@@ -1,4 +1,4 @@
-"""Thin REST views of automatic face coding (see :mod:`annotations.affect_api.face_services`)."""
+"""Thin REST views of automatic face coding (the work is in :mod:`.services.face_coding`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations.affect_api import face_batch, face_services
+from annotations.affect_api import face_batch
+from annotations.affect_api.services import face_coding, face_review, face_training
 from fieldmark.api.auth import user_of
 from fieldmark.jobs.serializers import JobSerializer
 from fieldmark.projects.permissions import Action, ProjectScopedMixin
@@ -45,7 +46,7 @@ class TracksQuerySerializer(serializers.Serializer[Any]):
 class DecisionSerializer(serializers.Serializer[Any]):
     layer = serializers.CharField()
     key = serializers.CharField()
-    decision = serializers.ChoiceField(choices=list(face_services.DECISIONS))
+    decision = serializers.ChoiceField(choices=list(face_review.DECISIONS))
     item = serializers.DictField(required=False)
 
 
@@ -68,7 +69,7 @@ class FaceCodeView(ProjectScopedMixin, APIView):
         serializer = CodeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        job = face_services.start_coding(
+        job = face_coding.start_coding(
             user_of(request), self.project, video_id, data.get("model") or None, data["stride"]
         )
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
@@ -104,7 +105,7 @@ class FaceTrainView(ProjectScopedMixin, APIView):
         serializer = TrainSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        job = face_services.start_training(
+        job = face_training.start_training(
             user_of(request), self.project, data["source"], data.get("videos")
         )
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
@@ -115,7 +116,7 @@ class FaceModelListView(ProjectScopedMixin, APIView):
 
     @extend_schema(responses=FaceModelSerializer(many=True))
     def get(self, request: Request, slug: str) -> Response:
-        models = face_services.list_models(self.project)
+        models = face_training.list_models(self.project)
         return Response(FaceModelSerializer(models, many=True).data)
 
 
@@ -132,7 +133,7 @@ class FaceTracksView(ProjectScopedMixin, APIView):
         query.is_valid(raise_exception=True)
         window = query.validated_data
         return Response(
-            face_services.face_tracks(self.project, video_id, window["t0_ms"], window["t1_ms"])
+            face_coding.face_tracks(self.project, video_id, window["t0_ms"], window["t1_ms"])
         )
 
 
@@ -143,7 +144,7 @@ class SuggestionListView(ProjectScopedMixin, APIView):
     def get(self, request: Request, slug: str, video_id: str) -> Response:
         user = request.user
         name = user.get_username() if user.is_authenticated else ""
-        return Response(face_services.suggestions(self.project, video_id, name))
+        return Response(face_review.suggestions(self.project, video_id, name))
 
     @extend_schema(request=DecisionSerializer, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, slug: str, video_id: str) -> Response:
@@ -151,7 +152,7 @@ class SuggestionListView(ProjectScopedMixin, APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         return Response(
-            face_services.decide(
+            face_review.decide(
                 user_of(request),
                 self.role,
                 self.project,

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotations.affect_api import face_batch, face_services, services
+from annotations.affect_api import face_batch
+from annotations.affect_api.services import face_coding
+from annotations.affect_api.services.videos import TRANSCODE_JOB, transcode_video
 from fieldmark.jobs.models import Job
 from fieldmark.jobs.registry import Progress, job_kind
 
 
-@job_kind(services.TRANSCODE_JOB, queue="default")
+@job_kind(TRANSCODE_JOB, queue="default")
 def transcode(job: Job, progress: Progress) -> dict[str, Any]:
     """Make the browser-playable H.264/AAC copy of ``params["video"]``."""
     by = job.created_by.username if job.created_by is not None else "system"
@@ -18,22 +20,22 @@ def transcode(job: Job, progress: Progress) -> dict[str, Any]:
     def report(fraction: float) -> None:
         progress(fraction, "Converting the video to H.264")
 
-    return services.transcode_video(job.project, str(job.params["video"]), by, report)
+    return transcode_video(job.project, str(job.params["video"]), by, report)
 
 
-def _reporter(progress: Progress) -> face_services.Progress:
+def _reporter(progress: Progress) -> face_coding.Progress:
     def report(fraction: float, message: str) -> None:
         progress(fraction, message)
 
     return report
 
 
-@job_kind(face_services.CODE_JOB, queue="gpu")
+@job_kind(face_coding.CODE_JOB, queue="gpu")
 def face_code(job: Job, progress: Progress) -> dict[str, Any]:
     """Code ``params["video"]`` with a face model (the active or newest by default) into a
     machine layer. Queued on ``gpu`` where a GPU worker is deployed, else on ``train``."""
     params = job.params
-    return face_services.code_video(
+    return face_coding.code_video(
         job.project,
         str(params["video"]),
         params.get("model"),

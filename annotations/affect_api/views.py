@@ -17,7 +17,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations.affect_api import services
 from annotations.affect_api.serializers import (
     GoldSerializer,
     HistoryEntrySerializer,
@@ -37,6 +36,19 @@ from annotations.affect_api.serializers import (
     UploadSerializer,
     VideoSerializer,
     VideoUploadSerializer,
+)
+from annotations.affect_api.services import (
+    agreement,
+    exports,
+    gold,
+    imports,
+    layers,
+    links,
+    schema,
+    streaming,
+    thumbnails,
+    uploads,
+    videos,
 )
 from fieldmark.api.auth import user_of
 from fieldmark.api.errors import Conflict, DomainError, error_body
@@ -70,23 +82,21 @@ class VideoListView(ProjectScopedMixin, APIView):
 
     @extend_schema(responses=VideoSerializer(many=True))
     def get(self, request: Request, slug: str) -> Response:
-        return Response(VideoSerializer(services.list_videos(self.project), many=True).data)
+        return Response(VideoSerializer(videos.list_videos(self.project), many=True).data)
 
     @extend_schema(
         request={"multipart/form-data": VideoUploadSerializer},
         responses={201: VideoSerializer},
-        description=f"Upload a video (at most {services.MAX_VIDEO_BYTES} bytes).",
+        description=f"Upload a video (at most {videos.MAX_VIDEO_BYTES} bytes).",
     )
     def post(self, request: Request, slug: str) -> Response:
         # Refuse an oversized body before Django reads it into temporary files.
         length = request.META.get("CONTENT_LENGTH") or ""
         if length.isdigit():
-            services.check_upload_size(int(length) - 64 * 1024)
+            videos.check_upload_size(int(length) - 64 * 1024)
         serializer = VideoUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        doc = services.upload_video(
-            user_of(request), self.project, serializer.validated_data["file"]
-        )
+        doc = videos.upload_video(user_of(request), self.project, serializer.validated_data["file"])
         return Response(VideoSerializer(doc).data, status=status.HTTP_201_CREATED)
 
 
@@ -95,7 +105,7 @@ class VideoDetailView(ProjectScopedMixin, APIView):
 
     @extend_schema(responses=VideoSerializer)
     def get(self, request: Request, slug: str, video_id: str) -> Response:
-        return Response(VideoSerializer(services.get_video(self.project, video_id)).data)
+        return Response(VideoSerializer(videos.get_video(self.project, video_id)).data)
 
 
 class VideoStreamView(ProjectScopedMixin, APIView):
@@ -120,13 +130,13 @@ class VideoStreamView(ProjectScopedMixin, APIView):
         },
     )
     def get(self, request: Request, slug: str, video_id: str) -> HttpResponseBase:
-        video = services.get_video(self.project, video_id)
+        video = videos.get_video(self.project, video_id)
         original = request.query_params.get("source") == "original"
-        stored = services.stream_file(video, original=original)
+        stored = streaming.stream_file(video, original=original)
         size = stored.size
         try:
-            byte_range = services.parse_range(request.headers.get("Range"), size)
-        except services.RangeNotSatisfiable:
+            byte_range = streaming.parse_range(request.headers.get("Range"), size)
+        except streaming.RangeNotSatisfiable:
             response = Response(
                 error_body("range_not_satisfiable", f"The file has {size} bytes."),
                 status=status.HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE,
@@ -134,8 +144,8 @@ class VideoStreamView(ProjectScopedMixin, APIView):
             response["Content-Range"] = f"bytes */{size}"
             return response
         whole = byte_range is None
-        chunk = byte_range or services.ByteRange(0, size)
-        body: Iterator[bytes] = services.read_bytes(stored.name, chunk)
+        chunk = byte_range or streaming.ByteRange(0, size)
+        body: Iterator[bytes] = streaming.read_bytes(stored.name, chunk)
         streamed = StreamingHttpResponse(
             body,
             content_type=stored.content_type,
@@ -156,7 +166,7 @@ class VideoPosterView(ProjectScopedMixin, APIView):
 
     @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY})
     def get(self, request: Request, slug: str, video_id: str) -> HttpResponseBase:
-        video = services.get_video(self.project, video_id)
+        video = videos.get_video(self.project, video_id)
         response = FileResponse(
             default_storage.open(str(video["poster_name"]), "rb"), content_type="image/jpeg"
         )
@@ -169,7 +179,7 @@ class LayerListView(ProjectScopedMixin, APIView):
 
     @extend_schema(responses=LayerSerializer(many=True))
     def get(self, request: Request, slug: str, video_id: str) -> Response:
-        docs = services.list_layers(self.project, video_id)
+        docs = layers.list_layers(self.project, video_id)
         return Response(LayerSerializer(docs, many=True).data)
 
     @extend_schema(request=LayerCreateSerializer, responses={201: LayerSerializer})
@@ -177,7 +187,7 @@ class LayerListView(ProjectScopedMixin, APIView):
         serializer = LayerCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            doc = services.create_layer(
+            doc = layers.create_layer(
                 user_of(request), self.role, self.project, video_id, serializer.validated_data
             )
         except Conflict as exc:
@@ -191,8 +201,8 @@ class LayerDetailView(ProjectScopedMixin, APIView):
 
     @extend_schema(responses=LayerDetailSerializer)
     def get(self, request: Request, slug: str, video_id: str, layer_id: str) -> Response:
-        doc = services.get_layer(self.project, video_id, layer_id)
-        traces = services.load_layer(self.project, doc).traces
+        doc = layers.get_layer(self.project, video_id, layer_id)
+        traces = layers.load_layer(self.project, doc).traces
         data = {**doc, "traces": {name: trace.to_doc() for name, trace in traces.items()}}
         response = Response(LayerDetailSerializer(data).data)
         response["ETag"] = f'"{doc["version"]}"'
@@ -210,7 +220,7 @@ class LayerDetailView(ProjectScopedMixin, APIView):
         expected = expected_version(request, body)
         body.pop("version", None)
         try:
-            doc = services.update_layer(
+            doc = layers.update_layer(
                 user_of(request), self.role, self.project, video_id, layer_id, expected, body
             )
         except Conflict as exc:
@@ -226,7 +236,7 @@ class LayerHistoryView(ProjectScopedMixin, APIView):
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
     def get(self, request: Request, slug: str, video_id: str, layer_id: str) -> Response:
-        entries = services.layer_history(self.project, video_id, layer_id)
+        entries = layers.layer_history(self.project, video_id, layer_id)
         return Response(HistoryEntrySerializer(entries, many=True).data)
 
 
@@ -241,7 +251,7 @@ class LayerVersionView(ProjectScopedMixin, APIView):
     def get(
         self, request: Request, slug: str, video_id: str, layer_id: str, version: int
     ) -> Response:
-        doc = services.layer_version(self.project, video_id, layer_id, version)
+        doc = layers.layer_version(self.project, video_id, layer_id, version)
         return Response(LayerSerializer(doc).data)
 
 
@@ -257,7 +267,7 @@ class AgreementView(ProjectScopedMixin, APIView):
     )
     def get(self, request: Request, slug: str, video_id: str) -> Response:
         machine = request.query_params.get("machine") in ("1", "true")
-        return Response(services.agreement(self.project, video_id, _aus_param(request), machine))
+        return Response(agreement.agreement(self.project, video_id, _aus_param(request), machine))
 
 
 class ExportView(ProjectScopedMixin, APIView):
@@ -266,14 +276,14 @@ class ExportView(ProjectScopedMixin, APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("format", str, enum=list(services.EXPORT_FORMATS), required=True),
+            OpenApiParameter("format", str, enum=list(exports.EXPORT_FORMATS), required=True),
             OpenApiParameter("layer", str, description="The layer (required for frames.csv)."),
         ],
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
     )
     def get(self, request: Request, slug: str, video_id: str) -> HttpResponseBase:
         stream_url = request.build_absolute_uri(f"/api/v1/projects/{slug}/videos/{video_id}/stream")
-        result = services.export(
+        result = exports.export(
             self.project,
             video_id,
             request.query_params.get("format", ""),
@@ -309,14 +319,14 @@ class UploadListView(ProjectScopedMixin, APIView):
         responses={201: UploadSerializer},
         description=(
             "Announce a resumable upload (at most "
-            f"{services.MAX_CHUNKED_UPLOAD_BYTES} bytes); see docs/api-uploads.md."
+            f"{uploads.MAX_CHUNKED_UPLOAD_BYTES} bytes); see docs/api-uploads.md."
         ),
     )
     def post(self, request: Request, slug: str) -> Response:
         serializer = UploadCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        state = services.create_upload(
+        state = uploads.create_upload(
             user_of(request), self.project, data["filename"], data["size"]
         )
         return _with_offset(state, status.HTTP_201_CREATED)
@@ -329,7 +339,7 @@ class UploadDetailView(ProjectScopedMixin, APIView):
 
     @extend_schema(responses=UploadSerializer)
     def get(self, request: Request, slug: str, upload_id: str) -> Response:
-        return _with_offset(services.upload_state(self.project, upload_id))
+        return _with_offset(uploads.upload_state(self.project, upload_id))
 
     @extend_schema(
         request={"application/offset+octet-stream": OpenApiTypes.BINARY},
@@ -353,14 +363,14 @@ class UploadDetailView(ProjectScopedMixin, APIView):
                 status_code=status.HTTP_411_LENGTH_REQUIRED,
             )  # fmt: skip
         # The body is streamed to disk from the raw request, never held in memory.
-        state = services.append_chunk(
+        state = uploads.append_chunk(
             self.project, upload_id, int(offset), int(length), request._request
         )
         return _with_offset(state)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, slug: str, upload_id: str) -> Response:
-        services.cancel_upload(self.project, upload_id)
+        uploads.cancel_upload(self.project, upload_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -373,7 +383,7 @@ class UploadFinishView(ProjectScopedMixin, APIView):
         description="Make the video from a complete upload, as a direct upload would.",
     )
     def post(self, request: Request, slug: str, upload_id: str) -> Response:
-        doc = services.finish_upload(user_of(request), self.project, upload_id)
+        doc = uploads.finish_upload(user_of(request), self.project, upload_id)
         return Response(VideoSerializer(doc).data, status=status.HTTP_201_CREATED)
 
 
@@ -394,8 +404,8 @@ class ImportView(ProjectScopedMixin, APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         upload = data["file"]
-        services.check_upload_size(upload.size, services.MAX_IMPORT_BYTES)
-        result = services.import_layers(
+        videos.check_upload_size(upload.size, imports.MAX_IMPORT_BYTES)
+        result = imports.import_layers(
             user_of(request),
             self.project,
             video_id,
@@ -421,7 +431,7 @@ class GoldView(ProjectScopedMixin, APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            doc, created = services.build_gold(
+            doc, created = gold.build_gold(
                 user_of(request),
                 self.project,
                 video_id,
@@ -460,7 +470,7 @@ class LayerRevertView(ProjectScopedMixin, APIView):
         body = dict(serializer.validated_data)
         expected = expected_version(request, body)
         try:
-            doc = services.revert_layer(
+            doc = layers.revert_layer(
                 user_of(request), self.role, self.project, video_id, layer_id,
                 body["to_version"], expected,
             )  # fmt: skip
@@ -473,7 +483,7 @@ class LayerRevertView(ProjectScopedMixin, APIView):
 
 
 def _schema_response(doc: dict[str, Any]) -> Response:
-    response = Response(SchemaSerializer(services.describe_schema(doc)).data)
+    response = Response(SchemaSerializer(schema.describe_schema(doc)).data)
     response["ETag"] = f'"{doc["version"]}"'
     return response
 
@@ -483,7 +493,7 @@ class SchemaView(ProjectScopedMixin, APIView):
 
     @extend_schema(responses=SchemaSerializer, description="The default schema is version 1.")
     def get(self, request: Request, slug: str) -> Response:
-        return _schema_response(services.schema_doc(self.project))
+        return _schema_response(schema.schema_doc(self.project))
 
     @extend_schema(
         request=SchemaWriteSerializer,
@@ -498,10 +508,10 @@ class SchemaView(ProjectScopedMixin, APIView):
         expected = expected_version(request, body)
         body.pop("version", None)
         try:
-            doc = services.put_schema(user_of(request), self.project, expected, body)
+            doc = schema.put_schema(user_of(request), self.project, expected, body)
         except Conflict as exc:
             exc.extra["current"] = SchemaSerializer(
-                services.describe_schema(exc.extra["current"])
+                schema.describe_schema(exc.extra["current"])
             ).data
             raise
         return _schema_response(doc)
@@ -512,7 +522,7 @@ class SchemaHistoryView(ProjectScopedMixin, APIView):
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
     def get(self, request: Request, slug: str) -> Response:
-        entries = services.schema_history(self.project)
+        entries = schema.schema_history(self.project)
         return Response(HistoryEntrySerializer(entries, many=True).data)
 
 
@@ -534,7 +544,7 @@ class ProjectAgreementView(ProjectScopedMixin, APIView):
     )
     def get(self, request: Request, slug: str) -> Response:
         machine = request.query_params.get("machine") in ("1", "true")
-        return Response(services.project_agreement(self.project, _aus_param(request), machine))
+        return Response(agreement.project_agreement(self.project, _aus_param(request), machine))
 
 
 # --- speech <-> face links ------------------------------------------------------------------
@@ -548,7 +558,7 @@ class LinkListView(ProjectScopedMixin, APIView):
         responses=LinkSerializer(many=True),
     )
     def get(self, request: Request, slug: str) -> Response:
-        docs = services.list_links(
+        docs = links.list_links(
             self.project,
             video_id=request.query_params.get("video"),
             utterance=request.query_params.get("utterance"),
@@ -559,7 +569,7 @@ class LinkListView(ProjectScopedMixin, APIView):
     def post(self, request: Request, slug: str) -> Response:
         serializer = LinkCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        doc = services.create_link(user_of(request), self.project, serializer.validated_data)
+        doc = links.create_link(user_of(request), self.project, serializer.validated_data)
         return Response(LinkSerializer(doc).data, status=status.HTTP_201_CREATED)
 
 
@@ -574,7 +584,7 @@ class LinkDetailView(ProjectScopedMixin, APIView):
     def delete(self, request: Request, slug: str, link_id: str) -> Response:
         expected = expected_version(request, {"version": request.query_params.get("version")})
         try:
-            services.delete_link(user_of(request), self.role, self.project, link_id, expected)
+            links.delete_link(user_of(request), self.role, self.project, link_id, expected)
         except Conflict as exc:
             exc.extra["current"] = LinkSerializer(exc.extra["current"]).data
             raise
@@ -586,14 +596,14 @@ class VideoLinkListView(ProjectScopedMixin, APIView):
 
     @extend_schema(responses=LinkSerializer(many=True))
     def get(self, request: Request, slug: str, video_id: str) -> Response:
-        docs = services.list_links(self.project, video_id=video_id)
+        docs = links.list_links(self.project, video_id=video_id)
         return Response(LinkSerializer(docs, many=True).data)
 
 
 # --- thumbnails -----------------------------------------------------------------------------
 
 COUNT = OpenApiParameter(
-    "count", int, description=f"1..{services.MAX_THUMBNAILS} stills (default 10)."
+    "count", int, description=f"1..{thumbnails.MAX_THUMBNAILS} stills (default 10)."
 )
 
 
@@ -611,7 +621,7 @@ class ThumbnailListView(ProjectScopedMixin, APIView):
     @extend_schema(parameters=[COUNT], responses=ThumbnailsSerializer)
     def get(self, request: Request, slug: str, video_id: str) -> Response:
         count = _count(request)
-        times = services.thumbnail_times(self.project, video_id, count)
+        times = thumbnails.thumbnail_times(self.project, video_id, count)
         return Response(ThumbnailsSerializer({"count": count, "times": times}).data)
 
 
@@ -621,7 +631,7 @@ class ThumbnailView(ProjectScopedMixin, APIView):
 
     @extend_schema(parameters=[COUNT], responses={(200, "image/jpeg"): OpenApiTypes.BINARY})
     def get(self, request: Request, slug: str, video_id: str, index: int) -> HttpResponseBase:
-        name = services.thumbnail_name(self.project, video_id, _count(request), index)
+        name = thumbnails.thumbnail_name(self.project, video_id, _count(request), index)
         response = FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
         response["Cache-Control"] = "private, max-age=3600"
         return response

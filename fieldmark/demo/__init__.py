@@ -30,7 +30,7 @@ def video_codes() -> dict[str, Any]:
 
 def populate(user: User, project: Project) -> dict[str, int]:
     """Import the demo text, build its lexicon and link it, and add the demo video."""
-    from annotations.affect_api import services as affect
+    from annotations.affect_api.services import layers, videos
     from annotations.linguistic_api import services as linguistic
 
     counts = linguistic.import_file(
@@ -44,9 +44,9 @@ def populate(user: User, project: Project) -> dict[str, int]:
     entries = linguistic.create_entries_from_corpus(user, project)
     linguistic.link_glosses(user.username, project)
     video = SimpleUploadedFile(VIDEO_FILE.name, VIDEO_FILE.read_bytes(), content_type="video/mp4")
-    doc = affect.upload_video(user, project, video)
+    doc = videos.upload_video(user, project, video)
     codes = video_codes()
-    affect.create_layer(
+    layers.create_layer(
         user,
         Role.OWNER,
         project,

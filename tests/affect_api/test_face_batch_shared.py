@@ -181,13 +181,13 @@ def test_shared_gpu_out_of_memory_halves_the_batch_and_codes_every_frame(
     the encoder's forward pass refusing more than 8 crops; everything else is real."""
     import torch
 
-    from annotations.affect_api import face_services, services
+    from annotations.affect_api.services import face_coding, layers
     from mlworkers import training
     from mlworkers.face.transformer import VisionTransformerBackend
 
     # Given the actor video, its hand codes and a tiny transformer version trained in-process
     vid = upload(as_user(team.manager), shared_file(FACE_VIDEO)).json()["id"]
-    services.create_layer(team.annotator, "annotator", team.project, vid, hand_codes())
+    layers.create_layer(team.annotator, "annotator", team.project, vid, hand_codes())
     run = training.start_training(
         team.manager,
         team.project,
@@ -209,7 +209,7 @@ def test_shared_gpu_out_of_memory_halves_the_batch_and_codes_every_frame(
     monkeypatch.setattr(VisionTransformerBackend, "_forward", small_gpu)
 
     # When the video is coded with it
-    result = face_services.code_video(team.project, vid, None, 1, team.manager, lambda *a: None)
+    result = face_coding.code_video(team.project, vid, None, 1, team.manager, lambda *a: None)
 
     # Then the batch was halved twice, said so once each, and every frame was coded
     assert result["problems"] == [

@@ -16,7 +16,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from annotations.affect.media import transcode_h264
-from annotations.affect_api import documents, services
+from annotations.affect_api import documents
+from annotations.affect_api.services import layers, links, uploads
 from annotations.linguistic_api.documents import utterances
 from fieldmark.jobs.models import Job
 from tests.affect.test_media import make_clip
@@ -48,7 +49,7 @@ def world(
     (media_root / "videos/none/source.mp4").write_bytes(h264_clip)
     (media_root / "videos/none/poster.jpg").write_bytes(b"\xff\xd8\xff\xd9")
     mongo_db["videos"].update_one({"_id": "v1"}, {"$set": {"size": len(h264_clip)}})
-    layer = services.create_layer(
+    layer = layers.create_layer(
         team.annotator, "annotator", team.project, "v1", {"segments": [SEGMENT]}
     )
     documents.layers.insert(
@@ -66,11 +67,11 @@ def world(
          "model": {"name": "face-1", "event_probability": [0.9]}},
         "owner",
     )  # fmt: skip
-    state = services.create_upload(team.manager, team.project, "c.mp4", len(h264_clip))
+    state = uploads.create_upload(team.manager, team.project, "c.mp4", len(h264_clip))
     path = media_root / f"uploads/{team.project.pk}/{state['id']}.part"
     path.write_bytes(h264_clip[:-1])
     utterances.insert(team.project.pk, {"_id": "u1", "text": "t1", "index": 0}, "owner")
-    link = services.create_link(
+    link = links.create_link(
         team.annotator, team.project, {"utterance": "u1", "video": "v1", "t0_ms": 0, "t1_ms": 500}
     )
     return {"team": team, "layer": layer["_id"], "upload": state["id"], "clip": h264_clip,

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from annotations.affect_api import services
+from annotations.affect_api.services import layers, links
 from annotations.linguistic_api.documents import utterances
 from tests.affect_api.conftest import error, mongo_state
 
@@ -21,11 +21,11 @@ def seg(au: int) -> dict[str, Any]:
 @pytest.fixture
 def layer(team: Any, video: Any) -> str:
     """The annotator's layer at version 3 (AU12 at 1, then 2, then 3)."""
-    doc = services.create_layer(
+    doc = layers.create_layer(
         team.annotator, "annotator", team.project, "v1", {"segments": [seg(1)]}
     )
     for version, au in ((1, 2), (2, 3)):
-        services.update_layer(
+        layers.update_layer(
             team.annotator, "annotator", team.project, "v1", doc["_id"], version,
             {"segments": [seg(au)]},
         )  # fmt: skip
@@ -182,7 +182,7 @@ def test_an_invalid_link_is_a_400_and_writes_nothing(
 def test_only_the_creator_or_a_manager_deletes_a_link(
     team: Any, video: Any, utterance: str, as_user: Any, mongo_db: Any
 ) -> None:
-    link = services.create_link(
+    link = links.create_link(
         team.owner, team.project, {"utterance": "u1", "video": "v1", "t0_ms": 0, "t1_ms": 10}
     )
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from annotations.affect import media
-from annotations.affect_api.services import ByteRange, RangeNotSatisfiable, parse_range
+from annotations.affect_api.services.streaming import ByteRange, RangeNotSatisfiable, parse_range
 from tests.affect_api.conftest import error, mongo_state
 from tests.shared_data import shared_file
 

@@ -127,11 +127,11 @@ def test_keyboard_only_codes_an_au_sets_valence_arousal_and_saves_shared(
 def test_focused_segments_move_by_arrows_and_delete_by_key_shared(
     page: Any, live_server: Any, team: Any, shared_video: dict[str, Any]
 ) -> None:
-    from annotations.affect_api import services
+    from annotations.affect_api.services import layers
     from fieldmark.projects.models import Role
 
     video_id = shared_video["_id"]
-    services.create_layer(
+    layers.create_layer(
         team.annotator,
         Role.ANNOTATOR,
         team.project,
@@ -174,11 +174,11 @@ def test_focused_segments_move_by_arrows_and_delete_by_key_shared(
 def test_single_key_shortcuts_turn_off_are_remembered_and_skip_text_fields_shared(
     page: Any, live_server: Any, team: Any, shared_video: dict[str, Any]
 ) -> None:
-    from annotations.affect_api import services
+    from annotations.affect_api.services import layers
     from fieldmark.projects.models import Role
 
     video_id = shared_video["_id"]
-    services.create_layer(
+    layers.create_layer(
         team.annotator,
         Role.ANNOTATOR,
         team.project,

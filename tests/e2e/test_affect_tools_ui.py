@@ -35,9 +35,9 @@ def open_workspace(page: Any, base_url: str, video_id: str) -> None:
 
 
 def layers_of(team: Any, video_id: str, kind: str) -> list[dict[str, Any]]:
-    from annotations.affect_api import services
+    from annotations.affect_api.services import layers
 
-    return [dict(d) for d in services.list_layers(team.project, video_id) if d["kind"] == kind]
+    return [dict(d) for d in layers.list_layers(team.project, video_id) if d["kind"] == kind]
 
 
 def test_manager_builds_a_majority_gold_layer_then_one_from_a_chosen_coder_shared(
@@ -88,7 +88,8 @@ def test_manager_builds_a_majority_gold_layer_then_one_from_a_chosen_coder_share
 def test_manager_edits_the_label_schema_and_the_workspace_codes_against_it_shared(
     page: Any, live_server: Any, team: Any, shared_video: dict[str, Any]
 ) -> None:
-    from annotations.affect_api import services
+    from annotations.affect_api.services import layers
+    from annotations.affect_api.services.schema import project_schema, put_schema
     from fieldmark.projects.models import Role
 
     video_id = shared_video["_id"]
@@ -115,23 +116,23 @@ def test_manager_edits_the_label_schema_and_the_workspace_codes_against_it_share
     # Then version 2 is stored with those AUs and labels
     expect(page.get_by_test_id("schema-status")).to_have_text("Saved as version 2.")
     expect(page.get_by_test_id("schema-version")).to_have_text("version 2")
-    schema = services.project_schema(team.project)
+    schema = project_schema(team.project)
     codes = [au.code for au in schema.action_units]
     assert "AU43" not in codes and codes[-1] == "AU50"
     assert len(codes) == 19
     assert list(schema.emotions.categories) == ["neutral", "anger", "disgust", "boredom"]
 
     # When someone else saves version 3 meanwhile, a save from the open editor is refused
-    services.put_schema(team.owner, team.project, 2, {"emotions": "affectnet"})
+    put_schema(team.owner, team.project, 2, {"emotions": "affectnet"})
     page.get_by_label("Free-text notes on segments").uncheck()
     page.get_by_role("button", name="Save as version 3").click()
     expect(page.get_by_test_id("error-banner")).to_contain_text("changed since you read it")
-    assert services.project_schema(team.project).notes is True
+    assert project_schema(team.project).notes is True
     page.get_by_role("button", name="Load the current version").click()
     expect(page.get_by_test_id("schema-version")).to_have_text("version 3")
 
     # And the workspace codes against version 3: AU50 is there (and 50b codes it), AU43 is not
-    services.put_schema(
+    put_schema(
         team.owner,
         team.project,
         3,
@@ -141,7 +142,7 @@ def test_manager_edits_the_label_schema_and_the_workspace_codes_against_it_share
             "emotions": ["neutral", "anger", "boredom"],
         },
     )
-    services.create_layer(
+    layers.create_layer(
         team.manager, Role.MANAGER, team.project, video_id,
         {"segments": [{"t0_ms": 1000, "t1_ms": 2000, "aus": {}}]},
     )  # fmt: skip
@@ -226,16 +227,16 @@ def test_manager_imports_a_segment_csv_and_a_bad_file_is_refused_shared(
 def test_annotator_reverts_their_layer_to_an_old_version_shared(
     page: Any, live_server: Any, team: Any, shared_video: dict[str, Any]
 ) -> None:
-    from annotations.affect_api import services
+    from annotations.affect_api.services import layers
     from fieldmark.projects.models import Role
 
     video_id = shared_video["_id"]
     first = {"t0_ms": 1000, "t1_ms": 2000, "aus": {"AU6": 1}}
-    doc = services.create_layer(
+    doc = layers.create_layer(
         team.annotator, Role.ANNOTATOR, team.project, video_id, {"segments": [first]}
     )
     for version, level in ((1, 3), (2, 5)):
-        services.update_layer(
+        layers.update_layer(
             team.annotator, Role.ANNOTATOR, team.project, video_id, doc["_id"], version,
             {"segments": [{**first, "aus": {"AU6": level}}]},
         )  # fmt: skip
@@ -267,7 +268,7 @@ def test_annotator_reverts_their_layer_to_an_old_version_shared(
 def test_annotator_links_an_utterance_to_a_segment_and_jumps_both_ways_shared(
     page: Any, live_server: Any, team: Any, shared_video: dict[str, Any]
 ) -> None:
-    from annotations.affect_api import services
+    from annotations.affect_api.services import layers, links
     from annotations.linguistic_api import services as linguistic
     from annotations.linguistic_api.documents import utterances
     from fieldmark.projects.models import Role
@@ -280,7 +281,7 @@ def test_annotator_links_an_utterance_to_a_segment_and_jumps_both_ways_shared(
         )
     second = utterances.collection.find_one({"text": text["_id"], "order": 1})
     assert second is not None
-    services.create_layer(
+    layers.create_layer(
         team.annotator, Role.ANNOTATOR, team.project, video_id,
         {"segments": [{"t0_ms": 4000, "t1_ms": 6500, "aus": {"AU12": 2}}]},
     )  # fmt: skip
@@ -299,7 +300,7 @@ def test_annotator_links_an_utterance_to_a_segment_and_jumps_both_ways_shared(
 
     # Then the link is stored with the segment's span and listed
     expect(panel.get_by_test_id("video-link")).to_have_count(1)
-    [link] = services.list_links(team.project, video_id=video_id)
+    [link] = links.list_links(team.project, video_id=video_id)
     assert (link["utterance"], link["t0_ms"], link["t1_ms"]) == (second["_id"], 4000, 6500)
 
     # When they follow it: the IGT editor opens at that utterance

@@ -56,7 +56,7 @@ def screenshot(page: Any, name: str) -> None:
 @pytest.fixture
 def shared_video(team: Any, mongo_db: Any, settings: Any, tmp_path: Path) -> dict[str, Any]:
     """The Pexels clip uploaded by the manager through the real upload service."""
-    from annotations.affect_api import services
+    from annotations.affect_api.services import videos
 
     settings.MEDIA_ROOT = tmp_path
     path = shared_file(FACE_VIDEO)
@@ -64,15 +64,15 @@ def shared_video(team: Any, mongo_db: Any, settings: Any, tmp_path: Path) -> dic
         upload = UploadedFile(
             handle, name=path.name, content_type="video/mp4", size=path.stat().st_size
         )
-        return dict(services.upload_video(team.manager, team.project, upload))
+        return dict(videos.upload_video(team.manager, team.project, upload))
 
 
 def own_layers(team: Any, video_id: str, annotator: str) -> list[dict[str, Any]]:
-    from annotations.affect_api import services
+    from annotations.affect_api.services import layers
 
     return [
         dict(doc)
-        for doc in services.list_layers(team.project, video_id)
+        for doc in layers.list_layers(team.project, video_id)
         if doc["annotator"] == annotator and doc["kind"] == "coder"
     ]
 
@@ -158,12 +158,12 @@ def test_annotator_codes_shared_video_with_hotkeys_and_saves(
 def test_stale_save_shows_conflict_and_overwrite_keeps_mine_shared(
     page: Any, live_server: Any, team: Any, shared_video: dict[str, Any]
 ) -> None:
-    from annotations.affect_api import services
+    from annotations.affect_api.services import layers
     from fieldmark.projects.models import Role
 
     video_id = shared_video["_id"]
     segment = {"t0_ms": 0, "t1_ms": 500, "aus": {"AU6": 2}}
-    layer = services.create_layer(
+    layer = layers.create_layer(
         team.annotator, Role.ANNOTATOR, team.project, video_id, {"segments": [segment]}
     )
 
@@ -174,7 +174,7 @@ def test_stale_save_shows_conflict_and_overwrite_keeps_mine_shared(
     expect(own_row.get_by_test_id("segment")).to_have_count(1)
 
     # And a manager changes it meanwhile (version 2)
-    services.update_layer(
+    layers.update_layer(
         team.manager,
         Role.MANAGER,
         team.project,
@@ -209,7 +209,7 @@ def test_stale_save_shows_conflict_and_overwrite_keeps_mine_shared(
 
 def add_two_coder_layers(team: Any, video: dict[str, Any]) -> None:
     """Two coders who mostly agree on AU12 and AU6 and traced valence/arousal."""
-    from annotations.affect_api import services
+    from annotations.affect_api.services import layers
     from fieldmark.projects.models import Role
 
     video_id = video["_id"]
@@ -224,7 +224,7 @@ def add_two_coder_layers(team: Any, video: dict[str, Any]) -> None:
         (team.annotator, Role.ANNOTATOR, 0, 0.0),
         (team.manager, Role.MANAGER, 200, 0.3),
     ):
-        services.create_layer(
+        layers.create_layer(
             user,
             role,
             team.project,
@@ -242,7 +242,7 @@ def add_two_coder_layers(team: Any, video: dict[str, Any]) -> None:
 def test_agreement_page_charts_two_coders_shared(
     page: Any, live_server: Any, team: Any, shared_video: dict[str, Any]
 ) -> None:
-    from annotations.affect_api import services
+    from annotations.affect_api.services import agreement
 
     video_id = shared_video["_id"]
 
@@ -261,7 +261,7 @@ def test_agreement_page_charts_two_coders_shared(
     expect(page.get_by_test_id("agreement-bars")).to_be_visible()
     expect(page.get_by_test_id("trace-valence-annotator")).to_have_attribute("d", re.compile(r"^M"))
     expect(page.get_by_test_id("trace-arousal-manager")).to_have_attribute("d", re.compile(r"^M"))
-    report = services.agreement(team.project, video_id)
+    report = agreement.agreement(team.project, video_id)
     icc = report["dimensions"]["valence"]["icc_2_1"]
     expect(page.get_by_test_id("icc-valence")).to_have_text(f"{icc:.2f}")
     screenshot(page, "affect-agreement.png")
@@ -270,7 +270,7 @@ def test_agreement_page_charts_two_coders_shared(
 def test_project_agreement_page_pools_two_coders_shared(
     page: Any, live_server: Any, team: Any, shared_video: dict[str, Any]
 ) -> None:
-    from annotations.affect_api import services
+    from annotations.affect_api.services import agreement
 
     # Given a video with two coder layers
     add_two_coder_layers(team, shared_video)
@@ -283,7 +283,7 @@ def test_project_agreement_page_pools_two_coders_shared(
     # Then it shows its heading and a pooled κ bar for AU12 with the server's value
     expect(page).to_have_url(re.compile(r"/projects/lezgi/agreement$"))
     expect(page.get_by_role("heading", name=re.compile("Project agreement"))).to_be_visible()
-    report = services.project_agreement(team.project)
+    report = agreement.project_agreement(team.project)
     kappa = report["pooled"]["kappa"][report["aus"].index("AU12")]
     assert kappa is not None
     bar = page.get_by_test_id("bar-AU12-0")
@@ -299,7 +299,7 @@ def test_annotator_drags_segment_nudges_it_and_records_valence_shared(
     page: Any, live_server: Any, team: Any, shared_video: dict[str, Any]
 ) -> None:
     from annotations.affect.model import frame_range
-    from annotations.affect_api import services
+    from annotations.affect_api.services import layers
 
     video_id = shared_video["_id"]
     fps = Fraction(shared_video["fps"])
@@ -353,7 +353,7 @@ def test_annotator_drags_segment_nudges_it_and_records_valence_shared(
 
     # Then the stored layer has valence and arousal traces at the video's rate, about 0.5
     doc = own_layers(team, video_id, "annotator")[0]
-    traces = services.load_layer(team.project, doc).traces
+    traces = layers.load_layer(team.project, doc).traces
     assert set(traces) == {"valence", "arousal"}
     valence = traces["valence"]
     assert valence.fps == float(fps)
@@ -367,7 +367,7 @@ def test_annotator_drags_segment_nudges_it_and_records_valence_shared(
 def test_manager_uploads_the_shared_video_through_the_resumable_form(
     page: Any, live_server: Any, team: Any, mongo_db: Any, settings: Any, tmp_path: Path
 ) -> None:
-    from annotations.affect_api import services
+    from annotations.affect_api.services.videos import list_videos
 
     settings.MEDIA_ROOT = tmp_path
     path = shared_file(FACE_VIDEO)
@@ -378,7 +378,7 @@ def test_manager_uploads_the_shared_video_through_the_resumable_form(
     page.get_by_role("button", name="Upload", exact=True).click()
 
     expect(page.get_by_text(path.name).first).to_be_visible(timeout=30_000)
-    videos = list(services.list_videos(team.project))
+    videos = list(list_videos(team.project))
     assert len(videos) == 1
     assert videos[0]["size"] == path.stat().st_size
     assert round(videos[0]["duration_ms"] / 1000, 1) == 19.7

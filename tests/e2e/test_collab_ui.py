@@ -107,7 +107,7 @@ def test_two_annotators_on_one_text(
 def test_another_coders_saved_layer_appears_in_an_open_workspace_shared(
     page: Any, asgi_server: AsgiServer, team: Any, shared_video: dict[str, Any]
 ) -> None:
-    from annotations.affect_api import services
+    from annotations.affect_api.services import layers
     from fieldmark.projects.models import Role
 
     video_id = shared_video["_id"]
@@ -121,7 +121,7 @@ def test_another_coders_saved_layer_appears_in_an_open_workspace_shared(
     # workspace shows it without asking the server again.
     asked: list[str] = []
     page.on("request", lambda request: asked.append(request.url))
-    services.create_layer(
+    layers.create_layer(
         team.manager, Role.MANAGER, team.project, video_id,
         {"segments": [{"t0_ms": 0, "t1_ms": 400, "aus": {"AU12": 3}}]},
     )  # fmt: skip

@@ -23,11 +23,11 @@ def no_progress(fraction: float, message: str) -> None:
 
 @pytest.fixture
 def machine_coded(team: Any, shared_video: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
-    from annotations.affect_api import face_services, services
+    from annotations.affect_api.services import face_coding, face_review, face_training, layers
 
     video_id = str(shared_video["_id"])
     codes = json.loads(Path(HAND_CODES).read_text())
-    services.create_layer(
+    layers.create_layer(
         team.manager,
         "manager",
         team.project,
@@ -37,10 +37,10 @@ def machine_coded(team: Any, shared_video: dict[str, Any]) -> dict[str, Any]:  #
     from tests.jobs_here import run_here_or_wait
 
     # The registry's training run, executed here unless a worker took it first.
-    job = face_services.start_training(team.manager, team.project, "manager")
+    job = face_training.start_training(team.manager, team.project, "manager")
     run_here_or_wait(job.pk)
-    result = face_services.code_video(team.project, video_id, None, 1, team.manager, no_progress)
-    listed = face_services.suggestions(team.project, video_id, "annotator")
+    result = face_coding.code_video(team.project, video_id, None, 1, team.manager, no_progress)
+    listed = face_review.suggestions(team.project, video_id, "annotator")
     return {"video": video_id, "result": result, "listed": listed}
 
 

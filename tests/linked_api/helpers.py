@@ -10,7 +10,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from lxml import etree
 
-from annotations.affect_api import services as affect
+from annotations.affect_api.services import layers, videos
 from annotations.linguistic_api import documents, services
 from tests.shared_data import shared_file
 
@@ -62,8 +62,8 @@ def load_lift(project: Any) -> Any:
 def coded_video(project: Any, user: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """The real face clip, uploaded and probed, with one coder's segments and events."""
     clip = shared_file("faces/single_face.mp4").read_bytes()
-    video = affect.upload_video(user, project, SimpleUploadedFile("face.mp4", clip, "video/mp4"))
-    layer = affect.create_layer(
+    video = videos.upload_video(user, project, SimpleUploadedFile("face.mp4", clip, "video/mp4"))
+    layer = layers.create_layer(
         user,
         "owner",
         project,

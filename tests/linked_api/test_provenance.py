@@ -24,7 +24,7 @@ def lines(triples: list[ox.Triple]) -> set[str]:
 
 
 def model_layer() -> dict[str, object]:
-    """A layer as the face-coding job stores it (``face_services``: ``model`` provenance)."""
+    """A layer as the face-coding job stores it (``services.face_coding``: ``model`` provenance)."""
     return {
         "_id": "model-v1",
         "video_id": "v1",

@@ -1,10 +1,8 @@
-"""Automatic face coding of a project's videos: training face models on its human layers,
-coding a video into a machine layer of suggestions, and coders' decisions on them.
+"""Automatic face coding of a stored video into a machine layer of suggestions.
 
-The pipeline itself is :mod:`mlworkers.face` (no Django); this module feeds it stored videos and
-layers and stores what it returns. Models are kept here (``affect_face_models`` + a skops file
-in storage) behind :class:`FaceModelStore`, the narrow interface a shared model registry can take
-over without the jobs or views changing.
+The pipeline itself is :mod:`mlworkers.face` (no Django); this module feeds it stored
+videos and stores what it returns: the faces found (boxes and landmarks for the overlay)
+and, with a model, the machine layer.
 """
 
 from __future__ import annotations
@@ -17,18 +15,19 @@ from typing import Any, Final
 import numpy as np
 from django.conf import settings
 from django.contrib.auth.models import User
-from rest_framework import status
 
-from annotations.affect.model import Event, Layer, Segment, Trace
+from annotations.affect.model import Layer, Trace
 from annotations.affect.schema import DIMENSIONS, ValidationError
-from annotations.affect_api import documents, face_documents, face_task, services
-from fieldmark.api.errors import Conflict, DomainError
+from annotations.affect_api import documents, face_documents
+from annotations.affect_api.services.face_training import store
+from annotations.affect_api.services.layers import layer_event, write_traces
+from annotations.affect_api.services.schema import project_schema
+from annotations.affect_api.services.videos import get_video, local_path, video_fps
+from fieldmark.api.errors import DomainError
 from fieldmark.jobs.models import Job
 from fieldmark.jobs.services import start_job
-from fieldmark.projects.models import Project, Role
-from fieldmark.realtime.events import broadcast
+from fieldmark.projects.models import Project
 from fieldmark.storage.versioned import Doc, new_id
-from mlworkers import registry, serving, training
 from mlworkers.face import models as face_models
 from mlworkers.face.coding import FrameTraces, MachineCoding, machine_coding
 from mlworkers.face.decode import VideoUnreadable
@@ -40,110 +39,12 @@ from mlworkers.face.pipeline import (
     RunReport,
     run_video,
 )
-from mlworkers.models import ModelVersion
 
 CODE_JOB: Final = "affect.face_code"
 MACHINE_PREFIX: Final = "machine:"
-SOURCES_HELP: Final = '"gold", "all" (every coder) or a coder\'s username'
 MAX_TRACK_WINDOW_MS: Final = 30_000
-DECISIONS: Final = ("accept", "reject", "edit")
-HELDOUT: Final = 0.3
 
 Progress = Callable[[float, str], None]
-
-
-# --- models ----------------------------------------------------------------------------------
-
-
-class FaceModelStore:
-    """Face models are versions of the ``face`` task in the shared model registry
-    (:mod:`mlworkers.registry`): numbered per project, trained by ``ml.train`` runs, activated
-    and rolled back there. Coding uses the active version, else the newest."""
-
-    def list(self, project: Project) -> list[Doc]:
-        return [_version_doc(v) for v in registry.versions(project, face_task.TASK)]
-
-    def get(self, project: Project, model_id: str | None) -> Doc:
-        if model_id:
-            try:
-                number = int(model_id)
-            except ValueError:
-                number = -1
-            version = registry.versions(project, face_task.TASK).filter(pk=number).first()
-            if version is None:
-                raise DomainError(
-                    "not_found", f"No face model with id {model_id}.", status_code=404
-                )
-        else:
-            version = registry.active_version(project, face_task.TASK) or (
-                registry.versions(project, face_task.TASK).first()
-            )
-            if version is None:
-                raise DomainError(
-                    "no_face_model",
-                    "This project has no face model yet: train one from coded videos first.",
-                    field="model",
-                )
-        return _version_doc(version)
-
-    def load(self, doc: Mapping[str, Any]) -> face_models.Predictor:
-        version = ModelVersion.objects.get(pk=int(doc["_id"]))
-        model = serving.load_version(version)
-        if not isinstance(model, face_task.FaceTaskModel | face_task.FaceTransformerTaskModel):
-            raise DomainError("invalid", f"Model {doc['name']} is not a face model.", field="model")
-        return model.predictor
-
-
-def _version_doc(version: ModelVersion) -> Doc:
-    metrics = version.metrics or {}
-    return {
-        "_id": str(version.pk),
-        "number": version.number,
-        "name": f"face-{version.number}",
-        "status": version.status,
-        "kind": version.kind,
-        "metrics": metrics,
-        "created_by": version.trained_by.username if version.trained_by else "",
-        "created_at": version.created_at,
-    }
-
-
-store = FaceModelStore()
-
-
-# --- training ----------------------------------------------------------------------------------
-
-
-def _check_source(project: Project, source: str) -> None:
-    if source in ("gold", "all"):
-        return
-    if not source or not project.memberships.filter(user__username=source).exists():
-        raise DomainError(
-            "invalid", f"Train from {SOURCES_HELP}; {source!r} is none of them.", field="source"
-        )
-
-
-def start_training(
-    user: User, project: Project, source: str, videos: list[str] | None = None
-) -> Job:
-    """A registry training run of the ``face`` task on ``source`` layers; returns its job."""
-    _check_source(project, source)
-    for video_id in videos or []:
-        services.get_video(project, video_id)
-    run = training.start_training(
-        user,
-        project,
-        face_task.TASK,
-        "sklearn",
-        # A third of the seconds held out: a tenth of a short video may show too few AUs.
-        {"source": source, "videos": videos, "heldout": HELDOUT},
-    )
-    if run.job is None:
-        raise DomainError("invalid", "The training run has no job.")
-    return run.job
-
-
-# --- coding ----------------------------------------------------------------------------------
 
 
 def coding_queue() -> str:
@@ -162,7 +63,7 @@ def check_coding(project: Project, model: str | None, stride: int) -> None:
 def start_coding(
     user: User, project: Project, video_id: str, model: str | None, stride: int
 ) -> Job:
-    services.get_video(project, video_id)
+    get_video(project, video_id)
     check_coding(project, model, stride)
     return start_job(
         user,
@@ -249,13 +150,13 @@ def code_video(
     """Run the pipeline on a stored video, keep the faces it found and, with a model, write the
     machine layer. A failure part way (a broken file, a worker error) keeps and writes every
     frame coded until then and says where it stopped; a rerun replaces both."""
-    video = services.get_video(project, video_id)
+    video = get_video(project, video_id)
     model_doc = None
     models = None
     if model_id or store.list(project):
         model_doc = store.get(project, model_id)
         models = store.load(model_doc)
-    fps = services.video_fps(video)
+    fps = video_fps(video)
     n_frames = int(video["frame_count"])
     report = RunReport()
     tee = _Tee(models, n_frames)
@@ -263,7 +164,7 @@ def code_video(
     retries: list[int] = getattr(models, "retries", [])
     retried_before = len(retries)
     stopped: str | None = None
-    with services.local_path(str(video["storage_name"])) as path:
+    with local_path(str(video["storage_name"])) as path:
         try:
             for batch in run_video(
                 path,
@@ -347,7 +248,7 @@ def _write_machine_layer(
         {"project": project.pk, "video_id": video_id, "annotator": annotator, "kind": "model"}
     )
     layer_id = str(current["_id"]) if current else new_id()
-    schema = services.project_schema(project)
+    schema = project_schema(project)
     # A model trained before the project's schema dropped an AU must not write that AU.
     known = set(schema.au_codes)
     events = [e for e in coding.events if e.au in known]
@@ -385,11 +286,11 @@ def _write_machine_layer(
     else:
         documents.layers.update(project.pk, layer_id, int(current["version"]), body, user.username)
         event = "affect.layer.updated"
-    services._write_traces(project, layer)
+    write_traces(project, layer)
     _write_probabilities(project, layer_id, coding.probabilities)
     face_documents.face_suggestions().delete_many({"project": project.pk, "layer_id": layer_id})
     doc = documents.layers.get(project.pk, layer_id)
-    services.layer_event(project, event, doc, layer.traces)
+    layer_event(project, event, doc, layer.traces)
     return doc
 
 
@@ -408,12 +309,12 @@ def _write_probabilities(project: Project, layer_id: str, traces: Mapping[str, T
 
 def face_tracks(project: Project, video_id: str, t0_ms: int, t1_ms: int) -> dict[str, Any]:
     """Boxes and contour landmarks (fractions of the frame) of every subject in a time window."""
-    video = services.get_video(project, video_id)
+    video = get_video(project, video_id)
     if t1_ms <= t0_ms or t1_ms - t0_ms > MAX_TRACK_WINDOW_MS:
         raise DomainError(
             "invalid", f"Ask for 1..{MAX_TRACK_WINDOW_MS} ms of faces at a time.", field="t1_ms"
         )
-    fps = services.video_fps(video)
+    fps = video_fps(video)
     first = math.floor(t0_ms * fps / 1000)
     stop = math.ceil(t1_ms * fps / 1000)
     size = face_documents.TRACK_BUCKET_FRAMES
@@ -447,144 +348,3 @@ def face_tracks(project: Project, video_id: str, t0_ms: int, t1_ms: int) -> dict
         "fps": fps,
         "subjects": [{"subject": s, **v} for s, v in sorted(subjects.items())],
     }
-
-
-def list_models(project: Project) -> list[Doc]:
-    return store.list(project)
-
-
-def _machine_layers(project: Project, video_id: str) -> list[Doc]:
-    return [d for d in services.list_layers(project, video_id) if d.get("kind") == "model"]
-
-
-def _event_key(event: Event) -> str:
-    return f"{event.au}@{event.onset_ms}-{event.offset_ms}"
-
-
-def _segment_key(segment: Segment) -> str:
-    return f"emotion@{segment.t0_ms}-{segment.t1_ms}"
-
-
-def suggestions(project: Project, video_id: str, annotator: str) -> list[dict[str, Any]]:
-    """Every suggested event and emotion segment of the video's machine layers, with the
-    model's probability and this coder's decision on it (``pending`` when none)."""
-    out: list[dict[str, Any]] = []
-    for doc in _machine_layers(project, video_id):
-        decided = {
-            d["key"]: d["decision"]
-            for d in face_documents.face_suggestions().find(
-                {"project": project.pk, "layer_id": doc["_id"], "annotator": annotator}
-            )
-        }
-        prov = doc.get("model", {})
-        event_p = list(prov.get("event_probability", []))
-        segment_p = list(prov.get("segment_probability", []))
-        for i, e in enumerate(doc.get("events", [])):
-            event = Event.from_doc(e)
-            key = _event_key(event)
-            out.append(
-                {
-                    "layer": doc["_id"],
-                    "key": key,
-                    "kind": "event",
-                    "event": event.to_doc(),
-                    "probability": event_p[i] if i < len(event_p) else None,
-                    "model": prov.get("name"),
-                    "status": decided.get(key, "pending"),
-                }
-            )
-        for i, s in enumerate(doc.get("segments", [])):
-            segment = Segment.from_doc(s)
-            key = _segment_key(segment)
-            out.append(
-                {
-                    "layer": doc["_id"],
-                    "key": key,
-                    "kind": "segment",
-                    "segment": segment.to_doc(),
-                    "probability": segment_p[i] if i < len(segment_p) else None,
-                    "model": prov.get("name"),
-                    "status": decided.get(key, "pending"),
-                }
-            )
-    out.sort(key=lambda s: (s.get("event", s.get("segment", {})).get("onset_ms",
-             s.get("segment", {}).get("t0_ms", 0)), s["key"]))  # fmt: skip
-    return out
-
-
-def decide(
-    user: User,
-    role: Role | None,
-    project: Project,
-    video_id: str,
-    layer_id: str,
-    key: str,
-    decision: str,
-    edited: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Accept (copy into the coder's own layer), edit (copy the coder's corrected version) or
-    reject a suggestion. The decision is the coder's own: each coder reviews for their layer."""
-    if decision not in DECISIONS:
-        raise DomainError("invalid", f"decision must be one of {', '.join(DECISIONS)}.",
-                          field="decision")  # fmt: skip
-    layer_doc = services.get_layer(project, video_id, layer_id)
-    if layer_doc.get("kind") != "model":
-        raise DomainError("invalid", "Only a machine layer has suggestions.", field="layer")
-    match = [s for s in suggestions(project, video_id, user.username)
-             if s["layer"] == layer_id and s["key"] == key]  # fmt: skip
-    if not match:
-        raise DomainError("not_found", f"No suggestion {key!r} in this layer.", status_code=404)
-    suggestion = match[0]
-    if suggestion["status"] != "pending":
-        raise DomainError(
-            "already_decided",
-            f"You already {suggestion['status']}ed this suggestion.",
-            status_code=status.HTTP_409_CONFLICT,
-        )
-    target = None
-    if decision in ("accept", "edit"):
-        item = dict(suggestion["event"] if suggestion["kind"] == "event" else suggestion["segment"])
-        if decision == "edit":
-            if not edited:
-                raise DomainError("invalid", "An edit needs the corrected item.", field="item")
-            item.update({k: v for k, v in edited.items() if k in item})
-        target = _add_to_own_layer(user, role, project, video_id, suggestion["kind"], item)
-    face_documents.face_suggestions().insert_one(
-        {
-            "project": project.pk,
-            "video_id": video_id,
-            "layer_id": layer_id,
-            "key": key,
-            "annotator": user.username,
-            "decision": {"accept": "accepted", "reject": "rejected", "edit": "edited"}[decision],
-            "at": datetime.now(UTC),
-        }
-    )
-    broadcast(
-        project.pk,
-        "affect.suggestion.decided",
-        {"video": video_id, "layer": layer_id, "key": key, "decision": decision,
-         "target_layer": target},
-    )  # fmt: skip
-    return {"key": key, "decision": decision, "target_layer": target}
-
-
-def _add_to_own_layer(
-    user: User, role: Role | None, project: Project, video_id: str, kind: str, item: dict[str, Any]
-) -> str:
-    own = documents.layers.collection.find_one(
-        {"project": project.pk, "video_id": video_id, "annotator": user.username, "kind": "coder"}
-    )
-    field = "events" if kind == "event" else "segments"
-    if own is None:
-        doc = services.create_layer(user, role, project, video_id, {field: [item]})
-        return str(doc["_id"])
-    items = [*own.get(field, []), item]
-    try:
-        doc = services.update_layer(
-            user, role, project, video_id, str(own["_id"]), int(own["version"]), {
-                "segments": own.get("segments", []), "events": own.get("events", []), field: items}
-        )  # fmt: skip
-    except Conflict:
-        raise
-    return str(doc["_id"])
