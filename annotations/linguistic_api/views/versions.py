@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from typing import Any, ClassVar
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from annotations.linguistic_api import history, services
@@ -66,43 +69,67 @@ class EntryHistoryView(_HistoryView):
     kind = "entry"
 
 
-class TextVersionView(ProjectScopedMixin, APIView):
+class _VersionView(ProjectScopedMixin, APIView):
+    """One past (or the current) version of a text or an entry (``kind``), as ``serializer``
+    shows it; each subclass is described in the schema with its own serializer."""
+
+    kind: ClassVar[history.Kind]
+    serializer: ClassVar[type[Serializer[Any]]]
     project_actions = {"GET": Action.VIEW_DATA}
 
-    @extend_schema(responses=s.TextSerializer, description="One past (or the current) version.")
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        described = extend_schema(
+            responses=cls.serializer, description="One past (or the current) version."
+        )
+        extend_schema_view(get=described)(cls)
+
     def get(self, request: Request, slug: str, doc_id: str, version: int) -> Response:
-        doc = history.version(self.project, "text", doc_id, version)
-        return Response(s.TextSerializer(doc).data)
+        doc = history.version(self.project, self.kind, doc_id, version)
+        return Response(self.serializer(doc).data)
 
 
-class EntryVersionView(ProjectScopedMixin, APIView):
-    project_actions = {"GET": Action.VIEW_DATA}
+class _RevertView(ProjectScopedMixin, APIView):
+    """Make an old version of a text or an entry (``kind``) current again; each subclass is
+    described in the schema with its own serializer."""
 
-    @extend_schema(responses=s.EntrySerializer, description="One past (or the current) version.")
-    def get(self, request: Request, slug: str, doc_id: str, version: int) -> Response:
-        doc = history.version(self.project, "entry", doc_id, version)
-        return Response(s.EntrySerializer(doc).data)
-
-
-class TextRevertView(ProjectScopedMixin, APIView):
+    kind: ClassVar[history.Kind]
+    serializer: ClassVar[type[Serializer[Any]]]
     project_actions = {"POST": Action.EDIT_DATA}
 
-    @extend_schema(request=s.RevertSerializer, responses={200: s.TextSerializer, 409: STALE})
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        described = extend_schema(
+            request=s.RevertSerializer,
+            responses={200: cls.serializer, 409: STALE},
+            description="Make `to_version` current again, as a new version; a stale `version` "
+            "(the one the client read) is a 409.",
+        )
+        extend_schema_view(post=described)(cls)
+
     def post(self, request: Request, slug: str, doc_id: str) -> Response:
         body = valid(s.RevertSerializer(data=request.data))
         doc = history.revert(
-            user_of(request), self.project, "text", doc_id, body["to_version"], body["version"]
+            user_of(request), self.project, self.kind, doc_id, body["to_version"], body["version"]
         )
-        return with_etag(s.TextSerializer(doc).data, doc)
+        return with_etag(self.serializer(doc).data, doc)
 
 
-class EntryRevertView(ProjectScopedMixin, APIView):
-    project_actions = {"POST": Action.EDIT_DATA}
+class TextVersionView(_VersionView):
+    kind = "text"
+    serializer = s.TextSerializer
 
-    @extend_schema(request=s.RevertSerializer, responses={200: s.EntrySerializer, 409: STALE})
-    def post(self, request: Request, slug: str, doc_id: str) -> Response:
-        body = valid(s.RevertSerializer(data=request.data))
-        doc = history.revert(
-            user_of(request), self.project, "entry", doc_id, body["to_version"], body["version"]
-        )
-        return with_etag(s.EntrySerializer(doc).data, doc)
+
+class EntryVersionView(_VersionView):
+    kind = "entry"
+    serializer = s.EntrySerializer
+
+
+class TextRevertView(_RevertView):
+    kind = "text"
+    serializer = s.TextSerializer
+
+
+class EntryRevertView(_RevertView):
+    kind = "entry"
+    serializer = s.EntrySerializer
