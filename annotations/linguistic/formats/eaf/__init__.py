@@ -9,8 +9,9 @@ utterance keeping its participant. Words and morphemes keep their own times and 
 Everything else in the document (unmapped tiers, controlled vocabularies, linked files,
 languages, locales, external references) is kept in ``Text.metadata["elan"]`` and written back.
 
-* ``reader``: the streamed reader and the tier mapping; ``faithful``: the writer back into the
-  original document; ``writer``: the generic EAF 3.0 writer.
+* ``document``: the streamed parse into tiers, annotations and time slots; ``hierarchy``: attaching
+  annotations to their parents; ``mapping``: the tier mapping; ``reader``: building texts;
+  ``faithful``: the writer back into the original document; ``writer``: the generic EAF 3.0 writer.
 """
 
 from __future__ import annotations
@@ -18,13 +19,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from annotations.linguistic.formats.eaf import faithful
-from annotations.linguistic.formats.eaf.reader import (
-    TierInfo,
-    TierMapping,
-    iter_texts,
-    loads,
-    tier_summary,
-)
+from annotations.linguistic.formats.eaf.document import TierInfo, tier_summary
+from annotations.linguistic.formats.eaf.mapping import TierMapping
+from annotations.linguistic.formats.eaf.reader import iter_texts, loads
 from annotations.linguistic.formats.eaf.writer import dumps_generic
 from annotations.linguistic.model import Text
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from annotations.linguistic.formats.eaf.reader import TierMapping
+from annotations.linguistic.formats.eaf.mapping import TierMapping
 from annotations.linguistic.formats.xmlwrite import attrs, esc_text
 from annotations.linguistic.model import MediaSpan, Text
 
