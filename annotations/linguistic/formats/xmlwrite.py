@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 # Characters XML 1.0 cannot carry at all; dropping them beats writing a file nobody can open.
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# A value that can be written as an ID attribute as it is (simplified NCName).
+XML_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
 
 def esc(value: str) -> str:

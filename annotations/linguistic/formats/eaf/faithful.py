@@ -15,10 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotations.linguistic.formats.xmlwrite import attrs, esc_text
+from annotations.linguistic.formats.xmlwrite import XML_ID, attrs, esc_text
 from annotations.linguistic.model import Morpheme, Text, Utterance, Word
 
-_XML_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 _ALIGNED = {None, "Time_Subdivision", "Included_In"}
 
 
@@ -44,7 +43,7 @@ class _State:
         return sid
 
     def ann_id(self, wanted: str | None) -> str:
-        if wanted and _XML_ID.match(wanted) and wanted not in self.used_ids:
+        if wanted and XML_ID.match(wanted) and wanted not in self.used_ids:
             self.used_ids.add(wanted)
             return wanted
         while True:

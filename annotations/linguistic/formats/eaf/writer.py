@@ -3,14 +3,11 @@ or exported under another mapping than the one they came with)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from annotations.linguistic.formats.eaf.mapping import TierMapping
-from annotations.linguistic.formats.xmlwrite import attrs, esc_text
+from annotations.linguistic.formats.xmlwrite import XML_ID, attrs, esc_text
 from annotations.linguistic.model import MediaSpan, Text
-
-_XML_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
 
 class _Ids:
@@ -50,7 +47,7 @@ def dumps_generic(text: Text, mapping: TierMapping, *, author: str = "Fieldmark"
     """Write a text as EAF 3.0 using the mapping's tier names, so loads() reads it back."""
     utt_ids = [u.id for u in text.utterances]
     unique = len(set(utt_ids)) == len(utt_ids)
-    ok_ids = {i for i in utt_ids if _XML_ID.match(i)} if unique else set()
+    ok_ids = {i for i in utt_ids if XML_ID.match(i)} if unique else set()
     ids = _Ids(set(ok_ids))
     uid = {u.order: (u.id if u.id in ok_ids else ids.new()) for u in text.utterances}
     media = next((u.media.media for u in text.utterances if u.media and u.media.media), None)
