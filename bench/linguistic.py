@@ -21,7 +21,6 @@ import random
 import resource
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -29,25 +28,18 @@ from pathlib import Path
 from typing import BinaryIO
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, bench/ comes first on the path: the repository root takes its place, so that
+# the project's packages import as they do under pytest and no bench module shadows a library.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
-TMP = Path(tempfile.mkdtemp(prefix="fieldmark-bench-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fieldmark.settings")
-os.environ["FIELDMARK_VAR_DIR"] = str(TMP / "var")
-os.environ.pop("DATABASE_URL", None)
 
-import django  # noqa: E402
+# Sets up Django: before any project import.
+from bench.harness import TMP, bench_project, with_mongo  # noqa: E402
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
+# isort: split
 
 from annotations.linguistic_api import documents, services  # noqa: E402
-from fieldmark.projects import services as projects  # noqa: E402
 from fieldmark.projects.models import Project  # noqa: E402
-from fieldmark.storage import mongo  # noqa: E402
-from fieldmark.storage.embedded import ChildServer, free_port, mongo_server  # noqa: E402
 
 UTTERANCES = int(os.environ.get("BENCH_UTTERANCES", "100000"))
 WORDS, QUERIES = 5, 200
@@ -181,26 +173,12 @@ def measure_export(project: Project, fmt: str) -> tuple[float, int, float, float
 
 
 def main() -> None:
-    server: ChildServer | None = None
-    if not os.environ.get("MONGO_URL"):
-        server = mongo_server(TMP / "mongo", free_port(), TMP / "mongo.log").start()
-        os.environ["MONGO_URL"] = server.url
-    settings.MONGO_DB = "fieldmark_bench"
-    mongo.reset_client()
-    try:
-        run()
-    finally:
-        mongo.get_client().drop_database("fieldmark_bench")
-        mongo.reset_client()
-        if server is not None:
-            server.stop()
+    # ``run`` is looked up when called: bench/rdf.py puts its own body in its place.
+    with_mongo("fieldmark_bench", lambda: run())
 
 
 def run() -> None:
-    call_command("migrate", verbosity=0)
-    mongo.ensure_indexes()
-    owner = User.objects.create_user("bench", password="x")
-    project = projects.create_project(owner, {"name": "Bench", "slug": "bench"})
+    owner, project = bench_project()
     rows: list[tuple[str, str]] = []
 
     upload = TMP / "bench.txt"

@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -29,24 +28,14 @@ ROOT = Path(__file__).resolve().parent.parent
 # the project's packages import as they do under pytest and no bench module shadows a library.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
-TMP = Path(tempfile.mkdtemp(prefix="fieldmark-bench-ml-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fieldmark.settings")
-os.environ["FIELDMARK_VAR_DIR"] = str(TMP / "var")
-os.environ.pop("DATABASE_URL", None)
 
-import django  # noqa: E402
+# Sets up Django: before any project import.
+from bench.harness import bench_project, with_mongo  # noqa: E402
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
+# isort: split
 
 from annotations.linguistic_api import documents  # noqa: E402
 from fieldmark.jobs.tasks import run_job  # noqa: E402
-from fieldmark.projects import services as projects  # noqa: E402
-from fieldmark.storage import mongo  # noqa: E402
-from fieldmark.storage.embedded import ChildServer, free_port, mongo_server  # noqa: E402
 from mlworkers import corpus, registry, serving, suggestions, training  # noqa: E402
 from mlworkers.models import ModelVersion  # noqa: E402
 
@@ -64,10 +53,7 @@ def files() -> tuple[Path, Path]:
 
 
 def run() -> None:
-    call_command("migrate", verbosity=0)
-    mongo.ensure_indexes()
-    owner = User.objects.create_user("bench", password="x")
-    project = projects.create_project(owner, {"name": "Bench", "slug": "bench"})
+    owner, project = bench_project()
     train_file, dev_file = files()
     started = time.perf_counter()
     imported = corpus.import_corpus(owner, project, train_file, limit=LIMIT)
@@ -106,19 +92,7 @@ def run() -> None:
 
 
 def main() -> None:
-    server: ChildServer | None = None
-    if not os.environ.get("MONGO_URL"):
-        server = mongo_server(TMP / "mongo", free_port(), TMP / "mongo.log").start()
-        os.environ["MONGO_URL"] = server.url
-    settings.MONGO_DB = "fieldmark_bench_ml"
-    mongo.reset_client()
-    try:
-        run()
-    finally:
-        mongo.get_client().drop_database("fieldmark_bench_ml")
-        mongo.reset_client()
-        if server is not None:
-            server.stop()
+    with_mongo("fieldmark_bench_ml", run)
 
 
 if __name__ == "__main__":
