@@ -1,4 +1,9 @@
-"""Resumable (chunked) video uploads; a finished upload becomes a video as a direct one does."""
+"""Resumable (chunked) video uploads; a finished upload becomes a video as a direct one does.
+
+A chunked upload is a Mongo document (who, which file, how big) plus a ``.part`` file under
+MEDIA_ROOT/uploads/. The part file is the truth about the offset: a chunk that was cut off
+mid-way keeps the bytes that arrived, and the client resumes from the offset it reads back.
+"""
 
 from __future__ import annotations
 
@@ -23,12 +28,6 @@ from fieldmark.storage.versioned import Doc, new_id
 
 MAX_CHUNKED_UPLOAD_BYTES: Final = 4 * 1024**3
 COPY_CHUNK_BYTES: Final = 1024 * 1024
-
-
-#
-# A chunked upload is a Mongo document (who, which file, how big) plus a ``.part`` file under
-# MEDIA_ROOT/uploads/. The part file is the truth about the offset: a chunk that was cut off
-# mid-way keeps the bytes that arrived, and the client resumes from the offset it reads back.
 
 
 def _upload_dir(project: Project) -> Path:
