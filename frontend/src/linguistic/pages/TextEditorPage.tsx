@@ -1,17 +1,19 @@
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import {
+  memo,
   useCallback,
   useEffect,
   useLayoutEffect,
   useMemo,
   useRef,
   useState,
+  useSyncExternalStore,
+  type ComponentProps,
   type FocusEvent,
   type FormEvent,
   type KeyboardEvent,
 } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
-import { TextVideoLinks } from "../../affect/components/TextVideoLinks";
 import type { SocketMessage } from "../../api";
 import { ErrorBanner, errorMessage } from "../../components/ErrorBanner";
 import { useLoad } from "../../hooks/useLoad";
@@ -21,10 +23,10 @@ import type { Person, Where } from "../../realtime/presence";
 import { useProjectContext } from "../../pages/ProjectLayout";
 import { hasRole } from "../../roles";
 import { isConflict, linguisticApi, utteranceBody, type Utterance } from "../api";
-import { GlossingAids } from "../components/GlossingAids";
-import { MachineToolbar } from "../../models/MachineToolbar";
+import { EditorAids } from "../components/EditorAids";
 import { useMachineSuggestions } from "../../models/useMachineSuggestions";
-import { UtteranceEditor, cleanRow, type RowHandlers, type RowState } from "../components/UtteranceEditor";
+import { UtteranceEditor, type RowHandlers } from "../components/UtteranceEditor";
+import { RowStore, cleanRow, type RowState } from "../rowStore";
 import type { StructureOp } from "../components/UtteranceActions";
 import {
   cellKey,
@@ -52,8 +54,6 @@ import { textLines } from "../history";
 import { abbreviationsFrom } from "../leipzig";
 import { buildLexiconIndex, type LexiconIndex } from "../suggest";
 
-type Rows = Record<string, RowState>;
-
 /**
  * Where the focus goes once the element is on screen: a `data-cell` (caret at `caret`, or the
  * whole value selected) or any element matching `selector`. With a virtualised list the target
@@ -73,14 +73,33 @@ const ESTIMATED_ROW_PX = 190;
 /** Rows rendered beyond the visible ones, above and below. */
 const OVERSCAN_ROWS = 3;
 
+const estimateSize = () => ESTIMATED_ROW_PX;
+/** A row's height; without layout (jsdom) a row measures 0: keep the estimate, not stack rows. */
+const measureElement = (element: Element) => element.getBoundingClientRect().height || ESTIMATED_ROW_PX;
+
+interface RowSlotProps extends Omit<ComponentProps<typeof UtteranceEditor>, "row"> {
+  store: RowStore;
+  uid: string;
+  /** After each render of the row alone (its layout effect). */
+  onRendered: () => void;
+}
+
+/** One utterance of the store, re-rendered when its row changes (and not when another does). */
+const RowSlot = memo(function RowSlot({ store, uid, onRendered, ...rest }: RowSlotProps) {
+  const watch = useCallback((change: () => void) => store.watchRow(uid, change), [store, uid]);
+  const row = useSyncExternalStore(watch, () => store.get(uid));
+  useLayoutEffect(onRendered);
+  return row ? <UtteranceEditor row={row} {...rest} /> : null;
+});
+
 const UTTERANCE_EVENTS = new Set(["linguistic.utterance.created", "linguistic.utterance.updated"]);
 /** Events after which the text's sequence is reloaded (orders moved, an utterance gone). */
 const SEQUENCE_EVENTS = new Set(["linguistic.utterances.reordered", "linguistic.utterance.deleted"]);
 
 /** Insert `uid` into `order` before the first utterance with a higher `order`. */
-function insertByOrder(order: string[], rows: Rows, uid: string, position: number): string[] {
+function insertByOrder(order: string[], rows: RowStore, uid: string, position: number): string[] {
   const rest = order.filter((other) => other !== uid);
-  const at = rest.findIndex((other) => (rows[other]?.base.order ?? 0) > position);
+  const at = rest.findIndex((other) => (rows.get(other)?.base.order ?? 0) > position);
   return at === -1 ? [...rest, uid] : [...rest.slice(0, at), uid, ...rest.slice(at)];
 }
 
@@ -110,32 +129,26 @@ export function TextEditorPage() {
   const index: LexiconIndex = useMemo(() => buildLexiconIndex(lexicon.data ?? []), [lexicon.data]);
 
   const machine = useMachineSuggestions(slug, id, canEdit);
-  const [rows, setRows] = useState<Rows>({});
+  // The rows live outside React state (see rowStore): a keystroke re-renders its row alone.
+  const [store] = useState(() => new RowStore());
   const [order, setOrder] = useState<string[]>([]);
   const focused = useRef<string | null>(null);
 
   useEffect(() => {
     if (!utterances.data) return;
     const loaded = utterances.data;
-    setRows((previous) => {
-      const next: Rows = {};
-      for (const u of loaded) {
-        const old = previous[u.id];
-        // A reload never overwrites typing that is not saved yet.
-        if (!old || !isDirty(old.base, old.draft)) next[u.id] = cleanRow(u);
-        else next[u.id] = u.version > old.base.version ? { ...old, remote: u } : old;
-      }
-      return next;
-    });
+    store.retain(new Set(loaded.map((u) => u.id)));
+    for (const u of loaded) {
+      const old = store.get(u.id);
+      // A reload never overwrites typing that is not saved yet.
+      if (!old || !isDirty(old.base, old.draft)) store.set(u.id, old && old.base === u ? old : cleanRow(u));
+      else if (u.version > old.base.version) store.set(u.id, { ...old, remote: u });
+    }
     setOrder(loaded.map((u) => u.id));
-  }, [utterances.data]);
+  }, [utterances.data, store]);
 
-  const update = useCallback((uid: string, change: (row: RowState) => RowState) => {
-    setRows((previous) => (previous[uid] ? { ...previous, [uid]: change(previous[uid]) } : previous));
-  }, []);
+  const update = useCallback((uid: string, change: (row: RowState) => RowState) => store.update(uid, change), [store]);
 
-  const rowsRef = useRef(rows);
-  rowsRef.current = rows;
   const orderRef = useRef(order);
   orderRef.current = order;
   /** An utterance's number as shown: its place in the text (1-based). */
@@ -160,25 +173,18 @@ export function TextEditorPage() {
   const receive = useCallback(
     (fresh: Utterance) => {
       if (fresh.text !== id) return;
-      setRows((previous) => {
-        const row = previous[fresh.id];
-        if (!row) return { ...previous, [fresh.id]: cleanRow(fresh) };
-        if (fresh.version <= row.base.version || (row.remote && fresh.version <= row.remote.version)) {
-          return previous;
-        }
-        let next: RowState;
-        if (row.conflict) next = { ...row, conflict: fresh };
-        else if (row.saving || isDirty(row.base, row.draft)) next = { ...row, remote: fresh };
-        else next = cleanRow(fresh);
-        return { ...previous, [fresh.id]: next };
-      });
+      const row = store.get(fresh.id);
+      if (!row) store.set(fresh.id, cleanRow(fresh));
+      else if (fresh.version > row.base.version && !(row.remote && fresh.version <= row.remote.version)) {
+        if (row.conflict) store.set(fresh.id, { ...row, conflict: fresh });
+        else if (row.saving || isDirty(row.base, row.draft)) store.set(fresh.id, { ...row, remote: fresh });
+        else store.set(fresh.id, cleanRow(fresh));
+      }
       setOrder((previous) =>
-        previous.includes(fresh.id)
-          ? previous
-          : insertByOrder(previous, { ...rowsRef.current, [fresh.id]: cleanRow(fresh) }, fresh.id, fresh.order),
+        previous.includes(fresh.id) ? previous : insertByOrder(previous, store, fresh.id, fresh.order),
       );
     },
-    [id],
+    [id, store],
   );
 
   const reloadUtterances = utterances.reload;
@@ -200,9 +206,11 @@ export function TextEditorPage() {
       if (message.type === "linguistic.entries.created") reloadLexicon();
       const forThisText = message.text === id || message.text == null;
       if (message.type === "ml.suggestions.created" && message.task === "gloss" && forThisText) reloadMachine();
+      // A gloss model activated (or rolled back to): suggestions may be asked for from now on.
+      if (message.type === "ml.version.activated" && message.task === "gloss") reloadMachine();
       if (SEQUENCE_EVENTS.has(message.type) && message.text === id) reloadUtterances();
       if (!UTTERANCE_EVENTS.has(message.type) || typeof message.id !== "string") return;
-      const row = rowsRef.current[message.id];
+      const row = store.get(message.id);
       // Events name their text; one for an utterance not shown here is for another text.
       if (!row && message.text !== id) return;
       if (row && typeof message.version === "number" && message.version <= row.base.version) return;
@@ -211,7 +219,7 @@ export function TextEditorPage() {
       if (data && data.id === message.id && data.version === message.version) receive(data);
       else linguisticApi.utterances.get(slug, message.id).then(receive, () => undefined);
     },
-    [slug, id, receive, reloadUtterances, reloadLexicon, reloadMachine],
+    [slug, id, store, receive, reloadUtterances, reloadLexicon, reloadMachine],
   );
   useProjectSocket(slug, onMessage);
 
@@ -249,7 +257,7 @@ export function TextEditorPage() {
   const [said, setSaid] = useState<{ status: string; alert: string }>({ status: "", alert: "" });
   const save = useCallback(
     async (uid: string, overwriteVersion?: number) => {
-      const row = rowsRef.current[uid];
+      const row = store.get(uid);
       if (!row || row.saving) return;
       const sent = row.draft;
       const number = numberOf(uid);
@@ -288,11 +296,11 @@ export function TextEditorPage() {
     const within = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>("[data-utterance]");
     const uid = within?.dataset.utterance;
     if (uid) {
-      const row = rowsRef.current[uid];
+      const row = store.get(uid);
       if (row && !row.conflict) void save(uid);
       return;
     }
-    for (const [key, row] of Object.entries(rowsRef.current)) {
+    for (const [key, row] of store.entries()) {
       if (!row.conflict && isDirty(row.base, row.draft)) void save(key);
     }
   }, [save]);
@@ -312,7 +320,11 @@ export function TextEditorPage() {
   }, [canEdit, saveFocusedOrAll]);
 
   // Warn before leaving with unsaved typing.
-  const anyDirty = Object.values(rows).some((r) => isDirty(r.base, r.draft));
+  const unsaved = useSyncExternalStore(
+    useCallback((change: () => void) => store.watchUnsaved(change), [store]),
+    () => store.unsaved,
+  );
+  const anyDirty = unsaved > 0;
   useEffect(() => {
     if (!anyDirty) return;
     const onBeforeUnload = (event: BeforeUnloadEvent) => event.preventDefault();
@@ -320,9 +332,10 @@ export function TextEditorPage() {
     return () => window.removeEventListener("beforeunload", onBeforeUnload);
   }, [anyDirty]);
 
-  const drafts = useMemo(
-    () => order.map((uid) => rows[uid]?.draft).filter((u): u is Utterance => !!u),
-    [order, rows],
+  /** The drafts in text order, as they are now (read when needed, not on every keystroke). */
+  const currentDrafts = useCallback(
+    () => orderRef.current.map((uid) => store.get(uid)?.draft).filter((u): u is Utterance => !!u),
+    [store],
   );
   const indexOf = useMemo(() => new Map(order.map((uid, i) => [uid, i])), [order]);
 
@@ -335,14 +348,15 @@ export function TextEditorPage() {
     const top = list.getBoundingClientRect().top + window.scrollY;
     if (Math.abs(top - scrollMargin) > 1) setScrollMargin(top);
   });
+  // A new getItemKey would make the virtualizer measure every utterance again on each render.
+  const getItemKey = useCallback((index: number) => order[index] ?? index, [order]);
   const virtualizer = useWindowVirtualizer({
     count: order.length,
-    estimateSize: () => ESTIMATED_ROW_PX,
+    estimateSize,
     overscan: OVERSCAN_ROWS,
     scrollMargin,
-    getItemKey: (index) => order[index] ?? index,
-    // Without layout (jsdom) a row measures 0: keep the estimate rather than stack every row.
-    measureElement: (element) => element.getBoundingClientRect().height || ESTIMATED_ROW_PX,
+    getItemKey,
+    measureElement,
     // React 19 warns when a measurement flushes synchronously inside a render.
     useFlushSync: false,
   });
@@ -375,7 +389,7 @@ export function TextEditorPage() {
 
   const focusUtterance = useCallback(
     (uid: string) => {
-      const draft = rowsRef.current[uid]?.draft;
+      const draft = store.get(uid)?.draft;
       if (!draft) return;
       const first = tabOrder([draft])[0];
       pendingFocus.current = first
@@ -398,9 +412,17 @@ export function TextEditorPage() {
   // The roving tab stop: the control last focused keeps the editor's one place in the Tab order
   // (or, when it scrolled out of the DOM, a gloss on screen).
   const stop = useRef<HTMLElement | null>(null);
-  useLayoutEffect(() => {
+  const keepStop = useCallback(() => {
     if (listRef.current) stop.current = keepTabStop(listRef.current, stop.current);
-  });
+  }, []);
+  useLayoutEffect(keepStop);
+  // A row re-renders alone (typing, a split, a merge): it may hold the pending focus or the stop.
+  const applyRef = useRef(applyPendingFocus);
+  applyRef.current = applyPendingFocus;
+  const afterRowRender = useCallback(() => {
+    applyRef.current();
+    keepStop();
+  }, [keepStop]);
   const onFocusIn = (event: FocusEvent<HTMLDivElement>) => {
     const target = event.target as HTMLElement;
     if (!target.dataset.nav || !listRef.current) return;
@@ -444,7 +466,7 @@ export function TextEditorPage() {
     if (event.key !== "Tab" || event.ctrlKey || event.altKey || event.metaKey) return;
     const cell = (event.target as HTMLElement).dataset?.cell;
     if (!cell) return;
-    const next = tabFrom(tabOrder(drafts), cell, event.shiftKey ? -1 : 1);
+    const next = tabFrom(tabOrder(currentDrafts()), cell, event.shiftKey ? -1 : 1);
     if (!next) return; // leave the editor the browser's way
     event.preventDefault();
     // The next row may not be rendered yet: the pending focus scrolls it in and then focuses.
@@ -458,19 +480,14 @@ export function TextEditorPage() {
    */
   const structure = useCallback(
     async (uid: string, op: StructureOp) => {
-      const row = rowsRef.current[uid];
+      const row = store.get(uid);
       if (!row) return;
       const { base } = row;
       const position = indexOf.get(uid) ?? 0;
       const number = position + 1;
       const show = (docs: Utterance[], gone: string[], after: string | null) => {
-        setRows((previous) => {
-          const next = { ...previous };
-          for (const doc of docs) next[doc.id] = cleanRow(doc);
-          for (const key of gone) delete next[key];
-          rowsRef.current = next;
-          return next;
-        });
+        for (const doc of docs) store.set(doc.id, cleanRow(doc));
+        for (const key of gone) store.set(key, undefined);
         setOrder((previous) => {
           // An updater may run twice (strict mode): it changes nothing outside itself.
           let next = previous.filter((key) => !gone.includes(key));
@@ -502,7 +519,7 @@ export function TextEditorPage() {
         setSaid({ status: `Utterance ${number} split: words from ${op.word + 1} on are utterance ${number + 1}.`, alert: "" });
       } else if (op.kind === "merge") {
         const nextId = order[position + 1];
-        const following = nextId ? rowsRef.current[nextId] : undefined;
+        const following = nextId ? store.get(nextId) : undefined;
         if (!nextId || !following) return;
         const merged = await linguisticApi.utterances.mergeWithNext(slug, uid, base.version, following.base.version);
         show([merged], [nextId], null);
@@ -523,7 +540,7 @@ export function TextEditorPage() {
 
   const revert = useCallback(
     async (uid: string, toVersion: number) => {
-      const row = rowsRef.current[uid];
+      const row = store.get(uid);
       if (!row) return;
       const saved = await linguisticApi.utterances.revert(slug, uid, row.base.version, toVersion);
       update(uid, () => cleanRow(saved));
@@ -545,7 +562,7 @@ export function TextEditorPage() {
     const made: RowHandlers = {
       onFocusCell: (cell) => {
         onFocusCell(cell);
-        const base = rowsRef.current[uid]?.base;
+        const base = store.get(uid)?.base;
         if (!base) return;
         const words = base.words ?? [];
         machineRef.current.touch(uid, base.version, (w) => (words[w]?.morphemes?.length ?? 0) > 0);
@@ -592,7 +609,7 @@ export function TextEditorPage() {
       loadVersion: (version) => linguisticApi.utterances.version(slug, uid, version),
       onRevert: (toVersion) => act().revert(uid, toVersion),
       onKeepMine: () => {
-        const theirs = rowsRef.current[uid]?.conflict;
+        const theirs = store.get(uid)?.conflict;
         if (theirs) void act().save(uid, theirs.version);
       },
       onReview: () => act().update(uid, (r) => (r.remote ? { ...r, conflict: r.remote, remote: null } : r)),
@@ -620,15 +637,14 @@ export function TextEditorPage() {
     setAdding(true);
     setAddError(null);
     try {
-      const last = drafts[drafts.length - 1];
+      const last = currentDrafts().at(-1);
       const lang = last ? translationLang(last) : "en";
       const created = await linguisticApi.utterances.create(slug, id, {
         transcription: "",
         words: [],
         translations: { [lang]: "" },
       });
-      rowsRef.current = { ...rowsRef.current, [created.id]: cleanRow(created) };
-      setRows((previous) => ({ ...previous, [created.id]: cleanRow(created) }));
+      store.set(created.id, cleanRow(created));
       setOrder((previous) => (previous.includes(created.id) ? previous : [...previous, created.id]));
       pendingFocus.current = { within: ".ling-transcription", utterance: created.id };
     } catch (error) {
@@ -641,8 +657,6 @@ export function TextEditorPage() {
   const [textHistoryOpen, setTextHistoryOpen] = useState(false);
   const loadTextHistory = useCallback(() => linguisticApi.texts.history(slug, id), [slug, id]);
   const loadTextVersion = useCallback((version: number) => linguisticApi.texts.version(slug, id, version), [slug, id]);
-
-  const unsaved = useMemo(() => Object.values(rows).filter((r) => isDirty(r.base, r.draft)).length, [rows]);
 
   return (
     <section className="ling-editor-page">
@@ -712,28 +726,18 @@ export function TextEditorPage() {
       <p className="visually-hidden" role="alert" data-testid="save-alert">
         {said.alert}
       </p>
-      <TextVideoLinks slug={slug} textId={id} />
-      <GlossingAids
+      <EditorAids
         slug={slug}
         textId={id}
         canEdit={canEdit}
-        onLinked={reloadUtterances}
+        onUtterancesChanged={reloadUtterances}
         onEntriesCreated={reloadLexicon}
+        onSuggestionsChanged={reloadMachine}
       />
-      {canEdit && (
-        <MachineToolbar
-          slug={slug}
-          textId={id}
-          onChanged={() => {
-            reloadUtterances();
-            machine.reload();
-          }}
-        />
-      )}
       <ErrorBanner error={text.error ?? utterances.error} />
       {lexicon.error != null && <p className="muted">Lexicon suggestions are unavailable.</p>}
       {utterances.loading && !utterances.data && <p className="loading">Loading…</p>}
-      {utterances.data && drafts.length === 0 && <p className="empty">This text has no utterances yet.</p>}
+      {utterances.data && order.length === 0 && <p className="empty">This text has no utterances yet.</p>}
       {lockedCells.length > 0 && (
         <style>
           {lockedCells
@@ -755,8 +759,7 @@ export function TextEditorPage() {
       >
         {virtualizer.getVirtualItems().map((item) => {
           const uid = order[item.index];
-          const row = uid ? rows[uid] : undefined;
-          if (!uid || !row) return null;
+          if (!uid || !store.has(uid)) return null;
           return (
             <div
               key={item.key}
@@ -765,8 +768,10 @@ export function TextEditorPage() {
               ref={virtualizer.measureElement}
               style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}
             >
-              <UtteranceEditor
-                row={row}
+              <RowSlot
+                store={store}
+                uid={uid}
+                onRendered={afterRowRender}
                 lexicon={index}
                 abbreviations={abbreviations}
                 canEdit={canEdit}
