@@ -14,8 +14,11 @@ keystroke:
 
 from __future__ import annotations
 
+import json
+import os
 import time
 from collections import Counter, defaultdict
+from pathlib import Path
 from typing import Any
 
 CATEGORIES = ",".join(
@@ -111,6 +114,22 @@ def main_thread(events: list[dict[str, Any]]) -> tuple[int, int]:
     return max(named, key=lambda t: busiest[t]) if named else busiest.most_common(1)[0][0]
 
 
+def paint_and_layout(events: list[dict[str, Any]], thread: tuple[int, int]) -> tuple[float, int]:
+    """Pixels painted (the clip of each Paint) and layout objects laid out, on one thread."""
+    painted, laid_out = 0.0, 0
+    for e in events:
+        if (e.get("pid"), e.get("tid")) != thread:
+            continue
+        data = e.get("args", {}).get("data", {})
+        if e.get("name") == "Paint" and len(data.get("clip", [])) == 8:
+            x = data["clip"][0::2]
+            y = data["clip"][1::2]
+            painted += (max(x) - min(x)) * (max(y) - min(y))
+        elif e.get("name") == "Layout" and e.get("ph") in ("X", "B"):
+            laid_out += int(e.get("args", {}).get("beginData", {}).get("dirtyObjects", 0))
+    return painted, laid_out
+
+
 def profile_typing(page: Any, text: str, pause_s: float = 0.03) -> dict[str, Any]:
     """Type `text` into the focused element while tracing; figures per keystroke."""
     cdp = page.context.new_cdp_session(page)
@@ -140,9 +159,13 @@ def profile_typing(page: Any, text: str, pause_s: float = 0.03) -> dict[str, Any
     cdp.detach()
 
     keys = len(text)
+    saved = os.environ.get("BENCH_UI_TRACE")
+    if saved:  # opens in DevTools' Performance panel
+        Path(f"{saved}-{int(time.time())}.json").write_text(json.dumps({"traceEvents": events}))
     thread = main_thread(events)
     by_kind = self_times(events, thread)
     by_name = Counter(self_times(events, thread, by_name=True))
+    painted, laid_out = paint_and_layout(events, thread)
     calls: Counter[str] = Counter()
     for script in coverage:
         if "/static/assets/" not in script["url"]:
@@ -160,6 +183,8 @@ def profile_typing(page: Any, text: str, pause_s: float = 0.03) -> dict[str, Any
         )
         / keys,
         "top_events_ms": {name: ms / keys for name, ms in by_name.most_common(15)},
+        "paint_px": painted / keys,
+        "layout_objects": laid_out / keys,
         "ws_frames": frames,
         "requests": requests,
         "calls_per_key": {name: n / keys for name, n in calls.most_common()},
@@ -172,6 +197,10 @@ def print_profile(label: str, profile: dict[str, Any], names: list[str] | None =
     for kind, ms in profile["cpu_ms"].items():
         print(f"  {kind:10} {ms:6.2f}")
     print(f"  scripting+style+layout+paint {profile['script_render_ms']:.2f} ms")
+    print(
+        f"  painted {profile['paint_px']:.0f} px², laid out {profile['layout_objects']:.0f} objects"
+        " per keystroke"
+    )
     print(f"  websocket frames sent: {len(profile['ws_frames'])} {profile['ws_frames'][:3]}")
     print(f"  HTTP requests: {len(profile['requests'])} {profile['requests'][:3]}")
     if not names:
