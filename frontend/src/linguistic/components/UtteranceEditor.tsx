@@ -8,7 +8,7 @@ import type { Abbreviations } from "../leipzig";
 import { cellKey, isDirty, translationLang } from "../igt";
 import { navKey } from "../gridNav";
 import type { LexiconIndex } from "../suggest";
-import type { RowState } from "../rowStore";
+import type { RowState } from "../editor/rowStore";
 import { ConflictPanel } from "./ConflictPanel";
 import { UtteranceActions, type ActionHandlers } from "./UtteranceActions";
 import { WordColumn, type WordHandlers } from "./WordColumn";

@@ -1,6 +1,5 @@
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import {
-  memo,
   useCallback,
   useEffect,
   useLayoutEffect,
@@ -8,61 +7,39 @@ import {
   useRef,
   useState,
   useSyncExternalStore,
-  type ComponentProps,
   type FocusEvent,
-  type FormEvent,
   type KeyboardEvent,
 } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
-import type { SocketMessage } from "../../api";
 import { ErrorBanner, errorMessage } from "../../components/ErrorBanner";
 import { useLoad } from "../../hooks/useLoad";
-import { RELOAD_MESSAGE, useAnnounce, usePresence, useProjectSocket } from "../../hooks/useProjectSocket";
-import { PresenceAvatars } from "../../components/PresenceAvatars";
+import { useAnnounce, usePresence } from "../../hooks/useProjectSocket";
 import type { Person, Where } from "../../realtime/presence";
 import { useProjectContext } from "../../pages/ProjectLayout";
 import { hasRole } from "../../roles";
 import { isConflict, linguisticApi, utteranceBody, type Utterance } from "../api";
 import { EditorAids } from "../components/EditorAids";
+import { EditorHead } from "../components/EditorHead";
 import { useMachineSuggestions } from "../../models/useMachineSuggestions";
-import { UtteranceEditor, type RowHandlers } from "../components/UtteranceEditor";
-import { RowStore, cleanRow, type RowState } from "../rowStore";
+import { RowSlot } from "../editor/RowSlot";
+import type { PendingFocus } from "../editor/pendingFocus";
+import { useRowHandlers } from "../editor/rowHandlers";
+import { useLiveRows } from "../editor/liveRows";
+import { cleanRow, type RowState } from "../editor/rowStore";
 import type { StructureOp } from "../components/UtteranceActions";
 import {
   cellKey,
-  deleteWord,
   editableContent,
-  insertWord,
   isDirty,
-  mergeMorpheme,
   morphKey,
-  setMorphField,
-  setMorphForm,
-  setTranscription,
-  setTranslation,
-  setWordField,
-  splitMorpheme,
   tabFrom,
   tabOrder,
   translationLang,
-  wordKey,
   type MorphEdit,
 } from "../igt";
 import { atEdge, entryControl, keepTabStop, neighbour, type Direction } from "../gridNav";
-import { HistoryPanel } from "../components/HistoryPanel";
-import { textLines } from "../history";
 import { abbreviationsFrom } from "../leipzig";
 import { buildLexiconIndex, type LexiconIndex } from "../suggest";
-
-/**
- * Where the focus goes once the element is on screen: a `data-cell` (caret at `caret`, or the
- * whole value selected) or any element matching `selector`. With a virtualised list the target
- * may not be rendered yet; the editor scrolls to it and tries again after each render.
- */
-type PendingFocus =
-  | { cell: string; caret: number | "all"; utterance: string }
-  | { within: string; utterance: string }
-  | { edge: Direction; utterance: string };
 
 const ARROWS: Record<string, Direction> = { ArrowLeft: "left", ArrowRight: "right", ArrowUp: "up", ArrowDown: "down" };
 
@@ -76,32 +53,6 @@ const OVERSCAN_ROWS = 3;
 const estimateSize = () => ESTIMATED_ROW_PX;
 /** A row's height; without layout (jsdom) a row measures 0: keep the estimate, not stack rows. */
 const measureElement = (element: Element) => element.getBoundingClientRect().height || ESTIMATED_ROW_PX;
-
-interface RowSlotProps extends Omit<ComponentProps<typeof UtteranceEditor>, "row"> {
-  store: RowStore;
-  uid: string;
-  /** After each render of the row alone (its layout effect). */
-  onRendered: () => void;
-}
-
-/** One utterance of the store, re-rendered when its row changes (and not when another does). */
-const RowSlot = memo(function RowSlot({ store, uid, onRendered, ...rest }: RowSlotProps) {
-  const watch = useCallback((change: () => void) => store.watchRow(uid, change), [store, uid]);
-  const row = useSyncExternalStore(watch, () => store.get(uid));
-  useLayoutEffect(onRendered);
-  return row ? <UtteranceEditor row={row} {...rest} /> : null;
-});
-
-const UTTERANCE_EVENTS = new Set(["linguistic.utterance.created", "linguistic.utterance.updated"]);
-/** Events after which the text's sequence is reloaded (orders moved, an utterance gone). */
-const SEQUENCE_EVENTS = new Set(["linguistic.utterances.reordered", "linguistic.utterance.deleted"]);
-
-/** Insert `uid` into `order` before the first utterance with a higher `order`. */
-function insertByOrder(order: string[], rows: RowStore, uid: string, position: number): string[] {
-  const rest = order.filter((other) => other !== uid);
-  const at = rest.findIndex((other) => (rows.get(other)?.base.order ?? 0) > position);
-  return at === -1 ? [...rest, uid] : [...rest.slice(0, at), uid, ...rest.slice(at)];
-}
 
 /**
  * The IGT editor of one text. Keyboard model: Tab / Shift-Tab walk the gloss cells word by word
@@ -129,24 +80,18 @@ export function TextEditorPage() {
   const index: LexiconIndex = useMemo(() => buildLexiconIndex(lexicon.data ?? []), [lexicon.data]);
 
   const machine = useMachineSuggestions(slug, id, canEdit);
-  // The rows live outside React state (see rowStore): a keystroke re-renders its row alone.
-  const [store] = useState(() => new RowStore());
-  const [order, setOrder] = useState<string[]>([]);
+  const reloadUtterances = utterances.reload;
+  const reloadLexicon = lexicon.reload;
+  const reloadMachine = machine.reload;
+  const { store, order, setOrder } = useLiveRows({
+    slug,
+    textId: id,
+    loaded: utterances.data,
+    reloadUtterances,
+    reloadLexicon,
+    reloadMachine,
+  });
   const focused = useRef<string | null>(null);
-
-  useEffect(() => {
-    if (!utterances.data) return;
-    const loaded = utterances.data;
-    store.retain(new Set(loaded.map((u) => u.id)));
-    for (const u of loaded) {
-      const old = store.get(u.id);
-      // A reload never overwrites typing that is not saved yet.
-      if (!old || !isDirty(old.base, old.draft)) store.set(u.id, old && old.base === u ? old : cleanRow(u));
-      else if (u.version > old.base.version) store.set(u.id, { ...old, remote: u });
-    }
-    setOrder(loaded.map((u) => u.id));
-  }, [utterances.data, store]);
-
   const update = useCallback((uid: string, change: (row: RowState) => RowState) => store.update(uid, change), [store]);
 
   const orderRef = useRef(order);
@@ -168,60 +113,6 @@ export function TextEditorPage() {
       }),
     [update],
   );
-
-  /** A newer version from the server (live update): shown at once unless it would hide typing. */
-  const receive = useCallback(
-    (fresh: Utterance) => {
-      if (fresh.text !== id) return;
-      const row = store.get(fresh.id);
-      if (!row) store.set(fresh.id, cleanRow(fresh));
-      else if (fresh.version > row.base.version && !(row.remote && fresh.version <= row.remote.version)) {
-        if (row.conflict) store.set(fresh.id, { ...row, conflict: fresh });
-        else if (row.saving || isDirty(row.base, row.draft)) store.set(fresh.id, { ...row, remote: fresh });
-        else store.set(fresh.id, cleanRow(fresh));
-      }
-      setOrder((previous) =>
-        previous.includes(fresh.id) ? previous : insertByOrder(previous, store, fresh.id, fresh.order),
-      );
-    },
-    [id, store],
-  );
-
-  const reloadUtterances = utterances.reload;
-  const reloadLexicon = lexicon.reload;
-  const reloadMachine = machine.reload;
-  const onMessage = useCallback(
-    (message: SocketMessage) => {
-      if (message.type === RELOAD_MESSAGE) reloadUtterances();
-      const linked = message.type === "linguistic.glossing.linked";
-      if (linked || message.type === "linguistic.glossing.replaced") {
-        // Bulk edits carry the utterances they wrote (up to a limit), as the REST API serves them.
-        if (Array.isArray(message.documents)) {
-          for (const doc of message.documents as { text?: string; data?: Utterance }[])
-            if (doc.text === id && doc.data) receive(doc.data);
-        } else if (linked || (Array.isArray(message.texts) && message.texts.includes(id))) {
-          reloadUtterances();
-        }
-      }
-      if (message.type === "linguistic.entries.created") reloadLexicon();
-      const forThisText = message.text === id || message.text == null;
-      if (message.type === "ml.suggestions.created" && message.task === "gloss" && forThisText) reloadMachine();
-      // A gloss model activated (or rolled back to): suggestions may be asked for from now on.
-      if (message.type === "ml.version.activated" && message.task === "gloss") reloadMachine();
-      if (SEQUENCE_EVENTS.has(message.type) && message.text === id) reloadUtterances();
-      if (!UTTERANCE_EVENTS.has(message.type) || typeof message.id !== "string") return;
-      const row = store.get(message.id);
-      // Events name their text; one for an utterance not shown here is for another text.
-      if (!row && message.text !== id) return;
-      if (row && typeof message.version === "number" && message.version <= row.base.version) return;
-      // Events carry the utterance as the REST API serves it; fetch only if one does not.
-      const data = message.data as Utterance | undefined;
-      if (data && data.id === message.id && data.version === message.version) receive(data);
-      else linguisticApi.utterances.get(slug, message.id).then(receive, () => undefined);
-    },
-    [slug, id, store, receive, reloadUtterances, reloadLexicon, reloadMachine],
-  );
-  useProjectSocket(slug, onMessage);
 
   // Presence: where the caret is (utterance, word and morpheme), and a soft lock on that cell
   // while one may edit, shown to the others as taken. Saves still go through version checks.
@@ -549,86 +440,7 @@ export function TextEditorPage() {
     [slug, update, numberOf],
   );
 
-  const machineRef = useRef(machine);
-  machineRef.current = machine;
-  // One stable set of callbacks per utterance, so that a keystroke re-renders only its own row.
-  const actions = useRef({ update, edit, save, structure, revert });
-  actions.current = { update, edit, save, structure, revert };
-  const handlers = useRef(new Map<string, RowHandlers>());
-  const handlersFor = (uid: string): RowHandlers => {
-    const known = handlers.current.get(uid);
-    if (known) return known;
-    const act = () => actions.current;
-    const made: RowHandlers = {
-      onFocusCell: (cell) => {
-        onFocusCell(cell);
-        const base = store.get(uid)?.base;
-        if (!base) return;
-        const words = base.words ?? [];
-        machineRef.current.touch(uid, base.version, (w) => (words[w]?.morphemes?.length ?? 0) > 0);
-      },
-      onMorph: (w, m, field, value) =>
-        act().update(uid, (r) => ({ ...r, draft: setMorphField(r.draft, w, m, field, value) })),
-      onMorphForm: (w, m, value) => act().update(uid, (r) => ({ ...r, draft: setMorphForm(r.draft, w, m, value) })),
-      onWord: (w, field, value) => act().update(uid, (r) => ({ ...r, draft: setWordField(r.draft, w, field, value) })),
-      onAddWord: (at) =>
-        act().update(uid, (r) => {
-          pendingFocus.current = { cell: wordKey(uid, at), caret: 0, utterance: uid };
-          return { ...r, draft: insertWord(r.draft, at) };
-        }),
-      onDeleteWord: (w) => act().update(uid, (r) => ({ ...r, draft: deleteWord(r.draft, w) })),
-      onSplit: (w, m, field, caret) => act().edit(uid, (d) => splitMorpheme(d, w, m, field, caret)),
-      onMergeBack: (w, m, field) => act().edit(uid, (d) => mergeMorpheme(d, w, m, field)),
-      onTranscription: (value) => act().update(uid, (r) => ({ ...r, draft: setTranscription(r.draft, value) })),
-      onPick: (w, m, s) =>
-        act().update(uid, (r) => {
-          let d = setMorphField(r.draft, w, m, "gloss", s.gloss);
-          d = setMorphField(d, w, m, "lemma", s.entryId);
-          const morph = m === null ? null : d.words?.[w]?.morphemes?.[m];
-          if (morph && s.senseId) {
-            d = {
-              ...d,
-              words: d.words?.map((wd, wi) =>
-                wi !== w
-                  ? wd
-                  : {
-                      ...wd,
-                      morphemes: wd.morphemes?.map((mm, mi) => (mi === m ? { ...mm, sense: s.senseId } : mm)),
-                    },
-              ),
-            };
-          }
-          const currentPos = m === null ? d.words?.[w]?.pos : d.words?.[w]?.morphemes?.[m]?.pos;
-          if (!currentPos && s.pos) d = setMorphField(d, w, m, "pos", s.pos);
-          return { ...r, draft: d };
-        }),
-      onTranslation: (lang, value) => act().update(uid, (r) => ({ ...r, draft: setTranslation(r.draft, lang, value) })),
-      onSave: () => void act().save(uid),
-      onStructure: (op) => act().structure(uid, op),
-      loadHistory: () => linguisticApi.utterances.history(slug, uid),
-      loadVersion: (version) => linguisticApi.utterances.version(slug, uid, version),
-      onRevert: (toVersion) => act().revert(uid, toVersion),
-      onKeepMine: () => {
-        const theirs = store.get(uid)?.conflict;
-        if (theirs) void act().save(uid, theirs.version);
-      },
-      onReview: () => act().update(uid, (r) => (r.remote ? { ...r, conflict: r.remote, remote: null } : r)),
-      onTakeTheirs: () => act().update(uid, (r) => (r.conflict ? cleanRow(r.conflict) : r)),
-      onMerge: (merged) =>
-        act().update(uid, (r) => (r.conflict ? { ...r, base: r.conflict, draft: merged, conflict: null } : r)),
-    };
-    handlers.current.set(uid, made);
-    return made;
-  };
-
-  // Jump to an utterance by its number.
-  const [jump, setJump] = useState("");
-  const onJump = (event: FormEvent) => {
-    event.preventDefault();
-    const number = Number.parseInt(jump, 10);
-    const uid = Number.isFinite(number) ? order[Math.min(Math.max(number, 1), order.length) - 1] : undefined;
-    if (uid) focusUtterance(uid);
-  };
+  const handlersFor = useRowHandlers({ slug, store, pendingFocus, machine, onFocusCell, update, edit, save, structure, revert });
 
   // A new, empty utterance at the end of the text (how a text is started in the browser).
   const [adding, setAdding] = useState(false);
@@ -654,65 +466,28 @@ export function TextEditorPage() {
     }
   };
 
-  const [textHistoryOpen, setTextHistoryOpen] = useState(false);
-  const loadTextHistory = useCallback(() => linguisticApi.texts.history(slug, id), [slug, id]);
-  const loadTextVersion = useCallback((version: number) => linguisticApi.texts.version(slug, id, version), [slug, id]);
-
   return (
     <section className="ling-editor-page">
       <p className="breadcrumb">
         <Link to={`/projects/${slug}/texts`}>Texts</Link> /
       </p>
-      <div className="ling-editor-head">
-        <h2>{text.data?.title || "Untitled text"}</h2>
-        {text.data?.lang && <span className="tag">{text.data.lang}</span>}
-        {text.data && (
-          <button
-            type="button"
-            className="button-small button-secondary"
-            aria-expanded={textHistoryOpen}
-            onClick={() => setTextHistoryOpen(!textHistoryOpen)}
-          >
-            Text history
-          </button>
-        )}
-        <PresenceAvatars people={here} label="Also on this text" />
-        <span className="muted" data-testid="unsaved-count" role="status" aria-live="polite">
-          {unsaved > 0 ? `${unsaved} unsaved` : "All saved"}
-        </span>
-        {order.length > 0 && (
-          <form className="ling-jump" onSubmit={onJump}>
-            <label>
-              Go to utterance{" "}
-              <input
-                type="number"
-                min={1}
-                max={order.length}
-                value={jump}
-                onChange={(event) => setJump(event.target.value)}
-                aria-label={`Go to utterance (1–${order.length})`}
-              />
-            </label>{" "}
-            <span className="muted">of {order.length}</span>
-          </form>
-        )}
-      </div>
-      {textHistoryOpen && text.data && (
-        <HistoryPanel
-          title={`History of the text ${text.data.title || ""}`.trim()}
-          current={text.data}
-          lines={textLines}
-          canEdit={canEdit}
-          loadHistory={loadTextHistory}
-          loadVersion={loadTextVersion}
-          onRevert={async (toVersion) => {
-            if (!text.data) return;
-            const saved = await linguisticApi.texts.revert(slug, id, text.data.version, toVersion);
-            text.setData(saved);
-            setSaid({ status: `The text was reverted to version ${toVersion} (now version ${saved.version}).`, alert: "" });
-          }}
-        />
-      )}
+      <EditorHead
+        slug={slug}
+        textId={id}
+        text={text.data}
+        onReverted={(saved, toVersion) => {
+          text.setData(saved);
+          setSaid({ status: `The text was reverted to version ${toVersion} (now version ${saved.version}).`, alert: "" });
+        }}
+        canEdit={canEdit}
+        here={here}
+        unsaved={unsaved}
+        count={order.length}
+        onJump={(number) => {
+          const uid = order[Math.min(Math.max(number, 1), order.length) - 1];
+          if (uid) focusUtterance(uid);
+        }}
+      />
       <p className="muted ling-keys" id="ling-keys">
         <kbd>Tab</kbd>/<kbd>Shift-Tab</kbd> next/previous gloss · arrow keys move between every field and
         button (at the start or end of a field's text) · <kbd>↓</kbd> <kbd>Enter</kbd> lexicon suggestion ·{" "}

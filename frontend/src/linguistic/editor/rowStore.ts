@@ -3,8 +3,8 @@
  * outside React state: a keystroke replaces one row and re-renders only the component that
  * watches it, not the page with every other row, the virtualizer and the toolbars.
  */
-import type { Utterance } from "./api";
-import { isDirty } from "./igt";
+import type { Utterance } from "../api";
+import { isDirty } from "../igt";
 
 export interface RowState {
   /** The server's version this draft is based on. */
