@@ -257,8 +257,11 @@ def test_text_and_entry_history_revert(
 
 BOXES = """
 (article) => {
-  const box = (el) => { const r = el.getBoundingClientRect();
-    return { x: r.left, y: r.top, right: r.right, bottom: r.bottom, label: el.getAttribute('aria-label') }; };
+  const box = (el) => {
+    const r = el.getBoundingClientRect();
+    const label = el.getAttribute('aria-label');
+    return { x: r.left, y: r.top, right: r.right, bottom: r.bottom, label };
+  };
   return {
     buttons: [...article.querySelectorAll('.ling-word-delete')].map(box),
     cells: [...article.querySelectorAll('.ling-words input')].map(box),
@@ -268,7 +271,8 @@ BOXES = """
 
 
 def overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    return a["x"] < b["right"] and b["x"] < a["right"] and a["y"] < b["bottom"] and b["y"] < a["bottom"]
+    across = a["x"] < b["right"] and b["x"] < a["right"]
+    return bool(across and a["y"] < b["bottom"] and b["y"] < a["bottom"])
 
 
 def test_remove_word_buttons_cover_no_cell(
@@ -291,4 +295,5 @@ def test_remove_word_buttons_cover_no_cell(
     word = page.get_by_label("Word 1 of utterance 1").bounding_box()
     button = remove.bounding_box()
     assert button["x"] >= word["x"] + word["width"] - 0.5
-    assert word["y"] - 1 <= button["y"] and button["y"] + button["height"] <= word["y"] + word["height"] + 1
+    assert word["y"] - 1 <= button["y"]
+    assert button["y"] + button["height"] <= word["y"] + word["height"] + 1
