@@ -3,6 +3,9 @@
     .venv/bin/python bench/ui.py                        # Lezgi train (701 utt.) + 5 000 generated
     BENCH_UI_GENERATED=0 .venv/bin/python bench/ui.py   # the real text only
     BENCH_UI_SCREENSHOT=/tmp/ui .venv/bin/python bench/ui.py   # also /tmp/ui-<text>.png
+    BENCH_UI_CSS='.ling-editor-row { contain: content }' ...   # try a style before typing
+    BENCH_UI_ALL_CALLS=1 ...   # every function's calls per keystroke, own CPU by trace event
+    BENCH_UI_TRACE=/tmp/t ...   # also the typing's trace, /tmp/t-<time>.json, for DevTools
 
 Starts the embedded MongoDB-wire server and the ASGI app (daphne, in a thread, 127.0.0.1 only)
 on a temp SQLite database, imports ``../shared/data/glossing/Lezgi/lez-train-track2-uncovered``
@@ -52,6 +55,7 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from annotations.linguistic_api import documents, services  # noqa: E402
+from bench.ui_trace import print_profile, profile_typing  # noqa: E402
 from fieldmark.projects import services as projects  # noqa: E402
 from fieldmark.projects.models import Membership  # noqa: E402
 from fieldmark.storage import mongo  # noqa: E402
@@ -62,7 +66,26 @@ LEZGI = SHARED / "data" / "glossing" / "Lezgi" / "lez-train-track2-uncovered"
 GENERATED = int(os.environ.get("BENCH_UI_GENERATED", "5000"))
 CHROMIUM = os.environ.get("FIELDMARK_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "correct horse battery"
-KEYS, TABS, LOADS = 60, 300, 3
+KEYS, TABS, LOADS, TRACED_KEYS = 60, 300, 3, 30
+# Functions whose calls per keystroke the report shows (by name: a build with --minify false).
+WATCHED = [
+    "UtteranceEditor",
+    "GlossInput",
+    "MachineGloss",
+    "PresenceAvatars",
+    "GlossingAids",
+    "MachineToolbar",
+    "TextVideoLinks",
+    "ErrorBanner",
+    "TextEditorPage",
+    "suggestionsFor",
+    "tokenizeGloss",
+    "isDirty",
+    "editableContent",
+    "wordColumns",
+    "tabOrder",
+    "keepTabStop",
+]
 
 KEY_PROBE = """
 () => {
@@ -123,6 +146,33 @@ def generated_text(project: Any, user: User, count: int) -> str:
     )
 
 
+def type_timed(page: Any, text: str) -> list[float]:
+    """Latency of each character of `text` typed into the focused field (KEY_PROBE), in ms."""
+    page.evaluate(KEY_PROBE)
+    for ch in text:
+        page.keyboard.press(ch)
+        time.sleep(0.03)
+    page.wait_for_timeout(200)
+    return list(page.evaluate("window.__lat"))
+
+
+def measure_floor(page: Any, base: str) -> dict[str, Any]:
+    """The same typing into a lone <input> on an empty page of the app's origin: what the
+    probe reads when the page does nothing (the wait for the next frame, the frame itself)."""
+    page.goto(f"{base}/static/bench-blank")  # a 404 page: nothing of the app runs
+    page.set_content("<input id=floor>")
+    page.focus("#floor")
+    latencies = type_timed(page, "abcdefghij" * (KEYS // 10))
+    profile = profile_typing(page, "klmnopqrst" * (TRACED_KEYS // 10))
+    return {
+        "label": "bare input (floor)",
+        "key_p50": percentile(latencies, 0.5),
+        "key_p95": percentile(latencies, 0.95),
+        "keys": len(latencies),
+        "profile": profile,
+    }
+
+
 def measure(page: Any, base: str, text_id: str, label: str) -> dict[str, Any]:
     url = f"{base}/projects/bench/texts/{text_id}"
     shown, interactive = [], []
@@ -146,15 +196,15 @@ def measure(page: Any, base: str, text_id: str, label: str) -> dict[str, Any]:
     shot = os.environ.get("BENCH_UI_SCREENSHOT")
     if shot:  # a picture of the opened editor, to look at what was measured
         page.screenshot(path=f"{shot}-{label.split()[0].lower()}.png")
+    extra_css = os.environ.get("BENCH_UI_CSS")
+    if extra_css:  # try a style change without a rebuild
+        page.add_style_tag(content=extra_css)
     cdp = page.context.new_cdp_session(page)
     cdp.send("Performance.enable")
     metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-    page.evaluate(KEY_PROBE)
-    for ch in "abcdefghij" * (KEYS // 10):
-        page.keyboard.press(ch)
-        time.sleep(0.03)
-    page.wait_for_timeout(200)
-    latencies = page.evaluate("window.__lat")
+    latencies = type_timed(page, "abcdefghij" * (KEYS // 10))
+    # The same typing again, traced: CPU time by kind, messages and calls per keystroke.
+    profile = profile_typing(page, "klmnopqrst" * (TRACED_KEYS // 10))
     # Not Escape: in the editor it leaves the grid (a suggestion list closes on Tab anyway).
     page.keyboard.press("Control+z")
     start = time.perf_counter()
@@ -174,6 +224,7 @@ def measure(page: Any, base: str, text_id: str, label: str) -> dict[str, Any]:
         "tab_end": where,
         "heap_mb": metrics.get("JSHeapUsedSize", 0) / 1e6,
         "nodes": int(metrics.get("Nodes", 0)),
+        "profile": profile,
     }
 
 
@@ -230,21 +281,30 @@ def main() -> None:
             page.get_by_test_id("current-user").wait_for()
             for text_id, label in texts:
                 results.append(measure(page, base, text_id, label))
+            floor = measure_floor(page, base)
             browser.close()
     finally:
         mongo.reset_client()
         server.stop()
 
     print()
-    print("| text | first utterance | interactive | keystroke p50 | p95 | Tab | JS heap | DOM |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| text | first utterance | interactive | key p50 | p95 | CPU/key | Tab | heap | DOM |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in results:
         print(
             f"| {r['label']} | {r['shown'] * 1000:.0f} ms | {r['interactive'] * 1000:.0f} ms "
-            f"| {r['key_p50']:.1f} ms | {r['key_p95']:.1f} ms | {r['tab_ms']:.1f} ms "
+            f"| {r['key_p50']:.1f} ms | {r['key_p95']:.1f} ms "
+            f"| {r['profile']['script_render_ms']:.1f} ms | {r['tab_ms']:.1f} ms "
             f"| {r['heap_mb']:.0f} MB | {r['nodes']} |"
         )
+    print(
+        f"| {floor['label']} | | | {floor['key_p50']:.1f} ms | {floor['key_p95']:.1f} ms "
+        f"| {floor['profile']['script_render_ms']:.1f} ms | | | |"
+    )
     print(f"\n(keystrokes timed: {[r['keys'] for r in results]})")
+    every_call = os.environ.get("BENCH_UI_ALL_CALLS") is not None
+    for r in [*results, floor]:
+        print_profile(r["label"], r["profile"], None if every_call else WATCHED)
     print(f"(Tab walks ended at {[r['tab_end'] for r in results]})")
 
 

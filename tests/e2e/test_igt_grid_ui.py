@@ -253,3 +253,47 @@ def test_text_and_entry_history_revert(
     assert (reverted_text["title"], reverted_text["version"]) == ("Dogs", 3)
     reverted_entry = services.get_entry(team.project, entry["_id"])
     assert (reverted_entry["pos"], reverted_entry["version"]) == ("N", 3)
+
+
+BOXES = """
+(article) => {
+  const box = (el) => {
+    const r = el.getBoundingClientRect();
+    const label = el.getAttribute('aria-label');
+    return { x: r.left, y: r.top, right: r.right, bottom: r.bottom, label };
+  };
+  return {
+    buttons: [...article.querySelectorAll('.ling-word-delete')].map(box),
+    cells: [...article.querySelectorAll('.ling-words input')].map(box),
+  };
+}
+"""
+
+
+def overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    across = a["x"] < b["right"] and b["x"] < a["right"]
+    return bool(across and a["y"] < b["bottom"] and b["y"] < a["bottom"])
+
+
+def test_remove_word_buttons_cover_no_cell(
+    page: Any, live_server: Any, team: Any, text: dict[str, Any]
+) -> None:
+    # Given an annotator in the editor, the focus in the first word (its × shows)
+    log_in_by_keyboard(page, live_server.url, "annotator")
+    page.goto(f"{live_server.url}/projects/lezgi/texts/{text['text']}")
+    page.get_by_label("Word 1 of utterance 1").focus()
+    remove = page.get_by_role("button", name="Remove word 1 from utterance 1")
+    expect(remove).to_be_visible()
+
+    # Then no word's × covers any cell of the utterance, its own word's or the next one's
+    boxes = page.get_by_test_id("utterance").first.evaluate(BOXES)
+    assert len(boxes["buttons"]) == 2
+    for button in boxes["buttons"]:
+        covered = [cell["label"] for cell in boxes["cells"] if overlap(button, cell)]
+        assert covered == [], (button["label"], covered)
+    # And each × sits on its word's line, right of its word's form
+    word = page.get_by_label("Word 1 of utterance 1").bounding_box()
+    button = remove.bounding_box()
+    assert button["x"] >= word["x"] + word["width"] - 0.5
+    assert word["y"] - 1 <= button["y"]
+    assert button["y"] + button["height"] <= word["y"] + word["height"] + 1

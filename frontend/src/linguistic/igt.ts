@@ -178,15 +178,25 @@ export function translationLang(utterance: Pick<Utterance, "translations">): str
   return langs.includes("en") ? "en" : (langs[0] ?? "en");
 }
 
+type Editable = Pick<Utterance, "words" | "translations" | "transcription">;
+// Edits replace an utterance object, never change it: its content is worked out once per object
+// (a keystroke's dirty checks compare the new draft only).
+const contentOf = new WeakMap<Editable, string>();
+
 /** Comparable content of an utterance (what the editor changes), for dirty checks. */
-export function editableContent(utterance: Pick<Utterance, "words" | "translations" | "transcription">): string {
-  return JSON.stringify(
-    normalizeForCompare({
-      transcription: utterance.transcription ?? "",
-      translations: utterance.translations ?? {},
-      words: utterance.words ?? [],
-    }),
-  );
+export function editableContent(utterance: Editable): string {
+  let content = contentOf.get(utterance);
+  if (content === undefined) {
+    content = JSON.stringify(
+      normalizeForCompare({
+        transcription: utterance.transcription ?? "",
+        translations: utterance.translations ?? {},
+        words: utterance.words ?? [],
+      }),
+    );
+    contentOf.set(utterance, content);
+  }
+  return content;
 }
 
 /** Drop empty strings / nulls and sort keys, as the server's `to_doc` leaves empties out. */
@@ -205,10 +215,7 @@ export function normalizeForCompare(value: unknown): unknown {
   return value;
 }
 
-export function isDirty(
-  base: Pick<Utterance, "words" | "translations" | "transcription">,
-  draft: Pick<Utterance, "words" | "translations" | "transcription">,
-): boolean {
+export function isDirty(base: Editable, draft: Editable): boolean {
   // A row fresh from the server shares one object for both: no need to compare the content.
   if (base === draft) return false;
   return editableContent(base) !== editableContent(draft);

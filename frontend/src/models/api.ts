@@ -227,7 +227,8 @@ export const modelsApi = {
     cancel: (slug: string, id: number) => request<Run>("POST", `${base(slug)}/models/runs/${id}/cancel/`),
   },
   versions: {
-    list: (slug: string) => listAll<Version>(`${base(slug)}/models/versions/`),
+    list: (slug: string, task?: string) =>
+      listAll<Version>(`${base(slug)}/models/versions/${task ? `?task=${enc(task)}` : ""}`),
     get: (slug: string, id: number) => request<VersionDetail>("GET", `${base(slug)}/models/versions/${id}/`),
     plots: (slug: string, id: number) => request<Plots>("GET", `${base(slug)}/models/versions/${id}/plots/`),
     activate: (slug: string, id: number) => request<Version>("POST", `${base(slug)}/models/versions/${id}/activate/`),

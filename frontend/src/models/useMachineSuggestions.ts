@@ -10,18 +10,43 @@ export interface MachineSuggestions {
   accept: (utterance: string, word: number, morpheme: number | null) => void;
   reject: (utterance: string, word: number, morpheme: number | null) => void;
   reload: () => void;
-  /** False once the project turned out to have no active gloss model. */
-  available: boolean;
+  /** False when the project has no active gloss model, null until that is known. */
+  available: boolean | null;
 }
 
 /** Machine gloss suggestions of one text for the IGT editor; accept/reject are recorded. */
 export function useMachineSuggestions(slug: string, textId: string, enabled: boolean): MachineSuggestions {
   const [hints, setHints] = useState<Hints>({});
-  const [available, setAvailable] = useState(true);
+  // Unknown (null) until the versions list says whether a gloss model is active: no model, no
+  // `/suggestions/` request (it would only answer 409).
+  const [available, setAvailable] = useState<boolean | null>(null);
+  const waiting = useRef<(() => void)[]>([]);
   const [tick, setTick] = useState(0);
   const asked = useRef(new Set<string>());
   const hintsRef = useRef(hints);
   hintsRef.current = hints;
+
+  useEffect(() => {
+    if (!enabled) return;
+    let live = true;
+    modelsApi.versions.list(slug, "gloss").then(
+      (versions) => {
+        if (live) setAvailable(versions.some((v) => v.task === "gloss" && v.status === "active"));
+      },
+      () => live && setAvailable(false),
+    );
+    return () => {
+      live = false;
+    };
+  }, [slug, enabled, tick]);
+
+  // Touches made before the answer are asked once it says a model is active.
+  useEffect(() => {
+    if (available === null) return;
+    const queued = waiting.current;
+    waiting.current = [];
+    if (available) queued.forEach((ask) => ask());
+  }, [available]);
 
   useEffect(() => {
     if (!enabled) return;
@@ -40,7 +65,11 @@ export function useMachineSuggestions(slug: string, textId: string, enabled: boo
   const touch = useCallback(
     (utterance: string, version: number, segmented: (word: number) => boolean) => {
       const key = `${utterance}@${version}`;
-      if (!enabled || !available || asked.current.has(key)) return;
+      if (!enabled || available === false || asked.current.has(key)) return;
+      if (available === null) {
+        waiting.current.push(() => touchRef.current(utterance, version, segmented));
+        return;
+      }
       asked.current.add(key);
       const already = Object.keys(hintsRef.current).some((k) => k.startsWith(`${utterance}:`));
       if (already) return;
@@ -57,6 +86,9 @@ export function useMachineSuggestions(slug: string, textId: string, enabled: boo
     },
     [slug, enabled, available],
   );
+
+  const touchRef = useRef(touch);
+  touchRef.current = touch;
 
   const decide = useCallback(
     (utterance: string, word: number, morpheme: number | null, accepted: boolean) => {

@@ -63,6 +63,8 @@ describe("GlossingAids", () => {
     ));
     expect(calls).toHaveLength(0);
     open();
+    // Opened, the aids hold the focus (a viewer has no control in them before the lists come)
+    expect(document.activeElement).toBe(screen.getByRole("group", { name: "Glossing aids" }));
 
     const check = await screen.findByTestId("gloss-check");
     await waitFor(() => expect(within(check).getAllByRole("row")).toHaveLength(3));
@@ -111,6 +113,7 @@ describe("GlossingAids", () => {
       <GlossingAids slug="p" textId="t1" canEdit onLinked={onLinked} onEntriesCreated={onEntriesCreated} />
     ));
     open();
+    expect(document.activeElement).toBe(screen.getByRole("button", { name: "Create missing lexicon entries" }));
     await screen.findByText("Every gram is a Leipzig gram.");
 
     await act(async () => {

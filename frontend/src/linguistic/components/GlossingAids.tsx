@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { Pager } from "../../components/Pager";
@@ -73,8 +73,15 @@ function AidsBody({ slug, textId, canEdit, onLinked, onEntriesCreated }: Glossin
 
   const where = (text: string) => (text === textId ? <span className="tag">this text</span> : null);
 
+  // Opened, the aids take the focus: their first control, else the panel itself.
+  const body = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const panel = body.current;
+    (panel?.querySelector<HTMLElement>("button:not(:disabled), input, select, a[href]") ?? panel)?.focus();
+  }, []);
+
   return (
-    <div className="stack">
+    <div className="stack" ref={body} tabIndex={-1} aria-label="Glossing aids" role="group">
       {canEdit && (
         <Actions
           slug={slug}

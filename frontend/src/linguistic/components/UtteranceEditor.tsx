@@ -2,61 +2,22 @@ import { memo, useRef, useState, type KeyboardEvent } from "react";
 import { PresenceAvatars } from "../../components/PresenceAvatars";
 import type { Person } from "../../realtime/presence";
 import { ErrorBanner } from "../../components/ErrorBanner";
-import { MachineGloss } from "../../models/MachineGloss";
 import type { MachineSuggestions } from "../../models/useMachineSuggestions";
 import type { Utterance } from "../api";
 import type { Abbreviations } from "../leipzig";
-import {
-  MIN_CELL_CH,
-  cellKey,
-  isDirty,
-  morphKey,
-  morphsOf,
-  translationLang,
-  wordColumns,
-  wordKey,
-  type MorphField,
-  type SplitField,
-  type WordField,
-} from "../igt";
+import { cellKey, isDirty, translationLang } from "../igt";
 import { navKey } from "../gridNav";
-import { suggestionsFor, type LexiconIndex, type Suggestion } from "../suggest";
+import type { LexiconIndex } from "../suggest";
+import type { RowState } from "../editor/rowStore";
 import { ConflictPanel } from "./ConflictPanel";
-import { GlossInput } from "./GlossInput";
-import { splitKeys } from "./splitKeys";
 import { UtteranceActions, type ActionHandlers } from "./UtteranceActions";
-
-export interface RowState {
-  /** The server's version this draft is based on. */
-  base: Utterance;
-  /** What is on screen; never replaced while it holds unsaved typing. */
-  draft: Utterance;
-  saving: boolean;
-  error: unknown;
-  /** The server's current document after a 409, or once the user reviews `remote`. */
-  conflict: Utterance | null;
-  /** A newer version someone else saved while this row had unsaved typing (live update). */
-  remote: Utterance | null;
-}
-
-/** A row fresh from the server. */
-export function cleanRow(utterance: Utterance): RowState {
-  return { base: utterance, draft: utterance, saving: false, error: null, conflict: null, remote: null };
-}
+import { WordColumn, type WordHandlers } from "./WordColumn";
 
 /** What a row does with the user's input; stable per utterance so a keystroke re-renders one row. */
-export interface RowHandlers extends ActionHandlers {
-  onMorph: (word: number, morpheme: number | null, field: MorphField, value: string) => void;
-  onMorphForm: (word: number, morpheme: number | null, value: string) => void;
-  onWord: (word: number, field: WordField, value: string) => void;
+export interface RowHandlers extends ActionHandlers, WordHandlers {
   onAddWord: (at: number) => void;
-  onDeleteWord: (word: number) => void;
-  onSplit: (word: number, morpheme: number | null, field: SplitField, caret: number) => void;
-  onMergeBack: (word: number, morpheme: number | null, field: SplitField) => void;
-  onPick: (word: number, morpheme: number | null, suggestion: Suggestion) => void;
   onTranscription: (value: string) => void;
   onTranslation: (lang: string, value: string) => void;
-  onFocusCell: (cell: string) => void;
   onSave: () => void;
   onReview: () => void;
   onKeepMine: () => void;
@@ -214,128 +175,27 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
           <span>POS</span>
           <span>word POS</span>
         </div>
-        {words.map((word, w) => {
-          const cols = wordColumns(word);
-          const segmented = !!word.morphemes && word.morphemes.length > 0;
-          return (
-            <div className="ling-word" key={w} data-testid="word" data-word={w}>
-              <div className="ling-word-form">
-                <input
-                  className="ling-cell ling-word-input"
-                  style={{ width: `${cols.word}ch` }}
-                  value={word.form}
-                  data-cell={wordKey(draft.id, w)}
-                  data-nav={navKey("word", w, 0)}
-                  tabIndex={-1}
-                  readOnly={!canEdit}
-                  aria-label={`Word ${w + 1} of utterance ${number}`}
-                  spellCheck={false}
-                  onChange={(event) => props.onWord(w, "form", event.target.value)}
-                />
-                {canEdit && (
-                  <button
-                    type="button"
-                    className="button-link ling-word-delete"
-                    data-nav={navKey("word", w, 1)}
-                    tabIndex={-1}
-                    aria-label={`Remove word ${w + 1} from utterance ${number}`}
-                    title="Delete this word"
-                    onClick={() => props.onDeleteWord(w)}
-                  >
-                    ×
-                  </button>
-                )}
-              </div>
-              <div className="ling-morphs">
-                {morphsOf(word).map((m, i) => {
-                  const morpheme = segmented ? i : null;
-                  const cell = cellKey({ utterance: draft.id, kind: "gloss", word: w, morpheme });
-                  const gloss = m.gloss ?? "";
-                  const width = cols.morphemes[i] ?? MIN_CELL_CH;
-                  const shown = `${m.sep ?? ""}${m.form}`;
-                  const split = (field: SplitField) => (caret: number) => props.onSplit(w, morpheme, field, caret);
-                  const mergeBack = (field: SplitField) => () => props.onMergeBack(w, morpheme, field);
-                  return (
-                    <div className="ling-morph" key={i}>
-                      <div className="ling-morph-form" title={m.lemma ? `lemma ${m.lemma}` : undefined}>
-                        {segmented && m.sep ? <span className="ling-sep">{m.sep}</span> : null}
-                        <input
-                          className="ling-cell ling-form-input"
-                          style={{ width: `${Math.max(MIN_CELL_CH, width - (segmented && m.sep ? 1 : 0))}ch` }}
-                          value={m.form}
-                          data-cell={morphKey(draft.id, w, morpheme, "form")}
-                          data-nav={navKey("form", w, i)}
-                          tabIndex={-1}
-                          readOnly={!canEdit}
-                          aria-label={segmented ? `Form of ${shown} in ${word.form}` : `Form of ${word.form} (unsegmented)`}
-                          spellCheck={false}
-                          onFocus={() => props.onFocusCell(morphKey(draft.id, w, morpheme, "form"))}
-                          onChange={(event) => props.onMorphForm(w, morpheme, event.target.value)}
-                          onKeyDown={(event) => {
-                            if (canEdit) splitKeys(event, split("form"), mergeBack("form"));
-                          }}
-                        />
-                      </div>
-                      <MachineGloss
-                        hint={props.machine?.hintFor(draft.id, w, morpheme)}
-                        value={gloss}
-                        onAccept={() => {
-                          const hint = props.machine?.hintFor(draft.id, w, morpheme);
-                          if (!hint || !canEdit) return;
-                          props.onMorph(w, morpheme, "gloss", hint.label);
-                          props.machine?.accept(draft.id, w, morpheme);
-                        }}
-                        onReject={() => props.machine?.reject(draft.id, w, morpheme)}
-                      >
-                      <GlossInput
-                        value={gloss}
-                        cell={cell}
-                        nav={navKey("gloss", w, i)}
-                        label={`Gloss of ${shown} in ${word.form}`}
-                        widthCh={width}
-                        suggestions={suggestionsFor(lexicon, m.form, gloss)}
-                        onChange={(value) => props.onMorph(w, morpheme, "gloss", value)}
-                        onPick={(s) => props.onPick(w, morpheme, s)}
-                        onFocusCell={props.onFocusCell}
-                        abbreviations={props.abbreviations}
-                        onSplit={canEdit ? split("gloss") : undefined}
-                        onMergeBack={canEdit ? mergeBack("gloss") : undefined}
-                      />
-                      </MachineGloss>
-                      <input
-                        className="ling-cell ling-pos"
-                        style={{ width: `${width}ch` }}
-                        value={m.pos ?? ""}
-                        data-nav={navKey("pos", w, i)}
-                        tabIndex={-1}
-                        readOnly={!canEdit}
-                        aria-label={`POS of ${shown} in ${word.form}`}
-                        spellCheck={false}
-                        onChange={(event) => props.onMorph(w, morpheme, "pos", event.target.value)}
-                      />
-                    </div>
-                  );
-                })}
-              </div>
-              {segmented ? (
-                <input
-                  className="ling-cell ling-pos ling-word-pos"
-                  style={{ width: `${cols.word}ch` }}
-                  value={word.pos ?? ""}
-                  data-nav={navKey("wpos", w)}
-                  tabIndex={-1}
-                  readOnly={!canEdit}
-                  aria-label={`Word POS of ${word.form}`}
-                  spellCheck={false}
-                  onChange={(event) => props.onWord(w, "pos", event.target.value)}
-                />
-              ) : (
-                // An unsegmented word's POS is in the row above; keep the rows aligned.
-                <div className="ling-word-pos-empty" aria-hidden="true" />
-              )}
-            </div>
-          );
-        })}
+        {words.map((word, w) => (
+          <WordColumn
+            key={w}
+            word={word}
+            w={w}
+            number={number}
+            utterance={draft.id}
+            canEdit={canEdit}
+            lexicon={lexicon}
+            abbreviations={props.abbreviations}
+            machine={props.machine}
+            onMorph={props.onMorph}
+            onMorphForm={props.onMorphForm}
+            onWord={props.onWord}
+            onDeleteWord={props.onDeleteWord}
+            onSplit={props.onSplit}
+            onMergeBack={props.onMergeBack}
+            onPick={props.onPick}
+            onFocusCell={props.onFocusCell}
+          />
+        ))}
         {canEdit && (
           <button
             type="button"

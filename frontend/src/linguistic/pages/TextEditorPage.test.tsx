@@ -429,4 +429,32 @@ describe("TextEditorPage at scale", () => {
     await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText("Transcription of utterance 2")));
     expect(screen.getAllByTestId("utterance")).toHaveLength(2);
   });
+
+  it.each([
+    ["no active gloss model", [{ id: 1, task: "gloss", status: "candidate" }], 0],
+    ["an active gloss model", [{ id: 2, task: "gloss", status: "active" }], 1],
+  ])("asks for machine suggestions only with an active model: %s", async (_name, versions, asked) => {
+    const calls = server(
+      () => ({ status: 500, body: {} }),
+      (call, path) => {
+        if (path === "/api/v1/projects/p/models/versions/") return { status: 200, body: page(versions) };
+        if (path === "/api/v1/projects/p/suggestions/" && call.method === "POST")
+          return {
+            status: 200,
+            body: { task: "gloss", version: { id: 2, number: 1 }, prediction: { id: "u1", words: [], confidence: 1 } },
+          };
+        if (path === "/api/v1/projects/p/texts/t1/suggestions/") return { status: 200, body: [] };
+        return undefined;
+      },
+    );
+    renderEditor();
+    await waitFor(() => expect(document.activeElement).toBe(gloss("Gloss of dog in dogs")));
+    await waitFor(() => expect(calls.some((c) => c.url.includes("/models/versions/?task=gloss"))).toBe(true));
+    // The focus came before the versions' answer: the question waits for it, then goes once.
+    fireEvent.focus(gloss("Gloss of bark in bark"));
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    });
+    expect(calls.filter((c) => c.url.includes("/suggestions/") && c.method === "POST")).toHaveLength(asked);
+  });
 });

@@ -6,63 +6,40 @@ import {
   useMemo,
   useRef,
   useState,
+  useSyncExternalStore,
   type FocusEvent,
-  type FormEvent,
   type KeyboardEvent,
 } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
-import { TextVideoLinks } from "../../affect/components/TextVideoLinks";
-import type { SocketMessage } from "../../api";
 import { ErrorBanner, errorMessage } from "../../components/ErrorBanner";
 import { useLoad } from "../../hooks/useLoad";
-import { RELOAD_MESSAGE, useAnnounce, usePresence, useProjectSocket } from "../../hooks/useProjectSocket";
-import { PresenceAvatars } from "../../components/PresenceAvatars";
+import { useAnnounce, usePresence } from "../../hooks/useProjectSocket";
 import type { Person, Where } from "../../realtime/presence";
 import { useProjectContext } from "../../pages/ProjectLayout";
 import { hasRole } from "../../roles";
 import { isConflict, linguisticApi, utteranceBody, type Utterance } from "../api";
-import { GlossingAids } from "../components/GlossingAids";
-import { MachineToolbar } from "../../models/MachineToolbar";
+import { EditorAids } from "../components/EditorAids";
+import { EditorHead } from "../components/EditorHead";
 import { useMachineSuggestions } from "../../models/useMachineSuggestions";
-import { UtteranceEditor, cleanRow, type RowHandlers, type RowState } from "../components/UtteranceEditor";
+import { RowSlot } from "../editor/RowSlot";
+import type { PendingFocus } from "../editor/pendingFocus";
+import { useRowHandlers } from "../editor/rowHandlers";
+import { useLiveRows } from "../editor/liveRows";
+import { cleanRow, type RowState } from "../editor/rowStore";
 import type { StructureOp } from "../components/UtteranceActions";
 import {
   cellKey,
-  deleteWord,
   editableContent,
-  insertWord,
   isDirty,
-  mergeMorpheme,
   morphKey,
-  setMorphField,
-  setMorphForm,
-  setTranscription,
-  setTranslation,
-  setWordField,
-  splitMorpheme,
   tabFrom,
   tabOrder,
   translationLang,
-  wordKey,
   type MorphEdit,
 } from "../igt";
 import { atEdge, entryControl, keepTabStop, neighbour, type Direction } from "../gridNav";
-import { HistoryPanel } from "../components/HistoryPanel";
-import { textLines } from "../history";
 import { abbreviationsFrom } from "../leipzig";
 import { buildLexiconIndex, type LexiconIndex } from "../suggest";
-
-type Rows = Record<string, RowState>;
-
-/**
- * Where the focus goes once the element is on screen: a `data-cell` (caret at `caret`, or the
- * whole value selected) or any element matching `selector`. With a virtualised list the target
- * may not be rendered yet; the editor scrolls to it and tries again after each render.
- */
-type PendingFocus =
-  | { cell: string; caret: number | "all"; utterance: string }
-  | { within: string; utterance: string }
-  | { edge: Direction; utterance: string };
 
 const ARROWS: Record<string, Direction> = { ArrowLeft: "left", ArrowRight: "right", ArrowUp: "up", ArrowDown: "down" };
 
@@ -73,16 +50,9 @@ const ESTIMATED_ROW_PX = 190;
 /** Rows rendered beyond the visible ones, above and below. */
 const OVERSCAN_ROWS = 3;
 
-const UTTERANCE_EVENTS = new Set(["linguistic.utterance.created", "linguistic.utterance.updated"]);
-/** Events after which the text's sequence is reloaded (orders moved, an utterance gone). */
-const SEQUENCE_EVENTS = new Set(["linguistic.utterances.reordered", "linguistic.utterance.deleted"]);
-
-/** Insert `uid` into `order` before the first utterance with a higher `order`. */
-function insertByOrder(order: string[], rows: Rows, uid: string, position: number): string[] {
-  const rest = order.filter((other) => other !== uid);
-  const at = rest.findIndex((other) => (rows[other]?.base.order ?? 0) > position);
-  return at === -1 ? [...rest, uid] : [...rest.slice(0, at), uid, ...rest.slice(at)];
-}
+const estimateSize = () => ESTIMATED_ROW_PX;
+/** A row's height; without layout (jsdom) a row measures 0: keep the estimate, not stack rows. */
+const measureElement = (element: Element) => element.getBoundingClientRect().height || ESTIMATED_ROW_PX;
 
 /**
  * The IGT editor of one text. Keyboard model: Tab / Shift-Tab walk the gloss cells word by word
@@ -110,32 +80,20 @@ export function TextEditorPage() {
   const index: LexiconIndex = useMemo(() => buildLexiconIndex(lexicon.data ?? []), [lexicon.data]);
 
   const machine = useMachineSuggestions(slug, id, canEdit);
-  const [rows, setRows] = useState<Rows>({});
-  const [order, setOrder] = useState<string[]>([]);
+  const reloadUtterances = utterances.reload;
+  const reloadLexicon = lexicon.reload;
+  const reloadMachine = machine.reload;
+  const { store, order, setOrder } = useLiveRows({
+    slug,
+    textId: id,
+    loaded: utterances.data,
+    reloadUtterances,
+    reloadLexicon,
+    reloadMachine,
+  });
   const focused = useRef<string | null>(null);
+  const update = useCallback((uid: string, change: (row: RowState) => RowState) => store.update(uid, change), [store]);
 
-  useEffect(() => {
-    if (!utterances.data) return;
-    const loaded = utterances.data;
-    setRows((previous) => {
-      const next: Rows = {};
-      for (const u of loaded) {
-        const old = previous[u.id];
-        // A reload never overwrites typing that is not saved yet.
-        if (!old || !isDirty(old.base, old.draft)) next[u.id] = cleanRow(u);
-        else next[u.id] = u.version > old.base.version ? { ...old, remote: u } : old;
-      }
-      return next;
-    });
-    setOrder(loaded.map((u) => u.id));
-  }, [utterances.data]);
-
-  const update = useCallback((uid: string, change: (row: RowState) => RowState) => {
-    setRows((previous) => (previous[uid] ? { ...previous, [uid]: change(previous[uid]) } : previous));
-  }, []);
-
-  const rowsRef = useRef(rows);
-  rowsRef.current = rows;
   const orderRef = useRef(order);
   orderRef.current = order;
   /** An utterance's number as shown: its place in the text (1-based). */
@@ -155,65 +113,6 @@ export function TextEditorPage() {
       }),
     [update],
   );
-
-  /** A newer version from the server (live update): shown at once unless it would hide typing. */
-  const receive = useCallback(
-    (fresh: Utterance) => {
-      if (fresh.text !== id) return;
-      setRows((previous) => {
-        const row = previous[fresh.id];
-        if (!row) return { ...previous, [fresh.id]: cleanRow(fresh) };
-        if (fresh.version <= row.base.version || (row.remote && fresh.version <= row.remote.version)) {
-          return previous;
-        }
-        let next: RowState;
-        if (row.conflict) next = { ...row, conflict: fresh };
-        else if (row.saving || isDirty(row.base, row.draft)) next = { ...row, remote: fresh };
-        else next = cleanRow(fresh);
-        return { ...previous, [fresh.id]: next };
-      });
-      setOrder((previous) =>
-        previous.includes(fresh.id)
-          ? previous
-          : insertByOrder(previous, { ...rowsRef.current, [fresh.id]: cleanRow(fresh) }, fresh.id, fresh.order),
-      );
-    },
-    [id],
-  );
-
-  const reloadUtterances = utterances.reload;
-  const reloadLexicon = lexicon.reload;
-  const reloadMachine = machine.reload;
-  const onMessage = useCallback(
-    (message: SocketMessage) => {
-      if (message.type === RELOAD_MESSAGE) reloadUtterances();
-      const linked = message.type === "linguistic.glossing.linked";
-      if (linked || message.type === "linguistic.glossing.replaced") {
-        // Bulk edits carry the utterances they wrote (up to a limit), as the REST API serves them.
-        if (Array.isArray(message.documents)) {
-          for (const doc of message.documents as { text?: string; data?: Utterance }[])
-            if (doc.text === id && doc.data) receive(doc.data);
-        } else if (linked || (Array.isArray(message.texts) && message.texts.includes(id))) {
-          reloadUtterances();
-        }
-      }
-      if (message.type === "linguistic.entries.created") reloadLexicon();
-      const forThisText = message.text === id || message.text == null;
-      if (message.type === "ml.suggestions.created" && message.task === "gloss" && forThisText) reloadMachine();
-      if (SEQUENCE_EVENTS.has(message.type) && message.text === id) reloadUtterances();
-      if (!UTTERANCE_EVENTS.has(message.type) || typeof message.id !== "string") return;
-      const row = rowsRef.current[message.id];
-      // Events name their text; one for an utterance not shown here is for another text.
-      if (!row && message.text !== id) return;
-      if (row && typeof message.version === "number" && message.version <= row.base.version) return;
-      // Events carry the utterance as the REST API serves it; fetch only if one does not.
-      const data = message.data as Utterance | undefined;
-      if (data && data.id === message.id && data.version === message.version) receive(data);
-      else linguisticApi.utterances.get(slug, message.id).then(receive, () => undefined);
-    },
-    [slug, id, receive, reloadUtterances, reloadLexicon, reloadMachine],
-  );
-  useProjectSocket(slug, onMessage);
 
   // Presence: where the caret is (utterance, word and morpheme), and a soft lock on that cell
   // while one may edit, shown to the others as taken. Saves still go through version checks.
@@ -249,7 +148,7 @@ export function TextEditorPage() {
   const [said, setSaid] = useState<{ status: string; alert: string }>({ status: "", alert: "" });
   const save = useCallback(
     async (uid: string, overwriteVersion?: number) => {
-      const row = rowsRef.current[uid];
+      const row = store.get(uid);
       if (!row || row.saving) return;
       const sent = row.draft;
       const number = numberOf(uid);
@@ -288,11 +187,11 @@ export function TextEditorPage() {
     const within = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>("[data-utterance]");
     const uid = within?.dataset.utterance;
     if (uid) {
-      const row = rowsRef.current[uid];
+      const row = store.get(uid);
       if (row && !row.conflict) void save(uid);
       return;
     }
-    for (const [key, row] of Object.entries(rowsRef.current)) {
+    for (const [key, row] of store.entries()) {
       if (!row.conflict && isDirty(row.base, row.draft)) void save(key);
     }
   }, [save]);
@@ -312,7 +211,11 @@ export function TextEditorPage() {
   }, [canEdit, saveFocusedOrAll]);
 
   // Warn before leaving with unsaved typing.
-  const anyDirty = Object.values(rows).some((r) => isDirty(r.base, r.draft));
+  const unsaved = useSyncExternalStore(
+    useCallback((change: () => void) => store.watchUnsaved(change), [store]),
+    () => store.unsaved,
+  );
+  const anyDirty = unsaved > 0;
   useEffect(() => {
     if (!anyDirty) return;
     const onBeforeUnload = (event: BeforeUnloadEvent) => event.preventDefault();
@@ -320,9 +223,10 @@ export function TextEditorPage() {
     return () => window.removeEventListener("beforeunload", onBeforeUnload);
   }, [anyDirty]);
 
-  const drafts = useMemo(
-    () => order.map((uid) => rows[uid]?.draft).filter((u): u is Utterance => !!u),
-    [order, rows],
+  /** The drafts in text order, as they are now (read when needed, not on every keystroke). */
+  const currentDrafts = useCallback(
+    () => orderRef.current.map((uid) => store.get(uid)?.draft).filter((u): u is Utterance => !!u),
+    [store],
   );
   const indexOf = useMemo(() => new Map(order.map((uid, i) => [uid, i])), [order]);
 
@@ -335,14 +239,15 @@ export function TextEditorPage() {
     const top = list.getBoundingClientRect().top + window.scrollY;
     if (Math.abs(top - scrollMargin) > 1) setScrollMargin(top);
   });
+  // A new getItemKey would make the virtualizer measure every utterance again on each render.
+  const getItemKey = useCallback((index: number) => order[index] ?? index, [order]);
   const virtualizer = useWindowVirtualizer({
     count: order.length,
-    estimateSize: () => ESTIMATED_ROW_PX,
+    estimateSize,
     overscan: OVERSCAN_ROWS,
     scrollMargin,
-    getItemKey: (index) => order[index] ?? index,
-    // Without layout (jsdom) a row measures 0: keep the estimate rather than stack every row.
-    measureElement: (element) => element.getBoundingClientRect().height || ESTIMATED_ROW_PX,
+    getItemKey,
+    measureElement,
     // React 19 warns when a measurement flushes synchronously inside a render.
     useFlushSync: false,
   });
@@ -375,7 +280,7 @@ export function TextEditorPage() {
 
   const focusUtterance = useCallback(
     (uid: string) => {
-      const draft = rowsRef.current[uid]?.draft;
+      const draft = store.get(uid)?.draft;
       if (!draft) return;
       const first = tabOrder([draft])[0];
       pendingFocus.current = first
@@ -398,9 +303,17 @@ export function TextEditorPage() {
   // The roving tab stop: the control last focused keeps the editor's one place in the Tab order
   // (or, when it scrolled out of the DOM, a gloss on screen).
   const stop = useRef<HTMLElement | null>(null);
-  useLayoutEffect(() => {
+  const keepStop = useCallback(() => {
     if (listRef.current) stop.current = keepTabStop(listRef.current, stop.current);
-  });
+  }, []);
+  useLayoutEffect(keepStop);
+  // A row re-renders alone (typing, a split, a merge): it may hold the pending focus or the stop.
+  const applyRef = useRef(applyPendingFocus);
+  applyRef.current = applyPendingFocus;
+  const afterRowRender = useCallback(() => {
+    applyRef.current();
+    keepStop();
+  }, [keepStop]);
   const onFocusIn = (event: FocusEvent<HTMLDivElement>) => {
     const target = event.target as HTMLElement;
     if (!target.dataset.nav || !listRef.current) return;
@@ -444,7 +357,7 @@ export function TextEditorPage() {
     if (event.key !== "Tab" || event.ctrlKey || event.altKey || event.metaKey) return;
     const cell = (event.target as HTMLElement).dataset?.cell;
     if (!cell) return;
-    const next = tabFrom(tabOrder(drafts), cell, event.shiftKey ? -1 : 1);
+    const next = tabFrom(tabOrder(currentDrafts()), cell, event.shiftKey ? -1 : 1);
     if (!next) return; // leave the editor the browser's way
     event.preventDefault();
     // The next row may not be rendered yet: the pending focus scrolls it in and then focuses.
@@ -458,19 +371,14 @@ export function TextEditorPage() {
    */
   const structure = useCallback(
     async (uid: string, op: StructureOp) => {
-      const row = rowsRef.current[uid];
+      const row = store.get(uid);
       if (!row) return;
       const { base } = row;
       const position = indexOf.get(uid) ?? 0;
       const number = position + 1;
       const show = (docs: Utterance[], gone: string[], after: string | null) => {
-        setRows((previous) => {
-          const next = { ...previous };
-          for (const doc of docs) next[doc.id] = cleanRow(doc);
-          for (const key of gone) delete next[key];
-          rowsRef.current = next;
-          return next;
-        });
+        for (const doc of docs) store.set(doc.id, cleanRow(doc));
+        for (const key of gone) store.set(key, undefined);
         setOrder((previous) => {
           // An updater may run twice (strict mode): it changes nothing outside itself.
           let next = previous.filter((key) => !gone.includes(key));
@@ -502,7 +410,7 @@ export function TextEditorPage() {
         setSaid({ status: `Utterance ${number} split: words from ${op.word + 1} on are utterance ${number + 1}.`, alert: "" });
       } else if (op.kind === "merge") {
         const nextId = order[position + 1];
-        const following = nextId ? rowsRef.current[nextId] : undefined;
+        const following = nextId ? store.get(nextId) : undefined;
         if (!nextId || !following) return;
         const merged = await linguisticApi.utterances.mergeWithNext(slug, uid, base.version, following.base.version);
         show([merged], [nextId], null);
@@ -523,7 +431,7 @@ export function TextEditorPage() {
 
   const revert = useCallback(
     async (uid: string, toVersion: number) => {
-      const row = rowsRef.current[uid];
+      const row = store.get(uid);
       if (!row) return;
       const saved = await linguisticApi.utterances.revert(slug, uid, row.base.version, toVersion);
       update(uid, () => cleanRow(saved));
@@ -532,86 +440,7 @@ export function TextEditorPage() {
     [slug, update, numberOf],
   );
 
-  const machineRef = useRef(machine);
-  machineRef.current = machine;
-  // One stable set of callbacks per utterance, so that a keystroke re-renders only its own row.
-  const actions = useRef({ update, edit, save, structure, revert });
-  actions.current = { update, edit, save, structure, revert };
-  const handlers = useRef(new Map<string, RowHandlers>());
-  const handlersFor = (uid: string): RowHandlers => {
-    const known = handlers.current.get(uid);
-    if (known) return known;
-    const act = () => actions.current;
-    const made: RowHandlers = {
-      onFocusCell: (cell) => {
-        onFocusCell(cell);
-        const base = rowsRef.current[uid]?.base;
-        if (!base) return;
-        const words = base.words ?? [];
-        machineRef.current.touch(uid, base.version, (w) => (words[w]?.morphemes?.length ?? 0) > 0);
-      },
-      onMorph: (w, m, field, value) =>
-        act().update(uid, (r) => ({ ...r, draft: setMorphField(r.draft, w, m, field, value) })),
-      onMorphForm: (w, m, value) => act().update(uid, (r) => ({ ...r, draft: setMorphForm(r.draft, w, m, value) })),
-      onWord: (w, field, value) => act().update(uid, (r) => ({ ...r, draft: setWordField(r.draft, w, field, value) })),
-      onAddWord: (at) =>
-        act().update(uid, (r) => {
-          pendingFocus.current = { cell: wordKey(uid, at), caret: 0, utterance: uid };
-          return { ...r, draft: insertWord(r.draft, at) };
-        }),
-      onDeleteWord: (w) => act().update(uid, (r) => ({ ...r, draft: deleteWord(r.draft, w) })),
-      onSplit: (w, m, field, caret) => act().edit(uid, (d) => splitMorpheme(d, w, m, field, caret)),
-      onMergeBack: (w, m, field) => act().edit(uid, (d) => mergeMorpheme(d, w, m, field)),
-      onTranscription: (value) => act().update(uid, (r) => ({ ...r, draft: setTranscription(r.draft, value) })),
-      onPick: (w, m, s) =>
-        act().update(uid, (r) => {
-          let d = setMorphField(r.draft, w, m, "gloss", s.gloss);
-          d = setMorphField(d, w, m, "lemma", s.entryId);
-          const morph = m === null ? null : d.words?.[w]?.morphemes?.[m];
-          if (morph && s.senseId) {
-            d = {
-              ...d,
-              words: d.words?.map((wd, wi) =>
-                wi !== w
-                  ? wd
-                  : {
-                      ...wd,
-                      morphemes: wd.morphemes?.map((mm, mi) => (mi === m ? { ...mm, sense: s.senseId } : mm)),
-                    },
-              ),
-            };
-          }
-          const currentPos = m === null ? d.words?.[w]?.pos : d.words?.[w]?.morphemes?.[m]?.pos;
-          if (!currentPos && s.pos) d = setMorphField(d, w, m, "pos", s.pos);
-          return { ...r, draft: d };
-        }),
-      onTranslation: (lang, value) => act().update(uid, (r) => ({ ...r, draft: setTranslation(r.draft, lang, value) })),
-      onSave: () => void act().save(uid),
-      onStructure: (op) => act().structure(uid, op),
-      loadHistory: () => linguisticApi.utterances.history(slug, uid),
-      loadVersion: (version) => linguisticApi.utterances.version(slug, uid, version),
-      onRevert: (toVersion) => act().revert(uid, toVersion),
-      onKeepMine: () => {
-        const theirs = rowsRef.current[uid]?.conflict;
-        if (theirs) void act().save(uid, theirs.version);
-      },
-      onReview: () => act().update(uid, (r) => (r.remote ? { ...r, conflict: r.remote, remote: null } : r)),
-      onTakeTheirs: () => act().update(uid, (r) => (r.conflict ? cleanRow(r.conflict) : r)),
-      onMerge: (merged) =>
-        act().update(uid, (r) => (r.conflict ? { ...r, base: r.conflict, draft: merged, conflict: null } : r)),
-    };
-    handlers.current.set(uid, made);
-    return made;
-  };
-
-  // Jump to an utterance by its number.
-  const [jump, setJump] = useState("");
-  const onJump = (event: FormEvent) => {
-    event.preventDefault();
-    const number = Number.parseInt(jump, 10);
-    const uid = Number.isFinite(number) ? order[Math.min(Math.max(number, 1), order.length) - 1] : undefined;
-    if (uid) focusUtterance(uid);
-  };
+  const handlersFor = useRowHandlers({ slug, store, pendingFocus, machine, onFocusCell, update, edit, save, structure, revert });
 
   // A new, empty utterance at the end of the text (how a text is started in the browser).
   const [adding, setAdding] = useState(false);
@@ -620,15 +449,14 @@ export function TextEditorPage() {
     setAdding(true);
     setAddError(null);
     try {
-      const last = drafts[drafts.length - 1];
+      const last = currentDrafts().at(-1);
       const lang = last ? translationLang(last) : "en";
       const created = await linguisticApi.utterances.create(slug, id, {
         transcription: "",
         words: [],
         translations: { [lang]: "" },
       });
-      rowsRef.current = { ...rowsRef.current, [created.id]: cleanRow(created) };
-      setRows((previous) => ({ ...previous, [created.id]: cleanRow(created) }));
+      store.set(created.id, cleanRow(created));
       setOrder((previous) => (previous.includes(created.id) ? previous : [...previous, created.id]));
       pendingFocus.current = { within: ".ling-transcription", utterance: created.id };
     } catch (error) {
@@ -638,67 +466,28 @@ export function TextEditorPage() {
     }
   };
 
-  const [textHistoryOpen, setTextHistoryOpen] = useState(false);
-  const loadTextHistory = useCallback(() => linguisticApi.texts.history(slug, id), [slug, id]);
-  const loadTextVersion = useCallback((version: number) => linguisticApi.texts.version(slug, id, version), [slug, id]);
-
-  const unsaved = useMemo(() => Object.values(rows).filter((r) => isDirty(r.base, r.draft)).length, [rows]);
-
   return (
     <section className="ling-editor-page">
       <p className="breadcrumb">
         <Link to={`/projects/${slug}/texts`}>Texts</Link> /
       </p>
-      <div className="ling-editor-head">
-        <h2>{text.data?.title || "Untitled text"}</h2>
-        {text.data?.lang && <span className="tag">{text.data.lang}</span>}
-        {text.data && (
-          <button
-            type="button"
-            className="button-small button-secondary"
-            aria-expanded={textHistoryOpen}
-            onClick={() => setTextHistoryOpen(!textHistoryOpen)}
-          >
-            Text history
-          </button>
-        )}
-        <PresenceAvatars people={here} label="Also on this text" />
-        <span className="muted" data-testid="unsaved-count" role="status" aria-live="polite">
-          {unsaved > 0 ? `${unsaved} unsaved` : "All saved"}
-        </span>
-        {order.length > 0 && (
-          <form className="ling-jump" onSubmit={onJump}>
-            <label>
-              Go to utterance{" "}
-              <input
-                type="number"
-                min={1}
-                max={order.length}
-                value={jump}
-                onChange={(event) => setJump(event.target.value)}
-                aria-label={`Go to utterance (1–${order.length})`}
-              />
-            </label>{" "}
-            <span className="muted">of {order.length}</span>
-          </form>
-        )}
-      </div>
-      {textHistoryOpen && text.data && (
-        <HistoryPanel
-          title={`History of the text ${text.data.title || ""}`.trim()}
-          current={text.data}
-          lines={textLines}
-          canEdit={canEdit}
-          loadHistory={loadTextHistory}
-          loadVersion={loadTextVersion}
-          onRevert={async (toVersion) => {
-            if (!text.data) return;
-            const saved = await linguisticApi.texts.revert(slug, id, text.data.version, toVersion);
-            text.setData(saved);
-            setSaid({ status: `The text was reverted to version ${toVersion} (now version ${saved.version}).`, alert: "" });
-          }}
-        />
-      )}
+      <EditorHead
+        slug={slug}
+        textId={id}
+        text={text.data}
+        onReverted={(saved, toVersion) => {
+          text.setData(saved);
+          setSaid({ status: `The text was reverted to version ${toVersion} (now version ${saved.version}).`, alert: "" });
+        }}
+        canEdit={canEdit}
+        here={here}
+        unsaved={unsaved}
+        count={order.length}
+        onJump={(number) => {
+          const uid = order[Math.min(Math.max(number, 1), order.length) - 1];
+          if (uid) focusUtterance(uid);
+        }}
+      />
       <p className="muted ling-keys" id="ling-keys">
         <kbd>Tab</kbd>/<kbd>Shift-Tab</kbd> next/previous gloss · arrow keys move between every field and
         button (at the start or end of a field's text) · <kbd>↓</kbd> <kbd>Enter</kbd> lexicon suggestion ·{" "}
@@ -712,28 +501,18 @@ export function TextEditorPage() {
       <p className="visually-hidden" role="alert" data-testid="save-alert">
         {said.alert}
       </p>
-      <TextVideoLinks slug={slug} textId={id} />
-      <GlossingAids
+      <EditorAids
         slug={slug}
         textId={id}
         canEdit={canEdit}
-        onLinked={reloadUtterances}
+        onUtterancesChanged={reloadUtterances}
         onEntriesCreated={reloadLexicon}
+        onSuggestionsChanged={reloadMachine}
       />
-      {canEdit && (
-        <MachineToolbar
-          slug={slug}
-          textId={id}
-          onChanged={() => {
-            reloadUtterances();
-            machine.reload();
-          }}
-        />
-      )}
       <ErrorBanner error={text.error ?? utterances.error} />
       {lexicon.error != null && <p className="muted">Lexicon suggestions are unavailable.</p>}
       {utterances.loading && !utterances.data && <p className="loading">Loading…</p>}
-      {utterances.data && drafts.length === 0 && <p className="empty">This text has no utterances yet.</p>}
+      {utterances.data && order.length === 0 && <p className="empty">This text has no utterances yet.</p>}
       {lockedCells.length > 0 && (
         <style>
           {lockedCells
@@ -755,8 +534,7 @@ export function TextEditorPage() {
       >
         {virtualizer.getVirtualItems().map((item) => {
           const uid = order[item.index];
-          const row = uid ? rows[uid] : undefined;
-          if (!uid || !row) return null;
+          if (!uid || !store.has(uid)) return null;
           return (
             <div
               key={item.key}
@@ -765,8 +543,10 @@ export function TextEditorPage() {
               ref={virtualizer.measureElement}
               style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}
             >
-              <UtteranceEditor
-                row={row}
+              <RowSlot
+                store={store}
+                uid={uid}
+                onRendered={afterRowRender}
                 lexicon={index}
                 abbreviations={abbreviations}
                 canEdit={canEdit}

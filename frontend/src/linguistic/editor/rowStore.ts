@@ -1,0 +1,89 @@
+/**
+ * The IGT editor's rows (one per utterance: the server's version and the draft on screen) kept
+ * outside React state: a keystroke replaces one row and re-renders only the component that
+ * watches it, not the page with every other row, the virtualizer and the toolbars.
+ */
+import type { Utterance } from "../api";
+import { isDirty } from "../igt";
+
+export interface RowState {
+  /** The server's version this draft is based on. */
+  base: Utterance;
+  /** What is on screen; never replaced while it holds unsaved typing. */
+  draft: Utterance;
+  saving: boolean;
+  error: unknown;
+  /** The server's current document after a 409, or once the user reviews `remote`. */
+  conflict: Utterance | null;
+  /** A newer version someone else saved while this row had unsaved typing (live update). */
+  remote: Utterance | null;
+}
+
+/** A row fresh from the server. */
+export function cleanRow(utterance: Utterance): RowState {
+  return { base: utterance, draft: utterance, saving: false, error: null, conflict: null, remote: null };
+}
+
+export class RowStore {
+  private rows = new Map<string, RowState>();
+  private dirty = new Set<string>();
+  private rowWatchers = new Map<string, Set<() => void>>();
+  private countWatchers = new Set<() => void>();
+
+  get(uid: string): RowState | undefined {
+    return this.rows.get(uid);
+  }
+
+  has(uid: string): boolean {
+    return this.rows.has(uid);
+  }
+
+  entries(): IterableIterator<[string, RowState]> {
+    return this.rows.entries();
+  }
+
+  /** How many rows hold typing that is not saved. */
+  get unsaved(): number {
+    return this.dirty.size;
+  }
+
+  /** Put `row` in place of uid's (or remove it with `undefined`); its watchers are told. */
+  set(uid: string, row: RowState | undefined): void {
+    const before = this.rows.get(uid);
+    if (before === row) return;
+    if (row) this.rows.set(uid, row);
+    else this.rows.delete(uid);
+    const count = this.dirty.size;
+    if (row && isDirty(row.base, row.draft)) this.dirty.add(uid);
+    else this.dirty.delete(uid);
+    this.rowWatchers.get(uid)?.forEach((watcher) => watcher());
+    if (this.dirty.size !== count) this.countWatchers.forEach((watcher) => watcher());
+  }
+
+  /** Change uid's row, if there is one. */
+  update(uid: string, change: (row: RowState) => RowState): void {
+    const row = this.rows.get(uid);
+    if (row) this.set(uid, change(row));
+  }
+
+  /** Keep only the uids in `keep`. */
+  retain(keep: ReadonlySet<string>): void {
+    for (const uid of [...this.rows.keys()]) if (!keep.has(uid)) this.set(uid, undefined);
+  }
+
+  watchRow(uid: string, watcher: () => void): () => void {
+    let watchers = this.rowWatchers.get(uid);
+    if (!watchers) this.rowWatchers.set(uid, (watchers = new Set()));
+    watchers.add(watcher);
+    return () => {
+      watchers.delete(watcher);
+      if (watchers.size === 0) this.rowWatchers.delete(uid);
+    };
+  }
+
+  /** Told when the number of unsaved rows changes. */
+  watchUnsaved(watcher: () => void): () => void {
+    this.countWatchers.add(watcher);
+    return () => this.countWatchers.delete(watcher);
+  }
+}
