@@ -164,13 +164,14 @@ def test_json_export_writes_the_stored_shape_exactly_as_the_format_writer_does(
     team: Any, as_user: Any, mongo_db: Any
 ) -> None:
     from annotations.linguistic.formats import json as json_format
+    from annotations.linguistic_api.services.export import _texts_streamed
 
     _load(team)
 
     response = as_user(team.viewer).get(f"{BASE}/export/?format=json")
     streamed = b"".join(response.streaming_content).decode()
     through_dataclasses = "".join(
-        json_format.dumps_streamed(services._texts_streamed(team.project))
+        json_format.dumps_streamed(_texts_streamed(team.project))
     )
 
     assert streamed == through_dataclasses

@@ -1,0 +1,172 @@
+"""Interlinear texts, utterances and lexicon entries of a project: the rules REST and jobs share.
+
+Documents keep the shapes of :mod:`annotations.linguistic.model` (``to_doc``); the store adds
+``_id``, ``project`` and ``version``. Every write names the version it read (409 otherwise) and
+broadcasts one event after commit.
+
+This package is the app's service layer, one module per concern; views, jobs, other apps and
+tests call it through the names below. Tunables (batch sizes, limits) are read and changed on
+the module that defines them (``imports.PROGRESS_EVERY``, ``events.BULK_EVENT_DOCUMENTS``...),
+since a name re-exported here is a copy.
+"""
+
+from annotations.linguistic_api.services.common import (
+    TEXT_FIELDS,
+    Mode,
+    MongoList,
+    normalize_entry,
+    normalize_utterance,
+)
+from annotations.linguistic_api.services.concordance_pages import (
+    ConcordancePage,
+    Hit,
+    HitList,
+    UtteranceHits,
+    reindex_concordance,
+)
+from annotations.linguistic_api.services.dictionary import (
+    DictionaryPage,
+    backfill_search_keys,
+    corpus_examples,
+    dictionary_entries,
+    search_dictionary,
+    start_dictionary_pdf,
+)
+from annotations.linguistic_api.services.export import (
+    EXPORT_FORMATS,
+    EXPORT_TYPES,
+    LEXICON_FORMATS,
+    export_chunks,
+    export_text,
+    finished_file,
+    start_export,
+)
+from annotations.linguistic_api.services.gloss_checks import (
+    GlossWarning,
+    gloss_check,
+    gloss_consistency,
+    leipzig_abbreviations,
+)
+from annotations.linguistic_api.services.glossing import (
+    LinkResult,
+    ReplaceResult,
+    create_entries_from_corpus,
+    link_glosses,
+    replace_glosses,
+    start_link,
+)
+from annotations.linguistic_api.services.imports import (
+    IMPORT_FORMATS,
+    ImportBatch,
+    ImportFailed,
+    ImportItem,
+    Opener,
+    PassProgress,
+    check_import,
+    check_upload_size,
+    discard_import,
+    eaf_preview,
+    eaf_tiers,
+    import_batches,
+    import_file,
+    start_import,
+    toolbox_options,
+    toolbox_preview,
+    warning_report,
+    write_import,
+)
+from annotations.linguistic_api.services.lexicon import (
+    create_entry,
+    get_entry,
+    list_entries,
+    replace_entry,
+)
+from annotations.linguistic_api.services.machine_labels import Label, fill_empty_labels
+from annotations.linguistic_api.services.texts import (
+    TextList,
+    create_text,
+    create_utterance,
+    delete_text,
+    get_text,
+    get_utterance,
+    list_texts,
+    list_utterances,
+    replace_utterance,
+    revert_utterance,
+    update_text,
+    utterance_history,
+    utterance_version,
+)
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "EXPORT_TYPES",
+    "IMPORT_FORMATS",
+    "LEXICON_FORMATS",
+    "TEXT_FIELDS",
+    "ConcordancePage",
+    "DictionaryPage",
+    "GlossWarning",
+    "Hit",
+    "HitList",
+    "ImportBatch",
+    "ImportFailed",
+    "ImportItem",
+    "Label",
+    "LinkResult",
+    "Mode",
+    "MongoList",
+    "Opener",
+    "PassProgress",
+    "ReplaceResult",
+    "TextList",
+    "UtteranceHits",
+    "backfill_search_keys",
+    "check_import",
+    "check_upload_size",
+    "corpus_examples",
+    "create_entries_from_corpus",
+    "create_entry",
+    "create_text",
+    "create_utterance",
+    "delete_text",
+    "dictionary_entries",
+    "discard_import",
+    "eaf_preview",
+    "eaf_tiers",
+    "export_chunks",
+    "export_text",
+    "fill_empty_labels",
+    "finished_file",
+    "get_entry",
+    "get_text",
+    "get_utterance",
+    "gloss_check",
+    "gloss_consistency",
+    "import_batches",
+    "import_file",
+    "leipzig_abbreviations",
+    "link_glosses",
+    "list_entries",
+    "list_texts",
+    "list_utterances",
+    "normalize_entry",
+    "normalize_utterance",
+    "reindex_concordance",
+    "replace_entry",
+    "replace_glosses",
+    "replace_utterance",
+    "revert_utterance",
+    "search_dictionary",
+    "start_dictionary_pdf",
+    "start_export",
+    "start_import",
+    "start_link",
+    "toolbox_options",
+    "toolbox_preview",
+    "update_text",
+    "utterance_history",
+    "utterance_version",
+    "warning_report",
+    "write_import",
+]
