@@ -43,13 +43,18 @@ Doc = dict[str, Any]
 Mode = Literal["exact", "prefix", "regex"]
 
 FIELDS = ("form", "gloss", "lemma", "pos", "translation")
-BUCKET = 2000
+# Entries per bucket. A save rewrites the buckets it pulls from and pushes to, and the embedded
+# server's cost of that grows with the bucket (half a millisecond of its CPU per 100 entries),
+# while a lookup reads a value's buckets whole whatever their number: small buckets, cheap saves.
+BUCKET = 250
 # An import flushes every open bucket once this many entries wait in memory.
 MAX_BUFFERED = 200_000
 _TRANSLATION_WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
 POSTINGS = "concordance"
 BY_TERM = [("project", 1), ("field", 1), ("value", 1), ("text", 1)]
+# A text's buckets by field and value: what a save reads (and a text's deletion, by its prefix).
+BY_TEXT = [("project", 1), ("text", 1), ("field", 1), ("value", 1)]
 VOCAB = "concordance_vocab"
 # A vocabulary document that is no search field: the languages of the project's translations
 # (the CSV export's columns), kept by the same writes.
@@ -59,7 +64,7 @@ mongo.register_indexes(
     POSTINGS,
     [
         IndexModel(BY_TERM),
-        IndexModel([("project", ASCENDING), ("text", ASCENDING)]),
+        IndexModel(BY_TEXT),
     ],
 )
 mongo.register_indexes(VOCAB, [IndexModel([("project", ASCENDING)])])
@@ -262,8 +267,8 @@ def update_many(
     """Move the postings of many utterances at once, touching only the (text, field, value)
     whose entry changed: one read of their buckets, then one bulk write that pulls the old
     entries and pushes the new ones into buckets with room (new buckets past that), then the
-    vocabulary (usually known already: no round trip). A single edit costs two round trips
-    whatever it changed."""
+    vocabulary (its stamps: one small read). A single edit costs a read per field it changed
+    (usually one) and one write."""
     pulls: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     pushes: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     langs: set[str] = set()
@@ -291,19 +296,12 @@ def _apply(
     pushes: Mapping[tuple[str, str, str], list[str]],
 ) -> None:
     keys = set(pulls) | set(pushes)
-    # One read: the filter names only the ``BY_TERM`` fields (the embedded server scans the
-    # collection for a filter with any other condition); extra combinations are dropped here.
-    query = {
-        "project": project_id,
-        "field": {"$in": sorted({field for _t, field, _v in keys})},
-        "value": {"$in": sorted({value for _t, _f, value in keys})},
-        "text": {"$in": sorted({text for text, _f, _v in keys})},
-    }
     found: dict[tuple[str, str, str], list[Doc]] = defaultdict(list)
-    for bucket in postings().find(query, {"text": 1, "field": 1, "value": 1, "e": 1}):
-        key = (str(bucket["text"]), str(bucket["field"]), str(bucket["value"]))
-        if key in keys:
-            found[key].append(bucket)
+    for query in _bucket_queries(project_id, keys):
+        for bucket in postings().find(query, {"text": 1, "field": 1, "value": 1, "e": 1}):
+            key = (str(bucket["text"]), str(bucket["field"]), str(bucket["value"]))
+            if key in keys:
+                found[key].append(bucket)
     ops: list[UpdateOne | InsertOne[Doc]] = []
     for key, gone in pulls.items():
         held = set(gone)
@@ -327,6 +325,21 @@ def _apply(
                                   "value": value, "e": rest[start : start + BUCKET]}))  # fmt: skip
     if ops:
         postings().bulk_write(ops, ordered=True)
+
+
+def _bucket_queries(project_id: int, keys: Iterable[tuple[str, str, str]]) -> Iterator[Doc]:
+    """Queries that read the buckets of ``keys`` (text, field, value): one per text and field,
+    ``{project, text, field, value: {$in}}`` by the ``BY_TEXT`` index. The embedded server uses
+    an index only for equality on its fields, or on a prefix of them and a ``$in`` (or range) on
+    the next one; anything else (``$in`` on two fields, an ``$or``) reads every posting of the
+    project."""
+    values: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for text, field, value in keys:
+        values[text, field].add(value)
+    for (text, field), held in sorted(values.items()):
+        ordered = sorted(held)
+        wanted: Any = ordered[0] if len(ordered) == 1 else {"$in": ordered}
+        yield {"project": project_id, "text": text, "field": field, "value": wanted}
 
 
 def _values_of(keys: Iterable[tuple[str, str, str]]) -> dict[str, set[str]]:

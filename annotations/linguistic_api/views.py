@@ -66,7 +66,7 @@ class TextListView(PagedView):
     def post(self, request: Request, slug: str) -> Response:
         body = _valid(s.TextSerializer(data=request.data))
         doc = services.create_text(user_of(request), self.project, body)
-        return _with_etag(s.TextSerializer(doc).data, doc, status.HTTP_201_CREATED)
+        return _with_etag(services.served("text", doc), doc, status.HTTP_201_CREATED)
 
 
 class TextDetailView(ProjectScopedMixin, APIView):
@@ -79,7 +79,7 @@ class TextDetailView(ProjectScopedMixin, APIView):
     @extend_schema(responses=s.TextSerializer)
     def get(self, request: Request, slug: str, text_id: str) -> Response:
         doc = services.get_text(self.project, text_id)
-        return _with_etag(s.TextSerializer(doc).data, doc)
+        return _with_etag(services.served("text", doc), doc)
 
     @extend_schema(
         request=s.TextUpdateSerializer,
@@ -90,7 +90,7 @@ class TextDetailView(ProjectScopedMixin, APIView):
         body = _valid(s.TextUpdateSerializer(data=request.data, partial=True))
         version = expected_version(request, body)
         doc = services.update_text(user_of(request), self.project, text_id, version, body)
-        return _with_etag(s.TextSerializer(doc).data, doc)
+        return _with_etag(services.served("text", doc), doc)
 
     @extend_schema(
         parameters=[IF_MATCH, OpenApiParameter("version", int, required=False)],
@@ -119,7 +119,7 @@ class UtteranceListView(PagedView):
         body = _valid(s.UtteranceSerializer(data=request.data))
         order = body.pop("order", None)
         doc = utterance_ops.insert_utterance(user_of(request), self.project, text_id, body, order)
-        return _with_etag(s.UtteranceSerializer(doc).data, doc, status.HTTP_201_CREATED)
+        return _with_etag(services.served("utterance", doc), doc, status.HTTP_201_CREATED)
 
 
 class UtteranceDetailView(ProjectScopedMixin, APIView):
@@ -128,7 +128,7 @@ class UtteranceDetailView(ProjectScopedMixin, APIView):
     @extend_schema(responses=s.UtteranceSerializer)
     def get(self, request: Request, slug: str, utterance_id: str) -> Response:
         doc = services.get_utterance(self.project, utterance_id)
-        return _with_etag(s.UtteranceSerializer(doc).data, doc)
+        return _with_etag(services.served("utterance", doc), doc)
 
     @extend_schema(
         request=s.UtteranceUpdateSerializer,
@@ -142,7 +142,7 @@ class UtteranceDetailView(ProjectScopedMixin, APIView):
         doc = services.replace_utterance(
             user_of(request), self.project, utterance_id, version, body
         )
-        return _with_etag(s.UtteranceSerializer(doc).data, doc)
+        return _with_etag(services.served("utterance", doc), doc)
 
     @extend_schema(
         parameters=[IF_MATCH, OpenApiParameter("version", int, required=False)],
@@ -184,7 +184,7 @@ class UtteranceMergeView(ProjectScopedMixin, APIView):
         doc = utterance_ops.merge_with_next(
             user_of(request), self.project, utterance_id, body["version"], body["next_version"]
         )
-        return _with_etag(s.UtteranceSerializer(doc).data, doc)
+        return _with_etag(services.served("utterance", doc), doc)
 
 
 class UtteranceHistoryView(ProjectScopedMixin, APIView):
@@ -216,7 +216,7 @@ class UtteranceRevertView(ProjectScopedMixin, APIView):
         doc = services.revert_utterance(
             user_of(request), self.project, utterance_id, body["to_version"], body["version"]
         )
-        return _with_etag(s.UtteranceSerializer(doc).data, doc)
+        return _with_etag(services.served("utterance", doc), doc)
 
 
 class EntryListView(PagedView):
@@ -230,7 +230,7 @@ class EntryListView(PagedView):
     def post(self, request: Request, slug: str) -> Response:
         body = _valid(s.EntrySerializer(data=request.data))
         doc = services.create_entry(user_of(request), self.project, body)
-        return _with_etag(s.EntrySerializer(doc).data, doc, status.HTTP_201_CREATED)
+        return _with_etag(services.served("entry", doc), doc, status.HTTP_201_CREATED)
 
 
 class EntryDetailView(ProjectScopedMixin, APIView):
@@ -239,7 +239,7 @@ class EntryDetailView(ProjectScopedMixin, APIView):
     @extend_schema(responses=s.EntrySerializer)
     def get(self, request: Request, slug: str, entry_id: str) -> Response:
         doc = services.get_entry(self.project, entry_id)
-        return _with_etag(s.EntrySerializer(doc).data, doc)
+        return _with_etag(services.served("entry", doc), doc)
 
     @extend_schema(
         request=s.EntryUpdateSerializer,
@@ -251,7 +251,7 @@ class EntryDetailView(ProjectScopedMixin, APIView):
         version = expected_version(request, body)
         body.pop("version", None)
         doc = services.replace_entry(user_of(request), self.project, entry_id, version, body)
-        return _with_etag(s.EntrySerializer(doc).data, doc)
+        return _with_etag(services.served("entry", doc), doc)
 
 
 class _HistoryView(ProjectScopedMixin, APIView):
@@ -301,7 +301,7 @@ class TextRevertView(ProjectScopedMixin, APIView):
         doc = history.revert(
             user_of(request), self.project, "text", doc_id, body["to_version"], body["version"]
         )
-        return _with_etag(s.TextSerializer(doc).data, doc)
+        return _with_etag(services.served("text", doc), doc)
 
 
 class EntryRevertView(ProjectScopedMixin, APIView):
@@ -313,7 +313,7 @@ class EntryRevertView(ProjectScopedMixin, APIView):
         doc = history.revert(
             user_of(request), self.project, "entry", doc_id, body["to_version"], body["version"]
         )
-        return _with_etag(s.EntrySerializer(doc).data, doc)
+        return _with_etag(services.served("entry", doc), doc)
 
 
 class ImportView(ProjectScopedMixin, APIView):

@@ -55,6 +55,17 @@ def commands(mongo_db: Any) -> Iterator[Commands]:
         mongo.reset_client()
 
 
+def _plan(collection: str, command: dict[str, Any]) -> tuple[str, str]:
+    """The index the store's planner picks for a ``find`` (``COLLSCAN`` when none)."""
+    explained = mongo.get_db().command(
+        "explain", {"find": collection, "filter": command["filter"]}, verbosity="queryPlanner"
+    )
+    stage = explained["queryPlanner"]["winningPlan"]
+    while "indexName" not in stage and "inputStage" in stage:
+        stage = stage["inputStage"]
+    return collection, str(stage.get("indexName", stage.get("stage")))
+
+
 def _load(team: Any) -> list[dict[str, Any]]:
     services.import_file(team.project, lambda: io.BytesIO(DATA), "toolbox", "t.txt", "j1", "m")
     return list(documents.utterances.find(team.project.pk, {}, sort=[("order", 1)]))
@@ -92,9 +103,16 @@ def test_a_save_of_one_gloss_takes_six_round_trips_and_moves_only_that_posting(
         ("find", "utterances"),  # the current document
         ("update", "utterances"),  # the versioned write
         ("insert", "utterances_history"),
-        ("find", "concordance"),  # the buckets of both glosses, in one read
+        ("find", "concordance"),  # the text's buckets of both glosses, in one read
         ("update", "concordance"),  # pull from PL, push to one, in one bulk write
         ("find", "concordance_vocab"),  # the vocabulary's stamps (its values are known)
+    ]
+    # Each read is answered by an index: the embedded server scans the collection otherwise.
+    plans = [_plan(coll, command) for name, coll, command in commands.seen if name == "find"]
+    assert plans == [
+        ("utterances", "project_1__id_1"),
+        ("concordance", "project_1_text_1_field_1_value_1"),
+        ("concordance_vocab", "_id_"),
     ]
     changed = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
     assert changed == {("gloss", "PL"), ("gloss", "one")}
@@ -170,8 +188,6 @@ def test_json_export_writes_the_stored_shape_exactly_as_the_format_writer_does(
 
     response = as_user(team.viewer).get(f"{BASE}/export/?format=json")
     streamed = b"".join(response.streaming_content).decode()
-    through_dataclasses = "".join(
-        json_format.dumps_streamed(_texts_streamed(team.project))
-    )
+    through_dataclasses = "".join(json_format.dumps_streamed(_texts_streamed(team.project)))
 
     assert streamed == through_dataclasses

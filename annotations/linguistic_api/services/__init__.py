@@ -16,6 +16,7 @@ from annotations.linguistic_api.services.common import (
     MongoList,
     normalize_entry,
     normalize_utterance,
+    served,
 )
 from annotations.linguistic_api.services.concordance_pages import (
     ConcordancePage,
@@ -158,6 +159,7 @@ __all__ = [
     "replace_utterance",
     "revert_utterance",
     "search_dictionary",
+    "served",
     "start_dictionary_pdf",
     "start_export",
     "start_import",

@@ -3,6 +3,7 @@ lazy lists for the paginator, batch sizes."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
@@ -19,12 +20,42 @@ IMPORT_BATCH = 2000
 Mode = Literal["exact", "prefix", "regex"]
 
 
-def _as_served(kind: str, doc: Mapping[str, Any]) -> dict[str, Any]:
-    from annotations.linguistic_api import serializers  # they import this module
+# One serializer per shape, its fields bound once: building a DRF serializer deep-copies every
+# declared field and the nested ones, which cost a save more CPU than all its store round trips.
+# ``to_representation`` keeps no state on the instance, so one serves every request.
+_SHAPES: dict[str, Any] = {}
+# The document an event was just made of, and what it was served as: the save's response is the
+# same serialization (``served``), taken once.
+_handed = threading.local()
 
-    shapes = {"text": serializers.TextSerializer, "utterance": serializers.UtteranceSerializer,
-              "entry": serializers.EntrySerializer}  # fmt: skip
-    return dict(shapes[kind.split(".")[1]](dict(doc)).data)
+
+def _shape(noun: str) -> Any:
+    shape = _SHAPES.get(noun)
+    if shape is None:
+        from annotations.linguistic_api import serializers  # they import this module
+
+        shape = _SHAPES[noun] = {"text": serializers.TextSerializer,
+                                 "utterance": serializers.UtteranceSerializer,
+                                 "entry": serializers.EntrySerializer}[noun]()  # fmt: skip
+    return shape
+
+
+def _as_served(kind: str, doc: Mapping[str, Any]) -> dict[str, Any]:
+    """``doc`` as REST serves it, for an event of ``kind`` (``linguistic.<noun>...``); kept for
+    :func:`served` to hand to the response of the same request."""
+    data: dict[str, Any] = _shape(kind.split(".")[1]).to_representation(dict(doc))
+    _handed.last = (doc, data)
+    return data
+
+
+def served(noun: str, doc: Mapping[str, Any]) -> dict[str, Any]:
+    """``doc`` (a ``text``, ``utterance`` or ``entry``) as REST serves it: what its event just
+    carried when it is that very document (a write's response), else serialized now."""
+    last = getattr(_handed, "last", None)
+    _handed.last = None
+    if last is not None and last[0] is doc:
+        return dict(last[1])
+    return dict(_shape(noun).to_representation(dict(doc)))
 
 
 def _check(kind: str) -> Callable[[Doc], None]:
