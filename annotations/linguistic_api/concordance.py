@@ -33,7 +33,7 @@ from typing import Any, Literal
 
 from pymongo import ASCENDING, IndexModel, InsertOne, UpdateOne
 from pymongo.collection import Collection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from annotations.linguistic_api import pending
 from fieldmark.api.userregex import compile_user_regex
@@ -206,9 +206,11 @@ def _remember(key: str, gen: str, values: Iterable[str]) -> None:
 
 def add_vocab(project_id: int, values: Mapping[str, Iterable[str]]) -> None:
     """Add values to the fields' vocabularies. One query reads the documents' stamps; values
-    this process has seen in them cost nothing more. The others are read in one more query and
-    the union is written with a revision check (``$addToSet`` with ``$each`` is quadratic on the
-    embedded server); a concurrent writer makes the loop read again, so no value is lost."""
+    this process has seen in them cost nothing more. A few new values (a save's) are added in
+    place in one more round trip (:func:`_add_few`); many (an import's) are read in one more
+    query and the union is written with a revision check (``$addToSet`` with ``$each`` is
+    quadratic on the embedded server); a concurrent writer makes that loop read again, so no
+    value is lost."""
     wanted = {f"{project_id}:{field}": (field, set(new)) for field, new in values.items() if new}
     if not wanted:
         return
@@ -220,6 +222,10 @@ def add_vocab(project_id: int, values: Mapping[str, Iterable[str]]) -> None:
         held = _known.get(key)
         if held is not None and held[0] == stamps.get(key) and wanted[key][1] <= held[1]:
             del wanted[key]
+    few = {key: part for key, part in wanted.items() if len(part[1]) <= FEW_VALUES}
+    if few:
+        _add_few(project_id, few, stamps)
+        wanted = {key: part for key, part in wanted.items() if key not in few}
     while wanted:
         stored = {doc["_id"]: doc for doc in vocab().find({"_id": {"$in": list(wanted)}})}
         retry: dict[str, tuple[str, set[str]]] = {}
@@ -252,6 +258,39 @@ def add_vocab(project_id: int, values: Mapping[str, Iterable[str]]) -> None:
                 continue
             _remember(key, gen, merged)
         wanted = retry
+
+
+# A save adds a value or two (a new gloss): added in place with ``$addToSet``, which is linear in
+# the vocabulary for a few values, rather than by reading the vocabulary and writing it whole.
+FEW_VALUES = 8
+
+
+def _add_few(
+    project_id: int, few: Mapping[str, tuple[str, set[str]]], stamps: Mapping[str, Any]
+) -> None:
+    """Add a few values to each of ``few``'s vocabularies in one bulk write. ``rev`` goes up,
+    so a concurrent whole write (``add_vocab``'s loop) sees the change and reads again."""
+    gens = {key: str(stamps.get(key) or uuid.uuid4().hex) for key in few}
+    ops = [
+        UpdateOne(
+            {"_id": key},
+            {
+                "$addToSet": {"values": {"$each": sorted(new)}},
+                "$inc": {"rev": 1},
+                "$setOnInsert": {"project": project_id, "field": field, "gen": gens[key]},
+            },
+            upsert=True,
+        )
+        for key, (field, new) in few.items()
+    ]
+    try:
+        result = vocab().bulk_write(ops, ordered=False)
+    except BulkWriteError:  # two first saves of a field created its document at once
+        result = vocab().bulk_write(ops, ordered=False)
+    made = set((result.upserted_ids or {}).values())
+    for key, (_field, new) in few.items():
+        if stamps.get(key) or key in made:  # the stamp read, or the one this write set
+            _remember(key, gens[key], new)
 
 
 def update(

@@ -121,6 +121,30 @@ def test_a_save_of_one_gloss_takes_six_round_trips_and_moves_only_that_posting(
     assert head + "2" in after["gloss", "one"] and head + "1" not in after["gloss", "one"]
 
 
+def test_a_save_with_a_new_gloss_adds_it_to_the_vocabulary_in_place(
+    team: Any, commands: Commands
+) -> None:
+    docs = _load(team)
+    concordance.add_vocab(team.project.pk, {"gloss": {"one"}})
+
+    commands.on = True
+    services.replace_utterance(
+        team.annotator, team.project, docs[1]["_id"], 1, _body(docs[1], "brandnew")
+    )
+    commands.on = False
+    vocab_ops = [
+        (name, sorted(command.get("updates", [{}])[0].get("u", {})))
+        for name, coll, command in commands.seen
+        if coll == "concordance_vocab"
+    ]
+    found = concordance.lookup(team.project.pk, "gloss", "brand", "prefix")
+
+    # The stamps, then one in-place $addToSet: the vocabulary is not read or written whole.
+    assert vocab_ops == [("find", []), ("update", ["$addToSet", "$inc", "$setOnInsert"])]
+    assert found.values == frozenset({"brandnew"})
+    assert found.utterances == [docs[1]["_id"]]
+
+
 def test_a_bulk_gloss_edit_reads_and_writes_the_postings_once(
     team: Any, commands: Commands, as_user: Any
 ) -> None:
