@@ -55,6 +55,10 @@ UTTERANCES = int(os.environ.get("BENCH_UTTERANCES", "3000"))
 SAVES = int(os.environ.get("BENCH_SAVES", "60"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
 SAVERS, CLIENTS = 20, 50
+# Phases to run (comma-separated); saves need the rich import, exports and delete too.
+PHASES = set(os.environ.get("BENCH_PHASES", "label,rich,export,saves,concurrent,mixed,delete")
+             .split(","))  # fmt: skip
+TICK = os.sysconf("SC_CLK_TCK")
 HOST = "127.0.0.1"
 GRAMS = ("PL", "ERG", "GEN", "DAT", "LOC", "PST", "AOR", "FUT", "NEG", "CAUS")
 STEMS = [(f"{a}{b}", f"thing{i}") for i, (a, b) in enumerate(
@@ -142,6 +146,19 @@ class Platform:
 
     def web_pids(self) -> list[int]:
         return self.pids(b"/daphne")
+
+    def store_pids(self) -> list[int]:
+        return self.pids(b"/secantusd-py")
+
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds (user + system, all threads) the web processes and the store have used:
+        unlike wall time, hardly moved by other work on the machine."""
+        used = {"web": 0.0, "store": 0.0}
+        for name, pids in (("web", self.web_pids()), ("store", self.store_pids())):
+            for pid in pids:
+                fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+                used[name] += (int(fields[11]) + int(fields[12])) / TICK
+        return used
 
     def rss(self, key: str) -> float:
         """The largest ``key`` (VmRSS now, VmHWM peak) of the web processes, in MB."""
@@ -320,13 +337,22 @@ class Bench:
             raise AssertionError((status, saved))
         return took
 
+    def cpu_per(self, before: dict[str, float], count: int) -> str:
+        after = self.platform.cpu()
+        web, store = ((after[k] - before[k]) * 1000 / max(count, 1) for k in ("web", "store"))
+        return f"CPU/save web {web:.1f} ms, store {store:.1f} ms"
+
     def sequential_saves(self, base: str, utts: list[dict[str, Any]]) -> None:
         conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
+        for utt in utts[:5]:  # warm the connection, the caches and the vocabulary
+            self.save(base, utt, conn)
+        cpu = self.platform.cpu()
         times = [self.save(base, utt, conn) for utt in utts[:SAVES]]
         conn.close()
         self.rows.append(Row(f"{len(times)} sequential saves",
-                             f"p50 {statistics.median(times) * 1000:.0f} ms, "
-                             f"p95 {percentile(times, 0.95) * 1000:.0f} ms",
+                             f"p50 {statistics.median(times) * 1000:.1f} ms, "
+                             f"p95 {percentile(times, 0.95) * 1000:.1f} ms; "
+                             + self.cpu_per(cpu, len(times)),
                              "p50 ≤ 10 ms, p95 ≤ 25 ms (LS p50 58.9 ms)"))  # fmt: skip
 
     def run_clients(self, clients: int, work: Callable[[int, http.client.HTTPConnection], float]
@@ -361,7 +387,7 @@ class Bench:
 
     def concurrent_saves(self, base: str, utts: list[dict[str, Any]]) -> None:
         profiles = [profile(pid, name) for name, pid in
-                    [("store", p) for p in self.platform.pids(b"/secantusd-py")][:1]
+                    [("store", p) for p in self.platform.store_pids()][:1]
                     + [("web", p) for p in self.platform.web_pids()][:1]]  # fmt: skip
         own = [utts[n::SAVERS] for n in range(SAVERS)]
         counters = [0] * SAVERS
@@ -371,14 +397,16 @@ class Bench:
             counters[n] += 1
             return self.save(base, mine[counters[n] % len(mine)], conn)
 
+        cpu = self.platform.cpu()
         times, errors, elapsed = self.run_clients(SAVERS, work)
+        spent = self.cpu_per(cpu, len(times))
         for done in profiles:
             if done is not None:
                 self.profiles.append(done())
         self.rows.append(Row(f"{SAVERS} concurrent savers, {SECONDS:.0f} s",
                              f"{len(times) / elapsed:.0f} saves/s, p50 "
                              f"{statistics.median(times) * 1000:.0f} ms, p99 "
-                             f"{percentile(times, 0.99) * 1000:.0f} ms, {errors} errors",
+                             f"{percentile(times, 0.99) * 1000:.0f} ms, {errors} errors; {spent}",
                              "≥ 150 saves/s, p99 ≤ 200 ms (LS 7.9/s)"))  # fmt: skip
 
     def mixed(self, base: str, utts: list[dict[str, Any]]) -> None:
@@ -440,7 +468,7 @@ def profile(pid: int, name: str) -> Callable[[], str] | None:
     return summary
 
 
-def summarise(name: str, raw: str, top: int = 12) -> str:
+def summarise(name: str, raw: str, top: int = int(os.environ.get("BENCH_PY_SPY_TOP", "12"))) -> str:
     """Inclusive share of samples per function (``name (file)``) from py-spy's raw stacks."""
     total = 0
     inclusive: dict[str, int] = {}
@@ -468,16 +496,21 @@ def main() -> None:
     try:
         platform.wait()
         bench = Bench(platform)
-        bench.import_corpus(bench.project("label"), rich=False)
+        if "label" in PHASES:
+            bench.import_corpus(bench.project("label"), rich=False)
         base = bench.project("rich")
         bench.import_corpus(base, rich=True)
-        for fmt in ("json", "csv"):
+        for fmt in ("json", "csv") if "export" in PHASES else ():
             bench.export(base, fmt)
         utts = bench.utterances(base, max(SAVES, SAVERS * 5, 200))
-        bench.sequential_saves(base, utts)
-        bench.concurrent_saves(base, utts)
-        bench.mixed(base, utts)
-        bench.delete(base)
+        if "saves" in PHASES:
+            bench.sequential_saves(base, utts)
+        if "concurrent" in PHASES:
+            bench.concurrent_saves(base, utts)
+        if "mixed" in PHASES:
+            bench.mixed(base, utts)
+        if "delete" in PHASES:
+            bench.delete(base)
     finally:
         platform.stop()
     workers = os.environ.get("FIELDMARK_WEB_WORKERS", "1")

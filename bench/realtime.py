@@ -4,10 +4,12 @@ through REST; the delay until every other client has the event, per channel laye
     .venv/bin/python bench/realtime.py                                  # 50 and 200 clients, 60 s
     .venv/bin/python bench/realtime.py --clients 10 --duration 10       # a quick run
     .venv/bin/python bench/realtime.py --layers embedded,redis://127.0.0.1:6379/13
+    FIELDMARK_WEB_WORKERS=2 .venv/bin/python bench/realtime.py --clients 50 --source rest
 
 Each configuration runs in a child process with its own temp SQLite database, an embedded
 MongoDB-wire server, the channel layer under test (``embedded``: the Redis-protocol server that
-``make run`` starts; or a Redis URL) and one daphne process, as ``make run`` serves. Client ``i``
+``make run`` starts; or a Redis URL) and one daphne process, as ``make run`` serves
+(``FIELDMARK_WEB_WORKERS`` > 1: that many behind one port, ``fieldmark.webserver``). Client ``i``
 edits the first gloss of utterance ``i`` of the shared text (``--one-utterance``: all edit
 morphemes of a single utterance, so stale saves go through the three-way merge). The value
 saved names the save, so each receiving client knows which save an event carries.
@@ -140,6 +142,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+WEB_WORKERS = int(os.environ.get("FIELDMARK_WEB_WORKERS") or "1")
+
+
 def setup(clients: int, one_utterance: bool) -> dict[str, Any]:
     """Users, their sessions and tokens, a project and a text (Django in this process)."""
     import django
@@ -189,9 +194,19 @@ def setup(clients: int, one_utterance: bool) -> dict[str, Any]:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used (Linux), whatever else loads the machine."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU time a process and its live children have used (Linux; the web
+    server's workers are its children), whatever else loads the machine."""
+    used = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            used += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return used
 
 
 def run_one(
@@ -228,10 +243,14 @@ def run_one(
         data = setup(clients, one_utterance)
         port = free_port()
         command = [str(Path(sys.executable).parent / "daphne")]
+        argv = ["-b", "127.0.0.1", "-p", str(port), "fieldmark.asgi:application"]
         if profile:
             command = [sys.executable, str(ROOT / "bench" / "profiled_daphne.py"), profile]
+        elif WEB_WORKERS > 1:  # as the launcher runs them: several processes on the one port
+            command = [sys.executable, "-m", "fieldmark.webserver"]
+            argv = ["--host", "127.0.0.1", "--port", str(port), "--workers", str(WEB_WORKERS)]
         daphne = subprocess.Popen(
-            [*command, "-b", "127.0.0.1", "-p", str(port), "fieldmark.asgi:application"],
+            [*command, *argv],
             cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL,
             stderr=(tmp / "daphne.log").open("wb"),
         )  # fmt: skip

@@ -19,6 +19,7 @@ from pymongo import ASCENDING, ReplaceOne
 
 from annotations.linguistic_api import documents as linguistic_docs
 from annotations.linguistic_api import services as linguistic
+from annotations.linguistic_api.services import events as linguistic_events
 from fieldmark.api.errors import DomainError
 from fieldmark.jobs.models import Job
 from fieldmark.jobs.services import start_job
@@ -165,14 +166,14 @@ def preannotate(
                 "items": items,
             }
             ops.append(ReplaceOne({"_id": key}, stored, upsert=True))
-            if len(shown) <= linguistic.BULK_EVENT_DOCUMENTS:
+            if len(shown) <= linguistic_events.BULK_EVENT_DOCUMENTS:
                 shown.append(stored)
         if ops:
             collection().bulk_write(ops, ordered=False)
         done += len(batch)
         progress(done / max(total, 1), f"{done} of {total} utterances, {made} suggestions")
     payload: dict[str, Any] = {"task": task, "text": text, "count": made}
-    if len(shown) <= linguistic.BULK_EVENT_DOCUMENTS:
+    if len(shown) <= linguistic_events.BULK_EVENT_DOCUMENTS:
         # As GET .../texts/<id>/suggestions/ serves them, so an open editor shows them at once.
         from mlworkers.serializers import StoredSuggestionSerializer
 

@@ -33,7 +33,7 @@ from typing import Any, Literal
 
 from pymongo import ASCENDING, IndexModel, InsertOne, UpdateOne
 from pymongo.collection import Collection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from annotations.linguistic_api import pending
 from fieldmark.api.userregex import compile_user_regex
@@ -43,13 +43,18 @@ Doc = dict[str, Any]
 Mode = Literal["exact", "prefix", "regex"]
 
 FIELDS = ("form", "gloss", "lemma", "pos", "translation")
-BUCKET = 2000
+# Entries per bucket. A save rewrites the buckets it pulls from and pushes to, and the embedded
+# server's cost of that grows with the bucket (half a millisecond of its CPU per 100 entries),
+# while a lookup reads a value's buckets whole whatever their number: small buckets, cheap saves.
+BUCKET = 250
 # An import flushes every open bucket once this many entries wait in memory.
 MAX_BUFFERED = 200_000
 _TRANSLATION_WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
 POSTINGS = "concordance"
 BY_TERM = [("project", 1), ("field", 1), ("value", 1), ("text", 1)]
+# A text's buckets by field and value: what a save reads (and a text's deletion, by its prefix).
+BY_TEXT = [("project", 1), ("text", 1), ("field", 1), ("value", 1)]
 VOCAB = "concordance_vocab"
 # A vocabulary document that is no search field: the languages of the project's translations
 # (the CSV export's columns), kept by the same writes.
@@ -59,7 +64,7 @@ mongo.register_indexes(
     POSTINGS,
     [
         IndexModel(BY_TERM),
-        IndexModel([("project", ASCENDING), ("text", ASCENDING)]),
+        IndexModel(BY_TEXT),
     ],
 )
 mongo.register_indexes(VOCAB, [IndexModel([("project", ASCENDING)])])
@@ -201,9 +206,11 @@ def _remember(key: str, gen: str, values: Iterable[str]) -> None:
 
 def add_vocab(project_id: int, values: Mapping[str, Iterable[str]]) -> None:
     """Add values to the fields' vocabularies. One query reads the documents' stamps; values
-    this process has seen in them cost nothing more. The others are read in one more query and
-    the union is written with a revision check (``$addToSet`` with ``$each`` is quadratic on the
-    embedded server); a concurrent writer makes the loop read again, so no value is lost."""
+    this process has seen in them cost nothing more. A few new values (a save's) are added in
+    place in one more round trip (:func:`_add_few`); many (an import's) are read in one more
+    query and the union is written with a revision check (``$addToSet`` with ``$each`` is
+    quadratic on the embedded server); a concurrent writer makes that loop read again, so no
+    value is lost."""
     wanted = {f"{project_id}:{field}": (field, set(new)) for field, new in values.items() if new}
     if not wanted:
         return
@@ -215,6 +222,10 @@ def add_vocab(project_id: int, values: Mapping[str, Iterable[str]]) -> None:
         held = _known.get(key)
         if held is not None and held[0] == stamps.get(key) and wanted[key][1] <= held[1]:
             del wanted[key]
+    few = {key: part for key, part in wanted.items() if len(part[1]) <= FEW_VALUES}
+    if few:
+        _add_few(project_id, few, stamps)
+        wanted = {key: part for key, part in wanted.items() if key not in few}
     while wanted:
         stored = {doc["_id"]: doc for doc in vocab().find({"_id": {"$in": list(wanted)}})}
         retry: dict[str, tuple[str, set[str]]] = {}
@@ -249,6 +260,39 @@ def add_vocab(project_id: int, values: Mapping[str, Iterable[str]]) -> None:
         wanted = retry
 
 
+# A save adds a value or two (a new gloss): added in place with ``$addToSet``, which is linear in
+# the vocabulary for a few values, rather than by reading the vocabulary and writing it whole.
+FEW_VALUES = 8
+
+
+def _add_few(
+    project_id: int, few: Mapping[str, tuple[str, set[str]]], stamps: Mapping[str, Any]
+) -> None:
+    """Add a few values to each of ``few``'s vocabularies in one bulk write. ``rev`` goes up,
+    so a concurrent whole write (``add_vocab``'s loop) sees the change and reads again."""
+    gens = {key: str(stamps.get(key) or uuid.uuid4().hex) for key in few}
+    ops = [
+        UpdateOne(
+            {"_id": key},
+            {
+                "$addToSet": {"values": {"$each": sorted(new)}},
+                "$inc": {"rev": 1},
+                "$setOnInsert": {"project": project_id, "field": field, "gen": gens[key]},
+            },
+            upsert=True,
+        )
+        for key, (field, new) in few.items()
+    ]
+    try:
+        result = vocab().bulk_write(ops, ordered=False)
+    except BulkWriteError:  # two first saves of a field created its document at once
+        result = vocab().bulk_write(ops, ordered=False)
+    made = set((result.upserted_ids or {}).values())
+    for key, (_field, new) in few.items():
+        if stamps.get(key) or key in made:  # the stamp read, or the one this write set
+            _remember(key, gens[key], new)
+
+
 def update(
     project_id: int, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
 ) -> None:
@@ -262,8 +306,8 @@ def update_many(
     """Move the postings of many utterances at once, touching only the (text, field, value)
     whose entry changed: one read of their buckets, then one bulk write that pulls the old
     entries and pushes the new ones into buckets with room (new buckets past that), then the
-    vocabulary (usually known already: no round trip). A single edit costs two round trips
-    whatever it changed."""
+    vocabulary (its stamps: one small read). A single edit costs a read per field it changed
+    (usually one) and one write."""
     pulls: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     pushes: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     langs: set[str] = set()
@@ -291,19 +335,12 @@ def _apply(
     pushes: Mapping[tuple[str, str, str], list[str]],
 ) -> None:
     keys = set(pulls) | set(pushes)
-    # One read: the filter names only the ``BY_TERM`` fields (the embedded server scans the
-    # collection for a filter with any other condition); extra combinations are dropped here.
-    query = {
-        "project": project_id,
-        "field": {"$in": sorted({field for _t, field, _v in keys})},
-        "value": {"$in": sorted({value for _t, _f, value in keys})},
-        "text": {"$in": sorted({text for text, _f, _v in keys})},
-    }
     found: dict[tuple[str, str, str], list[Doc]] = defaultdict(list)
-    for bucket in postings().find(query, {"text": 1, "field": 1, "value": 1, "e": 1}):
-        key = (str(bucket["text"]), str(bucket["field"]), str(bucket["value"]))
-        if key in keys:
-            found[key].append(bucket)
+    for query in _bucket_queries(project_id, keys):
+        for bucket in postings().find(query, {"text": 1, "field": 1, "value": 1, "e": 1}):
+            key = (str(bucket["text"]), str(bucket["field"]), str(bucket["value"]))
+            if key in keys:
+                found[key].append(bucket)
     ops: list[UpdateOne | InsertOne[Doc]] = []
     for key, gone in pulls.items():
         held = set(gone)
@@ -327,6 +364,21 @@ def _apply(
                                   "value": value, "e": rest[start : start + BUCKET]}))  # fmt: skip
     if ops:
         postings().bulk_write(ops, ordered=True)
+
+
+def _bucket_queries(project_id: int, keys: Iterable[tuple[str, str, str]]) -> Iterator[Doc]:
+    """Queries that read the buckets of ``keys`` (text, field, value): one per text and field,
+    ``{project, text, field, value: {$in}}`` by the ``BY_TEXT`` index. The embedded server uses
+    an index only for equality on its fields, or on a prefix of them and a ``$in`` (or range) on
+    the next one; anything else (``$in`` on two fields, an ``$or``) reads every posting of the
+    project."""
+    values: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for text, field, value in keys:
+        values[text, field].add(value)
+    for (text, field), held in sorted(values.items()):
+        ordered = sorted(held)
+        wanted: Any = ordered[0] if len(ordered) == 1 else {"$in": ordered}
+        yield {"project": project_id, "text": text, "field": field, "value": wanted}
 
 
 def _values_of(keys: Iterable[tuple[str, str, str]]) -> dict[str, set[str]]:

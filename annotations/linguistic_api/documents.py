@@ -98,7 +98,8 @@ def bulk_update(
     now = datetime.now(UTC)
     ops: list[UpdateOne] = [
         UpdateOne(
-            {"_id": doc_id, "project": project_id, "version": before["version"]},
+            # ``_id`` and ``version`` only: see fieldmark.storage.versioned on filters.
+            {"_id": doc_id, "version": before["version"]},
             {"$set": {**fields, "updated_at": now, "updated_by": user}, "$inc": {"version": 1}},
         )
         for doc_id, (before, fields) in changes.items()

@@ -12,7 +12,8 @@ from typing import Literal
 from django.contrib.auth.models import User
 
 from annotations.linguistic_api import documents
-from annotations.linguistic_api.services import TEXT_FIELDS, _event, get_entry, get_text
+from annotations.linguistic_api.services import TEXT_FIELDS, get_entry, get_text
+from annotations.linguistic_api.services.events import _event
 from fieldmark.api.parsers import INT64_MAX
 from fieldmark.projects.models import Project
 from fieldmark.storage.versioned import SYSTEM_FIELDS, Doc, VersionedStore

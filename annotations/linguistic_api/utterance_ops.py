@@ -17,12 +17,12 @@ from pymongo import ASCENDING
 
 from annotations.linguistic_api import concordance, documents
 from annotations.linguistic_api.services import (
-    _event,
     create_utterance,
     get_text,
     get_utterance,
     normalize_utterance,
 )
+from annotations.linguistic_api.services.events import _event
 from fieldmark.api.errors import Conflict, DomainError
 from fieldmark.projects.models import Project
 from fieldmark.realtime.events import broadcast

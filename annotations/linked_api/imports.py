@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from annotations.linguistic.model import LexicalEntry
 from annotations.linguistic_api import services as linguistic
+from annotations.linguistic_api.services import common as linguistic_common
 from annotations.linked import reader
 from annotations.linked_api.services import IMPORT_FORMATS
 from fieldmark.projects.models import Project
@@ -72,7 +73,7 @@ def _batches(result: reader.ReadResult, job_id: str) -> Iterator[linguistic.Impo
     entries: list[dict[str, Any]] = []
     for entry in result.entries:
         entries.append({**_stored(entry), "_id": new_id(), "import_job": job_id})
-        if len(entries) >= linguistic.IMPORT_BATCH:
+        if len(entries) >= linguistic_common.IMPORT_BATCH:
             yield linguistic.ImportBatch([], [], entries)
             entries = []
     if entries:

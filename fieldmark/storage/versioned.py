@@ -79,6 +79,16 @@ def _at(doc: Any, dotted: str) -> Any:
     return doc
 
 
+# Filters name the fields of one index exactly: the embedded server (SecantusDB) looks a filter
+# up by an index only when its equality fields are that index's fields (or a prefix of them and a
+# range or ``$in`` on the next one); for anything else, such as ``{_id, project, version}``, it
+# reads every document of the collection, or of the index's leading field (the project). So a
+# document is found by ``{_id, project}`` with its version compared here, and a write names
+# ``{_id, version}``: the ``_id`` came from a read scoped to the project, and ids are unique.
+def _is_of(doc: Mapping[str, Any], project_id: int, version: int | None = None) -> bool:
+    return doc.get("project") == project_id and (version is None or doc.get("version") == version)
+
+
 def _changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
     keys = (set(before) | set(after)) - SYSTEM_FIELDS
     return sorted(key for key in keys if before.get(key) != after.get(key))
@@ -217,9 +227,8 @@ class VersionedStore:
         ):
             before: Doc | None = dict(current)
         else:
-            before = self.collection.find_one(
-                {"_id": doc_id, "project": project_id, "version": expected_version}
-            )
+            found = self.collection.find_one({"_id": doc_id, "project": project_id})
+            before = found if found and _is_of(found, project_id, expected_version) else None
         after = None if before is None else self._write(before, body, user, replace=replace)
         if after is not None:
             return after
@@ -254,9 +263,7 @@ class VersionedStore:
         # update_one, not find_and_modify (which the embedded server runs in time linear in the
         # collection): the version condition makes ``before`` exactly what was replaced, so the
         # new document is computed here.
-        written = self.collection.update_one(
-            {"_id": before["_id"], "project": before["project"], "version": version}, update
-        )
+        written = self.collection.update_one({"_id": before["_id"], "version": version}, update)
         if written.matched_count == 0:  # another writer won between the read and this write
             return None
         after = {key: value for key, value in before.items() if key not in update.get("$unset", {})}
@@ -322,9 +329,9 @@ class VersionedStore:
 
     def _writers_since(self, project_id: int, doc_id: str, version: int) -> list[str]:
         entries = self.history_collection.find(
-            {"doc": doc_id, "project": project_id, "version": {"$gte": version}}, {"by": 1}
+            {"doc": doc_id, "version": {"$gte": version}}, {"by": 1, "project": 1}
         )
-        return sorted({str(entry["by"]) for entry in entries})
+        return sorted({str(entry["by"]) for entry in entries if _is_of(entry, project_id)})
 
     def _clash(self, current: Doc, expected: int, exc: MergeConflict) -> Conflict:
         elements = ", ".join(clash.element for clash in exc.clashes)
@@ -359,9 +366,17 @@ class VersionedStore:
         )  # fmt: skip
 
     def delete(self, project_id: int, doc_id: str, expected_version: int, user: str) -> None:
-        condition = {"_id": doc_id, "project": project_id, "version": expected_version}
-        before = self.collection.find_one(condition)
-        if before is None or self.collection.delete_one(condition).deleted_count == 0:
+        before = self.collection.find_one({"_id": doc_id, "project": project_id})
+        if (
+            before is None
+            or not _is_of(before, project_id, expected_version)
+            or (
+                self.collection.delete_one(
+                    {"_id": doc_id, "version": expected_version}
+                ).deleted_count
+                == 0
+            )
+        ):
             raise self._conflict_or_missing(project_id, doc_id, expected_version)
         self._record(before, None, "delete", user)
         notify_written(self.name, project_id, [doc_id])
@@ -392,20 +407,15 @@ class VersionedStore:
 
     def history(self, project_id: int, doc_id: str) -> list[Doc]:
         """Newest first: each entry is the state that version ``version`` had before a change."""
-        return list(
-            self.history_collection.find(
-                {"doc": doc_id, "project": project_id}, {"snapshot": 0}
-            ).sort("version", DESCENDING)
-        )
+        entries = self.history_collection.find({"doc": doc_id}, {"snapshot": 0})
+        return [entry for entry in entries.sort("version", DESCENDING) if _is_of(entry, project_id)]
 
     def version(self, project_id: int, doc_id: str, version: int) -> Doc:
         current = self.collection.find_one({"_id": doc_id, "project": project_id})
         if current is not None and current["version"] == version:
             return current
-        entry = self.history_collection.find_one(
-            {"doc": doc_id, "project": project_id, "version": version}
-        )
-        if entry is None:
+        entry = self.history_collection.find_one({"doc": doc_id, "version": version})
+        if entry is None or not _is_of(entry, project_id):
             raise DomainError(
                 "not_found", f"{self.noun} {doc_id} has no version {version}.", status_code=404
             )

@@ -286,4 +286,8 @@ def test_utterances_carry_no_multikey_concordance_indexes(mongo_db: Any) -> None
 
     assert ["project", "text", "order"] in utterance_keys
     assert [key for keys in utterance_keys for key in keys if key.startswith("words")] == []
-    assert posting_keys == [["_id"], ["project", "field", "value", "text"], ["project", "text"]]
+    assert posting_keys == [
+        ["_id"],
+        ["project", "field", "value", "text"],
+        ["project", "text", "field", "value"],
+    ]

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from annotations.linguistic_api import services
+from annotations.linguistic_api.services import events
 from tests.linguistic_api.test_import_export import run_import
 from tests.realtime_log import events_since, mark, only
 from tests.shared_data import shared_file
@@ -98,7 +99,7 @@ def test_an_import_on_the_worker_sends_its_texts(
 def test_service_bulk_events_past_the_limit_say_the_documents_were_left_out(
     team: Any, mongo_db: Any, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(services, "BULK_EVENT_DOCUMENTS", 1)
+    monkeypatch.setattr(events, "BULK_EVENT_DOCUMENTS", 1)
     text = services.create_text(team.owner, team.project, {"title": "T"})
     for _ in range(2):
         services.create_utterance(

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from annotations.linguistic_api import documents, services
+from annotations.linguistic_api.services import glossing
 from fieldmark.jobs.models import Job
 from tests.linguistic_api.test_import_export import wait_finished
 
@@ -160,7 +161,7 @@ def test_link_reports_progress_per_batch_of_utterances(
 ) -> None:
     load(team)
     lexicon(team)
-    monkeypatch.setattr(services, "BATCH", 2)
+    monkeypatch.setattr(glossing, "BATCH", 2)
     heard: list[tuple[float, str]] = []
 
     result = services.link_glosses(

@@ -123,9 +123,9 @@ def test_import_refuses_unknown_format_naming_it(team: Any, as_user: Any, mongo_
 def test_import_refuses_oversized_file_naming_it(
     team: Any, as_user: Any, mongo_db: Any, monkeypatch: Any
 ) -> None:
-    from annotations.linguistic_api import services
+    from annotations.linguistic_api.services import imports
 
-    monkeypatch.setattr(services, "MAX_IMPORT_BYTES", 10)
+    monkeypatch.setattr(imports, "MAX_IMPORT_BYTES", 10)
     response = as_user(team.manager).post(
         f"{BASE}/imports/",
         {"file": SimpleUploadedFile("big.txt", b"x" * 100), "format": "toolbox"},

@@ -55,6 +55,17 @@ def commands(mongo_db: Any) -> Iterator[Commands]:
         mongo.reset_client()
 
 
+def _plan(collection: str, command: dict[str, Any]) -> tuple[str, str]:
+    """The index the store's planner picks for a ``find`` (``COLLSCAN`` when none)."""
+    explained = mongo.get_db().command(
+        "explain", {"find": collection, "filter": command["filter"]}, verbosity="queryPlanner"
+    )
+    stage = explained["queryPlanner"]["winningPlan"]
+    while "indexName" not in stage and "inputStage" in stage:
+        stage = stage["inputStage"]
+    return collection, str(stage.get("indexName", stage.get("stage")))
+
+
 def _load(team: Any) -> list[dict[str, Any]]:
     services.import_file(team.project, lambda: io.BytesIO(DATA), "toolbox", "t.txt", "j1", "m")
     return list(documents.utterances.find(team.project.pk, {}, sort=[("order", 1)]))
@@ -92,15 +103,46 @@ def test_a_save_of_one_gloss_takes_six_round_trips_and_moves_only_that_posting(
         ("find", "utterances"),  # the current document
         ("update", "utterances"),  # the versioned write
         ("insert", "utterances_history"),
-        ("find", "concordance"),  # the buckets of both glosses, in one read
+        ("find", "concordance"),  # the text's buckets of both glosses, in one read
         ("update", "concordance"),  # pull from PL, push to one, in one bulk write
         ("find", "concordance_vocab"),  # the vocabulary's stamps (its values are known)
+    ]
+    # Each read is answered by an index: the embedded server scans the collection otherwise.
+    plans = [_plan(coll, command) for name, coll, command in commands.seen if name == "find"]
+    assert plans == [
+        ("utterances", "project_1__id_1"),
+        ("concordance", "project_1_text_1_field_1_value_1"),
+        ("concordance_vocab", "_id_"),
     ]
     changed = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
     assert changed == {("gloss", "PL"), ("gloss", "one")}
     assert len(after["gloss", "PL"]) == 29
     head = f"{docs[1]['text']}.00000001.{docs[1]['_id']}."
     assert head + "2" in after["gloss", "one"] and head + "1" not in after["gloss", "one"]
+
+
+def test_a_save_with_a_new_gloss_adds_it_to_the_vocabulary_in_place(
+    team: Any, commands: Commands
+) -> None:
+    docs = _load(team)
+    concordance.add_vocab(team.project.pk, {"gloss": {"one"}})
+
+    commands.on = True
+    services.replace_utterance(
+        team.annotator, team.project, docs[1]["_id"], 1, _body(docs[1], "brandnew")
+    )
+    commands.on = False
+    vocab_ops = [
+        (name, sorted(command.get("updates", [{}])[0].get("u", {})))
+        for name, coll, command in commands.seen
+        if coll == "concordance_vocab"
+    ]
+    found = concordance.lookup(team.project.pk, "gloss", "brand", "prefix")
+
+    # The stamps, then one in-place $addToSet: the vocabulary is not read or written whole.
+    assert vocab_ops == [("find", []), ("update", ["$addToSet", "$inc", "$setOnInsert"])]
+    assert found.values == frozenset({"brandnew"})
+    assert found.utterances == [docs[1]["_id"]]
 
 
 def test_a_bulk_gloss_edit_reads_and_writes_the_postings_once(
@@ -164,13 +206,12 @@ def test_json_export_writes_the_stored_shape_exactly_as_the_format_writer_does(
     team: Any, as_user: Any, mongo_db: Any
 ) -> None:
     from annotations.linguistic.formats import json as json_format
+    from annotations.linguistic_api.services.export import _texts_streamed
 
     _load(team)
 
     response = as_user(team.viewer).get(f"{BASE}/export/?format=json")
     streamed = b"".join(response.streaming_content).decode()
-    through_dataclasses = "".join(
-        json_format.dumps_streamed(services._texts_streamed(team.project))
-    )
+    through_dataclasses = "".join(json_format.dumps_streamed(_texts_streamed(team.project)))
 
     assert streamed == through_dataclasses

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from annotations.linguistic_api import documents, pending, services
+from annotations.linguistic_api.services import imports
 from tests.linguistic.test_streamed_io import peak_of, write_toolbox
 from tests.linguistic.test_xmlsafe import BILLION_LAUGHS
 
@@ -59,7 +60,7 @@ def test_check_and_batches_of_a_large_file_hold_one_batch(tmp_path: Path) -> Non
 def test_import_reads_once_and_reports_progress_by_bytes_read(
     team: Any, mongo_db: Any, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(services, "PROGRESS_EVERY", 500)
+    monkeypatch.setattr(imports, "PROGRESS_EVERY", 500)
     data = GOOD * 2000  # 4,000 utterances, 56 kB: several reads of the 8 kB buffer
     heard: list[tuple[float, str]] = []
     opened: list[int] = []

@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 
 from annotations.linguistic_api import services
+from annotations.linguistic_api.services import common
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/projects/lezgi"
-N = services.BATCH * 2 + 7
+N = common.BATCH * 2 + 7
 
 
 def toolbox(n: int) -> bytes:

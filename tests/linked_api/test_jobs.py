@@ -109,11 +109,11 @@ def test_an_oversized_upload_is_413_and_starts_nothing(
     team: Any, graph_store: Any, as_user: Any, monkeypatch: Any, settings: Any, tmp_path: Any
 ) -> None:
     # The limit stands in for 2 GB: the same check, on a file one byte past it.
-    from annotations.linguistic_api import services as linguistic
+    from annotations.linguistic_api.services import imports
     from fieldmark.jobs.models import Job
 
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr(linguistic, "MAX_IMPORT_BYTES", 64)
+    monkeypatch.setattr(imports, "MAX_IMPORT_BYTES", 64)
     data = b'<http://x/s> <http://x/p> "o" .\n' * 2 + b"#"
     assert len(data) == 65
     response = upload(as_user(team.manager), data, "ntriples")

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from annotations.linguistic_api import serializers as s
 from annotations.linguistic_api import services
+from annotations.linguistic_api.services import imports as import_services
 from annotations.linguistic_api.views.common import valid
 from fieldmark.api.auth import user_of
 from fieldmark.jobs.serializers import JobSerializer
@@ -24,7 +25,7 @@ class ImportView(ProjectScopedMixin, APIView):
     @extend_schema(
         request={"multipart/form-data": s.ImportSerializer},
         responses={202: JobSerializer, 413: OpenApiResponse(description="File too large.")},
-        description=f"Import a file (at most {services.MAX_IMPORT_BYTES} bytes) as a job.",
+        description=f"Import a file (at most {import_services.MAX_IMPORT_BYTES} bytes) as a job.",
     )
     def post(self, request: Request, slug: str) -> Response:
         # Refuse an oversized body before Django spools it to disk.
@@ -42,7 +43,7 @@ class ImportJobView(ImportView):
     @extend_schema(
         request={"multipart/form-data": s.ImportRequestSerializer},
         responses={202: JobSerializer, 413: OpenApiResponse(description="File too large.")},
-        description=f"Import a file (at most {services.MAX_IMPORT_BYTES} bytes) as a job; "
+        description=f"Import a file (at most {import_services.MAX_IMPORT_BYTES} bytes) as a job; "
         "an ELAN (`eaf`) file needs a tier `mapping` (JSON).",
     )
     def post(self, request: Request, slug: str) -> Response:

@@ -39,7 +39,7 @@ class EntryListView(PagedView):
     def post(self, request: Request, slug: str) -> Response:
         body = valid(s.EntrySerializer(data=request.data))
         doc = services.create_entry(user_of(request), self.project, body)
-        return with_etag(s.EntrySerializer(doc).data, doc, status.HTTP_201_CREATED)
+        return with_etag(services.served("entry", doc), doc, status.HTTP_201_CREATED)
 
 
 class EntryDetailView(ProjectScopedMixin, APIView):
@@ -48,7 +48,7 @@ class EntryDetailView(ProjectScopedMixin, APIView):
     @extend_schema(responses=s.EntrySerializer)
     def get(self, request: Request, slug: str, entry_id: str) -> Response:
         doc = services.get_entry(self.project, entry_id)
-        return with_etag(s.EntrySerializer(doc).data, doc)
+        return with_etag(services.served("entry", doc), doc)
 
     @extend_schema(
         request=s.EntryUpdateSerializer,
@@ -60,7 +60,7 @@ class EntryDetailView(ProjectScopedMixin, APIView):
         version = expected_version(request, body)
         body.pop("version", None)
         doc = services.replace_entry(user_of(request), self.project, entry_id, version, body)
-        return with_etag(s.EntrySerializer(doc).data, doc)
+        return with_etag(services.served("entry", doc), doc)
 
 
 class CreateEntriesView(ProjectScopedMixin, APIView):

@@ -27,7 +27,7 @@ class TextListView(PagedView):
     def post(self, request: Request, slug: str) -> Response:
         body = valid(s.TextSerializer(data=request.data))
         doc = services.create_text(user_of(request), self.project, body)
-        return with_etag(s.TextSerializer(doc).data, doc, status.HTTP_201_CREATED)
+        return with_etag(services.served("text", doc), doc, status.HTTP_201_CREATED)
 
 
 class TextDetailView(ProjectScopedMixin, APIView):
@@ -40,7 +40,7 @@ class TextDetailView(ProjectScopedMixin, APIView):
     @extend_schema(responses=s.TextSerializer)
     def get(self, request: Request, slug: str, text_id: str) -> Response:
         doc = services.get_text(self.project, text_id)
-        return with_etag(s.TextSerializer(doc).data, doc)
+        return with_etag(services.served("text", doc), doc)
 
     @extend_schema(
         request=s.TextUpdateSerializer,
@@ -51,7 +51,7 @@ class TextDetailView(ProjectScopedMixin, APIView):
         body = valid(s.TextUpdateSerializer(data=request.data, partial=True))
         version = expected_version(request, body)
         doc = services.update_text(user_of(request), self.project, text_id, version, body)
-        return with_etag(s.TextSerializer(doc).data, doc)
+        return with_etag(services.served("text", doc), doc)
 
     @extend_schema(
         parameters=[IF_MATCH, OpenApiParameter("version", int, required=False)],
@@ -80,7 +80,7 @@ class UtteranceListView(PagedView):
         body = valid(s.UtteranceSerializer(data=request.data))
         order = body.pop("order", None)
         doc = utterance_ops.insert_utterance(user_of(request), self.project, text_id, body, order)
-        return with_etag(s.UtteranceSerializer(doc).data, doc, status.HTTP_201_CREATED)
+        return with_etag(services.served("utterance", doc), doc, status.HTTP_201_CREATED)
 
 
 class UtteranceDetailView(ProjectScopedMixin, APIView):
@@ -89,7 +89,7 @@ class UtteranceDetailView(ProjectScopedMixin, APIView):
     @extend_schema(responses=s.UtteranceSerializer)
     def get(self, request: Request, slug: str, utterance_id: str) -> Response:
         doc = services.get_utterance(self.project, utterance_id)
-        return with_etag(s.UtteranceSerializer(doc).data, doc)
+        return with_etag(services.served("utterance", doc), doc)
 
     @extend_schema(
         request=s.UtteranceUpdateSerializer,
@@ -103,7 +103,7 @@ class UtteranceDetailView(ProjectScopedMixin, APIView):
         doc = services.replace_utterance(
             user_of(request), self.project, utterance_id, version, body
         )
-        return with_etag(s.UtteranceSerializer(doc).data, doc)
+        return with_etag(services.served("utterance", doc), doc)
 
     @extend_schema(
         parameters=[IF_MATCH, OpenApiParameter("version", int, required=False)],
@@ -145,4 +145,4 @@ class UtteranceMergeView(ProjectScopedMixin, APIView):
         doc = utterance_ops.merge_with_next(
             user_of(request), self.project, utterance_id, body["version"], body["next_version"]
         )
-        return with_etag(s.UtteranceSerializer(doc).data, doc)
+        return with_etag(services.served("utterance", doc), doc)

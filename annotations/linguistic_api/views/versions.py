@@ -46,7 +46,7 @@ class UtteranceRevertView(ProjectScopedMixin, APIView):
         doc = services.revert_utterance(
             user_of(request), self.project, utterance_id, body["to_version"], body["version"]
         )
-        return with_etag(s.UtteranceSerializer(doc).data, doc)
+        return with_etag(services.served("utterance", doc), doc)
 
 
 class _HistoryView(ProjectScopedMixin, APIView):
@@ -112,7 +112,7 @@ class _RevertView(ProjectScopedMixin, APIView):
         doc = history.revert(
             user_of(request), self.project, self.kind, doc_id, body["to_version"], body["version"]
         )
-        return with_etag(self.serializer(doc).data, doc)
+        return with_etag(services.served(self.kind, doc), doc)
 
 
 class TextVersionView(_VersionView):
