@@ -209,9 +209,9 @@ def _place_translation(
                 ((g, rate, abs(where - at)) for g, rate, at in proposals),
                 key=lambda x: -(x[1] - PLACE_WEIGHT * x[2]),
             )
-            unit.proposals = [(_cased(g, unit), r, d) for g, r, d in placed[:N_PROPOSALS]]
+            unit.proposals = placed[:N_PROPOSALS]
             if placed:
-                unit.proposal = unit.proposals[0][0]
+                unit.proposal = placed[0][0]
         return
     cands = proposer.candidates(utterance.translation, known)
     if not cands:
@@ -239,18 +239,8 @@ def _place_translation(
         mine = assigned.get(ui)
         if mine is not None:
             ranked = [mine, *(p for p in ranked if p[0] != mine[0])]
-        unit.proposals = [(_cased(g, unit), r, d) for g, r, d in ranked[:N_PROPOSALS]]
-        unit.proposal = unit.proposals[0][0]
-
-
-def _cased(gloss: str, unit: Unit) -> str:
-    """A translation word proposed for a capitalised stem inside the utterance (a name: Lezgi
-    ``Май`` is "May") keeps a capital; translation words are matched lowercased. In the train
-    files a capitalised stem after the first word has a capitalised gloss 120 times in 176
-    (Lezgi) and 210 in 236 (Uspanteko); at the start of an utterance less often than not."""
-    if unit.word > 0 and unit.form[:1].isupper() and gloss[:1].islower():
-        return gloss[:1].upper() + gloss[1:]
-    return gloss
+        unit.proposals = ranked[:N_PROPOSALS]
+        unit.proposal = ranked[0][0]
 
 
 def alignment_pairs(

@@ -77,29 +77,6 @@ def test_crf_uses_context_for_an_ambiguous_suffix(toy_train: list[Utterance]) ->
     assert got == golds
 
 
-def test_crf_proposes_a_translation_word_with_a_capital_for_a_capitalised_new_stem(
-    toy_train: list[Utterance],
-) -> None:
-    from mlworkers.core.crf import CrfModel, units_of
-
-    model = train("gloss", "crf", toy_train, {"max_iterations": 20})
-    assert isinstance(model, CrfModel)
-    # Given two stems never seen: a name inside the utterance and one at its start
-    words = (
-        Word("Zork", (Morph("Zork"),)),
-        Word("sim", (Morph("sim"), Morph("ta", boundary="-"))),
-        Word("Milo", (Morph("Milo"),)),
-    )
-    u = Utterance("u", words, "zork saw milo", 1)
-    # When the translation's free words are placed on them
-    units = {unit.form: unit for unit in units_of(u, model.memory, model.proposer, model.context)}
-    # Then the name inside keeps a capital; the first word's proposal is left as matched
-    inside = [g for g, _, _ in units["Milo"].proposals or []]
-    first = [g for g, _, _ in units["Zork"].proposals or []]
-    assert inside == ["Milo", "Saw", "Zork"]
-    assert first == ["zork", "saw", "milo"]
-
-
 def test_memory_finds_a_word_posted_without_separators() -> None:
     taught = Word("katta", (Morph("kat", "cat"), Morph("ta", "PLX", "", "-")))
     model = train("gloss", "memory", [Utterance("1", (taught,))] * 2)
