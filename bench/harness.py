@@ -10,6 +10,7 @@ A bench imports this before any Django or project module::
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -26,27 +27,38 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from pymongo.errors import PyMongoError  # noqa: E402
 
 from fieldmark.projects import services as projects  # noqa: E402
 from fieldmark.projects.models import Project  # noqa: E402
 from fieldmark.storage import mongo  # noqa: E402
 from fieldmark.storage.embedded import ChildServer, free_port, mongo_server  # noqa: E402
 
+# The embedded server of the run in progress (None with MONGO_URL): benches read its CPU time.
+SERVER: ChildServer | None = None
+
 
 def with_mongo(database: str, run: Callable[[], None]) -> None:
     """Run ``run`` against ``database``, on the embedded server (in TMP) unless MONGO_URL is
-    set; the database is dropped and the server stopped afterwards, even when ``run`` fails."""
+    set; the database is dropped and the server stopped afterwards, even when ``run`` fails
+    (a store that went away is reported, and does not hide the run's own error)."""
+    global SERVER
     server: ChildServer | None = None
     if not os.environ.get("MONGO_URL"):
         server = mongo_server(TMP / "mongo", free_port(), TMP / "mongo.log").start()
         os.environ["MONGO_URL"] = server.url
+        SERVER = server
     settings.MONGO_DB = database
     mongo.reset_client()
     try:
         run()
     finally:
-        mongo.get_client().drop_database(database)
+        try:
+            mongo.get_client().drop_database(database)
+        except PyMongoError as exc:
+            print(f"(could not drop the bench database: {exc!r})", file=sys.stderr)
         mongo.reset_client()
+        SERVER = None
         if server is not None:
             server.stop()
 

@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # bench.linguistic sets up Django (temp var/, settings) on import: it must come first.
 from bench import linguistic as corpus_bench  # noqa: E402
+from bench import synthetic  # noqa: E402
 
 # isort: split
 
@@ -78,7 +79,7 @@ def run() -> None:
     mongo.ensure_indexes()
     owner = User.objects.create_user("bench", password="x")
     project = projects.create_project(owner, {"name": "Bench", "slug": "bench"})
-    data = corpus_bench.toolbox_text(UTTERANCES)
+    data = synthetic.toolbox_text(UTTERANCES)
     services.import_file(project, lambda: io.BytesIO(data), "toolbox", "b.txt", "bench", "bench")
     rows: list[tuple[str, str]] = []
 
@@ -167,7 +168,7 @@ def run() -> None:
 
     template = worked_examples()[0]["query"]
     times = []
-    for gram in corpus_bench.GRAMS * 3:
+    for gram in synthetic.GRAMS * 3:
         started = time.perf_counter()
         answer = sparql.run_query(project, template.replace('"NOM"', f'"{gram}"'))
         times.append(time.perf_counter() - started)

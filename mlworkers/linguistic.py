@@ -35,15 +35,16 @@ def as_core(doc: Mapping[str, Any]) -> Utterance:
 
 
 def iter_utterances(
-    project: Project, query: Mapping[str, Any] | None = None
+    project: Project, query: Mapping[str, Any] | None = None, *, ordered: bool = True
 ) -> Iterator[Utterance]:
-    """The project's utterances in text order, read from the cursor a batch at a time."""
+    """The project's utterances in text order (or the store's, unless ``ordered``), read from
+    the cursor a batch at a time."""
     from annotations.linguistic_api import documents
 
     cursor = documents.utterances.collection.find(
         {**(query or {}), "project": project.pk},
         PROJECTION,
-        sort=[("text", ASCENDING), ("order", ASCENDING)],
+        sort=[("text", ASCENDING), ("order", ASCENDING)] if ordered else None,
         batch_size=BATCH,
     )
     for doc in cursor:
@@ -123,6 +124,7 @@ def _handler(task: str) -> TaskHandler:
         kinds=lambda: _kinds(task),
         check_params=check_params,
         load_items=iter_utterances,
+        scan_items=lambda project: iter_utterances(project, ordered=False),
         labelled=lambda item: labelled(task, item),
         snapshot_hash=snapshot,
         counts=counts,

@@ -61,6 +61,9 @@ class TaskHandler:
     primary_metric: str = "word_accuracy"
     # Whether the suggestions endpoint and pre-annotation serve this task (IGT fields).
     serves_igt: bool = False
+    # The items in whatever order the store reads fastest, for a request that only counts
+    # (``load_items`` is used where this is absent).
+    scan_items: Callable[[Project], Iterable[Any]] | None = None
 
 
 _tasks: dict[str, TaskHandler] = {}

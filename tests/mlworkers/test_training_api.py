@@ -3,6 +3,7 @@ a 4xx naming the field, with nothing created."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -214,3 +215,31 @@ def test_deleting_the_project_removes_its_model_files(
 
     assert not any(default_storage.exists(f) for f in files)
     assert ModelVersion.objects.count() == 0 and TrainingRun.objects.count() == 0
+
+
+def test_the_labelled_count_of_a_request_stops_once_there_are_enough(
+    team: Any, mongo_db: Any
+) -> None:
+    from mlworkers import training
+    from mlworkers.tasks_registry import get_task
+
+    # Given a task whose corpus is read in the store's order, 3 items of 8 unlabelled
+    read: list[int] = []
+
+    def scan(_project: Any) -> Any:
+        for n in range(8):
+            read.append(n)
+            yield n
+
+    handler = dataclasses.replace(
+        get_task("gloss"), scan_items=scan, labelled=lambda n: int(n % 3 != 0)
+    )
+
+    # When a request asks for at least 4 labelled items
+    found = training.count_labelled(handler, team.project, 4)
+
+    # Then it read only up to the fourth labelled one (items 1, 2, 4, 5), and gives an exact
+    # count when there are too few
+    assert (found, read) == (4, [0, 1, 2, 3, 4, 5])
+    read.clear()
+    assert training.count_labelled(handler, team.project, 9) == 5 and len(read) == 8
