@@ -122,7 +122,7 @@ def test_the_old_graph_is_deleted_and_edits_during_a_rebuild_reach_the_new_one(
     monkeypatch.setattr(sync, "REBUILD_CHUNK", 5)
     for _ in range(2):  # the first rebuild replaces the public-named graph, the second its own
         slow = EditMidway(graph_store)
-        assert sync.rebuild(project, slow) == triples  # type: ignore[arg-type]
+        assert sync.rebuild(project, slow) == triples
 
     live = graph_store.live(public)
     assert live != public and live.value.startswith(public.value + "/r")
