@@ -22,7 +22,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from pymongo import ASCENDING, UpdateOne
 
-from annotations.linguistic import consistency, leipzig, search
+from annotations.linguistic import consistency, leipzig, provenance, search
 from annotations.linguistic.formats import csv as csv_format
 from annotations.linguistic.formats import eaf, flextext, lift, toolbox
 from annotations.linguistic.formats import json as json_format
@@ -1367,6 +1367,8 @@ class Label:
     morpheme: int | None
     field: str  # "gloss", "pos", or "morphemes" (a segmentation such as ``x-tok``)
     value: str
+    # Where a machine label came from (``annotations.linguistic.provenance.Entry``), if known.
+    source: Mapping[str, Any] | None = None
 
 
 def _cut(segmentation: str) -> list[dict[str, str]]:
@@ -1418,6 +1420,7 @@ def fill_empty_labels(
                 slot[label.field] = label.value
                 done.append(label)
         if done:
+            provenance.stamp_labels(words, done, user.username)
             for word in words:
                 if not word["morphemes"]:
                     del word["morphemes"]
