@@ -135,3 +135,17 @@ def test_provenance_passes_the_shapes() -> None:
     conforms, report = helpers.shacl(Graph().parse(data=buffer.getvalue(), format="nt"))
     assert not conforms
     assert "bad#s0" in report and "MaxInclusive" in report
+
+
+def test_an_accepted_value_without_its_run_or_with_two_models_fails_the_shapes() -> None:
+    triples = ligt.utterance_triples(accepted_utterance(), IRIS, "lez")
+    value = ox.NamedNode("https://fm.example/ld/p/utterance/u1#w0.m0.gloss")
+    broken = [t for t in triples if not (t.subject == value and "wasGeneratedBy" in str(t))]
+    broken.append(
+        ox.Triple(value, ox.NamedNode(PROV + "wasAttributedTo"), ox.NamedNode("https://m/2"))
+    )
+    buffer = io.BytesIO()
+    ox.serialize(broken, buffer, ox.RdfFormat.N_TRIPLES)
+    conforms, report = helpers.shacl(Graph().parse(data=buffer.getvalue(), format="nt"))
+    assert not conforms
+    assert "MinCountConstraintComponent" in report and "MaxCountConstraintComponent" in report
