@@ -45,7 +45,7 @@ from django.core.management import call_command  # noqa: E402
 from pyoxigraph import RdfFormat  # noqa: E402
 
 from annotations.linguistic_api import documents, services  # noqa: E402
-from annotations.linked.vocab import worked_examples  # noqa: E402
+from annotations.linked.vocab import PREFIXES, worked_examples  # noqa: E402
 from annotations.linked_api import services as linked  # noqa: E402
 from annotations.linked_api import sparql, sync  # noqa: E402
 from annotations.linked_api.store import LocalStore, get_store  # noqa: E402
@@ -74,13 +74,24 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def progress(what: str) -> None:
+    """A phase line on stderr: the full-size run takes long enough to want to watch it."""
+    print(
+        f"[{time.strftime('%H:%M:%S')}] {what} (RSS high-water {corpus_bench.rss_mb():,.0f} MB)",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def run() -> None:
     call_command("migrate", verbosity=0)
     mongo.ensure_indexes()
     owner = User.objects.create_user("bench", password="x")
     project = projects.create_project(owner, {"name": "Bench", "slug": "bench"})
     data = synthetic.toolbox_text(UTTERANCES)
+    progress(f"importing {UTTERANCES:,} utterances")
     services.import_file(project, lambda: io.BytesIO(data), "toolbox", "b.txt", "bench", "bench")
+    progress("imported; rebuilding")
     rows: list[tuple[str, str]] = []
 
     store = get_store()
@@ -92,13 +103,15 @@ def run() -> None:
     rows.append(("corpus", f"{UTTERANCES:,} utterances, {UTTERANCES * 10:,} morphemes"))
     rows.append(("triples", f"{triples:,}"))
     rows.append(("rebuild", f"{rebuild_s:.1f} s ({triples / rebuild_s:,.0f} triples/s)"))
+    progress(f"rebuilt {triples:,} triples in {rebuild_s:.1f} s; exporting")
 
     started = time.perf_counter()
     size = sum(len(chunk) for chunk in linked.export_stream(project, "turtle"))
     export_s = time.perf_counter() - started
     started = time.perf_counter()
     sink = ByteCount()  # ~90 bytes a triple: a 10M-triple dump would not fit in memory here
-    store.store.dump(sink, RdfFormat.TURTLE, from_graph=graph)
+    # The rebuild's graph, which the public name's pointer names (docs/rdf.md, "Store and IRIs").
+    store.store.dump(sink, RdfFormat.TURTLE, from_graph=store.live(graph), prefixes=PREFIXES)
     native = sink.size
     native_s = time.perf_counter() - started
     rows.append(
@@ -114,6 +127,7 @@ def run() -> None:
         )
     )
 
+    progress(f"exported in {export_s:.1f} s, dumped in {native_s:.1f} s; {EDITS:,} edits")
     utts = list(documents.utterances.collection.find({"project": project.pk}).limit(EDITS))
     committed: dict[str, float] = {}
     visible: dict[str, float] = {}
@@ -166,6 +180,7 @@ def run() -> None:
         )
     )
 
+    progress("edits visible; concordance")
     template = worked_examples()[0]["query"]
     times = []
     for gram in synthetic.GRAMS * 3:

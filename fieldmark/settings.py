@@ -242,6 +242,9 @@ FIELDMARK_BASE_IRI = env_str("FIELDMARK_BASE_IRI", "https://fieldmark.example.or
 # ``task``: a Celery task applies each burst of writes to the graph; ``manual``: writes are only
 # queued (tests and scripts call annotations.linked_api.sync.drain). See docs/rdf.md.
 FIELDMARK_RDF_SYNC = env_str("FIELDMARK_RDF_SYNC", "task")
+# After a rebuild makes its new graph live, the old one is deleted this much later (a reader that
+# looked up the live graph just before the swap still finds it).
+FIELDMARK_RDF_SWAP_GRACE_S = env_int("FIELDMARK_RDF_SWAP_GRACE_S", 5, minimum=0)
 FIELDMARK_SPARQL_TIMEOUT_S = env_int("FIELDMARK_SPARQL_TIMEOUT_S", 10, minimum=1)
 FIELDMARK_SPARQL_MAX_ROWS = env_int("FIELDMARK_SPARQL_MAX_ROWS", 10000, minimum=1)
 

@@ -42,5 +42,10 @@ def train(job: Job, progress: Progress) -> dict[str, Any]:
 def preannotate(job: Job, progress: Progress) -> dict[str, Any]:
     params = job.params
     return suggestions.preannotate(
-        job.project, str(params["task"]), params.get("text"), int(params["version"]), progress
+        job.project,
+        str(params["task"]),
+        params.get("text"),
+        int(params["version"]),
+        progress,
+        run=str(job.id),
     )

@@ -104,9 +104,11 @@ def preannotate(
     text: str | None,
     version_id: int,
     progress: Callable[[float, str], None],
+    run: str | None = None,
 ) -> dict[str, int]:
     """Suggestions for the empty slots of a text or the whole project, from the version that
-    was active when the job started (if it is still active; else the job fails clearly)."""
+    was active when the job started (if it is still active; else the job fails clearly).
+    ``run`` (the job's id) is kept with them: an accepted label's provenance names it."""
     from mlworkers.linguistic import as_core
 
     version, model = serving.active_model(project, task)
@@ -162,6 +164,7 @@ def preannotate(
                 "task": task,
                 "version": version.pk,
                 "version_number": version.number,
+                "run": run,
                 "created_at": now,
                 "items": items,
             }
@@ -207,6 +210,19 @@ def for_text(project: Project, text: str, task: str | None = None) -> list[dict[
     ]
 
 
+def source(version: ModelVersion, p: float, run: str | None) -> dict[str, Any]:
+    """The provenance of a label from ``version`` (``annotations.linguistic.provenance``)."""
+    return {
+        "task": version.task,
+        "model": version.pk,
+        "model_name": version.name or version.kind,
+        "version": version.number,
+        "training_run": version.run_id,
+        "run": run,
+        "probability": p,
+    }
+
+
 def _version(project: Project, version_id: int) -> ModelVersion:
     version = ModelVersion.objects.filter(project=project, pk=version_id).first()
     if version is None:
@@ -229,10 +245,12 @@ def record(
     accepted, label, p = bool(body["accepted"]), str(body["label"]), float(body["p"])
     written = False
     if accepted and body.get("apply"):
+        stored = collection().find_one({"_id": doc_id(task, utterance)}, {"run": 1}) or {}
+        made = source(version, p, stored.get("run"))
         applied = linguistic.fill_empty_labels(
             user,
             project,
-            {utterance: [linguistic.Label(word, morpheme, field, label)]},
+            {utterance: [linguistic.Label(word, morpheme, field, label, made)]},
             expect={},
         )
         if not applied:
@@ -288,6 +306,7 @@ def bulk_accept(
         linguistic.get_text(project, text)
         query["text"] = text
     accepted = skipped = 0
+    versions = {v.pk: v for v in ModelVersion.objects.filter(project=project, task=task)}
     cursor = collection().find(query, batch_size=BATCH)
     while batch := list(islice(cursor, BATCH)):
         labels: dict[str, list[linguistic.Label]] = {}
@@ -296,10 +315,14 @@ def bulk_accept(
             picks = [i for i in doc["items"] if i["status"] == "pending" and i["p"] >= threshold]
             if picks:
                 chosen[doc["utterance"]] = picks
+                version = versions.get(doc["version"])
                 labels[doc["utterance"]] = [
-                    linguistic.Label(i["word"], i["morpheme"], i["field"], i["label"])
+                    linguistic.Label(
+                        i["word"], i["morpheme"], i["field"], i["label"],
+                        source(version, float(i["p"]), doc.get("run")) if version else None,
+                    )
                     for i in picks
-                ]
+                ]  # fmt: skip
         applied = linguistic.fill_empty_labels(user, project, labels, expect={})
         feedback = []
         by_utterance = {d["utterance"]: d for d in batch}

@@ -17,6 +17,8 @@ os.environ.setdefault("FIELDMARK_VAR_DIR", str(TMP / "var"))
 os.environ["FIELDMARK_RDF_STORE"] = str(TMP / "rdf")
 # Writes queue their RDF sync; the linked-data tests drain it (or run the task) themselves.
 os.environ.setdefault("FIELDMARK_RDF_SYNC", "manual")
+# No reader outlives a test's rebuild: its old graph goes at once (the tests of the swap set it).
+os.environ.setdefault("FIELDMARK_RDF_SWAP_GRACE_S", "0")
 os.environ.setdefault("FIELDMARK_LOGIN_RATE", "1000/min")
 # Most tests run no worker: a deleted project is purged in the request (test_purge turns it on).
 os.environ.setdefault("FIELDMARK_PURGE_IN_BACKGROUND", "0")

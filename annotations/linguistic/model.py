@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotations.linguistic import provenance as machine
 from annotations.linguistic.lexicon_parts import (
     Etymology,
     Field,
@@ -90,6 +91,9 @@ class Morpheme:
     start: int | None = None
     end: int | None = None
     guid: str | None = None
+    # Accepted machine values: field → model version, run, probability, who accepted, when
+    # (``annotations.linguistic.provenance``); kept only while the field has that value.
+    provenance: dict[str, Any] = field(default_factory=dict)
 
     def to_doc(self) -> Doc:
         doc: Doc = {"form": self.form}
@@ -105,6 +109,7 @@ class Morpheme:
         _put(doc, "start", self.start)
         _put(doc, "end", self.end)
         _put(doc, "guid", self.guid)
+        _put(doc, "provenance", machine.current({**doc, "provenance": self.provenance}))
         return doc
 
     @classmethod
@@ -123,6 +128,7 @@ class Morpheme:
             start=doc.get("start"),
             end=doc.get("end"),
             guid=doc.get("guid"),
+            provenance=dict(doc.get("provenance") or {}),
         )
 
 
@@ -145,6 +151,7 @@ class Word:
     start: int | None = None
     end: int | None = None
     guid: str | None = None
+    provenance: dict[str, Any] = field(default_factory=dict)  # as Morpheme's (and segmentation)
 
     @property
     def segmentation(self) -> str:
@@ -169,6 +176,7 @@ class Word:
         _put(doc, "start", self.start)
         _put(doc, "end", self.end)
         _put(doc, "guid", self.guid)
+        _put(doc, "provenance", machine.current({**doc, "provenance": self.provenance}))
         return doc
 
     @classmethod
@@ -184,6 +192,7 @@ class Word:
             start=doc.get("start"),
             end=doc.get("end"),
             guid=doc.get("guid"),
+            provenance=dict(doc.get("provenance") or {}),
         )
 
 

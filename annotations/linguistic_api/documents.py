@@ -15,6 +15,7 @@ from typing import Any
 from pymongo import ASCENDING, IndexModel, UpdateOne
 from pymongo.collection import Collection
 
+from annotations.linguistic import provenance
 from annotations.linguistic.lexicon_parts import LexiconHeader
 from annotations.linguistic.model import LexicalEntry
 from annotations.linguistic.search import search_keys
@@ -25,7 +26,7 @@ from fieldmark.storage.versioned import Doc, VersionedStore, notify_written
 # A stale save is merged with what others saved since when they touched different fields, words
 # or morphemes (positions; senses and other parts by their ``id``): see fieldmark.storage.merge.
 texts = VersionedStore("texts", noun="text", merges=True)
-utterances = VersionedStore("utterances", noun="utterance", merges=True)
+utterances = VersionedStore("utterances", noun="utterance", merges=True, carry=provenance.carry)
 
 
 def _with_search_keys(doc: Doc) -> Doc:
@@ -96,6 +97,10 @@ def bulk_update(
     if not changes:
         return 0
     now = datetime.now(UTC)
+    if store.carry is not None:
+        changes = {
+            k: (before, store.carry(before, fields)) for k, (before, fields) in changes.items()
+        }
     ops: list[UpdateOne] = [
         UpdateOne(
             # ``_id`` and ``version`` only: see fieldmark.storage.versioned on filters.

@@ -47,6 +47,29 @@ class TextUpdateSerializer(TextSerializer):
     version = serializers.IntegerField(required=False, min_value=1)
 
 
+class ProvenanceEntrySerializer(DocSerializer):
+    """Where an accepted machine value came from (``annotations.linguistic.provenance``)."""
+
+    value = serializers.CharField(help_text="The value it vouches for (a segmentation: x-tok).")
+    task = serializers.CharField(required=False)
+    model = serializers.IntegerField(required=False, help_text="The model version's id.")
+    model_name = serializers.CharField(required=False)
+    version = serializers.IntegerField(required=False, help_text="The model version's number.")
+    training_run = serializers.IntegerField(required=False, allow_null=True)
+    run = serializers.CharField(
+        required=False, allow_null=True, help_text="The pre-annotation job that suggested it."
+    )
+    probability = serializers.FloatField(required=False)
+    accepted_by = serializers.CharField(required=False)
+    accepted_at = serializers.DateTimeField(required=False)
+
+
+PROVENANCE_HELP = (
+    "Accepted machine values by field (gloss, pos; morphemes on a word: its segmentation), "
+    "each kept while the field has that value. Read-only: a save need not send it back."
+)
+
+
 class MorphemeSerializer(DocSerializer):
     form = serializers.CharField(allow_blank=True, trim_whitespace=False)
     gloss = serializers.CharField(required=False, allow_blank=True)
@@ -63,6 +86,9 @@ class MorphemeSerializer(DocSerializer):
     start = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     end = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     guid = serializers.CharField(required=False, allow_null=True, max_length=100)
+    provenance = serializers.DictField(
+        child=ProvenanceEntrySerializer(), read_only=True, help_text=PROVENANCE_HELP
+    )
 
 
 class WordSerializer(DocSerializer):
@@ -78,6 +104,9 @@ class WordSerializer(DocSerializer):
     start = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     end = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     guid = serializers.CharField(required=False, allow_null=True, max_length=100)
+    provenance = serializers.DictField(
+        child=ProvenanceEntrySerializer(), read_only=True, help_text=PROVENANCE_HELP
+    )
 
 
 class MediaSerializer(DocSerializer):

@@ -43,6 +43,8 @@ BATCH: Final = 500
 RESCHEDULE_AFTER_S: Final = 60.0
 # A rebuild hands the store this many triples at a time (one bulk load, one Graph Store POST).
 REBUILD_CHUNK: Final = 250_000
+# A rebuild flag older than this is a rebuild that died: syncs go on.
+REBUILD_STALE_S: Final = 6 * 3600.0
 
 # Collection → resource kind; a write to one of these also touches the project-level resource.
 KIND_OF: Final = {
@@ -400,19 +402,27 @@ def drain(project: Project, batch: int = BATCH, store: GraphStore | None = None)
     """Sync everything queued for ``project``; returns how many outbox entries were applied.
     An entry touched again while its batch ran stays queued for the next batch."""
     outbox = mongo.collection(OUTBOX)
-    mongo.collection(STATE).update_one(
-        {"_id": project.pk}, {"$set": {"queued": False}}, upsert=True
-    )
+    state = mongo.collection(STATE)
+    if rebuilding(project.pk):
+        return 0  # the rebuild drains what is queued once its graph is live
+    state.update_one({"_id": project.pk}, {"$set": {"queued": False}}, upsert=True)
     done = 0
     while True:
         entries = list(outbox.find({"project": project.pk}).sort("at", ASCENDING).limit(batch))
-        if not entries:
+        if not entries or (done and rebuilding(project.pk)):
             return done
         sync_resources(project, [(e["kind"], e["doc"]) for e in entries], store)
         outbox.bulk_write(
             [DeleteOne({"_id": e["_id"], "at": e["at"]}) for e in entries], ordered=False
         )
         done += len(entries)
+
+
+def rebuilding(project_id: int) -> bool:
+    """Whether a rebuild of the project is under way (one that died hours ago is not)."""
+    state = mongo.collection(STATE).find_one({"_id": project_id}, {"rebuilding": 1})
+    since = (state or {}).get("rebuilding")
+    return since is not None and time.time() - float(since) < REBUILD_STALE_S
 
 
 def pending(project_id: int | None = None) -> tuple[int, float]:
@@ -463,14 +473,43 @@ def _with_texts(
 def rebuild(project: Project, store: GraphStore | None = None) -> int:
     """Regenerate the project's graph from MongoDB; returns the number of triples.
 
+    The new graph is loaded beside the live one (a staging graph) and made live by one small
+    transaction (:meth:`GraphStore.swap`), so SPARQL readers see the old graph until then and
+    the new one after, never a half one. Syncs wait while it runs (what is queued meanwhile is
+    drained right after the swap); the old graph is deleted after a grace period, in chunks.
     Documents are read and mapped 500 at a time; the triples go to the store in bulk, a quarter
     of a million at a time (profiled: one Mongo query per utterance for its text, and one store
     write per 500 documents, were most of the time)."""
     store = store or get_store()
     ctx = Context(project, iris_for(project))
-    store.clear(ctx.iris.graph)
-    mongo.collection(RECORDS).delete_many({"project": project.pk})
-    mongo.collection(OUTBOX).delete_many({"project": project.pk})
+    public = ctx.iris.graph
+    started = time.time()
+    staging = NamedNode(f"{public.value}/r{time.time_ns()}")
+    state = mongo.collection(STATE)
+    state.update_one({"_id": project.pk}, {"$set": {"rebuilding": started}}, upsert=True)
+    swapped = False
+    try:
+        # Queued before the start: the documents read below are at least as new.
+        delete_in_chunks(OUTBOX, {"project": project.pk, "at": {"$lt": started}})
+        delete_in_chunks(RECORDS, {"project": project.pk})
+        total = _load_graph(ctx, store, staging)
+        readers = bool(store.query("ASK { ?s ?p ?o }", public, 30.0))  # an old graph to read
+        old = store.swap(public, staging)
+        swapped = True
+    finally:
+        state.update_one({"_id": project.pk}, {"$unset": {"rebuilding": ""}})
+        if not swapped:
+            store.drop(staging)
+    drain(project, store=store)
+    if readers:
+        time.sleep(float(settings.FIELDMARK_RDF_SWAP_GRACE_S))
+    store.drop(old)
+    return total
+
+
+def _load_graph(ctx: Context, store: GraphStore, graph: NamedNode) -> int:
+    """Map every document of the project into ``graph`` and record its resources."""
+    project = ctx.project
     records = mongo.collection(RECORDS)
     total = 0
     waiting: list[Triple] = []
@@ -503,10 +542,29 @@ def rebuild(project: Project, store: GraphStore | None = None) -> int:
         waiting += triples
         total += len(triples)
         if len(waiting) >= REBUILD_CHUNK:
-            store.extend(ctx.iris.graph, waiting)
+            store.extend(graph, waiting)
             waiting = []
-    store.extend(ctx.iris.graph, waiting)
+    store.extend(graph, waiting)
     return total
+
+
+def delete_in_chunks(name: str, query: Mapping[str, Any], chunk: int = 200) -> int:
+    """Delete what ``query`` matches a few hundred documents at a time, the ids read from one
+    cursor. On the embedded server one ``delete_many`` of the 100k outbox entries of a bench
+    import outlasted the client's 15 s socket timeout (~0.7 ms a document under load), a
+    ``delete_many`` by ``$in`` grows faster than its list (100 ids 0.08 s, 1,000 ids 4.7 s), and
+    every ``find`` costs seconds at that size whatever its limit."""
+    collection = mongo.collection(name)
+    deleted = 0
+    ids: list[Any] = []
+    for doc in collection.find(query, {"_id": 1}).batch_size(5000):
+        ids.append(doc["_id"])
+        if len(ids) == chunk:
+            deleted += collection.delete_many({"_id": {"$in": ids}}).deleted_count
+            ids = []
+    if ids:
+        deleted += collection.delete_many({"_id": {"$in": ids}}).deleted_count
+    return deleted
 
 
 def drop_project_graph(slug: str) -> None:

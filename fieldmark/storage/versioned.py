@@ -106,15 +106,19 @@ class VersionedStore:
         merge_keys: Mapping[str, KeyFn] | None = None,
         derived_fields: Iterable[str] = (),
         rederive: Callable[[Doc], Doc] | None = None,
+        carry: Callable[[Doc, Mapping[str, Any]], Doc] | None = None,
     ) -> None:
         """``derived_fields`` are computed from the others (search keys): a merge leaves them
-        out and ``rederive`` computes them for the merged document."""
+        out and ``rederive`` computes them for the merged document. ``carry(before, body)``
+        gives the fields an update writes, with what the server keeps on the document that
+        clients never send (the provenance of accepted machine values)."""
         self.name = collection_name
         self.noun = noun
         self.merges = merges
         self.merge_keys = dict(merge_keys or {})
         self.derived_fields = frozenset(derived_fields)
         self.rederive = rederive
+        self.carry = carry
         mongo.register_indexes(
             collection_name, [IndexModel([("project", ASCENDING), ("_id", ASCENDING)])]
         )
@@ -251,6 +255,8 @@ class VersionedStore:
         """Write ``body`` over ``before`` (dropping ``drop``, or with ``replace`` every field
         not in ``body``) if it is still current; None if another writer came first."""
         version = int(before["version"])
+        if self.carry is not None:
+            body = self.carry(before, body)
         update: dict[str, Any] = {
             "$set": {**body, "updated_at": _now(), "updated_by": user},
             "$inc": {"version": 1},
@@ -294,6 +300,8 @@ class VersionedStore:
                 raise self._conflict_or_missing(project_id, doc_id, expected_version) from None
             base_content, current_content = _content(base), _content(current)
             mine = dict(body) if replace else {**base_content, **body}
+            if self.carry is not None:  # what clients never send is no change of theirs
+                mine = self.carry(base_content, mine)
             derived = self.derived_fields
             try:
                 merged = merge(

@@ -69,40 +69,59 @@ def test_a_model_coded_layer_carries_its_run() -> None:
     assert not any(PROV in t for t in lines(webannotation.layer_triples(by_hand, IRIS)))
 
 
-def test_a_machine_made_gloss_carries_model_run_and_probability() -> None:
-    doc = {
+ACCEPTED = {
+    "value": "boy", "task": "gloss", "model": 12, "model_name": "lez-memory", "version": 4,
+    "training_run": 7, "run": "job-9", "probability": 0.75, "accepted_by": "ana",
+    "accepted_at": "2026-12-01T12:00:00+00:00",
+}  # fmt: skip
+
+
+def accepted_utterance(gloss: str = "boy") -> dict[str, object]:
+    return {
         "_id": "u1",
         "order": 0,
-        "transcription": "gada",
         "words": [
-            {
-                "form": "gada",
-                "morphemes": [
-                    {
-                        "form": "gada",
-                        "gloss": "boy",
-                        "suggestion": {"model": "mv-2", "version": 4, "run": "job-9",
-                                       "probability": 0.75},
-                    }
-                ],
-            }
+            {"form": "gada", "morphemes": [
+                {"form": "gada", "gloss": gloss, "provenance": {"gloss": ACCEPTED}},
+            ]},
         ],
     }  # fmt: skip
-    triples = lines(ligt.utterance_triples(doc, IRIS, "lez"))
+
+
+def test_an_accepted_machine_gloss_carries_model_run_and_probability() -> None:
+    triples = lines(ligt.utterance_triples(accepted_utterance(), IRIS, "lez"))
     morph = "https://fm.example/ld/p/utterance/u1#w0.m0"
-    run = f"<{morph}.prov>"
-    assert {
-        f"<{morph}> <{PROV}wasGeneratedBy> {run} .",
-        f'{run} <{PROV}used> "mv-2" .',
+    value, run = f"<{morph}.gloss>", f"<{morph}.gloss.run>"
+    model = "<https://fm.example/ld/p/model/12>"
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    assert {t for t in triples if f"{morph}." in t} == {
+        f"<{morph}> <{FM}accepted> {value} .",
+        f"{value} {rdf_type} <{PROV}Entity> .",
+        f"{value} <{FM}property> <http://purl.org/ligt/ligt-0.2#gloss> .",
+        f'{value} <{PROV}value> "boy" .',
+        f"{value} <{PROV}wasGeneratedBy> {run} .",
+        f"{value} <{PROV}wasAttributedTo> {model} .",
+        f'{value} <{FM}probability> "0.75"^^<{xsd}double> .',
+        f"{value} <{FM}acceptedBy> <https://fm.example/ld/p/agent/ana> .",
+        f'{value} <{FM}acceptedAt> "2026-12-01T12:00:00+00:00"^^<{xsd}dateTime> .',
+        f"{run} {rdf_type} <{PROV}Activity> .",
+        f"{run} <{PROV}wasAssociatedWith> {model} .",
+        f'{run} <{FM}modelName> "lez-memory" .',
         f'{run} <{FM}modelVersion> "4" .',
         f'{run} <{FM}run> "job-9" .',
-        f'<{morph}> <{FM}probability> "0.75"^^<http://www.w3.org/2001/XMLSchema#double> .',
-    } <= triples
+        f'{run} <{FM}trainingRun> "7" .',
+        f'{run} <{FM}task> "gloss" .',
+    }
+    # A gloss a person changed since carries none of it
+    changed = lines(ligt.utterance_triples(accepted_utterance("girl"), IRIS, "lez"))
+    assert not any(PROV in t or f"{FM}accepted" in t for t in changed)
 
 
 def test_provenance_passes_the_shapes() -> None:
     triples = webannotation.layer_triples(model_layer(), IRIS)
     triples += webannotation.schema_triples(DEFAULT_SCHEMA, IRIS)
+    triples += ligt.utterance_triples(accepted_utterance(), IRIS, "lez")
     bad = {**model_layer(), "_id": "bad"}
     bad["model"] = {**bad["model"], "segment_probability": [1.5]}  # type: ignore[dict-item]
     wrong = webannotation.layer_triples(bad, IRIS)
@@ -116,3 +135,17 @@ def test_provenance_passes_the_shapes() -> None:
     conforms, report = helpers.shacl(Graph().parse(data=buffer.getvalue(), format="nt"))
     assert not conforms
     assert "bad#s0" in report and "MaxInclusive" in report
+
+
+def test_an_accepted_value_without_its_run_or_with_two_models_fails_the_shapes() -> None:
+    triples = ligt.utterance_triples(accepted_utterance(), IRIS, "lez")
+    value = ox.NamedNode("https://fm.example/ld/p/utterance/u1#w0.m0.gloss")
+    broken = [t for t in triples if not (t.subject == value and "wasGeneratedBy" in str(t))]
+    broken.append(
+        ox.Triple(value, ox.NamedNode(PROV + "wasAttributedTo"), ox.NamedNode("https://m/2"))
+    )
+    buffer = io.BytesIO()
+    ox.serialize(broken, buffer, ox.RdfFormat.N_TRIPLES)
+    conforms, report = helpers.shacl(Graph().parse(data=buffer.getvalue(), format="nt"))
+    assert not conforms
+    assert "MinCountConstraintComponent" in report and "MaxCountConstraintComponent" in report

@@ -1,6 +1,6 @@
 """Incremental sync equals a rebuild: a random sequence of edits (create, update, revert,
-delete, bulk gloss edit, import, text language change), drained at random points, leaves the
-same graph as regenerating it from MongoDB."""
+delete, bulk gloss edit, import, text language change, an accepted machine POS with its
+provenance), drained at random points, leaves the same graph as regenerating it from MongoDB."""
 
 from __future__ import annotations
 
@@ -20,7 +20,11 @@ pytestmark = pytest.mark.django_db
 
 GLOSSES = ("NOM", "ERG", "boy", "see.AOR")
 TOOLBOX = b"\\t gada atana\n\\m gada atana\n\\g boy come.AOR\n\\l the boy came\n"
-OPS = ("create", "update", "revert", "delete_text", "bulk", "import", "entry", "lang", "drain")
+OPS = (
+    "create", "update", "revert", "delete_text", "bulk", "import", "entry", "lang", "accept",
+    "drain",
+)  # fmt: skip
+SOURCE = {"task": "pos", "model": 5, "version": 2, "run": "job-1", "probability": 0.5}
 
 
 def _words(draw: Any) -> list[dict[str, Any]]:
@@ -97,6 +101,10 @@ def test_incremental_graph_is_isomorphic_to_a_rebuild(
             current = documents.texts.get(project.pk, texts[0])
             new = "lez" if current.get("lang") != "lez" else "agx"
             services.update_text(user, project, texts[0], current["version"], {"lang": new})
+        elif op == "accept" and utts:  # a machine POS, with its provenance
+            utt = data.draw(st.sampled_from(utts))
+            label = services.Label(0, 0, "pos", data.draw(st.sampled_from(("N", "V"))), SOURCE)
+            services.fill_empty_labels(user, project, {utt["_id"]: [label]}, expect={})
         elif op == "drain":
             sync.drain(project, batch=data.draw(st.integers(1, 5)))
     sync.drain(project)

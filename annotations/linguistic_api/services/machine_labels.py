@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
 
+from annotations.linguistic import provenance
 from annotations.linguistic_api import documents
 from annotations.linguistic_api.services.events import _bulk_event
 from fieldmark.projects.models import Project
@@ -22,6 +24,8 @@ class Label:
     morpheme: int | None
     field: str  # "gloss", "pos", or "morphemes" (a segmentation such as ``x-tok``)
     value: str
+    # Where a machine label came from (``annotations.linguistic.provenance.Entry``), if known.
+    source: Mapping[str, Any] | None = None
 
 
 def _cut(segmentation: str) -> list[dict[str, str]]:
@@ -73,6 +77,7 @@ def fill_empty_labels(
                 slot[label.field] = label.value
                 done.append(label)
         if done:
+            provenance.stamp_labels(words, done, user.username)
             for word in words:
                 if not word["morphemes"]:
                     del word["morphemes"]

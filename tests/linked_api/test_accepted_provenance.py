@@ -1,0 +1,174 @@
+"""An accepted machine suggestion keeps its provenance (model version, run, probability, who
+accepted it, when) on the morph in MongoDB, serves it over REST, exports it as PROV-O; a save
+that leaves the value alone keeps it, a person's change of the value drops it everywhere."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from annotations.linguistic_api import documents, services
+from annotations.linked_api import sync
+from mlworkers import suggestions
+from mlworkers.documents import suggestions as stored_suggestions
+from mlworkers.models import ModelVersion
+from tests.linked_api import helpers
+from tests.linked_api.conftest import small_corpus
+
+pytestmark = pytest.mark.django_db
+
+PROV = "http://www.w3.org/ns/prov#"
+FM = "https://w3id.org/fieldmark/ns#"
+BASE = "/api/v1/projects/lezgi"
+
+
+def unglossed(team: Any) -> dict[str, Any]:
+    """An utterance whose suffix has no gloss yet, and a model's pending suggestion for it."""
+    corpus = small_corpus(team.project, team.owner)
+    utt = services.create_utterance(
+        team.owner, team.project, corpus["text"]["_id"],
+        {"words": [{"form": "gadadi", "morphemes": [
+            {"form": "gada", "gloss": "boy"}, {"form": "di", "sep": "-"}]}]},
+    )  # fmt: skip
+    version = ModelVersion.objects.create(
+        project=team.project, task="gloss", kind="memory", number=3, name="lez-memory"
+    )
+    stored_suggestions().insert_one(
+        {
+            "_id": suggestions.doc_id("gloss", utt["_id"]),
+            "project": team.project.pk,
+            "text": utt["text"],
+            "utterance": utt["_id"],
+            "utterance_version": utt["version"],
+            "task": "gloss",
+            "version": version.pk,
+            "version_number": 3,
+            "run": "job-42",
+            "created_at": datetime.now(UTC),
+            "items": [
+                {"word": 0, "morpheme": 1, "field": "gloss", "label": "ERG", "p": 0.875,
+                 "labels": [{"label": "ERG", "p": 0.875}], "status": "pending"},
+            ],
+        }
+    )  # fmt: skip
+    return {"utterance": utt, "version": version}
+
+
+def turtle(client: Any) -> Graph:
+    response = client.get(f"{BASE}/rdf/", {"format": "turtle"})
+    assert response.status_code == 200
+    return Graph().parse(data=b"".join(response.streaming_content), format="turtle")
+
+
+def test_accepting_a_suggestion_records_and_exports_its_provenance(
+    team: Any, graph_store: Any, as_user: Any
+) -> None:
+    given = unglossed(team)
+    utt, version = given["utterance"], given["version"]
+    annotator = as_user(team.annotator)
+
+    # When the annotator accepts the model's gloss into the utterance
+    response = annotator.post(
+        f"{BASE}/suggestions/feedback/",
+        {"version": version.pk, "utterance": utt["_id"], "word": 0, "morpheme": 1,
+         "label": "ERG", "p": 0.875, "accepted": True, "apply": True},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 201, response.content
+
+    # Then the morph in MongoDB carries where the gloss came from
+    doc = documents.utterances.get(team.project.pk, utt["_id"])
+    morph = doc["words"][0]["morphemes"][1]
+    entry = morph["provenance"]["gloss"]
+    accepted_at = entry.pop("accepted_at")
+    assert datetime.fromisoformat(accepted_at) <= datetime.now(UTC)
+    assert (morph["gloss"], entry) == (
+        "ERG",
+        {"value": "ERG", "task": "gloss", "model": version.pk, "model_name": "lez-memory",
+         "version": 3, "training_run": None, "run": "job-42", "probability": 0.875,
+         "accepted_by": "annotator"},
+    )  # fmt: skip
+    assert "provenance" not in doc["words"][0]["morphemes"][0]  # typed by a person
+    # and the REST API serves it
+    served = annotator.get(f"{BASE}/utterances/{utt['_id']}/").json()
+    assert served["words"][0]["morphemes"][1]["provenance"]["gloss"]["run"] == "job-42"
+    assert "provenance" not in served["words"][0]["morphemes"][0]
+
+    # and the Turtle export has the run, the model version and the probability
+    sync.drain(team.project)
+    graph = turtle(annotator)
+    node = URIRef(sync.iris_for(team.project).of("utterance", utt["_id"]).value + "#w0.m1")
+    value = URIRef(f"{node}.gloss")
+    run = URIRef(f"{node}.gloss.run")
+    model = URIRef(sync.iris_for(team.project).of("model", str(version.pk)).value)
+    assert (node, URIRef(FM + "accepted"), value) in graph
+    assert (value, URIRef(PROV + "wasGeneratedBy"), run) in graph
+    assert (value, URIRef(PROV + "wasAttributedTo"), model) in graph
+    assert (run, URIRef(PROV + "wasAssociatedWith"), model) in graph
+    assert graph.value(value, URIRef(PROV + "value")) == Literal("ERG")
+    assert graph.value(value, URIRef(FM + "probability")).toPython() == 0.875
+    assert graph.value(run, URIRef(FM + "run")) == Literal("job-42")
+    assert graph.value(run, URIRef(FM + "modelVersion")) == Literal("3")
+    assert graph.value(value, URIRef(FM + "acceptedBy")) == URIRef(
+        sync.iris_for(team.project).agent("annotator").value
+    )
+    assert len(set(graph.subjects(URIRef(PROV + "wasGeneratedBy"), None))) == 1
+    conforms, report = helpers.shacl(graph)
+    assert conforms, report[:2000]
+
+    # When the annotator saves the utterance without touching the gloss (as the editor does:
+    # the REST shape, provenance and all, minus nothing it may send)
+    body = {k: v for k, v in served.items() if k not in ("id", "text")}
+    body["translations"] = {"en": "by the boy"}
+    saved = annotator.put(f"{BASE}/utterances/{utt['_id']}/", body, format="json")
+    assert saved.status_code == 200, saved.content
+    # Then the provenance stays
+    doc = documents.utterances.get(team.project.pk, utt["_id"])
+    assert doc["words"][0]["morphemes"][1]["provenance"]["gloss"]["run"] == "job-42"
+
+    # When a person changes the gloss
+    body = {k: v for k, v in saved.json().items() if k not in ("id", "text")}
+    for word in body["words"]:
+        for m in word["morphemes"]:
+            m.pop("provenance", None)  # what a client sends back makes no difference
+    body["words"][0]["morphemes"][1]["gloss"] = "GEN"
+    changed = annotator.put(f"{BASE}/utterances/{utt['_id']}/", body, format="json")
+    assert changed.status_code == 200, changed.content
+
+    # Then the provenance is gone from MongoDB, the REST shape and the graph
+    doc = documents.utterances.get(team.project.pk, utt["_id"])
+    assert doc["words"][0]["morphemes"][1] == {"form": "di", "gloss": "GEN", "sep": "-"}
+    assert "provenance" not in changed.json()["words"][0]["morphemes"][1]
+    sync.drain(team.project)
+    graph = turtle(annotator)
+    assert not set(graph.subjects(URIRef(PROV + "wasGeneratedBy"), None))
+    assert (node, URIRef("http://purl.org/ligt/ligt-0.2#gloss"), Literal("GEN")) in graph
+
+
+def test_bulk_accept_stamps_every_written_label_and_a_client_cannot_forge_one(
+    team: Any, graph_store: Any, as_user: Any
+) -> None:
+    given = unglossed(team)
+    utt, version = given["utterance"], given["version"]
+
+    result = suggestions.bulk_accept(team.annotator, team.project, "gloss", 0.5)
+
+    assert result == {"accepted": 1, "skipped": 0}
+    doc = documents.utterances.get(team.project.pk, utt["_id"])
+    entry = doc["words"][0]["morphemes"][1]["provenance"]["gloss"]
+    assert (entry["model"], entry["version"], entry["run"], entry["probability"]) == (
+        version.pk, 3, "job-42", 0.875,
+    )  # fmt: skip
+    # A client that sends provenance of its own for a value a person typed gets none stored
+    body = {k: v for k, v in as_user(team.annotator).get(
+        f"{BASE}/utterances/{utt['_id']}/").json().items() if k not in ("id", "text")}  # fmt: skip
+    forged = {**entry, "value": "boy", "model": 999}
+    body["words"][0]["morphemes"][0]["provenance"] = {"gloss": forged}
+    saved = as_user(team.annotator).put(f"{BASE}/utterances/{utt['_id']}/", body, format="json")
+    assert saved.status_code == 200, saved.content
+    doc = documents.utterances.get(team.project.pk, utt["_id"])
+    assert "provenance" not in doc["words"][0]["morphemes"][0]
+    assert doc["words"][0]["morphemes"][1]["provenance"]["gloss"]["model"] == version.pk
