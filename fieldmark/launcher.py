@@ -10,6 +10,7 @@ and shown in ``/api/health``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -208,9 +209,19 @@ class Platform:
                 process.wait(20)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
+            # Each child leads a session of its own: what it forked and left behind (a worker's
+            # pool processes after a slow warm shutdown) goes with it.
+            _kill_group(process.pid)
         for server in reversed(self.servers):
             server.stop()
         self.supervisor.remove_status()
+
+
+def _kill_group(pgid: int) -> None:
+    # An empty group (nothing was left behind) is ProcessLookupError.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
 
 
 def main(argv: list[str] | None = None) -> int:
