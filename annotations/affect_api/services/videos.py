@@ -38,10 +38,12 @@ def _folder(project: Project, video_id: str) -> str:
 def local_path(name: str) -> Iterator[Path]:
     """A filesystem path for a stored file; non-local storages get a temporary copy."""
     try:
-        yield Path(default_storage.path(name))
+        local = Path(default_storage.path(name))
+    except NotImplementedError:  # Django's answer for a storage without local files
+        local = None
+    if local is not None:
+        yield local
         return
-    except NotImplementedError:
-        pass
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / Path(name).name
         with default_storage.open(name, "rb") as source, target.open("wb") as out:
