@@ -46,12 +46,14 @@ def test_two_daphne_processes_share_one_port_and_a_dead_one_is_replaced(tmp_path
     port = free_port()
     url = f"http://127.0.0.1:{port}/api/v1/projects/"
     env = {**os.environ, "FIELDMARK_VAR_DIR": str(tmp_path), "FIELDMARK_RDF_STORE": str(tmp_path)}
+    log_path = tmp_path / "web.log"
+    log = log_path.open("wb")
     parent = subprocess.Popen(
         [sys.executable, "-m", "fieldmark.webserver", "--port", str(port), "--workers", "2"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         _until(lambda: len(_children(parent.pid)) == 2 and _status(url) == 401)
@@ -66,7 +68,8 @@ def test_two_daphne_processes_share_one_port_and_a_dead_one_is_replaced(tmp_path
     finally:
         if parent.poll() is None:
             parent.kill()
+        log.close()
 
-    assert statuses == {401}
+    assert statuses == {401}, log_path.read_text(errors="replace")[-6000:]
     assert first[1] in replaced and first[0] not in replaced
     assert code == 0
