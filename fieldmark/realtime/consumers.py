@@ -1,11 +1,12 @@
 """The project websocket: one JSON consumer per browser tab and project.
 
 Server → client: ``hello`` (role, tab, the project's latest ``seq``), every change event (with
-``seq``) except those the tab made itself, ``presence``/``presence.left`` of others,
+``seq``) except those the tab made itself, of which it gets ``seen`` ``{seq}`` only (so a gap in
+the numbers is an event lost, which the tab asks for), ``presence``/``presence.left`` of others,
 ``catch_up`` (answering ``since``), ``role`` when one's own role changes, and ``error``.
 
 Client → server: ``ping``; ``presence`` ``{where, lock}`` (members only; a lock, the courtesy
-"I am editing this element", needs the edit role); ``since`` ``{seq}`` after a reconnect.
+"I am editing this element", needs the edit role); ``since`` ``{seq}`` after a reconnect or a gap.
 
 Presence lives in the consumers themselves: a new socket asks the group who is there
 (``presence.query``) and each socket with a presence answers it directly. So nothing has to be
@@ -303,6 +304,10 @@ class ProjectConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         if self.closed:
             return
         if message.get("origin") and message["origin"] in (self.tab, self.channel_name):
+            # The tab made it and has it: it is told only the number, so that a number it
+            # never hears of is one it lost (and asks for) rather than one of its own.
+            if isinstance(message.get("seq"), int):
+                await self.send(text_data=f'{{"type":"seen","seq":{message["seq"]}}}')
             return
         kind = message.get("kind")
         # Our own membership changed: decide before forwarding anything more.

@@ -85,7 +85,7 @@ def send_now(project_id: int, event_type: str, payload: dict[str, Any], origin: 
         body = to_json({"type": event_type, **payload, "committed_at": round(time.time(), 6)})
         seq = get_log().append(project_id, _with(body, origin=origin))
         message: dict[str, Any] = {"type": "project.event", "text": _with(body, seq=seq),
-                                   "kind": event_type, "origin": origin}  # fmt: skip
+                                   "kind": event_type, "origin": origin, "seq": seq}  # fmt: skip
         if event_type == "membership.changed":
             message["member"] = payload.get("username")
         publish(layer, project_group(project_id), message)

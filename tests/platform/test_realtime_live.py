@@ -74,19 +74,22 @@ def test_rest_change_is_numbered_carries_the_document_and_skips_its_tab(
     mine, other = socket(team.annotator, tab="tab-a"), socket(team.viewer, tab="tab-b")
     client = as_user(team.annotator)
 
-    async def scenario() -> tuple[dict[str, Any], dict[str, Any], bool, dict[str, Any]]:
+    async def scenario() -> tuple[
+        dict[str, Any], dict[str, Any], dict[str, Any], bool, dict[str, Any]
+    ]:
         hello = await open_(mine)
         await open_(other)
         await database_sync_to_async(create_text)(client, "First", "tab-a")
         seen = await other.receive_json_from(timeout=10)
+        own = await mine.receive_json_from(timeout=10)
         own_quiet = await mine.receive_nothing(timeout=0.3)
         await database_sync_to_async(create_text)(client, "Second")  # no tab: everyone
         second = await mine.receive_json_from(timeout=10)
         await mine.disconnect()
         await other.disconnect()
-        return hello, seen, own_quiet, second
+        return hello, seen, own, own_quiet, second
 
-    hello, seen, own_quiet, second = async_to_sync(scenario)()
+    hello, seen, own, own_quiet, second = async_to_sync(scenario)()
 
     assert hello["tab"] == "tab-a"
     assert seen["type"] == "linguistic.text.created"
@@ -94,6 +97,8 @@ def test_rest_change_is_numbered_carries_the_document_and_skips_its_tab(
     assert seen["version"] == 1
     assert seen["data"]["title"] == "First"
     assert seen["data"]["id"] == seen["id"]
+    # The tab that made it is told its number only, not the event.
+    assert own == {"type": "seen", "seq": seen["seq"]}
     assert own_quiet is True
     assert second["seq"] == hello["seq"] + 2
     assert second["data"]["title"] == "Second"

@@ -1,6 +1,7 @@
 import { act, renderHook } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeWebSocket } from "../test/FakeWebSocket";
+import { GAP_MS } from "../realtime/hub";
 import { TAB_ID } from "../realtime/tab";
 import {
   RELOAD_MESSAGE,
@@ -136,6 +137,71 @@ describe("useProjectSocket", () => {
       .filter((message) => message.type === "linguistic.text.created")
       .map((message) => message.id);
     expect(ids).toEqual(["t1", "t3", "t2"]);
+  });
+
+  it("takes the numbers of its own changes without handing them on, and asks for none", () => {
+    const onMessage = vi.fn();
+    renderHook(() => useProjectSocket("ainu", onMessage));
+    const socket = FakeWebSocket.last();
+    act(() => socket.open());
+    act(() => socket.receive({ type: "hello", seq: 4, user: "ana", role: "annotator" }));
+    act(() => socket.receive({ type: "seen", seq: 5 })); // this tab's own save
+    act(() => socket.receive({ type: "linguistic.text.created", id: "t6", seq: 6 }));
+    act(() => vi.advanceTimersByTime(GAP_MS * 3));
+
+    expect(socket.sent).toEqual([]);
+    expect(onMessage.mock.calls.map(([message]) => message.type)).toEqual([
+      "hello",
+      "linguistic.text.created",
+    ]);
+  });
+
+  it("asks for a number that stays missing, once, and delivers what the answer holds", () => {
+    const onMessage = vi.fn();
+    renderHook(() => useProjectSocket("ainu", onMessage));
+    const socket = FakeWebSocket.last();
+    act(() => socket.open());
+    act(() => socket.receive({ type: "hello", seq: 20, user: "ana", role: "annotator" }));
+    act(() => socket.receive({ type: "linguistic.text.created", id: "t22", seq: 22 }));
+    act(() => vi.advanceTimersByTime(GAP_MS - 1));
+    expect(socket.sent).toEqual([]); // 21 may still be on its way
+    act(() => socket.receive({ type: "linguistic.text.created", id: "t23", seq: 23 }));
+    act(() => vi.advanceTimersByTime(1));
+    expect(socket.sent).toEqual([{ type: "since", seq: 20 }]);
+
+    act(() =>
+      socket.receive({
+        type: "catch_up",
+        since: 20,
+        latest: 23,
+        reload: false,
+        events: [
+          { type: "linguistic.text.created", id: "t21", seq: 21 },
+          { type: "linguistic.text.created", id: "t22", seq: 22 },
+        ],
+      }),
+    );
+    act(() => vi.advanceTimersByTime(GAP_MS * 3));
+
+    expect(socket.sent).toEqual([{ type: "since", seq: 20 }]);
+    const ids = onMessage.mock.calls
+      .map(([message]) => message)
+      .filter((message) => message.type === "linguistic.text.created")
+      .map((message) => message.id);
+    expect(ids).toEqual(["t22", "t23", "t21"]);
+  });
+
+  it("does not ask for a number that arrives late but within the wait", () => {
+    renderHook(() => useProjectSocket("ainu", () => undefined));
+    const socket = FakeWebSocket.last();
+    act(() => socket.open());
+    act(() => socket.receive({ type: "hello", seq: 1, user: "ana", role: "annotator" }));
+    act(() => socket.receive({ type: "linguistic.text.created", id: "b", seq: 3 }));
+    act(() => vi.advanceTimersByTime(GAP_MS / 2));
+    act(() => socket.receive({ type: "linguistic.text.created", id: "a", seq: 2 }));
+    act(() => vi.advanceTimersByTime(GAP_MS * 3));
+
+    expect(socket.sent).toEqual([]);
   });
 
   it("tells listeners to reload when the server kept too little", () => {

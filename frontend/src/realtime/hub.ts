@@ -14,6 +14,8 @@ export const RELOAD_MESSAGE = "catch_up.reload";
 // active so the server does not take it for idle.
 const ANNOUNCE_EVERY_MS = 250;
 const HEARTBEAT_MS = 30_000;
+/** A number still missing this long after a later one arrived is an event lost: ask for it. */
+export const GAP_MS = 1500;
 
 export function projectSocketUrl(slug: string, location: Location = window.location): string {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
@@ -33,8 +35,9 @@ interface Announcement {
 
 /**
  * One socket per project and tab, shared by every component that listens (the project header,
- * the editor, lists). It numbers what it has seen (`seq`), asks for what it missed after a
- * reconnect, keeps who is where, and sends this tab's own presence.
+ * the editor, lists). It numbers what it has seen (`seq`; of its own changes the server sends
+ * the number alone), asks for what it missed after a reconnect or when a number stays missing,
+ * keeps who is where, and sends this tab's own presence.
  */
 export class ProjectHub {
   status: SocketStatus = "connecting";
@@ -46,6 +49,9 @@ export class ProjectHub {
   private attempt = 0;
   private stopped = false;
   private lastSeq: number | null = null;
+  /** Every number up to this one has been seen (or was before this tab's first hello). */
+  private contiguous: number | null = null;
+  private gapTimer: ReturnType<typeof setTimeout> | undefined;
   private seen = new Set<number>();
   private listeners = new Set<(message: SocketMessage) => void>();
   private watchers = new Set<() => void>();
@@ -100,6 +106,7 @@ export class ProjectHub {
     this.stopped = true;
     clearTimeout(this.timer);
     clearTimeout(this.pending);
+    clearTimeout(this.gapTimer);
     clearInterval(this.heartbeat);
     this.socket?.close();
   }
@@ -173,6 +180,9 @@ export class ProjectHub {
       case "catch_up":
         this.onCatchUp(message);
         return;
+      case "seen":
+        if (typeof message.seq === "number") this.mark(message.seq);
+        return;
       case "presence":
       case "presence.left":
         this.presence = applyPresence(this.presence, message, Date.now());
@@ -193,8 +203,14 @@ export class ProjectHub {
     this.me = typeof message.user === "string" ? message.user : null;
     this.role = typeof message.role === "string" ? message.role : null;
     const latest = typeof message.seq === "number" ? message.seq : 0;
-    if (this.lastSeq === null) this.lastSeq = latest;
-    else if (latest !== this.lastSeq) this.send({ type: "since", seq: this.lastSeq });
+    if (this.lastSeq === null) {
+      this.lastSeq = latest;
+      this.contiguous = latest;
+    } else if (latest !== this.contiguous) {
+      clearTimeout(this.gapTimer);
+      this.gapTimer = undefined;
+      this.send({ type: "since", seq: this.contiguous ?? this.lastSeq });
+    }
     this.flush(true);
     clearInterval(this.heartbeat);
     this.heartbeat = setInterval(() => {
@@ -208,13 +224,20 @@ export class ProjectHub {
     const latest = typeof message.latest === "number" ? message.latest : this.lastSeq ?? 0;
     if (message.reload === true) {
       this.lastSeq = latest;
+      this.contiguous = latest;
       this.seen.clear();
       this.dispatch({ type: RELOAD_MESSAGE, latest });
       return;
     }
     const events = Array.isArray(message.events) ? (message.events as SocketMessage[]) : [];
     events.forEach((event) => this.deliver(event));
+    // What the answer left out up to `latest` is this tab's own or was never there to have.
     this.lastSeq = Math.max(this.lastSeq ?? 0, latest);
+    const since = typeof message.since === "number" ? message.since : null;
+    if (since !== null && since <= (this.contiguous ?? since)) {
+      this.contiguous = Math.max(this.contiguous ?? 0, latest);
+    }
+    this.advance();
   }
 
   /** A change event: delivered once, whether it came live or in a catch-up. */
@@ -222,11 +245,33 @@ export class ProjectHub {
     const seq = message.seq;
     if (typeof seq === "number") {
       if (this.seen.has(seq)) return;
-      this.seen.add(seq);
-      if (this.seen.size > 5000) this.seen = new Set([...this.seen].slice(-2500));
-      this.lastSeq = Math.max(this.lastSeq ?? 0, seq);
+      this.mark(seq);
     }
     this.dispatch(message);
+  }
+
+  /** Note number `seq` as had; a gap that it leaves below it is asked for after GAP_MS. */
+  private mark(seq: number): void {
+    this.seen.add(seq);
+    if (this.seen.size > 5000) this.seen = new Set([...this.seen].slice(-2500));
+    this.lastSeq = Math.max(this.lastSeq ?? 0, seq);
+    this.advance();
+  }
+
+  private advance(): void {
+    if (this.contiguous === null) return;
+    while (this.seen.has(this.contiguous + 1)) this.contiguous += 1;
+    if ((this.lastSeq ?? 0) <= this.contiguous) {
+      clearTimeout(this.gapTimer);
+      this.gapTimer = undefined;
+    } else if (this.gapTimer === undefined) {
+      this.gapTimer = setTimeout(() => {
+        this.gapTimer = undefined;
+        if (this.contiguous !== null && (this.lastSeq ?? 0) > this.contiguous) {
+          this.send({ type: "since", seq: this.contiguous });
+        }
+      }, GAP_MS);
+    }
   }
 
   private dispatch(message: SocketMessage): void {
