@@ -240,7 +240,8 @@ class FeedbackSerializer(serializers.Serializer[Any]):
     utterance = serializers.CharField(max_length=64)
     word = serializers.IntegerField(min_value=0)
     morpheme = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
-    field = serializers.ChoiceField(choices=["gloss", "pos"], required=False)
+    # "morphemes": a segmentation (the segment task's field); left out, the version's task says.
+    field = serializers.ChoiceField(choices=["gloss", "pos", "morphemes"], required=False)
     label = serializers.CharField(max_length=300)  # type: ignore[assignment]
     p = serializers.FloatField(min_value=0.0, max_value=1.0)
     accepted = serializers.BooleanField()

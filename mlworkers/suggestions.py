@@ -90,7 +90,8 @@ def _labels(
             cut = cuts.setdefault(
                 joined(seg), {"label": joined(seg), "p": 0.0, "glosses": list(seg["glosses"])}
             )
-            cut["p"] += float(seg["p"])
+            # (capped: analyses summing to 1 may come out a hair above it in floating point)
+            cut["p"] = min(1.0, cut["p"] + float(seg["p"]))
         return sorted(cuts.values(), key=lambda c: -c["p"])
     if morpheme is None:
         return list(words[word].get("labels", []))

@@ -305,3 +305,35 @@ def test_segmentation_is_preannotated_for_unsegmented_words_and_accepted_in_bulk
         ["ja", "ab"],
         ["wi"],
     ]
+
+
+def test_a_segmentation_accepted_one_by_one_is_recorded_and_applied(
+    corpus: Any, celery_worker_session: Any, as_user: Any
+) -> None:
+    train(as_user(corpus.manager), task="segment", kind="memory", activate=True)
+    version = ModelVersion.objects.get(task="segment", number=1)
+    annotator = as_user(corpus.annotator)
+    raw = import_unsegmented(corpus, "raw", [["xtok", "rixoqiil"]])
+    first = stored_utterance(raw, 0)
+    body = {"version": version.pk, "utterance": first["_id"], "word": 0, "morpheme": None,
+            "field": "morphemes", "label": "x-tok", "p": 1.0}  # fmt: skip
+
+    taken = annotator.post(
+        f"{BASE}/suggestions/feedback/", {**body, "accepted": True, "apply": True}, format="json"
+    )
+    dismissed = annotator.post(
+        f"{BASE}/suggestions/feedback/",
+        {**body, "word": 1, "label": "r-ixoq-iil", "accepted": False},
+        format="json",
+    )
+
+    assert taken.status_code == 201, taken.content
+    assert taken.json() == {"accepted": True, "written": True}
+    assert dismissed.status_code == 201, dismissed.content
+    after = stored_utterance(raw, 0)
+    assert after["version"] == 2
+    assert [[m.get("sep", "") + m["form"] for m in w.get("morphemes", [])]
+            for w in after["words"]] == [["x", "-tok"], []]  # fmt: skip
+    recorded = [(f.word, f.field, f.label, f.accepted)
+                for f in SuggestionFeedback.objects.order_by("pk")]  # fmt: skip
+    assert recorded == [(0, "morphemes", "x-tok", True), (1, "morphemes", "r-ixoq-iil", False)]

@@ -10,6 +10,7 @@ import {
   isDirty,
   mergeMorpheme,
   nextCell,
+  segmentWord,
   setMorphField,
   setMorphForm,
   setTranscription,
@@ -170,6 +171,18 @@ describe("splitting and merging morphemes", () => {
       { form: "dog=s", gloss: "dog" },
       { form: "", sep: "-", gloss: "PL" },
     ]);
+  });
+
+  it("cuts an unsegmented word as a machine segmentation proposes; a segmented one is left", () => {
+    const u = { words: [{ form: "xtok", pos: "v" }, { form: "ja", morphemes: [{ form: "ja", gloss: "house" }] }] };
+    const morphs = [{ form: "x", gloss: "COM" }, { form: "tok", sep: "-" as const, gloss: "look.for" }];
+    const result = segmentWord(u, 0, morphs);
+    expect(result?.utterance.words?.[0]).toEqual({ form: "xtok", pos: "v", morphemes: morphs });
+    expect(result?.utterance.words?.[1]).toBe(u.words[1]);
+    expect(result?.focus).toEqual({ word: 0, morpheme: 0, field: "gloss", caret: 0 });
+    expect(u.words[0]).toEqual({ form: "xtok", pos: "v" }); // not changed in place
+    expect(segmentWord(u, 1, morphs)).toBeNull();
+    expect(segmentWord(u, 0, [])).toBeNull();
   });
 
   it("segments an unsegmented word: its gloss moves to the morphemes, its POS stays on the word", () => {

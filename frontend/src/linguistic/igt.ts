@@ -347,6 +347,25 @@ export function splitMorpheme<U extends Pick<Utterance, "words">>(
 }
 
 /**
+ * Cut an unsegmented word into `morphs` (an accepted machine segmentation): the word keeps its
+ * form and POS, its whole-word gloss gives way to the morphs' own. The caret lands in the first
+ * morph's gloss. Null when the word is already segmented or the cut is empty.
+ */
+export function segmentWord<U extends Pick<Utterance, "words">>(
+  utterance: U,
+  word: number,
+  morphs: Morpheme[],
+): MorphEdit<U> | null {
+  const target = utterance.words?.[word];
+  if (!target || (target.morphemes?.length ?? 0) > 0 || morphs.length === 0) return null;
+  const { gloss: _wordGloss, ...rest } = target;
+  void _wordGloss;
+  const next: Word = { ...rest, morphemes: morphs.map((m) => ({ ...m })) };
+  const words = (utterance.words ?? []).map((w, wi) => (wi === word ? next : w));
+  return { utterance: { ...utterance, words }, focus: { word, morpheme: 0, field: "gloss", caret: 0 } };
+}
+
+/**
  * Backspace at the start of an empty form or gloss: merge the morpheme back into the one before
  * it. The forms are joined as they are; the glosses are joined with the merged morpheme's
  * separator when both have one. The caret lands in the same field of the previous morpheme, where

@@ -37,4 +37,18 @@ describe("MachineGloss", () => {
     expect(screen.queryByTestId("machine-suggestion")).toBeNull();
     expect(screen.getByTestId("machine-made").textContent).toBe("machine");
   });
+
+  it("shows a proposed cut with its glosses, and ArrowRight takes it", () => {
+    const onAccept = vi.fn();
+    const cut = { ...hint, label: "r-ixoq-iil", p: 0.8, glosses: ["E3S", "wife", "NMLZ"] };
+    render(
+      <MachineGloss hint={cut} cut value="" onAccept={onAccept} onReject={() => {}}>
+        <input aria-label="Gloss" />
+      </MachineGloss>,
+    );
+    expect(screen.queryByTestId("machine-suggestion")).toBeNull();
+    expect(screen.getByTestId("machine-segmentation").textContent).toBe("r-ixoq-iil E3S wife NMLZ 80% →");
+    fireEvent.keyDown(screen.getByLabelText("Gloss"), { key: "ArrowRight" });
+    expect(onAccept).toHaveBeenCalledTimes(1);
+  });
 });

@@ -4,6 +4,8 @@ import { percent } from "./plots";
 
 interface Props {
   hint: MachineHint | undefined;
+  /** The hint is a segmentation of the (unsegmented) word: `x-tok`, shown with its glosses. */
+  cut?: boolean;
   value: string;
   onAccept: () => void;
   onReject: () => void;
@@ -14,8 +16,10 @@ interface Props {
  * Wraps a gloss cell: while it is empty and a model proposes a gloss, the proposal shows as
  * ghost text; ArrowRight accepts it (one key; the caret has nowhere to go in an empty box) and
  * Delete dismisses it. A value that is the accepted machine proposal carries a "machine" mark.
+ * A proposed segmentation of an unsegmented word shows the same way (the cut, then the glosses
+ * of its morphs); accepting it cuts the word.
  */
-export function MachineGloss({ hint, value, onAccept, onReject, children }: Props) {
+export function MachineGloss({ hint, cut = false, value, onAccept, onReject, children }: Props) {
   const shown = display(hint, value);
   const onKeyDownCapture = (event: KeyboardEvent<HTMLDivElement>) => {
     if (shown !== "ghost" || event.ctrlKey || event.metaKey || event.altKey) return;
@@ -32,13 +36,24 @@ export function MachineGloss({ hint, value, onAccept, onReject, children }: Prop
   return (
     <div className={`ml-gloss${shown ? ` ml-gloss-${shown}` : ""}`} onKeyDownCapture={onKeyDownCapture}>
       {children}
-      {shown === "ghost" && hint && (
+      {shown === "ghost" && hint && !cut && (
         <span
           className="ml-ghost"
           data-testid="machine-suggestion"
           title={`Model v${hint.versionNumber} proposes “${hint.label}” (p ${percent(hint.p, 0)}): → accepts, Delete dismisses`}
         >
           {hint.label} <span className="ml-p">{percent(hint.p, 0)} →</span>
+        </span>
+      )}
+      {shown === "ghost" && hint && cut && (
+        <span
+          className="ml-ghost ml-ghost-cut"
+          data-testid="machine-segmentation"
+          title={`Model v${hint.versionNumber} proposes the cut “${hint.label}”${hint.glosses?.length ? ` glossed “${hint.glosses.join(" ")}”` : ""} (p ${percent(hint.p, 0)}): → cuts the word, Delete dismisses`}
+        >
+          <span className="ml-cut">{hint.label}</span>
+          {hint.glosses?.some((g) => g) ? <span className="ml-cut-glosses"> {hint.glosses.join(" ")}</span> : null}{" "}
+          <span className="ml-p">{percent(hint.p, 0)} →</span>
         </span>
       )}
       {shown === "machine" && hint && (

@@ -142,11 +142,21 @@ export interface MorphPrediction {
   labels: Label[];
 }
 
+/** One analysis of an unsegmented word (the segment task): morph forms, the boundary before
+ *  each ("" for the first), their glosses, and its probability. */
+export interface SegmentationPrediction {
+  morphemes: string[];
+  boundaries: string[];
+  glosses: string[];
+  p: number;
+}
+
 export interface WordPrediction {
   index: number;
   form: string;
   labels: Label[];
   morphemes: MorphPrediction[];
+  segmentations?: SegmentationPrediction[];
 }
 
 export interface VersionInfo {
@@ -169,7 +179,8 @@ export interface SuggestionItem {
   field: string;
   label: string;
   p: number;
-  labels: Label[];
+  /** A segmentation's labels also carry the glosses of its morphs. */
+  labels: (Label & { glosses?: string[] })[];
   status: "pending" | "accepted" | "rejected";
 }
 

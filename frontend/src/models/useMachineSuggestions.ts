@@ -1,7 +1,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError } from "../api";
 import { modelsApi } from "./api";
-import { liveHints, slotKey, storedHints, type Hints, type MachineHint } from "./machine";
+import { liveHints, segmentHints, slotKey, storedHints, type Hints, type MachineHint } from "./machine";
+
+/** The editor's tasks: a gloss per slot, a segmentation per unsegmented word. */
+type EditorTask = "gloss" | "segment";
+const FIELD: Record<EditorTask, string> = { gloss: "gloss", segment: "morphemes" };
 
 export interface MachineSuggestions {
   hintFor: (utterance: string, word: number, morpheme: number | null) => MachineHint | undefined;
@@ -12,10 +16,40 @@ export interface MachineSuggestions {
   reload: () => void;
   /** False when the project has no active gloss model, null until that is known. */
   available: boolean | null;
+  /** The proposed cut (`x-tok`, with its glosses) of an unsegmented word, from the active
+   *  segment model; accepting or dismissing it is recorded like a gloss's. */
+  segmentFor: (utterance: string, word: number) => MachineHint | undefined;
+  acceptSegment: (utterance: string, word: number) => void;
+  rejectSegment: (utterance: string, word: number) => void;
 }
 
-/** Machine gloss suggestions of one text for the IGT editor; accept/reject are recorded. */
+type TaskSuggestions = Omit<MachineSuggestions, "segmentFor" | "acceptSegment" | "rejectSegment">;
+
+/** Machine suggestions of one text for the IGT editor (glosses and segmentations, each from its
+ *  task's active model); accept/reject are recorded. */
 export function useMachineSuggestions(slug: string, textId: string, enabled: boolean): MachineSuggestions {
+  const gloss = useTaskSuggestions(slug, textId, enabled, "gloss");
+  const segment = useTaskSuggestions(slug, textId, enabled, "segment");
+  return useMemo(
+    () => ({
+      ...gloss,
+      touch: (utterance: string, version: number, segmented: (word: number) => boolean) => {
+        gloss.touch(utterance, version, segmented);
+        segment.touch(utterance, version, segmented);
+      },
+      reload: () => {
+        gloss.reload();
+        segment.reload();
+      },
+      segmentFor: (utterance: string, word: number) => segment.hintFor(utterance, word, null),
+      acceptSegment: (utterance: string, word: number) => segment.accept(utterance, word, null),
+      rejectSegment: (utterance: string, word: number) => segment.reject(utterance, word, null),
+    }),
+    [gloss, segment],
+  );
+}
+
+function useTaskSuggestions(slug: string, textId: string, enabled: boolean, task: EditorTask): TaskSuggestions {
   const [hints, setHints] = useState<Hints>({});
   // Unknown (null) until the versions list says whether a gloss model is active: no model, no
   // `/suggestions/` request (it would only answer 409).
@@ -29,16 +63,16 @@ export function useMachineSuggestions(slug: string, textId: string, enabled: boo
   useEffect(() => {
     if (!enabled) return;
     let live = true;
-    modelsApi.versions.list(slug, "gloss").then(
+    modelsApi.versions.list(slug, task).then(
       (versions) => {
-        if (live) setAvailable(versions.some((v) => v.task === "gloss" && v.status === "active"));
+        if (live) setAvailable(versions.some((v) => v.task === task && v.status === "active"));
       },
       () => live && setAvailable(false),
     );
     return () => {
       live = false;
     };
-  }, [slug, enabled, tick]);
+  }, [slug, enabled, tick, task]);
 
   // Touches made before the answer are asked once it says a model is active.
   useEffect(() => {
@@ -51,16 +85,16 @@ export function useMachineSuggestions(slug: string, textId: string, enabled: boo
   useEffect(() => {
     if (!enabled) return;
     let live = true;
-    modelsApi.forText(slug, textId, "gloss").then(
+    modelsApi.forText(slug, textId, task).then(
       (stored) => {
-        if (live) setHints((previous) => ({ ...previous, ...storedHints(stored) }));
+        if (live) setHints((previous) => ({ ...previous, ...storedHints(stored, FIELD[task]) }));
       },
       () => undefined,
     );
     return () => {
       live = false;
     };
-  }, [slug, textId, enabled, tick]);
+  }, [slug, textId, enabled, tick, task]);
 
   const touch = useCallback(
     (utterance: string, version: number, segmented: (word: number) => boolean) => {
@@ -73,9 +107,9 @@ export function useMachineSuggestions(slug: string, textId: string, enabled: boo
       asked.current.add(key);
       const already = Object.keys(hintsRef.current).some((k) => k.startsWith(`${utterance}:`));
       if (already) return;
-      modelsApi.suggest(slug, { task: "gloss", utterance, top_k: 3 }).then(
+      modelsApi.suggest(slug, { task, utterance, top_k: 3 }).then(
         (answer) => {
-          const fresh = liveHints(utterance, answer, segmented);
+          const fresh = task === "segment" ? segmentHints(utterance, answer, segmented) : liveHints(utterance, answer, segmented);
           // Stored hints (with their accept/reject state) win over live ones.
           setHints((previous) => ({ ...fresh, ...previous }));
         },
@@ -84,7 +118,7 @@ export function useMachineSuggestions(slug: string, textId: string, enabled: boo
         },
       );
     },
-    [slug, enabled, available],
+    [slug, enabled, available, task],
   );
 
   const touchRef = useRef(touch);
@@ -102,14 +136,14 @@ export function useMachineSuggestions(slug: string, textId: string, enabled: boo
           utterance,
           word,
           morpheme,
-          field: "gloss",
+          field: FIELD[task],
           label: hint.label,
           p: hint.p,
           accepted,
         })
         .catch(() => undefined);
     },
-    [slug],
+    [slug, task],
   );
 
   const reload = useCallback(() => setTick((t) => t + 1), []);

@@ -192,6 +192,7 @@ export const UtteranceEditor = memo(function UtteranceEditor(props: UtteranceEdi
             onDeleteWord={props.onDeleteWord}
             onSplit={props.onSplit}
             onMergeBack={props.onMergeBack}
+            onSegment={props.onSegment}
             onPick={props.onPick}
             onFocusCell={props.onFocusCell}
           />

@@ -17,6 +17,8 @@ export interface WordHandlers {
   onDeleteWord: (word: number) => void;
   onSplit: (word: number, morpheme: number | null, field: SplitField, caret: number) => void;
   onMergeBack: (word: number, morpheme: number | null, field: SplitField) => void;
+  /** Cut an unsegmented word as a machine segmentation (`x-tok`) proposes, with its glosses. */
+  onSegment: (word: number, cut: string, glosses: string[]) => void;
   onPick: (word: number, morpheme: number | null, suggestion: Suggestion) => void;
   onFocusCell: (cell: string) => void;
 }
@@ -129,6 +131,10 @@ const MorphCell = memo(function MorphCell(props: MorphCellProps) {
   const formCell = morphKey(utterance, w, morpheme, "form");
   const gloss = m.gloss ?? "";
   const shown = `${m.sep ?? ""}${m.form}`;
+  // An unsegmented word with an empty gloss offers the segment model's cut first (with the
+  // glosses of its morphs); once dismissed, the gloss model's whole-word gloss shows instead.
+  const proposed = segmented || gloss !== "" ? undefined : machine?.segmentFor(utterance, w);
+  const cut = proposed?.status === "pending" ? proposed : undefined;
   const split = (field: SplitField) => (caret: number) => props.onSplit(w, morpheme, field, caret);
   const mergeBack = (field: SplitField) => () => props.onMergeBack(w, morpheme, field);
   return (
@@ -153,15 +159,22 @@ const MorphCell = memo(function MorphCell(props: MorphCellProps) {
         />
       </div>
       <MachineGloss
-        hint={machine?.hintFor(utterance, w, morpheme)}
+        hint={cut ?? machine?.hintFor(utterance, w, morpheme)}
+        cut={!!cut}
         value={gloss}
         onAccept={() => {
+          if (!canEdit) return;
+          if (cut) {
+            props.onSegment(w, cut.label, cut.glosses ?? []);
+            machine?.acceptSegment(utterance, w);
+            return;
+          }
           const hint = machine?.hintFor(utterance, w, morpheme);
-          if (!hint || !canEdit) return;
+          if (!hint) return;
           props.onMorph(w, morpheme, "gloss", hint.label);
           machine?.accept(utterance, w, morpheme);
         }}
-        onReject={() => machine?.reject(utterance, w, morpheme)}
+        onReject={() => (cut ? machine?.rejectSegment(utterance, w) : machine?.reject(utterance, w, morpheme))}
       >
         <GlossInput
           value={gloss}

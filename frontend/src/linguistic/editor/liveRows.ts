@@ -88,9 +88,10 @@ export function useLiveRows(options: LiveRowsOptions): LiveRows {
       }
       if (message.type === "linguistic.entries.created") reloadLexicon();
       const forThisText = message.text === id || message.text == null;
-      if (message.type === "ml.suggestions.created" && message.task === "gloss" && forThisText) reloadMachine();
-      // A gloss model activated (or rolled back to): suggestions may be asked for from now on.
-      if (message.type === "ml.version.activated" && message.task === "gloss") reloadMachine();
+      const editorTask = message.task === "gloss" || message.task === "segment";
+      if (message.type === "ml.suggestions.created" && editorTask && forThisText) reloadMachine();
+      // A gloss or segment model activated (or rolled back to): suggestions may be asked for now.
+      if (message.type === "ml.version.activated" && editorTask) reloadMachine();
       if (SEQUENCE_EVENTS.has(message.type) && message.text === id) reloadUtterances();
       if (!UTTERANCE_EVENTS.has(message.type) || typeof message.id !== "string") return;
       const row = store.get(message.id);

@@ -1,4 +1,5 @@
 import { useRef, type RefObject } from "react";
+import { cutMorphemes } from "../../models/machine";
 import type { MachineSuggestions } from "../../models/useMachineSuggestions";
 import { linguisticApi, type Utterance } from "../api";
 import type { RowHandlers } from "../components/UtteranceEditor";
@@ -7,6 +8,7 @@ import {
   deleteWord,
   insertWord,
   mergeMorpheme,
+  segmentWord,
   setMorphField,
   setMorphForm,
   setTranscription,
@@ -68,6 +70,7 @@ export function useRowHandlers(page: RowActions): (uid: string) => RowHandlers {
       onDeleteWord: (w) => act().update(uid, (r) => ({ ...r, draft: deleteWord(r.draft, w) })),
       onSplit: (w, m, field, caret) => act().edit(uid, (d) => splitMorpheme(d, w, m, field, caret)),
       onMergeBack: (w, m, field) => act().edit(uid, (d) => mergeMorpheme(d, w, m, field)),
+      onSegment: (w, cut, glosses) => act().edit(uid, (d) => segmentWord(d, w, cutMorphemes(cut, glosses))),
       onTranscription: (value) => act().update(uid, (r) => ({ ...r, draft: setTranscription(r.draft, value) })),
       onPick: (w, m, s) =>
         act().update(uid, (r) => {
