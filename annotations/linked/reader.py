@@ -8,10 +8,12 @@ and entries it found, and the problems, each naming the resource (its IRI) it is
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
@@ -32,6 +34,7 @@ from annotations.linguistic.model import (
     Variant,
     Word,
 )
+from annotations.linked.ligt import ACCEPTED_PROPERTY
 from annotations.linked.vocab import (
     DCT,
     FM,
@@ -39,6 +42,7 @@ from annotations.linked.vocab import (
     LIGT,
     ONTOLEX,
     OWL,
+    PROV,
     RDF,
     RDFS,
     SKOS,
@@ -284,6 +288,7 @@ def _utterance(
             gloss=index.text(w, LIGT.gloss),
             pos=index.text(w, FM.pos),
             tiers=index.json(w, FM.tiers) or {},
+            provenance=_provenance(index, w),
         )
     for m in morph_iris:
         parent = index.one(m, DCT.isPartOf)
@@ -317,7 +322,57 @@ def _morph(index: _Index, m: str, entry_ids: dict[str, str]) -> Morpheme:
         morph_type=index.text(m, FM.morphType) or None,
         boundary=index.text(m, FM.boundary),
         tiers=index.json(m, FM.tiers) or {},
+        provenance=_provenance(index, m),
     )
+
+
+# The provenance entry's field by the property its value fills, and what the run node carries
+# (``annotations.linked.ligt._accepted`` writes them).
+_ACCEPTED_FIELD = {prop.value: name for name, prop in ACCEPTED_PROPERTY.items()}
+_RUN_KEYS = (
+    ("model_name", FM.modelName, False),
+    ("version", FM.modelVersion, True),
+    ("run", FM.run, False),
+    ("training_run", FM.trainingRun, True),
+    ("task", FM.task, False),
+)
+_MAY_BE_NONE = ("run", "training_run")
+
+
+def _provenance(index: _Index, s: str) -> dict[str, Any]:
+    """The accepted machine values of a morph or word (``fm:accepted``, PROV-O) read back into
+    provenance entries; the model and the person are named by their IRIs' ids. An entry whose
+    value no longer matches its field is dropped by the model's ``to_doc``, as on any write."""
+    out: dict[str, Any] = {}
+    for node in index.all(s, FM.accepted):
+        prop = index.one(node.value, FM.property)
+        name = _ACCEPTED_FIELD.get(prop.value) if prop is not None else None
+        if name is None:
+            continue
+        entry: dict[str, Any] = {"value": index.text(node.value, PROV.value)}
+        run = index.one(node.value, PROV.wasGeneratedBy)
+        for key, predicate, numeric in _RUN_KEYS:
+            raw = index.text(run.value, predicate) if run is not None else ""
+            entry[key] = (int(raw) if numeric and raw.isdigit() else raw) if raw else None
+        model = index.one(node.value, PROV.wasAttributedTo)
+        model_id = tail_id(model.value, "model") if model is not None else None
+        if model_id and model_id.isdigit():
+            entry["model"] = int(model_id)
+        probability = index.one(node.value, FM.probability)
+        if isinstance(probability, Literal):
+            with contextlib.suppress(ValueError):
+                entry["probability"] = float(probability.value)
+        agent = index.one(node.value, FM.acceptedBy)
+        if agent is not None and (by := tail_id(agent.value, "agent")):
+            entry["accepted_by"] = by
+        if accepted_at := index.text(node.value, FM.acceptedAt):
+            # As it was stamped (ISO 8601, "+00:00"): the store writes UTC as "Z".
+            with contextlib.suppress(ValueError):
+                accepted_at = datetime.fromisoformat(accepted_at).isoformat()
+            entry["accepted_at"] = accepted_at
+        # A run or training run may be unknown (None), as in the entry that was written.
+        out[name] = {k: v for k, v in entry.items() if v is not None or k in _MAY_BE_NONE}
+    return out
 
 
 def _pos(index: _Index, s: str) -> str:

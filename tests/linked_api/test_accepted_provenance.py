@@ -172,3 +172,52 @@ def test_bulk_accept_stamps_every_written_label_and_a_client_cannot_forge_one(
     doc = documents.utterances.get(team.project.pk, utt["_id"])
     assert "provenance" not in doc["words"][0]["morphemes"][0]
     assert doc["words"][0]["morphemes"][1]["provenance"]["gloss"]["model"] == version.pk
+
+
+def test_provenance_comes_back_from_an_rdf_export_imported_elsewhere(
+    team: Any, graph_store: Any, as_user: Any
+) -> None:
+    import io
+
+    from annotations.linked_api import imports
+    from fieldmark.projects import services as projects
+
+    given = unglossed(team)
+    utt = given["utterance"]
+    suggestions.bulk_accept(team.annotator, team.project, "gloss", 0.5)
+    # and a segmentation accepted for a word nobody had cut
+    cut = services.create_utterance(
+        team.owner, team.project, utt["text"], {"words": [{"form": "xtok"}]}
+    )
+    made = {"task": "segment", "model": 77, "model_name": "usp-seg", "version": 2,
+            "training_run": 5, "run": None, "probability": 0.5}  # fmt: skip
+    services.fill_empty_labels(
+        team.annotator, team.project,
+        {cut["_id"]: [services.Label(0, None, "morphemes", "x-tok", made)]}, expect={},
+    )  # fmt: skip
+    before = {
+        d["_id"]: d["words"] for d in (documents.utterances.get(team.project.pk, i)
+                                       for i in (utt["_id"], cut["_id"]))
+    }  # fmt: skip
+    assert before[cut["_id"]][0]["provenance"]["morphemes"]["model"] == 77
+    sync.drain(team.project)
+    data = b"".join(as_user(team.owner).get(f"{BASE}/rdf/", {"format": "turtle"}).streaming_content)
+
+    other = projects.create_project(team.owner, {"name": "copy", "slug": "copy"})
+    imports.import_rdf(other, io.BytesIO(data), "turtle", "rdf-copy", "owner")
+
+    copied = {
+        d["id"]: d["words"] for d in documents.utterances.collection.find({"project": other.pk})
+    }
+    mine = documents.utterances.collection.find({"project": team.project.pk})
+    originals = {d["id"]: d["_id"] for d in mine}
+    for source_id, words in copied.items():
+        assert words == before.get(originals[source_id], words)
+    gloss = copied[utt["id"]][0]["morphemes"][1]["provenance"]["gloss"]
+    assert (gloss["model"], gloss["version"], gloss["run"], gloss["probability"],
+            gloss["accepted_by"]) == (given["version"].pk, 3, "job-42", 0.875,
+                                      "annotator")  # fmt: skip
+    assert copied[cut["id"]][0]["provenance"]["morphemes"] == {
+        **made, "value": "x-tok", "accepted_by": "annotator",
+        "accepted_at": before[cut["_id"]][0]["provenance"]["morphemes"]["accepted_at"],
+    }  # fmt: skip
