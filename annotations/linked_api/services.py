@@ -6,7 +6,7 @@ import io
 import queue
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, Final
 
@@ -16,7 +16,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from pyoxigraph import Triple
 
-from annotations.linked.vocab import PREFIXES
+from annotations.linked.vocab import PREFIXES, ProjectIris
 from annotations.linked_api import sync
 from annotations.linked_api.store import FORMATS, get_store
 from fieldmark.api.errors import DomainError
@@ -44,6 +44,16 @@ RESOURCE_KINDS: Final = (
     "lexicon",
     "schema",
 )
+# Kinds whose resources live outside MongoDB, described by the app that owns them (mlworkers'
+# model versions, which accepted values are attributed to): the triples, or None for 404.
+Describer = Callable[[Project, str, ProjectIris], list[Triple] | None]
+_DESCRIBERS: dict[str, Describer] = {}
+
+
+def register_describer(kind: str, describer: Describer) -> None:
+    """Make ``/ld/<project>/<kind>/<id>`` answer with ``describer``'s triples (an app's
+    ``AppConfig.ready``)."""
+    _DESCRIBERS[kind] = describer
 
 
 def check_format(fmt: str) -> str:
@@ -134,6 +144,12 @@ def _find(project: Project, kind: str, doc_id: str) -> dict[str, Any] | None:
 def describe(project: Project, kind: str, doc_id: str) -> list[Triple]:
     """A resource's triples from its current document, with its parts: a text with its
     utterances, a video with its coders' layers. 404 when there is no such resource."""
+    if kind in _DESCRIBERS:
+        described = _DESCRIBERS[kind](project, doc_id, sync.iris_for(project))
+        if described is None:
+            message = f"No {kind} {doc_id!r} in this project."
+            raise DomainError("not_found", message, status_code=404)
+        return described
     if kind not in RESOURCE_KINDS:
         raise DomainError("not_found", f"No kind of resource {kind!r}.", status_code=404)
     ctx = sync.Context(project, sync.iris_for(project))

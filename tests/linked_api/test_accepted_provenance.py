@@ -21,6 +21,7 @@ from tests.linked_api.conftest import small_corpus
 pytestmark = pytest.mark.django_db
 
 PROV = "http://www.w3.org/ns/prov#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 FM = "https://w3id.org/fieldmark/ns#"
 BASE = "/api/v1/projects/lezgi"
 
@@ -221,3 +222,56 @@ def test_provenance_comes_back_from_an_rdf_export_imported_elsewhere(
         **made, "value": "x-tok", "accepted_by": "annotator",
         "accepted_at": before[cut["_id"]][0]["provenance"]["morphemes"]["accepted_at"],
     }  # fmt: skip
+
+
+def test_the_model_an_accepted_value_is_attributed_to_dereferences(
+    team: Any, graph_store: Any, as_user: Any
+) -> None:
+    given = unglossed(team)
+    version = given["version"]
+    version.metrics = {"word_accuracy": 0.825, "macro_f1": 0.5}
+    version.data_hash = "sha256:abc"
+    version.trained_by = team.manager
+    version.save()
+    # an external version, with a server and a token that must never show
+    other = ModelVersion.objects.create(
+        project=team.project, task="pos", kind="external", number=1, source="external",
+        external_url="https://ml.example.org/", external_token="s3cret",
+    )  # fmt: skip
+    suggestions.bulk_accept(team.annotator, team.project, "gloss", 0.5)
+    sync.drain(team.project)
+    exported = turtle(as_user(team.viewer))
+    model = next(exported.objects(None, URIRef(PROV + "wasAttributedTo")))
+
+    response = as_user(team.viewer).get(
+        "/ld" + str(model).split("/ld", 1)[1], HTTP_ACCEPT="text/turtle"
+    )
+
+    assert response.status_code == 200, response.content
+    graph = Graph().parse(data=response.content, format="turtle")
+    node = URIRef(str(model))
+    assert (node, URIRef(RDF_TYPE), URIRef(PROV + "SoftwareAgent")) in graph
+    facts = {str(p).rsplit("#", 1)[-1]: o.toPython() for p, o in graph.predicate_objects(node)
+             if str(p).startswith(FM)}  # fmt: skip
+    assert facts == {
+        "task": "gloss", "modelKind": "memory", "modelVersion": 3, "status": "candidate",
+        "source": "trained", "modelName": "lez-memory", "dataHash": "sha256:abc",
+        "wordAccuracy": 0.825, "macroF1": 0.5,
+    }  # fmt: skip
+    agent = URIRef(sync.iris_for(team.project).agent("manager").value)
+    assert graph.value(node, URIRef(PROV + "wasAttributedTo")) == agent
+    # The external version's page names neither its server nor its token
+    page = as_user(team.viewer).get(f"/ld/lezgi/model/{other.pk}", HTTP_ACCEPT="text/turtle")
+    assert page.status_code == 200
+    assert b"s3cret" not in page.content and b"ml.example.org" not in page.content
+    # and a version of another project, or no number at all, is a 404, as for strangers
+    from fieldmark.projects import services as projects
+
+    elsewhere = ModelVersion.objects.create(
+        project=projects.create_project(team.owner, {"name": "Other", "slug": "other"}),
+        task="gloss", kind="memory", number=1,
+    )  # fmt: skip
+    for path in (f"/ld/lezgi/model/{elsewhere.pk}", "/ld/lezgi/model/x"):
+        assert as_user(team.viewer).get(path, HTTP_ACCEPT="text/turtle").status_code == 404
+    path = f"/ld/lezgi/model/{version.pk}"
+    assert as_user(team.outsider).get(path, HTTP_ACCEPT="text/turtle").status_code == 404
