@@ -14,9 +14,9 @@ import pyoxigraph as ox
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from pyoxigraph import Triple
+from pyoxigraph import Literal, Triple
 
-from annotations.linked.vocab import PREFIXES, ProjectIris
+from annotations.linked.vocab import FM, PREFIXES, PROV, RDF, RDFS, ProjectIris
 from annotations.linked_api import sync
 from annotations.linked_api.store import FORMATS, get_store
 from fieldmark.api.errors import DomainError
@@ -54,6 +54,28 @@ def register_describer(kind: str, describer: Describer) -> None:
     """Make ``/ld/<project>/<kind>/<id>`` answer with ``describer``'s triples (an app's
     ``AppConfig.ready``)."""
     _DESCRIBERS[kind] = describer
+
+
+def describe_agent(project: Project, username: str, iris: ProjectIris) -> list[Triple] | None:
+    """``/agent/<username>``, whom accepted values name (``fm:acceptedBy``): a member of the
+    project, with their role; anyone else is a 404 (the page lists no one who is not one)."""
+    from fieldmark.projects.models import Membership
+
+    membership = (
+        Membership.objects.filter(project=project, user__username=username).only("role").first()
+    )
+    if membership is None:
+        return None
+    node = iris.agent(username)
+    return [
+        Triple(node, RDF.type, PROV.Agent),
+        Triple(node, RDF.type, PROV.Person),
+        Triple(node, RDFS.label, Literal(username)),
+        Triple(node, FM.role, Literal(membership.role)),
+    ]
+
+
+register_describer("agent", describe_agent)
 
 
 def check_format(fmt: str) -> str:

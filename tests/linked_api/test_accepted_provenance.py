@@ -275,3 +275,16 @@ def test_the_model_an_accepted_value_is_attributed_to_dereferences(
         assert as_user(team.viewer).get(path, HTTP_ACCEPT="text/turtle").status_code == 404
     path = f"/ld/lezgi/model/{version.pk}"
     assert as_user(team.outsider).get(path, HTTP_ACCEPT="text/turtle").status_code == 404
+
+    # The person who accepted it dereferences too, as a member with a role; no one else does
+    acceptor = next(exported.objects(None, URIRef(FM + "acceptedBy")))
+    person = as_user(team.viewer).get(
+        "/ld" + str(acceptor).split("/ld", 1)[1], HTTP_ACCEPT="text/turtle"
+    )
+    assert person.status_code == 200, person.content
+    about = Graph().parse(data=person.content, format="turtle")
+    assert about.value(URIRef(str(acceptor)), URIRef(FM + "role")) == Literal("annotator")
+    assert (URIRef(str(acceptor)), URIRef(RDF_TYPE), URIRef(PROV + "Person")) in about
+    for name in ("outsider", "nobody"):
+        path = f"/ld/lezgi/agent/{name}"
+        assert as_user(team.viewer).get(path, HTTP_ACCEPT="text/turtle").status_code == 404
