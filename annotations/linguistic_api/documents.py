@@ -119,16 +119,18 @@ def bulk_update(
         written = [
             doc_id for doc_id in written if bumped.get(doc_id) == changes[doc_id][0]["version"] + 1
         ]
+    # History first: a stale save of one of these documents waits for the entry of the version
+    # it was made against (VersionedStore._recorded), so it comes before the slower steps.
+    if written:
+        store.history_collection.insert_many(
+            [_history(changes[doc_id][0], changes[doc_id][1], user, now) for doc_id in written]
+        )
     if store is utterances:
         concordance.update_many(
             project_id,
             [(changes[i][0], {**changes[i][0], **changes[i][1]}) for i in written],
         )
     notify_written(store.name, project_id, written)
-    if written:
-        store.history_collection.insert_many(
-            [_history(changes[doc_id][0], changes[doc_id][1], user, now) for doc_id in written]
-        )
     return len(written)
 
 

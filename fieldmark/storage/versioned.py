@@ -12,6 +12,7 @@ shown or restored.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -56,6 +57,10 @@ def _now() -> datetime:
 
 
 _ABSENT = object()
+
+# How long a stale write waits for the history entry of the version it was made against (see
+# ``VersionedStore._recorded``): the writer that replaced it records it one round trip later.
+HISTORY_WAIT_S = 2.0
 
 
 def _content(doc: Mapping[str, Any]) -> Doc:
@@ -294,10 +299,9 @@ class VersionedStore:
             current = self.get(project_id, doc_id)
             if int(current["version"]) <= expected_version:
                 raise self._conflict_or_missing(project_id, doc_id, expected_version)
-            try:
-                base = self.version(project_id, doc_id, expected_version)
-            except DomainError:  # no such version: nothing to merge against
-                raise self._conflict_or_missing(project_id, doc_id, expected_version) from None
+            base = self._recorded(project_id, doc_id, expected_version)
+            if base is None:  # no such version: nothing to merge against
+                raise self._conflict_or_missing(project_id, doc_id, expected_version)
             base_content, current_content = _content(base), _content(current)
             mine = dict(body) if replace else {**base_content, **body}
             if self.carry is not None:  # what clients never send is no change of theirs
@@ -334,6 +338,25 @@ class VersionedStore:
             if after is not None:
                 return after
         raise self._conflict_or_missing(project_id, doc_id, expected_version)
+
+    def _recorded(self, project_id: int, doc_id: str, version: int) -> Doc | None:
+        """The state ``version`` had, from the history, once the document is past it; None if
+        it has none. A writer records the state it replaced just after its write (every writer:
+        ``_write`` and bulk ones alike), so a stale write that finds the document past its
+        version can come in before that entry exists: it waits for it a little rather than
+        call two edits of different parts a conflict."""
+        if version < 1:
+            return None
+        deadline = time.monotonic() + HISTORY_WAIT_S
+        pause = 0.002
+        while True:
+            entry = self.history_collection.find_one({"doc": doc_id, "version": version})
+            if entry is not None:
+                return dict(entry["snapshot"]) if _is_of(entry, project_id) else None
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
 
     def _writers_since(self, project_id: int, doc_id: str, version: int) -> list[str]:
         entries = self.history_collection.find(

@@ -4,7 +4,7 @@
  * watches it, not the page with every other row, the virtualizer and the toolbars.
  */
 import type { Utterance } from "../api";
-import { isDirty } from "../igt";
+import { editableContent, isDirty } from "../igt";
 
 export interface RowState {
   /** The server's version this draft is based on. */
@@ -22,6 +22,23 @@ export interface RowState {
 /** A row fresh from the server. */
 export function cleanRow(utterance: Utterance): RowState {
   return { base: utterance, draft: utterance, saving: false, error: null, conflict: null, remote: null };
+}
+
+/**
+ * The row once the server answered a save of `sent` with `saved`. Others' saves may have come
+ * in meanwhile: the server merged them into `saved`, and their events may have arrived before
+ * the answer (`row.remote`, newer than `saved`). Without typing since the request, the newest
+ * of those is shown. Typing since then stays in the draft, and its base stays a version that
+ * draft was built on: `saved` when it is what was sent, otherwise (others' changes merged in,
+ * which the draft lacks) the version the request was made against, so that saving the draft
+ * again is merged on the server instead of writing over those changes.
+ */
+export function settleSave(row: RowState, sent: Utterance, saved: Utterance): RowState {
+  const remote = row.remote && row.remote.version > saved.version ? row.remote : null;
+  if (editableContent(row.draft) === editableContent(sent)) return cleanRow(remote ?? saved);
+  const settled = { ...row, saving: false, error: null, conflict: null };
+  if (editableContent(saved) === editableContent(sent)) return { ...settled, base: saved, remote };
+  return { ...settled, remote: remote ?? saved };
 }
 
 export class RowStore {

@@ -1,8 +1,9 @@
-import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { beforeEach, describe, expect, it } from "vitest";
 import { resetApiStateForTests } from "../../api";
+import { FakeWebSocket } from "../../test/FakeWebSocket";
 import { clearCookies, mockFetch } from "../../test/http";
-import type { DictionaryEntry } from "../api";
+import type { DictionaryEntry, Entry } from "../api";
 import { page, renderPage } from "../test/renderPage";
 import { LexiconPage, SEARCH_DEBOUNCE_MS } from "./LexiconPage";
 
@@ -24,6 +25,7 @@ describe("LexiconPage", () => {
   beforeEach(() => {
     resetApiStateForTests();
     clearCookies();
+    FakeWebSocket.install();
   });
 
   it("searches through the server after typing pauses, and pages the results", async () => {
@@ -65,5 +67,41 @@ describe("LexiconPage", () => {
     expect(await screen.findByText("Version 3")).toBeTruthy();
     expect((screen.getByLabelText("Headword") as HTMLInputElement).value).toBe("go");
     expect(calls.filter((c) => c.url.includes("/lexicon/"))).toHaveLength(1);
+  });
+
+  it("offers another person's newer save of the open entry whose event came while saving", async () => {
+    const stored = (version: number, form: string, gloss: string, by = "annotator"): Entry => ({
+      id: "e2",
+      version,
+      forms: { eng: form },
+      senses: [{ id: "s1", gloss: { en: gloss } }],
+      updated_by: by,
+    });
+    mockFetch((call) => {
+      const url = new URL(call.url, "http://x");
+      if (url.pathname === "/api/v1/auth/csrf/") {
+        document.cookie = "csrftoken=t";
+        return { status: 204 };
+      }
+      if (url.pathname === "/api/v1/projects/p/dictionary/") return { status: 200, body: page([]) };
+      if (url.pathname !== "/api/v1/projects/p/lexicon/e2/") return undefined;
+      if (call.method === "GET") return { status: 200, body: stored(1, "go", "walk") };
+      // Saved as v2; another person's save (v3, merged over ours) is announced before the answer.
+      const theirs = stored(3, "goes", "walk", "manager");
+      FakeWebSocket.last().receive({ type: "linguistic.entry.updated", id: "e2", version: 3, data: theirs });
+      return { status: 200, body: stored(2, "goes", "walk") };
+    });
+    renderPage("lexicon", "/projects/p/lexicon?entry=e2", <LexiconPage />);
+    expect(await screen.findByText("Version 1")).toBeTruthy();
+
+    fireEvent.change(screen.getByLabelText("Headword"), { target: { value: "goes" } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole("button", { name: "Save entry" }));
+    });
+
+    expect(await screen.findByText("Version 2")).toBeTruthy();
+    await waitFor(() =>
+      expect(screen.getByTestId("remote-change").textContent).toContain("manager saved version 3 of this entry."),
+    );
   });
 });

@@ -52,7 +52,12 @@ export function LexiconPage() {
     [reloadList, selected, openVersion],
   );
   useProjectSocket(slug, onMessage);
-  useEffect(() => setNewer(null), [selected, openVersion]);
+  // Another entry, or a newer open version: the offer goes, unless it is newer still (another
+  // person's save whose event came while this tab's own save was in flight).
+  useEffect(
+    () => setNewer((offered) => (offered && offered.id === selected && offered.version > openVersion ? offered : null)),
+    [selected, openVersion],
+  );
 
   // Presence on the entry, soft-locked while one may edit it.
   const editingEntry = selected && selected !== "new" ? selected : null;

@@ -339,6 +339,65 @@ describe("TextEditorPage live updates", () => {
     await waitFor(() => expect(screen.getByTestId("utterance-status").textContent).toBe("v3"));
   });
 
+  it("shows another tab's merged save whose event came while its own save was in flight", async () => {
+    // Both tabs saved from v1; ours became v2, theirs was merged over it as v3, and v3's event
+    // reached this tab before the answer to its own save.
+    const merged = { ...utterance(3, ["dog", "PL", ""]), updated_by: "manager" };
+    const calls = server((call) => {
+      FakeWebSocket.last().receive({ type: "linguistic.utterance.updated", id: "u1", version: 3, text: "t1", data: merged });
+      return { status: 200, body: { ...utterance(2, ["dog", "", ""]), ...(call.body as object), id: "u1", version: 2 } };
+    });
+    renderEditor();
+    await waitFor(() => expect(document.activeElement).toBe(gloss("Gloss of dog in dogs")));
+    fireEvent.change(gloss("Gloss of dog in dogs"), { target: { value: "dog" } });
+
+    await act(async () => {
+      fireEvent.keyDown(gloss("Gloss of dog in dogs"), { key: "s", ctrlKey: true });
+    });
+
+    await waitFor(() => expect(screen.getByTestId("utterance-status").textContent).toBe("v3"));
+    expect(gloss("Gloss of dog in dogs").value).toBe("dog");
+    expect(gloss("Gloss of -s in dogs").value).toBe("PL");
+    expect(screen.getByTestId("unsaved-count").textContent).toBe("All saved");
+    expect(screen.queryByTestId("remote-change")).toBeNull();
+    expect(calls.filter((c) => c.method === "PUT")).toHaveLength(1);
+  });
+
+  it("saves typing made during a merged save against the version it was typed on", async () => {
+    // The answer merges someone's PL into our save; the gloss typed while it was in flight
+    // lacks it, so it is sent again against v1 (merged there), not as an edit of v2.
+    let typed = false;
+    const calls = server((call) => {
+      const body = call.body as Utterance & { version: number };
+      if (!typed) {
+        typed = true;
+        fireEvent.change(gloss("Gloss of bark in bark"), { target: { value: "howl" } });
+        return { status: 200, body: { ...utterance(2, ["dog", "PL", ""]), updated_by: "annotator" } };
+      }
+      return { status: 200, body: { ...body, id: "u1", text: "t1", version: 3, words: utterance(3, ["dog", "PL", "howl"]).words } };
+    });
+    renderEditor();
+    await waitFor(() => expect(document.activeElement).toBe(gloss("Gloss of dog in dogs")));
+    fireEvent.change(gloss("Gloss of dog in dogs"), { target: { value: "dog" } });
+    await act(async () => {
+      fireEvent.keyDown(gloss("Gloss of dog in dogs"), { key: "s", ctrlKey: true });
+      await waitFor(() => expect(typed).toBe(true));
+    });
+    await waitFor(() => expect(screen.getByTestId("remote-change")).toBeTruthy());
+    expect(gloss("Gloss of bark in bark").value).toBe("howl");
+    expect(screen.getByTestId("unsaved-count").textContent).not.toBe("All saved");
+
+    await act(async () => {
+      fireEvent.keyDown(gloss("Gloss of bark in bark"), { key: "s", ctrlKey: true });
+    });
+    const puts = calls.filter((c) => c.method === "PUT");
+    expect(puts.map((c) => (c.body as { version: number }).version)).toEqual([1, 1]);
+    await waitFor(() => expect(screen.getByTestId("utterance-status").textContent).toBe("v3"));
+    expect(gloss("Gloss of -s in dogs").value).toBe("PL");
+    expect(gloss("Gloss of bark in bark").value).toBe("howl");
+    expect(screen.getByTestId("unsaved-count").textContent).toBe("All saved");
+  });
+
   it("inserts an utterance created in the open text by its order", async () => {
     server(
       () => ({ status: 500 }),

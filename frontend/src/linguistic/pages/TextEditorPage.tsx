@@ -25,11 +25,10 @@ import { RowSlot } from "../editor/RowSlot";
 import type { PendingFocus } from "../editor/pendingFocus";
 import { useRowHandlers } from "../editor/rowHandlers";
 import { useLiveRows } from "../editor/liveRows";
-import { cleanRow, type RowState } from "../editor/rowStore";
+import { cleanRow, settleSave, type RowState } from "../editor/rowStore";
 import type { StructureOp } from "../components/UtteranceActions";
 import {
   cellKey,
-  editableContent,
   isDirty,
   morphKey,
   tabFrom,
@@ -156,15 +155,7 @@ export function TextEditorPage() {
       update(uid, (r) => ({ ...r, saving: true, error: null }));
       try {
         const saved = await linguisticApi.utterances.save(slug, uid, version, utteranceBody(sent));
-        update(uid, (r) => ({
-          base: saved,
-          // Keep what was typed while the request was in flight.
-          draft: editableContent(r.draft) === editableContent(sent) ? saved : r.draft,
-          saving: false,
-          error: null,
-          conflict: null,
-          remote: r.remote && r.remote.version > saved.version ? r.remote : null,
-        }));
+        update(uid, (r) => settleSave(r, sent, saved));
         setSaid({ status: `Utterance ${number} saved (version ${saved.version}).`, alert: "" });
       } catch (error) {
         if (isConflict<Utterance>(error)) {
