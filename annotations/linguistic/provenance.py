@@ -137,3 +137,24 @@ def carry(before: Mapping[str, Any], body: Mapping[str, Any]) -> Doc:
     if not isinstance(body.get("words"), list):
         return dict(body)
     return {**body, "words": carry_words(list(before.get("words") or []), body["words"])}
+
+
+def without(doc: Mapping[str, Any]) -> Doc:
+    """``doc`` with no provenance on its words and morphs (what a merge compares: provenance
+    follows from the values, and :func:`carry` puts it back where they still hold)."""
+    words = doc.get("words")
+    if not isinstance(words, list):
+        return dict(doc)
+    bare = []
+    for word in words:
+        if not isinstance(word, Mapping):
+            bare.append(word)
+            continue
+        out = {k: v for k, v in word.items() if k != "provenance"}
+        if isinstance(word.get("morphemes"), list):
+            out["morphemes"] = [
+                {k: v for k, v in m.items() if k != "provenance"} if isinstance(m, Mapping) else m
+                for m in word["morphemes"]
+            ]
+        bare.append(out)
+    return {**doc, "words": bare}

@@ -26,7 +26,13 @@ from fieldmark.storage.versioned import Doc, VersionedStore, notify_written
 # A stale save is merged with what others saved since when they touched different fields, words
 # or morphemes (positions; senses and other parts by their ``id``): see fieldmark.storage.merge.
 texts = VersionedStore("texts", noun="text", merges=True)
-utterances = VersionedStore("utterances", noun="utterance", merges=True, carry=provenance.carry)
+utterances = VersionedStore(
+    "utterances",
+    noun="utterance",
+    merges=True,
+    carry=provenance.carry,
+    uncarried=provenance.without,
+)
 
 
 def _with_search_keys(doc: Doc) -> Doc:

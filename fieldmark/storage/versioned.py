@@ -112,11 +112,14 @@ class VersionedStore:
         derived_fields: Iterable[str] = (),
         rederive: Callable[[Doc], Doc] | None = None,
         carry: Callable[[Doc, Mapping[str, Any]], Doc] | None = None,
+        uncarried: Callable[[Mapping[str, Any]], Doc] | None = None,
     ) -> None:
         """``derived_fields`` are computed from the others (search keys): a merge leaves them
         out and ``rederive`` computes them for the merged document. ``carry(before, body)``
         gives the fields an update writes, with what the server keeps on the document that
-        clients never send (the provenance of accepted machine values)."""
+        clients never send (the provenance of accepted machine values); ``uncarried(doc)`` is
+        the document without it: a merge compares that, then carries it again where it still
+        holds (so two writers' different fields never clash on what follows from them)."""
         self.name = collection_name
         self.noun = noun
         self.merges = merges
@@ -124,6 +127,7 @@ class VersionedStore:
         self.derived_fields = frozenset(derived_fields)
         self.rederive = rederive
         self.carry = carry
+        self.uncarried = uncarried
         mongo.register_indexes(
             collection_name, [IndexModel([("project", ASCENDING), ("_id", ASCENDING)])]
         )
@@ -307,15 +311,19 @@ class VersionedStore:
             if self.carry is not None:  # what clients never send is no change of theirs
                 mine = self.carry(base_content, mine)
             derived = self.derived_fields
+            bare = self.uncarried or dict
             try:
                 merged = merge(
-                    _without(base_content, derived),
-                    _without(current_content, derived),
-                    _without(mine, derived),
+                    bare(_without(base_content, derived)),
+                    bare(_without(current_content, derived)),
+                    bare(_without(mine, derived)),
                     keys=self.merge_keys,
                 )
             except MergeConflict as exc:
                 raise self._clash(current, expected_version, exc) from None
+            if self.carry is not None and self.uncarried is not None:
+                # Back where its value still holds: this write's first, then the current one's.
+                merged = self.carry(current_content, self.carry(mine, merged))
             if self.rederive is not None:
                 merged = self.rederive(merged)
             if check is not None:

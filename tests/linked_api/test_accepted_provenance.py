@@ -288,3 +288,38 @@ def test_the_model_an_accepted_value_is_attributed_to_dereferences(
     for name in ("outsider", "nobody"):
         path = f"/ld/lezgi/agent/{name}"
         assert as_user(team.viewer).get(path, HTTP_ACCEPT="text/turtle").status_code == 404
+
+
+def test_a_persons_gloss_and_a_machines_pos_on_one_morph_merge_without_a_conflict(
+    team: Any, graph_store: Any, as_user: Any
+) -> None:
+    given = unglossed(team)
+    utt = given["utterance"]
+    suggestions.bulk_accept(team.annotator, team.project, "gloss", 0.5)  # machine gloss: v2
+    annotator = as_user(team.annotator)
+    opened = annotator.get(f"{BASE}/utterances/{utt['_id']}/").json()  # a person opens v2
+    assert opened["version"] == 2
+    # Meanwhile the machine's POS for the same morph is accepted: v3, provenance {gloss, pos}
+    made = {"task": "pos", "model": 9, "model_name": "lez-pos", "version": 1,
+            "training_run": None, "run": None, "probability": 0.75}  # fmt: skip
+    services.fill_empty_labels(
+        team.manager, team.project,
+        {utt["_id"]: [services.Label(0, 1, "pos", "N", made)]}, expect={},
+    )  # fmt: skip
+    accepted = documents.utterances.get(team.project.pk, utt["_id"])
+    assert sorted(accepted["words"][0]["morphemes"][1]["provenance"]) == ["gloss", "pos"]
+
+    # When the person saves a new gloss for that morph against v2
+    body = {k: v for k, v in opened.items() if k not in ("id", "text")}
+    body["words"][0]["morphemes"][1]["gloss"] = "GEN"
+    saved = annotator.put(f"{BASE}/utterances/{utt['_id']}/", body, format="json")
+
+    # Then both land: the person's gloss (its machine provenance gone), the machine's POS (kept)
+    assert saved.status_code == 200, saved.content
+    doc = documents.utterances.get(team.project.pk, utt["_id"])
+    morph = doc["words"][0]["morphemes"][1]
+    assert doc["version"] == 4
+    assert (morph["gloss"], morph["pos"]) == ("GEN", "N")
+    assert list(morph["provenance"]) == ["pos"]
+    assert morph["provenance"]["pos"]["value"] == "N"
+    assert morph["provenance"]["pos"]["accepted_by"] == "manager"
