@@ -3,7 +3,7 @@ import type { SocketMessage } from "../../api";
 import { RELOAD_MESSAGE, useProjectSocket } from "../../hooks/useProjectSocket";
 import { linguisticApi, type Utterance } from "../api";
 import { isDirty } from "../igt";
-import { RowStore, cleanRow } from "./rowStore";
+import { RowStore, cleanRow, rowAfterLoad } from "./rowStore";
 
 const UTTERANCE_EVENTS = new Set(["linguistic.utterance.created", "linguistic.utterance.updated"]);
 /** Events after which the text's sequence is reloaded (orders moved, an utterance gone). */
@@ -47,10 +47,10 @@ export function useLiveRows(options: LiveRowsOptions): LiveRows {
     if (!loaded) return;
     store.retain(new Set(loaded.map((u) => u.id)));
     for (const u of loaded) {
-      const old = store.get(u.id);
-      // A reload never overwrites typing that is not saved yet.
-      if (!old || !isDirty(old.base, old.draft)) store.set(u.id, old && old.base === u ? old : cleanRow(u));
-      else if (u.version > old.base.version) store.set(u.id, { ...old, remote: u });
+      // A reload never overwrites typing that is not saved yet, a save in flight, or a newer
+      // version the row already has.
+      const next = rowAfterLoad(store.get(u.id), u);
+      if (next) store.set(u.id, next);
     }
     setOrder(loaded.map((u) => u.id));
   }, [loaded, store]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Utterance } from "../api";
 import { setMorphField } from "../igt";
-import { cleanRow, settleSave, type RowState } from "./rowStore";
+import { cleanRow, rowAfterLoad, settleSave, type RowState } from "./rowStore";
 
 const at = (version: number, glosses: string[]): Utterance => ({
   id: "u1",
@@ -80,5 +80,36 @@ describe("settleSave", () => {
     expect(settled.draft).toBe(typed.draft);
     expect(settled.remote).toBe(merged);
     expect([settled.saving, settled.conflict, settled.error]).toEqual([false, null, null]);
+  });
+});
+
+describe("rowAfterLoad", () => {
+  const v2 = at(2, ["", "", "bark"]);
+  const v3 = at(3, ["dog", "", "bark"]);
+
+  it("shows what was loaded in a new or clean row, and keeps a row that already has it", () => {
+    expect(rowAfterLoad(undefined, v2)).toEqual(cleanRow(v2));
+    expect(rowAfterLoad(cleanRow(v2), v3)).toEqual(cleanRow(v3));
+    expect(rowAfterLoad(cleanRow(v2), v2)).toBeNull();
+  });
+
+  it("never goes back to an older version than the row has (a load that answered late)", () => {
+    expect(rowAfterLoad(cleanRow(v3), v2)).toBeNull();
+    expect(rowAfterLoad(saving(v3, ["dog", "PL", "bark"]), v2)).toBeNull();
+  });
+
+  it("leaves a row being saved to the save's answer, offering a newer load as remote", () => {
+    const row = saving(v2, ["dog", "", "bark"]);
+    expect(rowAfterLoad(row, at(2, ["", "", "bark"]))).toBeNull(); // same version, another object
+    expect(rowAfterLoad(row, v3)).toEqual({ ...row, remote: v3 });
+    const clean = { ...cleanRow(v2), saving: true };
+    expect(rowAfterLoad(clean, v3)).toEqual({ ...clean, remote: v3 });
+  });
+
+  it("keeps typing and offers the newer version, not an older one than already offered", () => {
+    const typed = { ...saving(v2, ["dog", "", "bark"]), saving: false };
+    expect(rowAfterLoad(typed, v3)).toEqual({ ...typed, remote: v3 });
+    const v4 = at(4, ["dog", "PL", "bark"]);
+    expect(rowAfterLoad({ ...typed, remote: v4 }, v3)).toBeNull();
   });
 });

@@ -41,6 +41,22 @@ export function settleSave(row: RowState, sent: Utterance, saved: Utterance): Ro
   return { ...settled, remote: remote ?? saved };
 }
 
+/**
+ * The row once a (re)load of the text brought `loaded`: a clean row shows it, unless the row
+ * already has a newer version (a load asked for before a save or an event answered after it)
+ * or is being saved (the save's answer settles it); typing and a conflict stay, with `loaded`
+ * offered as the newer version when it is one. Null: keep the row as it is.
+ */
+export function rowAfterLoad(row: RowState | undefined, loaded: Utterance): RowState | null {
+  if (!row) return cleanRow(loaded);
+  if (row.base === loaded || loaded.version < row.base.version) return null;
+  const newer = loaded.version > row.base.version;
+  if (row.saving || row.conflict || isDirty(row.base, row.draft)) {
+    return newer && !(row.remote && row.remote.version >= loaded.version) ? { ...row, remote: loaded } : null;
+  }
+  return cleanRow(loaded);
+}
+
 export class RowStore {
   private rows = new Map<string, RowState>();
   private dirty = new Set<string>();
