@@ -15,7 +15,7 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 
 from annotations.linguistic_api import documents, services
-from annotations.linked_api import sync
+from annotations.linked_api import rebuild, sync
 from annotations.linked_api.store import LocalStore, RemoteStore, get_store
 from fieldmark.projects import services as projects
 from fieldmark.storage import rdf
@@ -50,7 +50,7 @@ def mapped(project: Any) -> set[str]:
     """The project's graph as the mapping makes it, rebuilt into a store in memory: what the
     server must hold."""
     scratch = LocalStore(ox.Store())
-    sync.rebuild(project, scratch)
+    rebuild.rebuild(project, scratch)
     return graph_set(scratch, project)
 
 
@@ -114,7 +114,7 @@ def test_sync_export_and_sparql_through_a_sparql_server(
     # and a rebuild through the server gives the same graph, the other project untouched
     secret_before = graph_set(remote_store, secret)
     synced = graph_set(remote_store, team.project)
-    sync.rebuild(team.project)
+    rebuild.rebuild(team.project)
     assert graph_set(remote_store, team.project) == synced
     assert graph_set(remote_store, secret) == secret_before
 
