@@ -12,7 +12,6 @@ cleanup or the next rebuild has run, while a rebuild still running is left alone
 
 from __future__ import annotations
 
-import itertools
 import os
 import signal
 import subprocess
@@ -35,7 +34,7 @@ from fieldmark.jobs import tasks
 from fieldmark.jobs.models import Job
 from fieldmark.storage import mongo
 from tests.linguistic_api.test_import_export import wait_finished
-from tests.linked_api.conftest import graph_set, small_corpus
+from tests.linked_api.conftest import graph_set, mapping, small_corpus
 from tests.linked_api.test_remote_store import remote_store  # noqa: F401 - a fixture
 from tests.subprocess_env import database_url
 
@@ -110,20 +109,6 @@ def _wait(condition: Any, what: str, log: Path, timeout: float = 120) -> None:
     raise AssertionError(f"{what} within {timeout} s; worker log:\n{log.read_text()[-3000:]}")
 
 
-def mapping(project: Any) -> set[str]:
-    """The project's graph as the mapping makes it from MongoDB now, built without a store or
-    records: what a graph in step with the documents holds."""
-    ctx = sync.Context(project, sync.iris_for(project))
-    singletons: list[tuple[str, dict[str, Any]]] = [("lexicon", {}), ("schema", {})]
-    lines: set[str] = set()
-    for kind, docs in itertools.chain(singletons, rebuild.all_docs(ctx)):
-        for doc_id in docs or [""]:
-            built = sync.build(kind, docs.get(doc_id), ctx)
-            if built is not None:
-                lines |= {f"{t.subject} {t.predicate} {t.object} ." for t in built.triples}
-    return lines
-
-
 def named_graphs(store: RemoteStore) -> set[str]:
     return {row["g"].value for row in store._raw_query("SELECT ?g WHERE { GRAPH ?g { } }")}
 
@@ -188,6 +173,7 @@ def test_a_rebuild_killed_at_any_point_leaves_graph_and_records_consistent(
     remote_store: RemoteStore,  # noqa: F811 - the fixture imported above
     monkeypatch: pytest.MonkeyPatch,
     settings: Any,
+    as_user: Any,
     point: str,
     victim: str,
     rebuilt_before: bool,
@@ -226,6 +212,9 @@ def test_a_rebuild_killed_at_any_point_leaves_graph_and_records_consistent(
         assert 0 < remote_store.count(staging) < len(new)
         with pytest.raises(rebuild.RebuildRunning):
             rebuild.rebuild(project)
+        response = as_user(team.manager).post(f"/api/v1/projects/{project.slug}/rdf/rebuild/")
+        assert (response.status_code, response.json()["error"]) == (409, "rebuild_running")
+        assert Job.objects.filter(kind="linked.rebuild").count() == 1
         assert rebuild.recover(project) is False
         assert staging in remote_store.graphs(public.value + "/r")
         sync.mark(project.pk, [("utterance", utterance)])

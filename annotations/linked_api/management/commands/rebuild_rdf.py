@@ -23,6 +23,9 @@ class Command(BaseCommand):
                 raise CommandError(f"No project with slug {options['project']!r}.")
         for project in projects:
             started = time.perf_counter()
-            triples = rebuild.rebuild(project)
+            try:
+                triples = rebuild.rebuild(project)
+            except rebuild.RebuildRunning as exc:
+                raise CommandError(f"{project.slug}: {exc}") from None
             took = time.perf_counter() - started
             self.stdout.write(f"{project.slug}: {triples} triples in {took:.1f} s")
