@@ -8,7 +8,7 @@ The corpus is bench/linguistic.py's (100 000 utterances of 5 words, each a stem 
 1 000 000 morphemes), imported through the services; the graph lives in an on-disk Oxigraph
 store in a temp dir (what the tests use; ``make run`` uses the Oxigraph server instead).
 
-* **rebuild**: ``sync.rebuild`` (every document mapped and bulk-loaded).
+* **rebuild**: ``rebuild.rebuild`` (every document mapped and bulk-loaded).
 * **Turtle export**: ``services.export_stream``, what ``GET …/rdf/?format=turtle`` streams,
   beside ``Store.dump`` of the same graph (Oxigraph's writer with no Django around it).
 * **sync lag**: a thread drains the outbox as the Celery task would; the main thread makes
@@ -46,8 +46,8 @@ from pyoxigraph import RdfFormat  # noqa: E402
 
 from annotations.linguistic_api import documents, services  # noqa: E402
 from annotations.linked.vocab import PREFIXES, worked_examples  # noqa: E402
+from annotations.linked_api import rebuild, sparql, sync  # noqa: E402
 from annotations.linked_api import services as linked  # noqa: E402
-from annotations.linked_api import sparql, sync  # noqa: E402
 from annotations.linked_api.store import LocalStore, get_store  # noqa: E402
 from fieldmark.projects import services as projects  # noqa: E402
 from fieldmark.storage import mongo  # noqa: E402
@@ -98,7 +98,7 @@ def run() -> None:
     assert isinstance(store, LocalStore)
     graph = sync.iris_for(project).graph
     started = time.perf_counter()
-    triples = sync.rebuild(project)
+    triples = rebuild.rebuild(project)
     rebuild_s = time.perf_counter() - started
     rows.append(("corpus", f"{UTTERANCES:,} utterances, {UTTERANCES * 10:,} morphemes"))
     rows.append(("triples", f"{triples:,}"))

@@ -245,6 +245,8 @@ FIELDMARK_RDF_SYNC = env_str("FIELDMARK_RDF_SYNC", "task")
 # After a rebuild makes its new graph live, the old one is deleted this much later (a reader that
 # looked up the live graph just before the swap still finds it).
 FIELDMARK_RDF_SWAP_GRACE_S = env_int("FIELDMARK_RDF_SWAP_GRACE_S", 5, minimum=0)
+# A rebuild hands the store this many triples at a time (one bulk load, one Graph Store POST).
+FIELDMARK_RDF_REBUILD_CHUNK = env_int("FIELDMARK_RDF_REBUILD_CHUNK", 250_000, minimum=1)
 FIELDMARK_SPARQL_TIMEOUT_S = env_int("FIELDMARK_SPARQL_TIMEOUT_S", 10, minimum=1)
 FIELDMARK_SPARQL_MAX_ROWS = env_int("FIELDMARK_SPARQL_MAX_ROWS", 10000, minimum=1)
 

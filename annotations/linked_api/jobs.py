@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.storage import default_storage
 
-from annotations.linked_api import imports, services, sync
+from annotations.linked_api import imports, rebuild, services, sync
 from annotations.linked_api.store import FORMATS
 from fieldmark.jobs.models import Job
 from fieldmark.jobs.registry import Progress, job_kind
@@ -46,9 +46,15 @@ def run_export(job: Job, progress: Progress) -> dict[str, Any]:
     return {"path": relative, "format": fmt, "bytes": absolute.stat().st_size}
 
 
-@job_kind("linked.rebuild")
+def _recover(job: Job) -> None:
+    """A rebuild job that failed or whose worker died: syncs go on at once, and the graph and
+    records it was writing are removed (the live ones are never touched)."""
+    rebuild.recover(job.project, str(job.id))
+
+
+@job_kind("linked.rebuild", cleanup=_recover)
 def run_rebuild(job: Job, progress: Progress) -> dict[str, Any]:
     progress(0.0, "rebuilding the graph")
-    triples = sync.rebuild(job.project)
+    triples = rebuild.rebuild(job.project, job=str(job.id))
     progress(1.0, "done")
     return {"triples": triples}

@@ -219,4 +219,10 @@ def start_export(user: User, project: Project, fmt: str) -> Job:
 
 
 def start_rebuild(user: User, project: Project) -> Job:
+    if sync.rebuilding(project.pk):
+        raise DomainError(
+            "rebuild_running",
+            "A rebuild of this project's graph is running; start another once it has finished.",
+            status_code=409,
+        )
     return start_job(user, project, "linked.rebuild", {})

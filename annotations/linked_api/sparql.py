@@ -4,8 +4,9 @@ A query is parsed first (rdflib's SPARQL grammar): an update (INSERT, DELETE, LO
 any ``SERVICE`` clause are refused before anything runs. It is then evaluated with the project's
 graph as the default graph *and as the only named graph* (the store's dataset arguments, the
 protocol's ``default-graph-uri``/``named-graph-uri`` on a server), so ``FROM``, ``FROM NAMED`` and
-``GRAPH <other>`` cannot reach another project: they see nothing. Evaluation runs on a small pool
-with a timeout and stops at a row cap.
+``GRAPH <other>`` cannot reach another project: they see nothing. ``GRAPH ?g`` binds the project's
+public graph name, whichever graph holds its triples since a rebuild. Evaluation runs on a small
+pool with a timeout and stops at a row cap.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import csv
 import io
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -96,11 +97,21 @@ class Answer:
     truncated: bool
 
 
+def _public_name(public: ox.NamedNode, live: ox.NamedNode) -> Callable[[Any], Any]:
+    """Maps the graph that holds the triples (a rebuild's ``…/graph/r<ns>``) to the project's
+    public graph name, which is what ``GRAPH ?g`` answers."""
+    if live == public:
+        return lambda term: term
+    return lambda term: public if term == live else term
+
+
 def _evaluate(project: Project, text: str, form: str, cap: int, cancel: threading.Event) -> Answer:
     try:
-        result = get_store().query(
-            text, iris_for(project).graph, settings.FIELDMARK_SPARQL_TIMEOUT_S
-        )
+        store = get_store()
+        public = iris_for(project).graph
+        live = store.live(public)
+        named = _public_name(public, live)
+        result = store.query(text, live, settings.FIELDMARK_SPARQL_TIMEOUT_S)
         if isinstance(result, ox.QueryBoolean) or form == "ASK":
             return Answer(form, [], [], bool(result), [], False)
         if isinstance(result, ox.QuerySolutions):
@@ -113,7 +124,7 @@ def _evaluate(project: Project, text: str, form: str, cap: int, cancel: threadin
                     break
                 if cancel.is_set():
                     break
-                rows.append([solution[v] for v in variables])
+                rows.append([named(solution[v]) for v in variables])
             return Answer(form, variables, rows, None, [], truncated)
         triples: list[ox.Triple] = []
         truncated = False
@@ -123,7 +134,10 @@ def _evaluate(project: Project, text: str, form: str, cap: int, cancel: threadin
                 break
             if cancel.is_set():
                 break
-            triples.append(triple.triple if isinstance(triple, ox.Quad) else triple)
+            found = triple.triple if isinstance(triple, ox.Quad) else triple
+            if live != public:
+                found = ox.Triple(named(found.subject), found.predicate, named(found.object))
+            triples.append(found)
         return Answer(form, [], [], None, triples, truncated)
     finally:
         _slots.release()

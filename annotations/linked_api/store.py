@@ -17,6 +17,7 @@ the embedded store: hours and tens of GB at the bench's 10M.
 from __future__ import annotations
 
 import io
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -48,6 +49,14 @@ LIVE: Final = NamedNode("https://w3id.org/fieldmark/ns#liveGraph")
 # An old graph is deleted this many triples per transaction (one transaction for 10M triples
 # would hold them all in memory).
 DROP_CHUNK: Final = 50_000
+# A rebuild's graph: ``<public name>/r<ns>``. It is never itself a public name, so it has no
+# pointer to look up.
+STAGED: Final = re.compile(r"/graph/r[0-9]+$")
+
+
+def staged(graph: NamedNode) -> bool:
+    """Whether ``graph`` is a rebuild's graph (not a project's public name)."""
+    return STAGED.search(graph.value) is not None
 
 
 class StoreError(RuntimeError):
@@ -76,6 +85,9 @@ class GraphStore(Protocol):
 
     def drop(self, graph: NamedNode) -> None:
         """Delete the triples of exactly ``graph`` (no pointer followed), in bounded chunks."""
+
+    def graphs(self, prefix: str) -> list[NamedNode]:
+        """The named graphs whose IRI starts with ``prefix`` (a project's staging graphs)."""
 
     def count(self, graph: NamedNode) -> int: ...
     def triples(self, graph: NamedNode) -> Iterator[Triple]: ...
@@ -167,6 +179,8 @@ class LocalStore:
             self.store.bulk_load(data, RdfFormat.N_TRIPLES, to_graph=self.live(graph))
 
     def live(self, graph: NamedNode) -> NamedNode:
+        if staged(graph):
+            return graph
         for quad in self.store.quads_for_pattern(graph, LIVE, None, POINTERS):
             assert isinstance(quad.object, NamedNode)
             return quad.object
@@ -189,6 +203,13 @@ class LocalStore:
         self.drop(live)
         if live != graph:
             self.drop(graph)
+
+    def graphs(self, prefix: str) -> list[NamedNode]:
+        return [
+            g
+            for g in self.store.named_graphs()
+            if isinstance(g, NamedNode) and g.value.startswith(prefix)
+        ]
 
     def count(self, graph: NamedNode) -> int:
         result = self.store.query(
@@ -302,6 +323,8 @@ class RemoteStore:
             return ox.parse_query_results(response.read(), ox.QueryResultsFormat.JSON)
 
     def live(self, graph: NamedNode) -> NamedNode:
+        if staged(graph):
+            return graph
         found = self._raw_query(f"SELECT ?g WHERE {{ GRAPH {POINTERS} {{ {graph} {LIVE} ?g }} }}")
         for row in found:
             node = row["g"]
@@ -325,6 +348,13 @@ class RemoteStore:
         self.drop(live)
         if live != graph:
             self.drop(graph)
+
+    def graphs(self, prefix: str) -> list[NamedNode]:
+        start = ox.Literal(prefix)
+        found = self._raw_query(
+            f"SELECT ?g WHERE {{ GRAPH ?g {{ }} FILTER(STRSTARTS(STR(?g), {start})) }}"
+        )
+        return [row["g"] for row in found if isinstance(row["g"], NamedNode)]
 
     def count(self, graph: NamedNode) -> int:
         result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", graph, REMOTE_TIMEOUT_S)

@@ -7,16 +7,17 @@ which upserts the resource's key in ``rdf_outbox`` and, once per burst, schedule
 document: the triples it had (``rdf_resources`` records its subjects and the few triples whose
 subject is another resource) are dropped and the new ones added in one store transaction (one
 SPARQL Update on a server). A change replayed, or synced twice, gives the same graph; a missing
-document removes the resource (and, for a text, its utterances). :func:`rebuild` regenerates a
-project's graph from MongoDB with the same mapping.
+document removes the resource (and, for a text, its utterances). The records describe one
+graph each (their ``gen``): a sync reads and writes those of the graph that is live now.
+:func:`annotations.linked_api.rebuild.rebuild` regenerates a project's graph from MongoDB with
+the same mapping.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -41,10 +42,11 @@ RECORDS: Final = "rdf_resources"
 STATE: Final = "rdf_sync_state"
 BATCH: Final = 500
 RESCHEDULE_AFTER_S: Final = 60.0
-# A rebuild hands the store this many triples at a time (one bulk load, one Graph Store POST).
-REBUILD_CHUNK: Final = 250_000
-# A rebuild flag older than this is a rebuild that died: syncs go on.
-REBUILD_STALE_S: Final = 6 * 3600.0
+# A running rebuild stamps its claim this often; a claim whose stamp is older than
+# REBUILD_STALE_S is a rebuild that died (its process was killed): syncs go on, and the next
+# rebuild (or the failed job's cleanup) removes what it left.
+REBUILD_BEAT_S: Final = 10.0
+REBUILD_STALE_S: Final = 90.0
 
 # Collection → resource kind; a write to one of these also touches the project-level resource.
 KIND_OF: Final = {
@@ -90,8 +92,20 @@ def iris_for(project: Project) -> ProjectIris:
     return ProjectIris(base_iri(), project.slug)
 
 
-def _key(project_id: int, kind: str, doc_id: str) -> str:
-    return f"{project_id}:{kind}:{doc_id}"
+def record_key(project_id: int, kind: str, doc_id: str, gen: str = "") -> str:
+    """A resource record's id: records describe one graph, ``gen`` (see :func:`generation`)."""
+    key = f"{project_id}:{kind}:{doc_id}"
+    return f"{gen}/{key}" if gen else key
+
+
+def generation(public: NamedNode, graph: NamedNode) -> str:
+    """The tag of the records that describe ``graph``: "" for the public name (a project never
+    rebuilt), else the rebuild's suffix ``r<ns>``."""
+    return "" if graph == public else graph.value[len(public.value) + 1 :]
+
+
+def record_gen(record: Mapping[str, Any]) -> str:
+    return str(record.get("gen") or "")
 
 
 # --- marking -------------------------------------------------------------------------------------
@@ -114,7 +128,7 @@ def mark(project_id: int, keys: Iterable[tuple[str, str]]) -> None:
     now = time.time()
     ops = [
         UpdateOne(
-            {"_id": _key(project_id, kind, doc_id)},
+            {"_id": record_key(project_id, kind, doc_id)},
             {
                 "$set": {"project": project_id, "kind": kind, "doc": doc_id, "at": now},
                 "$setOnInsert": {"first": now},
@@ -126,11 +140,12 @@ def mark(project_id: int, keys: Iterable[tuple[str, str]]) -> None:
     if not ops:
         return
     mongo.collection(OUTBOX).bulk_write(ops, ordered=False)
-    _schedule(project_id, now)
+    schedule(project_id, now)
 
 
 def forget_import(project_id: int, job_id: str) -> None:
-    """An import's documents were deleted wholesale: queue every resource it had synced."""
+    """An import's documents were deleted wholesale: queue every resource it had synced (the
+    records of every graph: a key queued twice is synced once, from the live graph's records)."""
     records = mongo.collection(RECORDS).find(
         {"project": project_id, "import_job": job_id}, {"kind": 1, "doc": 1}
     )
@@ -143,7 +158,7 @@ def mode() -> str:
     return str(getattr(settings, "FIELDMARK_RDF_SYNC", "task"))
 
 
-def _schedule(project_id: int, now: float) -> None:
+def schedule(project_id: int, now: float) -> None:
     if mode() != "task":
         return
     state = mongo.collection(STATE)
@@ -310,7 +325,7 @@ def _load(ctx: Context, kind: str, doc_ids: list[str]) -> dict[str, Mapping[str,
     found = mongo.collection(COLLECTION_OF[kind]).find(
         {"project": ctx.project.pk, "_id": {"$in": doc_ids}}
     )
-    return _with_texts(ctx, kind, {str(doc["_id"]): doc for doc in found})
+    return with_texts(ctx, kind, {str(doc["_id"]): doc for doc in found})
 
 
 def _parse_triples(lines: list[str]) -> list[Triple]:
@@ -330,7 +345,10 @@ def sync_resources(
     store write; returns how many resources were looked at (children of deleted texts too)."""
     store = store or get_store()
     ctx = Context(project, iris_for(project))
-    graph = ctx.iris.graph
+    # The graph readers see now, and the records that describe it (a rebuild killed before its
+    # swap left records of its own graph beside them; they are not read).
+    graph = store.live(ctx.iris.graph)
+    gen = generation(ctx.iris.graph, graph)
     records = mongo.collection(RECORDS)
     pending = list(dict.fromkeys(keys))
     seen: set[tuple[str, str]] = set()
@@ -350,11 +368,11 @@ def sync_resources(
             old = {
                 r["doc"]: r
                 for r in records.find(
-                    {"_id": {"$in": [_key(project.pk, kind, d) for d in doc_ids]}}
+                    {"_id": {"$in": [record_key(project.pk, kind, d, gen) for d in doc_ids]}}
                 )
             }
             for doc_id in doc_ids:
-                key = _key(project.pk, kind, doc_id)
+                key = record_key(project.pk, kind, doc_id, gen)
                 built = build(kind, docs.get(doc_id), ctx)
                 before = old.get(doc_id)
                 if before is not None:
@@ -364,13 +382,14 @@ def sync_resources(
                     if before is not None:
                         record_ops.append(DeleteOne({"_id": key}))
                     if kind in ("text", "video"):
-                        pending += _children(project.pk, f"{kind}:{doc_id}")
+                        pending += _children(project.pk, f"{kind}:{doc_id}", gen)
                     continue
                 fragments, foreign = built.owned()
                 subjects += [_subject(built.iri, f) for f in fragments]
                 added += built.triples
                 record = {
                     "project": project.pk,
+                    "gen": gen,
                     "kind": kind,
                     "doc": doc_id,
                     "iri": built.iri,
@@ -382,7 +401,7 @@ def sync_resources(
                 }
                 record_ops.append(UpdateOne({"_id": key}, {"$set": record}, upsert=True))
                 if kind == "text" and before is not None and before.get("lang") != built.lang:
-                    pending += _children(project.pk, f"text:{doc_id}")
+                    pending += _children(project.pk, f"text:{doc_id}", gen)
     store.apply(graph, dict.fromkeys(subjects), _parse_triples(removed), added)
     if record_ops:
         records.bulk_write(record_ops, ordered=False)
@@ -393,9 +412,9 @@ def _subject(iri: str, fragment: str) -> NamedNode:
     return NamedNode(f"{iri}#{fragment}" if fragment else iri)
 
 
-def _children(project_id: int, parent: str) -> list[tuple[str, str]]:
+def _children(project_id: int, parent: str, gen: str) -> list[tuple[str, str]]:
     found = mongo.collection(RECORDS).find({"project": project_id, "parent": parent})
-    return [(r["kind"], r["doc"]) for r in found]
+    return [(r["kind"], r["doc"]) for r in found if record_gen(r) == gen]
 
 
 def drain(project: Project, batch: int = BATCH, store: GraphStore | None = None) -> int:
@@ -419,10 +438,19 @@ def drain(project: Project, batch: int = BATCH, store: GraphStore | None = None)
 
 
 def rebuilding(project_id: int) -> bool:
-    """Whether a rebuild of the project is under way (one that died hours ago is not)."""
-    state = mongo.collection(STATE).find_one({"_id": project_id}, {"rebuilding": 1})
-    since = (state or {}).get("rebuilding")
-    return since is not None and time.time() - float(since) < REBUILD_STALE_S
+    """Whether a rebuild of the project is under way (one whose stamp stopped is not)."""
+    state = mongo.collection(STATE).find_one(
+        {"_id": project_id}, {"rebuilding": 1, "rebuild_beat": 1}
+    )
+    return claim_alive(state or {}, time.time())
+
+
+def claim_alive(state: Mapping[str, Any], now: float) -> bool:
+    since = state.get("rebuilding")
+    if since is None:
+        return False
+    beat = state.get("rebuild_beat")
+    return now - float(since if beat is None else beat) < REBUILD_STALE_S
 
 
 def pending(project_id: int | None = None) -> tuple[int, float]:
@@ -443,26 +471,7 @@ def health() -> dict[str, Any]:
     return {"pending": count, "lag_s": round(lag, 3)}
 
 
-# --- rebuild --------------------------------------------------------------------------------------
-
-
-def _all_docs(ctx: Context) -> Iterator[tuple[str, dict[str, Mapping[str, Any]]]]:
-    """Every document of the project, kind by kind, 500 at a time from one cursor each."""
-    for name, kind in KIND_OF.items():
-        if kind in SINGLETONS:
-            continue
-        cursor = mongo.collection(name).find({"project": ctx.project.pk}).batch_size(BATCH)
-        docs: dict[str, Mapping[str, Any]] = {}
-        for doc in cursor:
-            docs[str(doc["_id"])] = doc
-            if len(docs) == BATCH:
-                yield kind, _with_texts(ctx, kind, docs)
-                docs = {}
-        if docs:
-            yield kind, _with_texts(ctx, kind, docs)
-
-
-def _with_texts(
+def with_texts(
     ctx: Context, kind: str, docs: dict[str, Mapping[str, Any]]
 ) -> dict[str, Mapping[str, Any]]:
     if kind == "utterance":
@@ -470,85 +479,13 @@ def _with_texts(
     return docs
 
 
-def rebuild(project: Project, store: GraphStore | None = None) -> int:
-    """Regenerate the project's graph from MongoDB; returns the number of triples.
-
-    The new graph is loaded beside the live one (a staging graph) and made live by one small
-    transaction (:meth:`GraphStore.swap`), so SPARQL readers see the old graph until then and
-    the new one after, never a half one. Syncs wait while it runs (what is queued meanwhile is
-    drained right after the swap); the old graph is deleted after a grace period, in chunks.
-    Documents are read and mapped 500 at a time; the triples go to the store in bulk, a quarter
-    of a million at a time (profiled: one Mongo query per utterance for its text, and one store
-    write per 500 documents, were most of the time)."""
-    store = store or get_store()
-    ctx = Context(project, iris_for(project))
-    public = ctx.iris.graph
-    started = time.time()
-    staging = NamedNode(f"{public.value}/r{time.time_ns()}")
-    state = mongo.collection(STATE)
-    state.update_one({"_id": project.pk}, {"$set": {"rebuilding": started}}, upsert=True)
-    swapped = False
-    try:
-        # Queued before the start: the documents read below are at least as new.
-        delete_in_chunks(OUTBOX, {"project": project.pk, "at": {"$lt": started}})
-        delete_in_chunks(RECORDS, {"project": project.pk})
-        total = _load_graph(ctx, store, staging)
-        readers = bool(store.query("ASK { ?s ?p ?o }", public, 30.0))  # an old graph to read
-        old = store.swap(public, staging)
-        swapped = True
-    finally:
-        state.update_one({"_id": project.pk}, {"$unset": {"rebuilding": ""}})
-        if not swapped:
-            store.drop(staging)
-    drain(project, store=store)
-    if readers:
-        time.sleep(float(settings.FIELDMARK_RDF_SWAP_GRACE_S))
-    store.drop(old)
-    return total
-
-
-def _load_graph(ctx: Context, store: GraphStore, graph: NamedNode) -> int:
-    """Map every document of the project into ``graph`` and record its resources."""
-    project = ctx.project
-    records = mongo.collection(RECORDS)
-    total = 0
-    waiting: list[Triple] = []
-    singletons: list[tuple[str, dict[str, Mapping[str, Any]]]] = [("lexicon", {}), ("schema", {})]
-    for kind, docs in itertools.chain(singletons, _all_docs(ctx)):
-        triples: list[Triple] = []
-        ops: list[Any] = []
-        for doc_id in docs or [""]:
-            built = build(kind, docs.get(doc_id), ctx)
-            if built is None:
-                continue
-            fragments, foreign = built.owned()
-            triples += built.triples
-            ops.append(
-                {
-                    "_id": _key(project.pk, kind, doc_id),
-                    "project": project.pk,
-                    "kind": kind,
-                    "doc": doc_id,
-                    "iri": built.iri,
-                    "subjects": fragments,
-                    "extras": [f"{t.subject} {t.predicate} {t.object} ." for t in foreign],
-                    "parent": built.parent,
-                    "import_job": built.import_job,
-                    "lang": built.lang,
-                }
-            )
-        if ops:
-            records.insert_many(ops, ordered=False)
-        waiting += triples
-        total += len(triples)
-        if len(waiting) >= REBUILD_CHUNK:
-            store.extend(graph, waiting)
-            waiting = []
-    store.extend(graph, waiting)
-    return total
-
-
-def delete_in_chunks(name: str, query: Mapping[str, Any], chunk: int = 200) -> int:
+def delete_in_chunks(
+    name: str,
+    query: Mapping[str, Any],
+    where: Callable[[Mapping[str, Any]], bool] | None = None,
+    fields: Mapping[str, int] | None = None,
+    chunk: int = 200,
+) -> int:
     """Delete what ``query`` matches a few hundred documents at a time, the ids read from one
     cursor. On the embedded server one ``delete_many`` of the 100k outbox entries of a bench
     import outlasted the client's 15 s socket timeout (~0.7 ms a document under load), a
@@ -557,7 +494,9 @@ def delete_in_chunks(name: str, query: Mapping[str, Any], chunk: int = 200) -> i
     collection = mongo.collection(name)
     deleted = 0
     ids: list[Any] = []
-    for doc in collection.find(query, {"_id": 1}).batch_size(5000):
+    for doc in collection.find(query, {"_id": 1, **(fields or {})}).batch_size(5000):
+        if where is not None and not where(doc):
+            continue
         ids.append(doc["_id"])
         if len(ids) == chunk:
             deleted += collection.delete_many({"_id": {"$in": ids}}).deleted_count
@@ -575,12 +514,15 @@ def resource_subjects(project: Project, kind: str, doc_id: str) -> list[NamedNod
     """The subjects a synced resource owns, with those of its children (a text's utterances,
     a video's layers): what a per-resource export serializes."""
     records = mongo.collection(RECORDS)
-    found = records.find_one({"_id": _key(project.pk, kind, doc_id)})
+    public = iris_for(project).graph
+    gen = generation(public, get_store().live(public))
+    found = records.find_one({"_id": record_key(project.pk, kind, doc_id, gen)})
     if found is None:
         return []
     subjects = [_subject(found["iri"], f) for f in found["subjects"]]
     for child in records.find({"project": project.pk, "parent": f"{kind}:{doc_id}"}):
-        subjects += [_subject(child["iri"], f) for f in child["subjects"]]
+        if record_gen(child) == gen:
+            subjects += [_subject(child["iri"], f) for f in child["subjects"]]
     return subjects
 
 

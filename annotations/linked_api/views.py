@@ -243,7 +243,11 @@ class ExportDownloadView(ProjectScopedMixin, APIView):
 class RebuildView(ProjectScopedMixin, APIView):
     project_actions = {"POST": Action.REBUILD_LINKED}
 
-    @extend_schema(request=None, responses={202: JobSerializer})
+    @extend_schema(
+        request=None,
+        responses={202: JobSerializer},
+        description="Start a `linked.rebuild` job. 409 `rebuild_running` while one is running.",
+    )
     def post(self, request: Request, slug: str) -> Response:
         job = services.start_rebuild(user_of(request), self.project)
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

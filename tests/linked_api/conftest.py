@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,6 +29,22 @@ def graph_set(store: Any, project: Any) -> set[str]:
         f"{t.subject} {t.predicate} {t.object} ."
         for t in store.triples(sync.iris_for(project).graph)
     }
+
+
+def mapping(project: Any) -> set[str]:
+    """The project's graph as the mapping makes it from MongoDB now, built without a store or
+    records: what a graph in step with the documents holds."""
+    from annotations.linked_api import rebuild, sync
+
+    ctx = sync.Context(project, sync.iris_for(project))
+    singletons: list[tuple[str, dict[str, Any]]] = [("lexicon", {}), ("schema", {})]
+    lines: set[str] = set()
+    for kind, docs in itertools.chain(singletons, rebuild.all_docs(ctx)):
+        for doc_id in docs or [""]:
+            built = sync.build(kind, docs.get(doc_id), ctx)
+            if built is not None:
+                lines |= {f"{t.subject} {t.predicate} {t.object} ." for t in built.triples}
+    return lines
 
 
 def small_corpus(project: Any, user: Any, gloss: str = "NOM") -> dict[str, Any]:

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from annotations.linguistic_api import documents
-from annotations.linked_api import sync
+from annotations.linked_api import rebuild, sync
 from fieldmark.projects import services as projects
 from tests.linguistic_api.test_import_export import wait_finished
 from tests.linked_api.conftest import graph_set, small_corpus
@@ -101,7 +101,7 @@ def test_a_burst_of_writes_is_synced_by_a_task(
     assert sync.pending(team.project.pk) == (0, 0.0)
     incremental = graph_set(graph_store, team.project)
     assert any(f"/text/{text['_id']}>" in line for line in incremental)
-    sync.rebuild(team.project)
+    rebuild.rebuild(team.project)
     assert graph_set(graph_store, team.project) == incremental
 
 

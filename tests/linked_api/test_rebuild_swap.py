@@ -14,7 +14,7 @@ from pyoxigraph import NamedNode, Triple
 
 from annotations.linguistic_api import documents
 from annotations.linguistic_api import services as linguistic
-from annotations.linked_api import sparql, sync
+from annotations.linked_api import rebuild, sparql, sync
 from annotations.linked_api.store import POINTERS, GraphStore, LocalStore, get_store
 from tests.linked_api.conftest import graph_set, small_corpus
 from tests.linked_api.test_remote_store import remote_store  # noqa: F401 - a fixture
@@ -67,7 +67,7 @@ def test_a_reader_during_a_rebuild_sees_the_old_graph_or_the_new(
     # the rebuilt graph has exactly one triple more (its rdfs:comment).
     first = corpus["utterances"][0]["_id"]
     documents.utterances.collection.update_one({"_id": first}, {"$set": {"notes": ["rebuilt"]}})
-    monkeypatch.setattr(sync, "REBUILD_CHUNK", 5)  # a slow load per kind, so the reader sees them
+    settings.FIELDMARK_RDF_REBUILD_CHUNK = 5  # a slow load per kind, so the reader sees them
     slow = SlowLoads(store)
     seen: list[tuple[float, int]] = []
     stop = threading.Event()
@@ -81,7 +81,7 @@ def test_a_reader_during_a_rebuild_sees_the_old_graph_or_the_new(
     thread.start()
     try:
         started = time.perf_counter()
-        sync.rebuild(project, slow)
+        rebuild.rebuild(project, slow)
         time.sleep(0.1)
     finally:
         stop.set()
@@ -102,7 +102,7 @@ def test_a_reader_during_a_rebuild_sees_the_old_graph_or_the_new(
 
 
 def test_the_old_graph_is_deleted_and_edits_during_a_rebuild_reach_the_new_one(
-    team: Any, graph_store: Any, monkeypatch: pytest.MonkeyPatch
+    team: Any, graph_store: Any, settings: Any
 ) -> None:
     project = team.project
     corpus = small_corpus(project, team.owner)
@@ -119,10 +119,10 @@ def test_the_old_graph_is_deleted_and_edits_during_a_rebuild_reach_the_new_one(
                 assert sync.drain(project) == 0  # waits for the rebuild
             super().extend(graph, add)
 
-    monkeypatch.setattr(sync, "REBUILD_CHUNK", 5)
+    settings.FIELDMARK_RDF_REBUILD_CHUNK = 5
     for _ in range(2):  # the first rebuild replaces the public-named graph, the second its own
         slow = EditMidway(graph_store)
-        assert sync.rebuild(project, slow) == triples
+        assert rebuild.rebuild(project, slow) == triples
 
     live = graph_store.live(public)
     assert live != public and live.value.startswith(public.value + "/r")

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotations.linguistic_api import documents, services
-from annotations.linked_api import sync
+from annotations.linked_api import rebuild, sync
 from fieldmark.storage import mongo
 from tests.linked_api.conftest import graph_set
 
@@ -111,5 +111,5 @@ def test_incremental_graph_is_isomorphic_to_a_rebuild(
     incremental = graph_set(graph_store, project)
     sync.drain(project)  # a replay of nothing changes nothing
     assert graph_set(graph_store, project) == incremental
-    sync.rebuild(project)
+    rebuild.rebuild(project)
     assert graph_set(graph_store, project) == incremental

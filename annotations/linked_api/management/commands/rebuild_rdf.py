@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from annotations.linked_api import sync
+from annotations.linked_api import rebuild
 from fieldmark.projects.models import Project
 
 
@@ -23,6 +23,9 @@ class Command(BaseCommand):
                 raise CommandError(f"No project with slug {options['project']!r}.")
         for project in projects:
             started = time.perf_counter()
-            triples = sync.rebuild(project)
+            try:
+                triples = rebuild.rebuild(project)
+            except rebuild.RebuildRunning as exc:
+                raise CommandError(f"{project.slug}: {exc}") from None
             took = time.perf_counter() - started
             self.stdout.write(f"{project.slug}: {triples} triples in {took:.1f} s")
