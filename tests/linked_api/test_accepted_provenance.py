@@ -251,8 +251,8 @@ def test_the_model_an_accepted_value_is_attributed_to_dereferences(
     graph = Graph().parse(data=response.content, format="turtle")
     node = URIRef(str(model))
     assert (node, URIRef(RDF_TYPE), URIRef(PROV + "SoftwareAgent")) in graph
-    facts = {str(p).rsplit("#", 1)[-1]: o.toPython() for p, o in graph.predicate_objects(node)
-             if str(p).startswith(FM)}  # fmt: skip
+    facts = {str(p).rsplit("#", 1)[-1]: o.toPython() if isinstance(o, Literal) else str(o)
+             for p, o in graph.predicate_objects(node) if str(p).startswith(FM)}  # fmt: skip
     assert facts == {
         "task": "gloss", "modelKind": "memory", "modelVersion": 3, "status": "candidate",
         "source": "trained", "modelName": "lez-memory", "dataHash": "sha256:abc",
