@@ -34,13 +34,47 @@ def as_core(doc: Mapping[str, Any]) -> Utterance:
     return data.from_document({**doc, "id": str(doc["_id"])})
 
 
+def utterance_docs(project_id: int, text: str | None = None) -> Iterator[dict[str, Any]]:
+    """The stored utterances of a text (or of every text of the project, by text id), in order,
+    read in windows of ``order`` that the ``(project, text, order)`` index serves
+    (``exports.utterance_docs``). One sorted query over a large project would make the embedded
+    store gather and sort every utterance before answering: at 100k utterances it stops
+    answering the client's heartbeat within the connect timeout, and the client cancels the
+    operation in flight."""
+    from annotations.linguistic_api import exports
+
+    for text_id, count in text_counts(project_id, text):
+        yield from exports.utterance_docs(
+            project_id, text_id, expected=count, projection=PROJECTION
+        )
+
+
+def text_counts(project_id: int, text: str | None = None) -> list[tuple[str, int | None]]:
+    """(id, utterance count) of the text (or of each text of the project), by id."""
+    from annotations.linguistic_api import documents
+
+    query = {"_id": text} if text else {}
+    heads = documents.texts.find(
+        project_id, query, projection={"utterance_count": 1}, sort=[("_id", ASCENDING)]
+    )
+    out: list[tuple[str, int | None]] = []
+    for head in heads:
+        count = head.get("utterance_count")
+        out.append((str(head["_id"]), int(count) if isinstance(count, int) else None))
+    return out
+
+
 def iter_utterances(
     project: Project, query: Mapping[str, Any] | None = None, *, ordered: bool = True
 ) -> Iterator[Utterance]:
-    """The project's utterances in text order (or the store's, unless ``ordered``), read from
-    the cursor a batch at a time."""
+    """The project's utterances in text order (or the store's, unless ``ordered``), read a
+    window or a batch at a time."""
     from annotations.linguistic_api import documents
 
+    if ordered and not query:
+        for doc in utterance_docs(project.pk):
+            yield as_core(doc)
+        return
     cursor = documents.utterances.collection.find(
         {**(query or {}), "project": project.pk},
         PROJECTION,

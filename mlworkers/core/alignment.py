@@ -4,7 +4,9 @@ The free translation names most stems never seen in training, but a sentence has
 candidate words and several unknown stems. A logistic regression scores each pair from how often
 the word turned out to be a stem gloss in training (``rate``), how far apart the two sit
 (relative position), the word's length and frequency, whether the word is already an attested
-gloss, and how much the stem is spelled like the word (loans: ``rekomendar`` / "recomiendo").
+gloss, how much the stem is spelled like the word (loans: ``rekomendar`` / "recomiendo"), and
+whether the word's ending fits the stem's affixes (``translation.Agreement``: a stem before a
+plural suffix is glossed by a word in ``-s``).
 It learns from the training set itself: in each of the CRF's jackknife folds, the stems unseen in
 the other folds are paired with the words of their translation, the right pair being the one
 whose word is the gold gloss. Pairs are then assigned one word per stem, best first.
@@ -39,6 +41,8 @@ FEATURES = (
     "crowding",
     "rate_rank0",
     "rate_rank1",
+    "agree_before",
+    "agree_after",
 )
 MIN_PAIRS = 20
 
@@ -68,7 +72,12 @@ def similarity(form: str, token: str) -> float:
 
 
 def pair_features(
-    form: str, where: float, candidate: Candidate, rate_rank: int, crowding: float
+    form: str,
+    where: float,
+    candidate: Candidate,
+    rate_rank: int,
+    crowding: float,
+    agree: Sequence[float] = (0.0, 0.0),
 ) -> list[float]:
     distance = abs(where - candidate.at)
     sim = similarity(form, candidate.token)
@@ -88,6 +97,7 @@ def pair_features(
         crowding,
         1.0 if rate_rank == 0 else 0.0,
         1.0 if rate_rank == 1 else 0.0,
+        *agree,
     ]
 
 

@@ -33,7 +33,13 @@ from mlworkers.core.data import Utterance, Word, morph_key, split_segmented, wor
 from mlworkers.core.features import Features, utterance_features, word_units
 from mlworkers.core.memory import GlossMemory, norm
 from mlworkers.core.metrics import is_gram
-from mlworkers.core.translation import Lookup, TranslationProposer, exact_match, tokens
+from mlworkers.core.translation import (
+    Lookup,
+    TranslationProposer,
+    exact_match,
+    neighbours,
+    tokens,
+)
 from mlworkers.core.types import (
     Label,
     MorphPrediction,
@@ -177,19 +183,33 @@ def _unknown(units: Sequence[Unit]) -> list[Unit]:
 
 
 def _pair_rows(
-    utterance: Utterance, unknown: Sequence[Unit], cands: Sequence[Candidate]
+    utterance: Utterance,
+    unknown: Sequence[Unit],
+    cands: Sequence[Candidate],
+    proposer: TranslationProposer,
 ) -> list[list[list[float]]]:
     """Features of every (unknown stem, translation word) pair: rows[stem][word]."""
     n_words = max(1, len(utterance.words) - 1)
     ranks = rate_ranks(cands)
     crowding = len(unknown) / max(1, len(cands))
-    return [
-        [
-            pair_features(unit.form, unit.word / n_words, c, rank, crowding)
-            for c, rank in zip(cands, ranks, strict=True)
-        ]
-        for unit in unknown
-    ]
+    rows = []
+    for unit in unknown:
+        forms = [m.form for m in utterance.words[unit.word].morphemes]
+        keys = neighbours(forms, unit.index)
+        rows.append(
+            [
+                pair_features(
+                    unit.form,
+                    unit.word / n_words,
+                    c,
+                    rank,
+                    crowding,
+                    proposer.agreement.score(keys, c.token),
+                )
+                for c, rank in zip(cands, ranks, strict=True)
+            ]
+        )
+    return rows
 
 
 def _place_translation(
@@ -216,7 +236,7 @@ def _place_translation(
     cands = proposer.candidates(utterance.translation, known)
     if not cands:
         return
-    rows = _pair_rows(utterance, unknown, cands)
+    rows = _pair_rows(utterance, unknown, cands, proposer)
     scored = [
         [
             (c.gloss, proposer.scorer.score(row), abs(unit.word / n_words - c.at))
@@ -264,7 +284,7 @@ def alignment_pairs(
     cands = proposer.candidates(utterance.translation, known)
     if not cands:
         return [], []
-    rows = _pair_rows(utterance, unknown, cands)
+    rows = _pair_rows(utterance, unknown, cands, proposer)
     xs: list[list[float]] = []
     ys: list[int] = []
     for unit, unit_rows in zip(unknown, rows, strict=True):

@@ -9,6 +9,7 @@ form; its morphs are then glossed by the CRF gloss model in the context of the u
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,69 @@ from mlworkers.core.types import (
 )
 
 CONTINUE = "I"
+CHAIN_MIN_STEM = 2  # a suffix chain is looked for only after a stem of at least this many letters
+
+
+class Chains:
+    """The suffix chains of the training words, as spelled: ``дин`` is ``-ди-н`` in ``тарих-ди-н``.
+
+    An unseen form ending in an attested chain is likely a new stem before it (analogy from the
+    seen words sharing the chain), but only as likely as that ending is a chain in training: for
+    each chain, how many word types end in it (after a stem of ``CHAIN_MIN_STEM`` letters) and in
+    how many of those it is the word's suffixes. The character CRF gets, at the start of the most
+    reliable such chain, that reliability, and the chain's own cuts. Counted over word types; a
+    training word's own counts are left out when its features are made (``own``), so that the
+    CRF meets chains as reliable as they will be on new words.
+    """
+
+    def __init__(self) -> None:
+        self.cuts: dict[str, Counter[str]] = {}
+        self.ends: Counter[str] = Counter()
+
+    def fit(self, words: Sequence[tuple[str, Sequence[str], Sequence[str]]]) -> None:
+        """``words``: (plain form, plain morphs, character tags) of each word type."""
+        for _, morphs, tags in words:
+            if len(morphs) >= 2:
+                stem = len(morphs[0])
+                chain = "".join(morphs[1:])
+                self.cuts.setdefault(chain, Counter())["".join(tags[stem:])] += 1
+        for form, _, _ in words:
+            for k in range(CHAIN_MIN_STEM, len(form)):
+                if form[k:] in self.cuts:
+                    self.ends[form[k:]] += 1
+
+    def reliability(self, chain: str, own: tuple[str, str, str] | None = None) -> float:
+        """How often a word ending in ``chain`` has it as its suffixes (``own``: form, chain,
+        chain cut of a training word, whose counts are left out)."""
+        cuts = self.cuts.get(chain)
+        if not cuts:
+            return 0.0
+        n, total = sum(cuts.values()), self.ends[chain]
+        if own is not None:
+            total -= (
+                1 if own[0].endswith(chain) and len(own[0]) - len(chain) >= CHAIN_MIN_STEM else 0
+            )
+            n -= 1 if own[1] == chain else 0
+        return n / total if n > 0 and total > 0 else 0.0
+
+    def best_cut(self, chain: str, own: tuple[str, str, str] | None = None) -> str:
+        cuts = Counter(self.cuts.get(chain, {}))
+        if own is not None and own[1] == chain:
+            cuts[own[2]] -= 1
+        ranked = [c for c, n in cuts.most_common() if n > 0]
+        return ranked[0] if ranked else ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"cuts": {k: dict(v) for k, v in self.cuts.items()}, "ends": dict(self.ends)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Chains:
+        chains = cls()
+        chains.cuts = {
+            str(k): Counter({str(c): int(n) for c, n in v.items()}) for k, v in data["cuts"].items()
+        }
+        chains.ends = Counter({str(k): int(n) for k, n in data["ends"].items()})
+        return chains
 
 
 def plain(text: str) -> str:
@@ -52,12 +116,34 @@ def char_tags(word: Word) -> list[str] | None:
     return tags
 
 
-def char_features(form: str, pieces: set[str]) -> list[Features]:
+def char_features(
+    form: str,
+    pieces: set[str],
+    chains: Chains | None = None,
+    own: tuple[str, str, str] | None = None,
+) -> list[Features]:
+    """Features of each character; ``own``: a training word's (form, chain, chain cut), whose
+    own counts the chain features leave out."""
     s = plain(form)
     if len(s) != len(form):
         s = form.lower()
     padded = f"^{s}$"
     out: list[Features] = []
+    marks: dict[int, str] = {}
+    if chains is not None:
+        # The most reliable attested chain the form ends in (the longer on a tie): its start is
+        # a cut, its own cuts too.
+        best, best_r = -1, 0.0
+        for start in range(CHAIN_MIN_STEM, len(s)):
+            r = chains.reliability(s[start:], own)
+            if r > best_r:
+                best, best_r = start, r
+        if best >= 0:
+            bucket = str(min(int(best_r * 5), 4))
+            marks[best] = f"start{bucket}"
+            for k, tag in enumerate(chains.best_cut(s[best:], own)):
+                if k > 0 and tag != CONTINUE:
+                    marks[best + k] = f"inside{bucket}"
     for i in range(len(s)):
         j = i + 1  # index in padded
         f: Features = {
@@ -84,6 +170,8 @@ def char_features(form: str, pieces: set[str]) -> list[Features]:
                 f["lw"] = 1.0
             if right in pieces:
                 f["rw"] = 1.0
+            if i in marks:
+                f["chain"] = marks[i]
         out.append(f)
     return out
 
@@ -111,7 +199,9 @@ class SegmentCrfModel:
         pieces: set[str],
         segmenter: Chain,
         glosser: CrfModel,
+        chains: Chains | None = None,
     ) -> None:
+        self.chains = chains
         self.params = dict(params)
         self.analyses = analyses
         self.pieces = pieces
@@ -127,15 +217,28 @@ class SegmentCrfModel:
         xs: list[list[Features]] = []
         ys: list[list[str]] = []
         pieces: set[str] = set()
+        types: dict[tuple[str, tuple[str, ...]], list[str]] = {}
         for u in train:
             for w in u.words:
-                if char_tags(w) is not None:
+                tags = char_tags(w)
+                if tags is not None:
                     pieces.update(plain(m.form) for m in w.morphemes)
+                    types.setdefault(
+                        (plain(w.form), tuple(plain(m.form) for m in w.morphemes)), tags
+                    )
+        chains = Chains()
+        chains.fit([(form, morphs, tags) for (form, morphs), tags in types.items()])
         for u in train:
             for w in u.words:
                 tags = char_tags(w)
                 if tags:
-                    xs.append(char_features(w.form, pieces))
+                    morphs = [plain(m.form) for m in w.morphemes]
+                    own = (
+                        plain(w.form),
+                        "".join(morphs[1:]),
+                        "".join(tags[len(morphs[0]) :]),
+                    )
+                    xs.append(char_features(w.form, pieces, chains, own))
                     ys.append(tags)
         if not xs:
             raise ValueError("train: no segmented word is spelled by its morphs; cannot learn cuts")
@@ -147,10 +250,10 @@ class SegmentCrfModel:
         sub = _SubReporter(reporter, 0.3, 1.0)
         glosser = CrfModel.train("gloss", train, _gloss_params(params), sub)
         reporter.step(1.0, "done")
-        return cls(params, analyses, pieces, segmenter, glosser)
+        return cls(params, analyses, pieces, segmenter, glosser, chains)
 
     def cut_word(self, form: str) -> tuple[list[str], list[str], float]:
-        feats = char_features(form, self.pieces)
+        feats = char_features(form, self.pieces, self.chains)
         if not feats:
             return [form], [""], 0.0
         best, marginals = self.segmenter.decode(feats)
@@ -225,6 +328,7 @@ class SegmentCrfModel:
                 "lowercase": self.analyses.lowercase,
                 "analyses": self.analyses.analyses.to_json(),
                 "pieces": sorted(self.pieces),
+                **({"chains": self.chains.to_json()} if self.chains is not None else {}),
             },
         )
         files["analyses"] = "analyses.json"
@@ -239,10 +343,11 @@ class SegmentCrfModel:
         analyses = SegmentMemory(bool(data["lowercase"]))
         analyses.analyses = Memory.from_json(data["analyses"])
         pieces = {str(p) for p in data["pieces"]}
+        chains = Chains.from_json(data["chains"]) if "chains" in data else None
         segmenter = Chain.load(directory, "segmenter")
         glosser_manifest = artifacts.read_manifest(directory / "glosser")
         glosser = CrfModel.load(directory / "glosser", glosser_manifest)
-        return cls(manifest["params"], analyses, pieces, segmenter, glosser)
+        return cls(manifest["params"], analyses, pieces, segmenter, glosser, chains)
 
 
 def _gloss_params(params: Mapping[str, Any]) -> dict[str, Any]:

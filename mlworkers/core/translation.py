@@ -10,6 +10,7 @@ accounting for a known stem's gloss are proposed, best first, to the unknown ste
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -24,10 +25,106 @@ PRIOR_SEEN = 2.0
 PREFIX = 4
 DICE_MIN = 0.3
 DICE_MIN_COUNT = 3
+AGREE_SMOOTH = 5.0  # pseudo-counts pulling a neighbour's ending table toward the overall one
+AGREE_MIN = 3  # a neighbour needs this many stem glosses found in the translation to get a table
+AGREE_CLIP = 3.0
 
 
 def tokens(translation: str) -> list[str]:
     return [t.lower() for t in _TOKEN.findall(translation)]
+
+
+def ending(token: str) -> str:
+    """The part of a translation word that carries its inflection: ``-ed``, ``-s``, ``-ar``."""
+    return token[-2:] if len(token) > 3 else "<short>"
+
+
+def neighbours(morphs: Sequence[str], index: int) -> tuple[str, str]:
+    """The morphs around a stem inside its word, as the agreement tables key them."""
+    before = morphs[index - 1].lower() if index > 0 else "^"
+    after = morphs[index + 1].lower() if index + 1 < len(morphs) else "$"
+    return f"<{before}", f">{after}"
+
+
+class Agreement:
+    """How a stem's affixes predict the ending of the translation word that glosses it.
+
+    A Lezgi stem before ``-ар`` (PL) is glossed by an English word in ``-s``, one before ``-на``
+    (AOR) by one in ``-ed``; an Uspanteko stem after ``x-`` (COM) by a Spanish verb. For each
+    neighbouring morph (the one before the stem and the one after, inside its word) training
+    counts the endings of the translation words that gloss the stem against the endings of all
+    the words of its translation; the score of a pair is the log of their ratio, smoothed toward
+    the ratio over all stems.
+    """
+
+    def __init__(self) -> None:
+        self.tables: dict[str, dict[str, float]] = {}
+        self.overall: dict[str, float] = {}
+
+    def fit(self, rows: Iterable[tuple[tuple[str, ...], list[str], list[bool]]]) -> None:
+        """``rows``: (the stem's neighbour keys, the translation's endings, which gloss it)."""
+        hit: dict[str, Counter[str]] = {}
+        every: dict[str, Counter[str]] = {}
+        hit_all: Counter[str] = Counter()
+        every_all: Counter[str] = Counter()
+        for keys, endings, right in rows:
+            found = [e for e, r in zip(endings, right, strict=True) if r]
+            hit_all.update(found)
+            every_all.update(endings)
+            for key in keys:
+                hit.setdefault(key, Counter()).update(found)
+                every.setdefault(key, Counter()).update(endings)
+        n_endings = len(every_all) + 1
+        hit_total, every_total = sum(hit_all.values()), sum(every_all.values())
+
+        def p_hit(e: str) -> float:
+            return (hit_all[e] + 1.0) / (hit_total + n_endings)
+
+        def p_every(e: str) -> float:
+            return (every_all[e] + 1.0) / (every_total + n_endings)
+
+        self.overall = {e: _clip(math.log(p_hit(e) / p_every(e))) for e in every_all}
+        self.tables = {}
+        for key, hits in hit.items():
+            found_total = sum(hits.values())
+            if found_total < AGREE_MIN:
+                continue
+            seen = every[key]
+            seen_total = sum(seen.values())
+            table: dict[str, float] = {}
+            for e in seen:
+                ph = (hits[e] + AGREE_SMOOTH * p_hit(e)) / (found_total + AGREE_SMOOTH)
+                pe = (seen[e] + AGREE_SMOOTH * p_every(e)) / (seen_total + AGREE_SMOOTH)
+                value = _clip(math.log(ph / pe))
+                if abs(value - self.overall.get(e, 0.0)) > 0.05:
+                    table[e] = round(value, 3)
+            self.tables[key] = table
+
+    def score(self, keys: Sequence[str], token: str) -> list[float]:
+        """One value per key (before, after), in -1..1: does the word's ending fit the stem?"""
+        e = ending(token)
+        base = self.overall.get(e, 0.0)
+        out = []
+        for key in keys:
+            table = self.tables.get(key)
+            out.append((table.get(e, base) if table is not None else base) / AGREE_CLIP)
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tables": self.tables, "overall": self.overall}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Agreement:
+        a = cls()
+        a.tables = {
+            str(k): {str(e): float(v) for e, v in t.items()} for k, t in data["tables"].items()
+        }
+        a.overall = {str(e): float(v) for e, v in data["overall"].items()}
+        return a
+
+
+def _clip(value: float) -> float:
+    return max(-AGREE_CLIP, min(AGREE_CLIP, value))
 
 
 def _stem_glosses(u: Utterance, is_gram: Any) -> list[str]:
@@ -102,14 +199,26 @@ class TranslationProposer:
         self.by_prefix: dict[str, Counter[str]] = {}
         self.scorer = PairScorer()
         self.explains: dict[str, list[str]] = {}
+        self.agreement = Agreement()
 
     def fit(self, utterances: Iterable[Utterance], is_gram: Any) -> None:
         pair: Counter[tuple[str, str]] = Counter()
         label_count: Counter[str] = Counter()
+        agree_rows: list[tuple[tuple[str, ...], list[str], list[bool]]] = []
         for u in utterances:
             glosses = _stem_glosses(u, is_gram)
             labels = {m.gloss.lower() for w in u.words for m in w.morphemes if m.gloss}
-            words = set(tokens(u.translation))
+            toks = tokens(u.translation)
+            words = set(toks)
+            endings = [ending(t) for t in toks]
+            for w in u.words:
+                forms = [m.form for m in w.morphemes]
+                for i, m in enumerate(w.morphemes):
+                    if m.gloss and not is_gram(m.gloss):
+                        g = m.gloss.lower()
+                        right = [matches(t, g) for t in toks]
+                        if any(right):
+                            agree_rows.append((neighbours(forms, i), endings, right))
             label_count.update(labels)
             pair.update((g, t) for g in labels for t in words)
             for g in glosses:
@@ -126,6 +235,7 @@ class TranslationProposer:
             if n >= DICE_MIN_COUNT and 2 * n / (label_count[g] + self.seen[t]) >= DICE_MIN:
                 explains.setdefault(g, []).append(t)
         self.explains = {g: sorted(ts) for g, ts in explains.items()}
+        self.agreement.fit(agree_rows)
 
     def rate(self, token: str) -> float:
         return (self.hits[token] + PRIOR_HITS) / (self.seen[token] + PRIOR_SEEN)
@@ -198,6 +308,7 @@ class TranslationProposer:
             "by_prefix": {k: dict(v) for k, v in self.by_prefix.items()},
             "scorer": self.scorer.to_json(),
             "explains": self.explains,
+            "agreement": self.agreement.to_json(),
         }
 
     @classmethod
@@ -212,4 +323,6 @@ class TranslationProposer:
         if "scorer" in data:
             p.scorer = PairScorer.from_json(data["scorer"])
         p.explains = {str(g): [str(t) for t in ts] for g, ts in data.get("explains", {}).items()}
+        if "agreement" in data:
+            p.agreement = Agreement.from_json(data["agreement"])
         return p

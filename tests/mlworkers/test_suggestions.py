@@ -337,3 +337,28 @@ def test_a_segmentation_accepted_one_by_one_is_recorded_and_applied(
     recorded = [(f.word, f.field, f.label, f.accepted)
                 for f in SuggestionFeedback.objects.order_by("pk")]  # fmt: skip
     assert recorded == [(0, "morphemes", "x-tok", True), (1, "morphemes", "r-ixoq-iil", False)]
+
+
+def test_whole_project_preannotation_reads_long_texts_in_windows(
+    corpus: Any, team: Any, celery_worker_session: Any, as_user: Any
+) -> None:
+    # More utterances than one order window (200) of ``exports.utterance_docs``: the job reads
+    # a text window by window, and the whole project text by text, none left out or twice.
+    from tests.mlworkers.conftest import SENTENCES, import_text
+
+    import_text(team, "long", [SENTENCES[i % len(SENTENCES)] for i in range(450)], glossed=False)
+    train(as_user(corpus.manager), activate=True)
+    version = ModelVersion.objects.get(number=1)
+    docs = list(documents.utterances.collection.find({"project": team.project.pk}))
+    empty = sum(1 for d in docs for w in d["words"] for m in w["morphemes"] if not m.get("gloss"))
+
+    result = preannotate(as_user(corpus.annotator), None)
+
+    assert len(docs) == 12 + 3 + 450
+    assert result == {"utterances": 465, "suggestions": empty, "version": version.pk}
+    long_ids = {d["_id"] for d in docs if d["text"] == text_id(corpus, "long")}
+    stored = as_user(corpus.annotator).get(
+        f"{BASE}/texts/{text_id(corpus, 'long')}/suggestions/?task=gloss"
+    )
+    assert stored.status_code == 200
+    assert sorted(s["utterance"] for s in stored.json()) == sorted(long_ids)
