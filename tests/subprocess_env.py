@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import quote
 
+from django.conf import settings
 from django.db import connection
 
 
@@ -21,3 +29,42 @@ def database_url() -> str:
         port = f":{info['PORT']}" if info.get("PORT") else ""
         return f"postgres://{credentials}{host}{port}/{info['NAME']}"
     raise RuntimeError(f"no DATABASE_URL for a {connection.vendor} test database")
+
+
+def worker_env(**extra: str) -> dict[str, str]:
+    """The environment of a worker process on this test's databases, broker and media."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "fieldmark.settings",
+        "DATABASE_URL": database_url(),
+        "MONGO_DB": settings.MONGO_DB,
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **extra,
+    }
+
+
+@contextmanager
+def prefork_worker(
+    env: Mapping[str, str], queue: str, log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A real Celery worker (prefork, one child) on ``queue``, in a session of its own so that
+    a test can kill it and its child; its output goes to ``log``; killed at the end."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "celery"), "-A", "fieldmark", "worker",
+             "-Q", queue, "-c", "1", "--pool", "prefork", "--without-gossip",
+             "--without-mingle", "-l", "INFO"],
+            env=dict(env),
+            cwd=settings.BASE_DIR,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(30)

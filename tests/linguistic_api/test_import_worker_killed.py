@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -16,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
@@ -24,7 +22,7 @@ from annotations.linguistic_api import concordance, documents, pending, services
 from fieldmark.jobs import tasks
 from fieldmark.jobs.models import Job
 from tests.linguistic_api.test_import_export import wait_finished
-from tests.subprocess_env import database_url
+from tests.subprocess_env import prefork_worker, worker_env
 
 UTTERANCES = 40_000
 
@@ -46,47 +44,9 @@ def worker(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str, Path]
     """A prefork worker with one child, consuming a queue of its own (so the in-thread test
     worker, if running, cannot take the job)."""
     queue = f"kill-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "fieldmark.settings",
-        "DATABASE_URL": database_url(),
-        "MONGO_DB": settings.MONGO_DB,
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "FIELDMARK_RDF_STORE": str(tmp_path / "rdf"),
-    }
-    log = tmp_path / "worker.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "celery"),
-                "-A",
-                "fieldmark",
-                "worker",
-                "-Q",
-                queue,
-                "-c",
-                "1",
-                "--pool",
-                "prefork",
-                "--without-gossip",
-                "--without-mingle",
-                "-l",
-                "INFO",
-            ],
-            env=env,
-            cwd=settings.BASE_DIR,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        yield process, queue, log
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(30)
+    env = worker_env(FIELDMARK_RDF_STORE=str(tmp_path / "rdf"))
+    with prefork_worker(env, queue, tmp_path / "worker.log") as process:
+        yield process, queue, tmp_path / "worker.log"
 
 
 def _stored(project_id: int) -> dict[str, int]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -36,7 +35,7 @@ from fieldmark.storage import mongo
 from tests.linguistic_api.test_import_export import wait_finished
 from tests.linked_api.conftest import graph_set, mapping, small_corpus
 from tests.linked_api.test_remote_store import remote_store  # noqa: F401 - a fixture
-from tests.subprocess_env import database_url
+from tests.subprocess_env import prefork_worker, worker_env
 
 RDFS_COMMENT = "<http://www.w3.org/2000/01/rdf-schema#comment>"
 
@@ -52,52 +51,17 @@ def worker(
     queue = f"rdfkill-{uuid.uuid4().hex[:8]}"
     pause = tmp_path / "pause"
     pause.mkdir()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "fieldmark.settings",
-        "DATABASE_URL": database_url(),
-        "MONGO_DB": settings.MONGO_DB,
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "FIELDMARK_BASE_IRI": str(settings.FIELDMARK_BASE_IRI),
-        "FIELDMARK_RDF_STORE": remote_store.url,
-        "FIELDMARK_RDF_SYNC": "manual",
-        "FIELDMARK_RDF_SWAP_GRACE_S": "0",
-        "FIELDMARK_RDF_REBUILD_CHUNK": "20",
-        "FIELDMARK_RDF_TEST_PAUSE_DIR": str(pause),
-    }
+    env = worker_env(
+        FIELDMARK_BASE_IRI=str(settings.FIELDMARK_BASE_IRI),
+        FIELDMARK_RDF_STORE=remote_store.url,
+        FIELDMARK_RDF_SYNC="manual",
+        FIELDMARK_RDF_SWAP_GRACE_S="0",
+        FIELDMARK_RDF_REBUILD_CHUNK="20",
+        FIELDMARK_RDF_TEST_PAUSE_DIR=str(pause),
+    )
     log = tmp_path / "worker.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "celery"),
-                "-A",
-                "fieldmark",
-                "worker",
-                "-Q",
-                queue,
-                "-c",
-                "1",
-                "--pool",
-                "prefork",
-                "--without-gossip",
-                "--without-mingle",
-                "-l",
-                "INFO",
-            ],
-            env=env,
-            cwd=settings.BASE_DIR,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
+    with prefork_worker(env, queue, log) as process:
         yield process, queue, pause, log
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(30)
 
 
 def _wait(condition: Any, what: str, log: Path, timeout: float = 120) -> None:
