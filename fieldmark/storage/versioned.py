@@ -8,6 +8,13 @@ writers; otherwise, or when they touch the same part, the caller gets
 elements with both values), and nothing is written. Each change appends the previous state to
 ``<collection>_history`` with who, when and which top-level fields changed, so any version can be
 shown or restored.
+
+That history entry is also the version lock: a write inserts it (unique by document and version)
+before it updates the document, in one ordered round trip with the update and the writes that
+go with it (:data:`write_steps`, the linked-data outbox), so the writer that gets the entry of
+version *n* is the one that makes *n + 1*, and a write refused by the lock writes nothing. A
+document gone from under a write that got its lock (a text's utterances are deleted wholesale)
+takes the entry back.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from pymongo.collection import Collection
 from fieldmark.api.errors import Conflict, DomainError
 from fieldmark.storage import mongo
 from fieldmark.storage.merge import KeyFn, MergeConflict, merge
+from fieldmark.storage.mongo import Step, StepFailed
 
 Doc = dict[str, Any]
 # Fields the store owns; callers cannot set them through a write.
@@ -34,15 +42,26 @@ SYSTEM_FIELDS = frozenset({"_id", "project", "version", "created_at", "created_b
 # naming the field when the merged content (system fields left out) would not be accepted.
 Check = Callable[[Doc], None]
 
-# Called with (collection, project id, document ids) after every committed write; the RDF sync
+# Called with (collection, project id, document ids) after every committed write, and
+# ``stepped=True`` when the write already ran the listener's :data:`write_steps`; the RDF sync
 # (annotations.linked_api) registers here, so every writer reaches the graph through one place.
-WriteListener = Callable[[str, int, list[str]], None]
+WriteListener = Callable[..., None]
 write_listeners: list[WriteListener] = []
+# Given (collection, project id, document ids), writes that go in the same round trip as a
+# versioned update or delete of those documents, after it (the RDF sync's outbox entries).
+WriteSteps = Callable[[str, int, list[str]], list[Step]]
+write_steps: list[WriteSteps] = []
 
 
-def notify_written(collection: str, project_id: int, doc_ids: list[str]) -> None:
+def notify_written(
+    collection: str, project_id: int, doc_ids: list[str], *, stepped: bool = False
+) -> None:
     for listener in write_listeners:
-        listener(collection, project_id, doc_ids)
+        listener(collection, project_id, doc_ids, stepped=stepped)
+
+
+def _steps_for(collection: str, project_id: int, doc_ids: list[str]) -> list[Step]:
+    return [step for steps in write_steps for step in steps(collection, project_id, doc_ids)]
 
 
 def new_id() -> str:
@@ -266,17 +285,42 @@ class VersionedStore:
             dropped |= set(before) - set(body) - SYSTEM_FIELDS
         if dropped:
             update["$unset"] = dict.fromkeys(dropped, "")
-        # update_one, not find_and_modify (which the embedded server runs in time linear in the
+        # An update, not find_and_modify (which the embedded server runs in time linear in the
         # collection): the version condition makes ``before`` exactly what was replaced, so the
         # new document is computed here.
-        written = self.collection.update_one({"_id": before["_id"], "version": version}, update)
-        if written.matched_count == 0:  # another writer won between the read and this write
-            return None
         after = {key: value for key, value in before.items() if key not in update.get("$unset", {})}
         after.update(update["$set"], version=version + 1)
-        self._record(before, after, "update", user, merged_with=merged_with)
-        notify_written(self.name, int(before["project"]), [str(before["_id"])])
+        entry = self._entry(before, after, "update", user, merged_with=merged_with)
+        target = Step(self.name, "update", filter={"_id": before["_id"], "version": version},
+                      update=update)  # fmt: skip
+        if not self._locked_write(entry, target):
+            return None  # another writer won between the read and this write
+        notify_written(self.name, int(before["project"]), [str(before["_id"])], stepped=True)
         return after
+
+    def _locked_write(self, entry: Doc, target: Step) -> bool:
+        """Insert the history ``entry`` (the lock on its version), run ``target`` (the versioned
+        update or delete) and the :data:`write_steps`, in one round trip; False, with nothing
+        left written, when another writer holds the lock or the document is not at that
+        version."""
+        project_id, doc_id = int(entry["project"]), str(entry["doc"])
+        steps = [Step(self.history_name, "insert", doc=entry), target,
+                 *_steps_for(self.name, project_id, [doc_id])]  # fmt: skip
+        try:
+            done = mongo.write_in_order(steps)
+        except StepFailed as exc:
+            if exc.index == 0 and exc.duplicate:
+                return False
+            if exc.index >= 1:  # the write itself failed: its lock goes
+                self._take_back(entry)
+            raise
+        if done[1] == 0:  # not at that version though nobody held its lock: gone meanwhile
+            self._take_back(entry)
+            return False
+        return True
+
+    def _take_back(self, entry: Doc) -> None:
+        self.history_collection.delete_one({"doc": entry["doc"], "version": entry["version"]})
 
     def _merge_stale(
         self,
@@ -378,18 +422,15 @@ class VersionedStore:
         if (
             before is None
             or not _is_of(before, project_id, expected_version)
-            or (
-                self.collection.delete_one(
-                    {"_id": doc_id, "version": expected_version}
-                ).deleted_count
-                == 0
+            or not self._locked_write(
+                self._entry(before, None, "delete", user),
+                Step(self.name, "delete", filter={"_id": doc_id, "version": expected_version}),
             )
         ):
             raise self._conflict_or_missing(project_id, doc_id, expected_version)
-        self._record(before, None, "delete", user)
-        notify_written(self.name, project_id, [doc_id])
+        notify_written(self.name, project_id, [doc_id], stepped=True)
 
-    def _record(
+    def _entry(
         self,
         before: Doc,
         after: Doc | None,
@@ -397,7 +438,8 @@ class VersionedStore:
         user: str,
         *,
         merged_with: list[str] | None = None,
-    ) -> None:
+    ) -> Doc:
+        """The history entry of a change of ``before``: who, when, which fields, the state."""
         entry = {
             "doc": before["_id"],
             "project": before["project"],
@@ -411,7 +453,7 @@ class VersionedStore:
         if merged_with is not None:
             # A stale write merged into the current version: who wrote what it was merged with.
             entry["merged_with"] = merged_with
-        self.history_collection.insert_one(entry)
+        return entry
 
     def history(self, project_id: int, doc_id: str) -> list[Doc]:
         """Newest first: each entry is the state that version ``version`` had before a change."""

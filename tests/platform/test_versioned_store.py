@@ -75,3 +75,94 @@ def test_insert_many_writes_in_batches(mongo_db: Any) -> None:
 
     assert count == 2500
     assert mongo_db["probe_docs"].count_documents({"project": 3}) == 2500
+
+
+@pytest.fixture(params=["bulkWrite", "one command a step"])
+def write_path(request: Any, monkeypatch: Any) -> str:
+    """Both ways ``mongo.write_in_order`` writes: the embedded server's cross-collection
+    ``bulkWrite`` (MongoDB 8.0's), and one command a step (what MongoDB 7 gets)."""
+    from fieldmark.storage import mongo
+
+    monkeypatch.setattr(mongo, "_client_bulk", None if request.param == "bulkWrite" else False)
+    return str(request.param)
+
+
+def test_the_history_entry_is_the_lock_a_write_refused_by_it_writes_nothing(
+    doc: dict[str, Any], write_path: str
+) -> None:
+    # Another writer holds version 1's lock: it inserted the entry and has not updated yet.
+    store.history_collection.insert_one(
+        {"doc": doc["_id"], "project": 7, "version": 1, "op": "update", "by": "cem"}
+    )
+
+    with pytest.raises(Conflict):
+        store.update(7, doc["_id"], 1, {"title": "Ben's title"}, "ben", current=doc)
+
+    assert store.get(7, doc["_id"]) == doc
+    assert [(e["version"], e["by"]) for e in store.history(7, doc["_id"])] == [(1, "cem")]
+
+
+def test_a_document_gone_from_under_a_locked_write_takes_its_entry_back(
+    doc: dict[str, Any], write_path: str
+) -> None:
+    store.collection.delete_one({"_id": doc["_id"]})  # deleted wholesale, without history
+
+    with pytest.raises(DomainError) as info:
+        store.update(7, doc["_id"], 1, {"title": "Ben's title"}, "ben", current=doc)
+
+    assert info.value.status_code == 404
+    assert store.history_collection.count_documents({"doc": doc["_id"]}) == 0
+
+
+def test_a_versioned_write_queues_its_linked_data_in_the_same_round_trip_or_not_at_all(
+    mongo_db: Any, write_path: str
+) -> None:
+    from annotations.linguistic_api import documents
+    from annotations.linked_api import sync
+
+    text = documents.texts.insert(7, {"title": "Frog story"}, "ana")
+    sync_key = f"7:text:{text['_id']}"
+    mongo_db[sync.OUTBOX].delete_many({})
+    documents.texts.history_collection.insert_one({"doc": text["_id"], "project": 7, "version": 1})
+
+    with pytest.raises(Conflict):
+        documents.texts.update(7, text["_id"], 1, {"title": "Ben's"}, "ben", merge=False)
+    refused = mongo_db[sync.OUTBOX].count_documents({})
+    documents.texts.history_collection.delete_many({"doc": text["_id"]})
+    after = documents.texts.update(7, text["_id"], 1, {"title": "Ben's"}, "ben", merge=False)
+
+    assert refused == 0
+    assert after["version"] == 2
+    assert mongo_db[sync.OUTBOX].find_one({"_id": sync_key})["doc"] == text["_id"]
+    assert [e["version"] for e in documents.texts.history(7, text["_id"])] == [1]
+
+
+def test_delete_takes_the_lock_too(doc: dict[str, Any], write_path: str) -> None:
+    store.history_collection.insert_one({"doc": doc["_id"], "project": 7, "version": 1})
+
+    with pytest.raises(Conflict):
+        store.delete(7, doc["_id"], 1, "ben")
+    store.history_collection.delete_many({"doc": doc["_id"]})
+    store.delete(7, doc["_id"], 1, "ben")
+
+    assert store.collection.count_documents({"_id": doc["_id"]}) == 0
+    [entry] = store.history_collection.find({"doc": doc["_id"]})
+    assert (entry["op"], entry["by"], entry["snapshot"]["title"]) == ("delete", "ben", "Frog story")
+
+
+def test_a_bulk_write_skips_the_documents_whose_lock_another_writer_holds(mongo_db: Any) -> None:
+    from annotations.linguistic_api import documents
+
+    a, b, c = (documents.texts.insert(7, {"title": t}, "ana") for t in ("A", "B", "C"))
+    documents.texts.history_collection.insert_one({"doc": b["_id"], "project": 7, "version": 1})
+    documents.texts.collection.delete_one({"_id": c["_id"]})  # gone, without history
+
+    written = documents.bulk_update(
+        documents.texts, 7, {d["_id"]: (d, {"title": d["title"] + "!"}) for d in (a, b, c)}, "ben"
+    )
+
+    assert written == 1
+    assert documents.texts.get(7, a["_id"])["title"] == "A!"
+    assert documents.texts.get(7, b["_id"])["version"] == 1
+    entries = {e["doc"]: e.get("by") for e in documents.texts.history_collection.find({})}
+    assert entries == {a["_id"]: "ben", b["_id"]: None}
