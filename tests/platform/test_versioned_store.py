@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from fieldmark.api.errors import Conflict, DomainError
-from fieldmark.storage.versioned import VersionedStore
+from fieldmark.storage.versioned import STALE_LOCK_S, VersionedStore
 
 store = VersionedStore("probe_docs", noun="probe")
 
@@ -92,7 +93,14 @@ def test_the_history_entry_is_the_lock_a_write_refused_by_it_writes_nothing(
 ) -> None:
     # Another writer holds version 1's lock: it inserted the entry and has not updated yet.
     store.history_collection.insert_one(
-        {"doc": doc["_id"], "project": 7, "version": 1, "op": "update", "by": "cem"}
+        {
+            "doc": doc["_id"],
+            "project": 7,
+            "version": 1,
+            "op": "update",
+            "by": "cem",
+            "at": datetime.now(UTC),
+        }
     )
 
     with pytest.raises(Conflict):
@@ -123,7 +131,9 @@ def test_a_versioned_write_queues_its_linked_data_in_the_same_round_trip_or_not_
     text = documents.texts.insert(7, {"title": "Frog story"}, "ana")
     sync_key = f"7:text:{text['_id']}"
     mongo_db[sync.OUTBOX].delete_many({})
-    documents.texts.history_collection.insert_one({"doc": text["_id"], "project": 7, "version": 1})
+    documents.texts.history_collection.insert_one(
+        {"doc": text["_id"], "project": 7, "version": 1, "at": datetime.now(UTC)}
+    )
 
     with pytest.raises(Conflict):
         documents.texts.update(7, text["_id"], 1, {"title": "Ben's"}, "ben", merge=False)
@@ -138,7 +148,9 @@ def test_a_versioned_write_queues_its_linked_data_in_the_same_round_trip_or_not_
 
 
 def test_delete_takes_the_lock_too(doc: dict[str, Any], write_path: str) -> None:
-    store.history_collection.insert_one({"doc": doc["_id"], "project": 7, "version": 1})
+    store.history_collection.insert_one(
+        {"doc": doc["_id"], "project": 7, "version": 1, "at": datetime.now(UTC)}
+    )
 
     with pytest.raises(Conflict):
         store.delete(7, doc["_id"], 1, "ben")
@@ -154,7 +166,9 @@ def test_a_bulk_write_skips_the_documents_whose_lock_another_writer_holds(mongo_
     from annotations.linguistic_api import documents
 
     a, b, c = (documents.texts.insert(7, {"title": t}, "ana") for t in ("A", "B", "C"))
-    documents.texts.history_collection.insert_one({"doc": b["_id"], "project": 7, "version": 1})
+    documents.texts.history_collection.insert_one(
+        {"doc": b["_id"], "project": 7, "version": 1, "at": datetime.now(UTC)}
+    )
     documents.texts.collection.delete_one({"_id": c["_id"]})  # gone, without history
 
     written = documents.bulk_update(
@@ -166,3 +180,19 @@ def test_a_bulk_write_skips_the_documents_whose_lock_another_writer_holds(mongo_
     assert documents.texts.get(7, b["_id"])["version"] == 1
     entries = {e["doc"]: e.get("by") for e in documents.texts.history_collection.find({})}
     assert entries == {a["_id"]: "ben", b["_id"]: None}
+
+
+def test_a_lock_its_writer_left_long_ago_is_cleared_by_the_next_writer(
+    doc: dict[str, Any], write_path: str
+) -> None:
+    # A writer died between its history entry and its update (one command a step, MongoDB 7).
+    left = datetime.now(UTC) - timedelta(seconds=STALE_LOCK_S + 1)
+    store.history_collection.insert_one(
+        {"doc": doc["_id"], "project": 7, "version": 1, "op": "update", "by": "cem", "at": left}
+    )
+
+    after = store.update(7, doc["_id"], 1, {"title": "Ben's title"}, "ben", current=doc)
+
+    assert after["version"] == 2
+    [entry] = store.history(7, doc["_id"])
+    assert (entry["version"], entry["by"]) == (1, "ben")
