@@ -171,8 +171,18 @@ def mode() -> str:
     return str(getattr(settings, "FIELDMARK_RDF_SYNC", "task"))
 
 
+# When this process last sent each project's sync task (epoch seconds). The task starts
+# SYNC_DELAY_S after that at the earliest, and drains what is queued by then, so a write queued
+# before (with a margin) needs no read of the schedule state: most saves of a burst.
+_sent: dict[int, float] = {}
+_SENT_MARGIN_S = 0.1
+
+
 def _schedule(project_id: int, now: float) -> None:
     if mode() != "task":
+        return
+    sent = _sent.get(project_id)
+    if sent is not None and time.time() < sent + SYNC_DELAY_S - _SENT_MARGIN_S:
         return
     state = mongo.collection(STATE)
     current = state.find_one({"_id": project_id})
@@ -190,7 +200,9 @@ def _schedule(project_id: int, now: float) -> None:
         from annotations.linked_api.tasks import sync_project
 
         try:
+            sent = time.time()
             sync_project.apply_async(args=(project_id,), queue="default", countdown=SYNC_DELAY_S)
+            _sent[project_id] = sent
         except Exception:  # the outbox keeps the work; the next write or the beat retries
             logger.exception("could not schedule the RDF sync of project %s", project_id)
 
