@@ -162,13 +162,18 @@ def write_in_order(steps: list[Step]) -> list[int]:
     command per save instead of one per collection: the embedded server's cost is mostly per
     command."""
     global _client_bulk
+    if not steps:
+        return []
     if _client_bulk is not False:
         try:
-            return _bulk_in_order(steps)
-        except InvalidOperation:  # refused before anything was sent: no 8.0 bulkWrite
+            counts = _bulk_in_order(steps)
+        except InvalidOperation as exc:  # refused before anything was sent
+            if "8.0" not in str(exc):  # not the server's version: the driver's own refusal
+                raise
             _client_bulk = False
         else:
             _client_bulk = True
+            return counts
     done: list[int] = []
     for index, step in enumerate(steps):
         coll = collection(step.collection)
