@@ -19,6 +19,7 @@ takes the entry back.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -33,6 +34,7 @@ from fieldmark.storage.merge import KeyFn, MergeConflict, merge
 from fieldmark.storage.mongo import Step, StepFailed
 
 Doc = dict[str, Any]
+logger = logging.getLogger(__name__)
 # Fields the store owns; callers cannot set them through a write.
 SYSTEM_FIELDS = frozenset({"_id", "project", "version", "created_at", "created_by",
                            "updated_at", "updated_by"})  # fmt: skip
@@ -322,9 +324,18 @@ class VersionedStore:
                     if attempt == 0 and self._clear_stale_lock(entry):
                         continue
                     return False
-                if exc.index >= 1:  # the write itself failed: its lock goes
+                if exc.index == 1:  # the write itself failed: its lock goes
                     self._take_back(entry)
-                raise
+                if exc.index <= 1:
+                    raise
+                if exc.done[1:2] != [1]:  # the document was gone: as below
+                    self._take_back(entry)
+                    return False
+                # The document and its history are written, a write that goes with them
+                # failed: the listeners hear an ordinary write and make theirs again.
+                logger.warning("a write step after %s %s failed: %s", self.name, doc_id, exc)
+                notify_written(self.name, project_id, [doc_id])
+                return True
         if done[1] == 0:  # not at that version though nobody held its lock: gone meanwhile
             self._take_back(entry)
             return False

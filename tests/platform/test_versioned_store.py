@@ -196,3 +196,25 @@ def test_a_lock_its_writer_left_long_ago_is_cleared_by_the_next_writer(
     assert after["version"] == 2
     [entry] = store.history(7, doc["_id"])
     assert (entry["version"], entry["by"]) == (1, "ben")
+
+
+def test_a_failed_write_after_the_document_leaves_it_written_and_tells_the_listeners(
+    doc: dict[str, Any], write_path: str, monkeypatch: Any
+) -> None:
+    from fieldmark.storage import versioned
+    from fieldmark.storage.mongo import Step
+
+    heard: list[tuple[str, list[str], bool]] = []
+    bad = Step("probe_side", "update", filter={"_id": 1}, update={"$bogus": {"x": 1}})
+    monkeypatch.setattr(versioned, "write_steps", [lambda *_: [bad]])
+    monkeypatch.setattr(
+        versioned,
+        "write_listeners",
+        [lambda name, _p, ids, stepped=False: heard.append((name, ids, stepped))],
+    )
+
+    after = store.update(7, doc["_id"], 1, {"title": "Ben's title"}, "ben", current=doc)
+
+    assert store.get(7, doc["_id"]) == after
+    assert [e["by"] for e in store.history(7, doc["_id"])] == ["ben"]
+    assert heard[0] == ("probe_docs", [doc["_id"]], False)  # the listener makes its write again
