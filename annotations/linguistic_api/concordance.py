@@ -346,7 +346,9 @@ def _apply(
         held = set(gone)
         for bucket in found.get(key, ()):
             if held.intersection(bucket["e"]):
-                ops.append(UpdateOne({"_id": bucket["_id"]}, {"$pull": {"e": {"$in": gone}}}))
+                # ``$pullAll`` (equality), not ``$pull`` with ``$in``: the embedded server runs
+                # its query matcher on every entry of the bucket for the latter.
+                ops.append(UpdateOne({"_id": bucket["_id"]}, {"$pullAll": {"e": gone}}))
                 bucket["e"] = [entry for entry in bucket["e"] if entry not in held]
     for key, added in pushes.items():
         text, field, value = key

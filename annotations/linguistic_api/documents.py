@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from pymongo import ASCENDING, IndexModel, UpdateOne
+from pymongo import ASCENDING, DeleteOne, IndexModel, UpdateOne
 from pymongo.collection import Collection
+from pymongo.errors import BulkWriteError
 
 from annotations.linguistic import provenance
 from annotations.linguistic.lexicon_parts import LexiconHeader
@@ -95,10 +96,12 @@ mongo.register_indexes(
 def bulk_update(
     store: VersionedStore, project_id: int, changes: Mapping[str, tuple[Doc, Doc]], user: str
 ) -> int:
-    """Write many versioned changes in one round trip: ``changes`` maps a document id to
+    """Write many versioned changes in two round trips: ``changes`` maps a document id to
     (the document as read, the top-level fields to set). Each write still requires the version
     that was read, bumps it and leaves a history entry; a document changed meanwhile is skipped.
-    Returns how many documents were written.
+    The history entries go first, as the version locks of ``fieldmark.storage.versioned``: a
+    document whose entry another writer holds is skipped, and one not at its version any more
+    gives its entry back. Returns how many documents were written.
     """
     if not changes:
         return 0
@@ -107,16 +110,31 @@ def bulk_update(
         changes = {
             k: (before, store.carry(before, fields)) for k, (before, fields) in changes.items()
         }
+    entries = [_history(before, fields, user, now) for before, fields in changes.values()]
+    try:
+        store.history_collection.insert_many(entries, ordered=False)
+        locked = list(changes)
+    except BulkWriteError as exc:
+        taken = {error["index"] for error in exc.details.get("writeErrors", [])
+                 if error.get("code") in (11000, 11001)}  # fmt: skip
+        if len(taken) != len(exc.details.get("writeErrors", [])):
+            raise
+        locked = [doc_id for n, doc_id in enumerate(changes) if n not in taken]
+    if not locked:
+        return 0
     ops: list[UpdateOne] = [
         UpdateOne(
             # ``_id`` and ``version`` only: see fieldmark.storage.versioned on filters.
-            {"_id": doc_id, "version": before["version"]},
-            {"$set": {**fields, "updated_at": now, "updated_by": user}, "$inc": {"version": 1}},
+            {"_id": doc_id, "version": changes[doc_id][0]["version"]},
+            {
+                "$set": {**changes[doc_id][1], "updated_at": now, "updated_by": user},
+                "$inc": {"version": 1},
+            },
         )
-        for doc_id, (before, fields) in changes.items()
+        for doc_id in locked
     ]
     result = store.collection.bulk_write(ops, ordered=False)
-    written = list(changes)
+    written = locked
     if result.modified_count != len(ops):
         bumped = {
             doc["_id"]: doc["version"]
@@ -125,12 +143,12 @@ def bulk_update(
         written = [
             doc_id for doc_id in written if bumped.get(doc_id) == changes[doc_id][0]["version"] + 1
         ]
-    # History first: a stale save of one of these documents waits for the entry of the version
-    # it was made against (VersionedStore._recorded), so it comes before the slower steps.
-    if written:
-        store.history_collection.insert_many(
-            [_history(changes[doc_id][0], changes[doc_id][1], user, now) for doc_id in written]
-        )
+        kept = set(written)
+        if gone := [doc_id for doc_id in locked if doc_id not in kept]:
+            store.history_collection.bulk_write(
+                [DeleteOne({"doc": doc_id, "version": changes[doc_id][0]["version"]})
+                 for doc_id in gone], ordered=False,
+            )  # fmt: skip
     if store is utterances:
         concordance.update_many(
             project_id,

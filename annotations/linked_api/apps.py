@@ -24,4 +24,6 @@ class LinkedApiConfig(AppConfig):
         post_delete.connect(drop_graph, sender=Project, weak=False, dispatch_uid="linked-drop")
         if sync.touched not in versioned.write_listeners:
             versioned.write_listeners.append(sync.touched)
+        if sync.outbox_steps not in versioned.write_steps:
+            versioned.write_steps.append(sync.outbox_steps)
         health.CHECKS["rdf_sync"] = sync.health

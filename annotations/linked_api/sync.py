@@ -47,6 +47,10 @@ RESCHEDULE_AFTER_S: Final = 60.0
 # rebuild (or the failed job's cleanup) removes what it left.
 REBUILD_BEAT_S: Final = 10.0
 REBUILD_STALE_S: Final = 90.0
+# A scheduled sync starts this long after the write that scheduled it, so that a burst of saves
+# (an annotator's, or twenty at once) is one drain rather than one per save, each of which cost
+# the store several commands and the web a task to send.
+SYNC_DELAY_S: Final = 0.5
 
 # Collection → resource kind; a write to one of these also touches the project-level resource.
 KIND_OF: Final = {
@@ -111,31 +115,55 @@ def record_gen(record: Mapping[str, Any]) -> str:
 # --- marking -------------------------------------------------------------------------------------
 
 
-def touched(collection: str, project_id: int, doc_ids: Iterable[str]) -> None:
-    """Called after every write to a versioned collection: queue its resources for the graph."""
+def _keys_of(collection: str, doc_ids: Iterable[str]) -> list[tuple[str, str]]:
     kind = KIND_OF.get(collection)
     if kind is None:
-        return
+        return []
     keys = [(kind, "" if kind in SINGLETONS else str(doc_id)) for doc_id in doc_ids]
-    if not keys:
-        return
-    if collection in ALSO_TOUCHES:
+    if keys and collection in ALSO_TOUCHES:
         keys.append(ALSO_TOUCHES[collection])
-    mark(project_id, keys)
+    return keys
 
 
-def mark(project_id: int, keys: Iterable[tuple[str, str]]) -> None:
-    now = time.time()
-    ops = [
-        UpdateOne(
+def touched(
+    collection: str, project_id: int, doc_ids: Iterable[str], *, stepped: bool = False
+) -> None:
+    """Called after every write to a versioned collection: queue its resources for the graph
+    (``stepped``: the write already upserted them, with :func:`outbox_steps`; schedule only)."""
+    keys = _keys_of(collection, doc_ids)
+    if keys and stepped:
+        schedule(project_id, time.time())
+    elif keys:
+        mark(project_id, keys)
+
+
+def outbox_steps(collection: str, project_id: int, doc_ids: list[str]) -> list[mongo.Step]:
+    """The outbox upserts of a versioned write, for it to make in its own round trip."""
+    return [
+        mongo.Step(OUTBOX, "update", filter=where, update=change, upsert=True)
+        for where, change in _upserts(project_id, _keys_of(collection, doc_ids), time.time())
+    ]
+
+
+def _upserts(
+    project_id: int, keys: Iterable[tuple[str, str]], now: float
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    return [
+        (
             {"_id": record_key(project_id, kind, doc_id)},
             {
                 "$set": {"project": project_id, "kind": kind, "doc": doc_id, "at": now},
                 "$setOnInsert": {"first": now},
             },
-            upsert=True,
         )
         for kind, doc_id in dict.fromkeys(keys)
+    ]
+
+
+def mark(project_id: int, keys: Iterable[tuple[str, str]]) -> None:
+    now = time.time()
+    ops = [
+        UpdateOne(where, change, upsert=True) for where, change in _upserts(project_id, keys, now)
     ]
     if not ops:
         return
@@ -158,8 +186,18 @@ def mode() -> str:
     return str(getattr(settings, "FIELDMARK_RDF_SYNC", "task"))
 
 
+# When this process last sent each project's sync task (epoch seconds). The task starts
+# SYNC_DELAY_S after that at the earliest, and drains what is queued by then, so a write queued
+# before (with a margin) needs no read of the schedule state: most saves of a burst.
+_sent: dict[int, float] = {}
+_SENT_MARGIN_S = 0.1
+
+
 def schedule(project_id: int, now: float) -> None:
     if mode() != "task":
+        return
+    sent = _sent.get(project_id)
+    if sent is not None and time.time() < sent + SYNC_DELAY_S - _SENT_MARGIN_S:
         return
     state = mongo.collection(STATE)
     current = state.find_one({"_id": project_id})
@@ -177,7 +215,9 @@ def schedule(project_id: int, now: float) -> None:
         from annotations.linked_api.tasks import sync_project
 
         try:
-            sync_project.apply_async(args=(project_id,), queue="default")
+            sent = time.time()
+            sync_project.apply_async(args=(project_id,), queue="default", countdown=SYNC_DELAY_S)
+            _sent[project_id] = sent
         except Exception:  # the outbox keeps the work; the next write or the beat retries
             logger.exception("could not schedule the RDF sync of project %s", project_id)
 

@@ -109,6 +109,7 @@ def mongo_server(data_dir: Path, port: int, log_path: Path) -> ChildServer:
         "--port", str(port),
         "--storage-path", str(data_dir),
         "--log-level", "WARNING",
+        "--standalone",
     ]  # fmt: skip
     return ChildServer("MongoDB-wire server (SecantusDB)", argv, url, log_path, ready)
 

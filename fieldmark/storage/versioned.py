@@ -8,10 +8,18 @@ writers; otherwise, or when they touch the same part, the caller gets
 elements with both values), and nothing is written. Each change appends the previous state to
 ``<collection>_history`` with who, when and which top-level fields changed, so any version can be
 shown or restored.
+
+That history entry is also the version lock: a write inserts it (unique by document and version)
+before it updates the document, in one ordered round trip with the update and the writes that
+go with it (:data:`write_steps`, the linked-data outbox), so the writer that gets the entry of
+version *n* is the one that makes *n + 1*, and a write refused by the lock writes nothing. A
+document gone from under a write that got its lock (a text's utterances are deleted wholesale)
+takes the entry back.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -24,8 +32,10 @@ from pymongo.collection import Collection
 from fieldmark.api.errors import Conflict, DomainError
 from fieldmark.storage import mongo
 from fieldmark.storage.merge import KeyFn, MergeConflict, merge
+from fieldmark.storage.mongo import Step, StepFailed
 
 Doc = dict[str, Any]
+logger = logging.getLogger(__name__)
 # Fields the store owns; callers cannot set them through a write.
 SYSTEM_FIELDS = frozenset({"_id", "project", "version", "created_at", "created_by",
                            "updated_at", "updated_by"})  # fmt: skip
@@ -35,15 +45,26 @@ SYSTEM_FIELDS = frozenset({"_id", "project", "version", "created_at", "created_b
 # naming the field when the merged content (system fields left out) would not be accepted.
 Check = Callable[[Doc], None]
 
-# Called with (collection, project id, document ids) after every committed write; the RDF sync
+# Called with (collection, project id, document ids) after every committed write, and
+# ``stepped=True`` when the write already ran the listener's :data:`write_steps`; the RDF sync
 # (annotations.linked_api) registers here, so every writer reaches the graph through one place.
-WriteListener = Callable[[str, int, list[str]], None]
+WriteListener = Callable[..., None]
 write_listeners: list[WriteListener] = []
+# Given (collection, project id, document ids), writes that go in the same round trip as a
+# versioned update or delete of those documents, after it (the RDF sync's outbox entries).
+WriteSteps = Callable[[str, int, list[str]], list[Step]]
+write_steps: list[WriteSteps] = []
 
 
-def notify_written(collection: str, project_id: int, doc_ids: list[str]) -> None:
+def notify_written(
+    collection: str, project_id: int, doc_ids: list[str], *, stepped: bool = False
+) -> None:
     for listener in write_listeners:
-        listener(collection, project_id, doc_ids)
+        listener(collection, project_id, doc_ids, stepped=stepped)
+
+
+def _steps_for(collection: str, project_id: int, doc_ids: list[str]) -> list[Step]:
+    return [step for steps in write_steps for step in steps(collection, project_id, doc_ids)]
 
 
 def new_id() -> str:
@@ -57,10 +78,19 @@ def _now() -> datetime:
 
 
 _ABSENT = object()
+# A version lock (a history entry whose document is still at that version) older than this was
+# left by a writer that died between the two writes: the next writer clears it.
+STALE_LOCK_S = 30.0
 
-# How long a stale write waits for the history entry of the version it was made against (see
-# ``VersionedStore._recorded``): the writer that replaced it records it one round trip later.
+
+# How long a stale write waits for another writer that holds the lock of the version it was made
+# against to write (``VersionedStore._past``): with one command a step (MongoDB 7) the lock and
+# the update are two round trips, and a write that lost the lock can look in between.
 HISTORY_WAIT_S = 2.0
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def _content(doc: Mapping[str, Any]) -> Doc:
@@ -275,17 +305,74 @@ class VersionedStore:
             dropped |= set(before) - set(body) - SYSTEM_FIELDS
         if dropped:
             update["$unset"] = dict.fromkeys(dropped, "")
-        # update_one, not find_and_modify (which the embedded server runs in time linear in the
+        # An update, not find_and_modify (which the embedded server runs in time linear in the
         # collection): the version condition makes ``before`` exactly what was replaced, so the
         # new document is computed here.
-        written = self.collection.update_one({"_id": before["_id"], "version": version}, update)
-        if written.matched_count == 0:  # another writer won between the read and this write
-            return None
         after = {key: value for key, value in before.items() if key not in update.get("$unset", {})}
         after.update(update["$set"], version=version + 1)
-        self._record(before, after, "update", user, merged_with=merged_with)
-        notify_written(self.name, int(before["project"]), [str(before["_id"])])
+        entry = self._entry(before, after, "update", user, merged_with=merged_with)
+        target = Step(self.name, "update", filter={"_id": before["_id"], "version": version},
+                      update=update)  # fmt: skip
+        if not self._locked_write(entry, target):
+            return None  # another writer won between the read and this write
+        notify_written(self.name, int(before["project"]), [str(before["_id"])], stepped=True)
         return after
+
+    def _locked_write(self, entry: Doc, target: Step) -> bool:
+        """Insert the history ``entry`` (the lock on its version), run ``target`` (the versioned
+        update or delete) and the :data:`write_steps`, in one round trip; False, with nothing
+        left written, when another writer holds the lock or the document is not at that
+        version."""
+        project_id, doc_id = int(entry["project"]), str(entry["doc"])
+        steps = [Step(self.history_name, "insert", doc=entry), target,
+                 *_steps_for(self.name, project_id, [doc_id])]  # fmt: skip
+        for attempt in range(2):
+            try:
+                done = mongo.write_in_order(steps)
+                break
+            except StepFailed as exc:
+                if exc.index == 0 and exc.duplicate:
+                    if attempt == 0 and self._clear_stale_lock(entry):
+                        continue
+                    return False
+                if exc.index == 1:  # the write itself failed: its lock goes
+                    self._take_back(entry)
+                if exc.index <= 1:
+                    raise
+                if exc.done[1:2] != [1]:  # the document was gone: as below
+                    self._take_back(entry)
+                    return False
+                # The document and its history are written, a write that goes with them
+                # failed: the listeners hear an ordinary write and make theirs again.
+                logger.warning("a write step after %s %s failed: %s", self.name, doc_id, exc)
+                notify_written(self.name, project_id, [doc_id])
+                return True
+        if done[1] == 0:  # not at that version though nobody held its lock: gone meanwhile
+            self._take_back(entry)
+            return False
+        return True
+
+    def _clear_stale_lock(self, entry: Doc) -> bool:
+        """Remove the entry of ``entry``'s version when it is a lock its writer left: the
+        document is still at that version long after the entry was made (its writer died
+        between the two, which one round trip makes all but impossible on the embedded server,
+        and one command a step on MongoDB 7 makes possible). Returns whether it did."""
+        held = self.history_collection.find_one(
+            {"doc": entry["doc"], "version": entry["version"]}, {"at": 1}
+        )
+        current = self.collection.find_one(
+            {"_id": entry["doc"], "project": entry["project"]}, {"version": 1}
+        )
+        at = (held or {}).get("at")
+        if held is None or current is None or current.get("version") != entry["version"]:
+            return False
+        if not isinstance(at, datetime) or (_now() - _aware(at)).total_seconds() < STALE_LOCK_S:
+            return False
+        self._take_back(entry)
+        return True
+
+    def _take_back(self, entry: Doc) -> None:
+        self.history_collection.delete_one({"doc": entry["doc"], "version": entry["version"]})
 
     def _merge_stale(
         self,
@@ -300,8 +387,8 @@ class VersionedStore:
         """Apply a write made against ``expected_version`` to the current version by a
         three-way merge, or raise the 409 naming the clashing elements."""
         for _attempt in range(5):  # each retry means yet another writer came in between
-            current = self.get(project_id, doc_id)
-            if int(current["version"]) <= expected_version:
+            current = self._past(project_id, doc_id, expected_version)
+            if current is None:
                 raise self._conflict_or_missing(project_id, doc_id, expected_version)
             base = self._recorded(project_id, doc_id, expected_version)
             if base is None:  # no such version: nothing to merge against
@@ -347,24 +434,32 @@ class VersionedStore:
                 return after
         raise self._conflict_or_missing(project_id, doc_id, expected_version)
 
-    def _recorded(self, project_id: int, doc_id: str, version: int) -> Doc | None:
-        """The state ``version`` had, from the history, once the document is past it; None if
-        it has none. A writer records the state it replaced just after its write (every writer:
-        ``_write`` and bulk ones alike), so a stale write that finds the document past its
-        version can come in before that entry exists: it waits for it a little rather than
-        call two edits of different parts a conflict."""
-        if version < 1:
-            return None
+    def _past(self, project_id: int, doc_id: str, version: int) -> Doc | None:
+        """The document once it is past ``version``: at once, or after waiting a little while
+        another writer holds that version's lock (its history entry) and has not written yet;
+        None when it is not past it and nobody holds the lock (a real conflict or a missing
+        document: the caller says which)."""
         deadline = time.monotonic() + HISTORY_WAIT_S
         pause = 0.002
         while True:
-            entry = self.history_collection.find_one({"doc": doc_id, "version": version})
-            if entry is not None:
-                return dict(entry["snapshot"]) if _is_of(entry, project_id) else None
-            if time.monotonic() >= deadline:
+            current = self.get(project_id, doc_id)
+            if int(current["version"]) > version:
+                return current
+            held = self.history_collection.find_one({"doc": doc_id, "version": version}, {"_id": 1})
+            if held is None or time.monotonic() >= deadline:
                 return None
             time.sleep(pause)
             pause = min(pause * 2, 0.1)
+
+    def _recorded(self, project_id: int, doc_id: str, version: int) -> Doc | None:
+        """The state ``version`` had, from the history (its writer's lock, written before the
+        document moved past it); None if it has none."""
+        if version < 1:
+            return None
+        entry = self.history_collection.find_one({"doc": doc_id, "version": version})
+        if entry is None or not _is_of(entry, project_id):
+            return None
+        return dict(entry["snapshot"])
 
     def _writers_since(self, project_id: int, doc_id: str, version: int) -> list[str]:
         entries = self.history_collection.find(
@@ -409,18 +504,15 @@ class VersionedStore:
         if (
             before is None
             or not _is_of(before, project_id, expected_version)
-            or (
-                self.collection.delete_one(
-                    {"_id": doc_id, "version": expected_version}
-                ).deleted_count
-                == 0
+            or not self._locked_write(
+                self._entry(before, None, "delete", user),
+                Step(self.name, "delete", filter={"_id": doc_id, "version": expected_version}),
             )
         ):
             raise self._conflict_or_missing(project_id, doc_id, expected_version)
-        self._record(before, None, "delete", user)
-        notify_written(self.name, project_id, [doc_id])
+        notify_written(self.name, project_id, [doc_id], stepped=True)
 
-    def _record(
+    def _entry(
         self,
         before: Doc,
         after: Doc | None,
@@ -428,7 +520,8 @@ class VersionedStore:
         user: str,
         *,
         merged_with: list[str] | None = None,
-    ) -> None:
+    ) -> Doc:
+        """The history entry of a change of ``before``: who, when, which fields, the state."""
         entry = {
             "doc": before["_id"],
             "project": before["project"],
@@ -442,7 +535,7 @@ class VersionedStore:
         if merged_with is not None:
             # A stale write merged into the current version: who wrote what it was merged with.
             entry["merged_with"] = merged_with
-        self.history_collection.insert_one(entry)
+        return entry
 
     def history(self, project_id: int, doc_id: str) -> list[Doc]:
         """Newest first: each entry is the state that version ``version`` had before a change."""

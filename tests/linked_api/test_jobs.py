@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from annotations.linguistic_api import documents
 from annotations.linked_api import rebuild, sync
 from fieldmark.projects import services as projects
+from fieldmark.storage import mongo
 from tests.linguistic_api.test_import_export import wait_finished
 from tests.linked_api.conftest import graph_set, small_corpus
 
@@ -103,6 +104,38 @@ def test_a_burst_of_writes_is_synced_by_a_task(
     assert any(f"/text/{text['_id']}>" in line for line in incremental)
     rebuild.rebuild(team.project)
     assert graph_set(graph_store, team.project) == incremental
+
+
+def test_the_saves_of_a_burst_after_the_first_neither_read_the_schedule_nor_send_a_task(
+    team: Any, graph_store: Any, celery_worker_session: Any, settings: Any, monkeypatch: Any
+) -> None:
+    settings.FIELDMARK_RDF_SYNC = "task"
+    small_corpus(team.project, team.owner)
+    from annotations.linguistic_api import services
+
+    reads: list[int] = []
+    real = mongo.collection
+
+    def counted(name: str) -> Any:
+        if name == sync.STATE:
+            reads.append(1)
+        return real(name)
+
+    monkeypatch.setattr(sync, "SYNC_DELAY_S", 5.0)  # the burst fits in it on a loaded machine
+    text = services.create_text(team.owner, team.project, {"title": "Burst"})  # sends the task
+    monkeypatch.setattr(mongo, "collection", counted)
+    for n in range(3):
+        text = services.update_text(
+            team.owner, team.project, text["_id"], text["version"], {"title": f"Burst {n}"}
+        )
+    monkeypatch.setattr(mongo, "collection", real)
+    deadline = time.monotonic() + 60
+    while sync.pending(team.project.pk)[0] and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+    assert reads == []
+    assert sync.pending(team.project.pk) == (0, 0.0)
+    assert any('"Burst 2"' in line for line in graph_set(graph_store, team.project))
 
 
 def test_an_oversized_upload_is_413_and_starts_nothing(
