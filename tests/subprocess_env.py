@@ -6,7 +6,8 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -68,3 +69,14 @@ def prefork_worker(
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(30)
+
+
+def wait_for(condition: Callable[[], object], what: str, log: Path, timeout: float = 120) -> None:
+    """Poll ``condition`` until it holds; else fail saying ``what`` did not happen, with the end
+    of the worker's ``log``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{what} within {timeout} s; worker log:\n{log.read_text()[-3000:]}")

@@ -42,6 +42,7 @@ from annotations.linked_api.sync import (
     mode,
     record_gen,
     record_key,
+    resource_record,
     schedule,
     with_texts,
 )
@@ -262,21 +263,8 @@ def _load_graph(ctx: Context, store: GraphStore, graph: NamedNode) -> int:
                 continue
             fragments, foreign = built.owned()
             triples += built.triples
-            ops.append(
-                {
-                    "_id": record_key(project.pk, kind, doc_id, gen),
-                    "project": project.pk,
-                    "gen": gen,
-                    "kind": kind,
-                    "doc": doc_id,
-                    "iri": built.iri,
-                    "subjects": fragments,
-                    "extras": [f"{t.subject} {t.predicate} {t.object} ." for t in foreign],
-                    "parent": built.parent,
-                    "import_job": built.import_job,
-                    "lang": built.lang,
-                }
-            )
+            record = resource_record(project.pk, gen, kind, doc_id, built, fragments, foreign)
+            ops.append({"_id": record_key(project.pk, kind, doc_id, gen), **record})
         if ops:
             records.insert_many(ops, ordered=False)
         waiting += triples

@@ -112,6 +112,31 @@ def record_gen(record: Mapping[str, Any]) -> str:
     return str(record.get("gen") or "")
 
 
+def resource_record(
+    project_id: int,
+    gen: str,
+    kind: str,
+    doc_id: str,
+    built: Built,
+    fragments: list[str],
+    foreign: list[Triple],
+) -> dict[str, Any]:
+    """What the records keep of one resource of graph ``gen`` (``built.owned()`` split it into
+    ``fragments`` and ``foreign``): enough for a sync to remove its triples again."""
+    return {
+        "project": project_id,
+        "gen": gen,
+        "kind": kind,
+        "doc": doc_id,
+        "iri": built.iri,
+        "subjects": fragments,
+        "extras": [f"{t.subject} {t.predicate} {t.object} ." for t in foreign],
+        "parent": built.parent,
+        "import_job": built.import_job,
+        "lang": built.lang,
+    }
+
+
 # --- marking -------------------------------------------------------------------------------------
 
 
@@ -427,18 +452,7 @@ def sync_resources(
                 fragments, foreign = built.owned()
                 subjects += [_subject(built.iri, f) for f in fragments]
                 added += built.triples
-                record = {
-                    "project": project.pk,
-                    "gen": gen,
-                    "kind": kind,
-                    "doc": doc_id,
-                    "iri": built.iri,
-                    "subjects": fragments,
-                    "extras": [f"{t.subject} {t.predicate} {t.object} ." for t in foreign],
-                    "parent": built.parent,
-                    "import_job": built.import_job,
-                    "lang": built.lang,
-                }
+                record = resource_record(project.pk, gen, kind, doc_id, built, fragments, foreign)
                 record_ops.append(UpdateOne({"_id": key}, {"$set": record}, upsert=True))
                 if kind == "text" and before is not None and before.get("lang") != built.lang:
                     pending += _children(project.pk, f"text:{doc_id}", gen)

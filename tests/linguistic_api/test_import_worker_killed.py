@@ -22,7 +22,7 @@ from annotations.linguistic_api import concordance, documents, pending, services
 from fieldmark.jobs import tasks
 from fieldmark.jobs.models import Job
 from tests.linguistic_api.test_import_export import wait_finished
-from tests.subprocess_env import prefork_worker, worker_env
+from tests.subprocess_env import prefork_worker, wait_for, worker_env
 
 UTTERANCES = 40_000
 
@@ -58,15 +58,6 @@ def _stored(project_id: int) -> dict[str, int]:
     }
 
 
-def _wait(condition: Any, what: str, log: Path, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"{what} within {timeout} s; worker log:\n{log.read_text()[-3000:]}")
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("victim", ["pool child", "whole worker"])
 def test_a_worker_killed_mid_import_leaves_nothing_and_fails_the_job(
@@ -91,7 +82,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_fails_the_job(
     pk = team.project.pk
 
     # Given an import that has written part of its file...
-    _wait(lambda: _stored(pk)["utterances"] > 0, "the import did not start writing", log)
+    wait_for(lambda: _stored(pk)["utterances"] > 0, "the import did not start writing", log)
     during = (
         services.list_texts(team.project).count(),
         services.ConcordancePage(team.project, "gloss", "PL", "exact").hits,

@@ -35,7 +35,7 @@ from fieldmark.storage import mongo
 from tests.linguistic_api.test_import_export import wait_finished
 from tests.linked_api.conftest import graph_set, mapping, small_corpus
 from tests.linked_api.test_remote_store import remote_store  # noqa: F401 - a fixture
-from tests.subprocess_env import prefork_worker, worker_env
+from tests.subprocess_env import prefork_worker, wait_for, worker_env
 
 RDFS_COMMENT = "<http://www.w3.org/2000/01/rdf-schema#comment>"
 
@@ -62,15 +62,6 @@ def worker(
     log = tmp_path / "worker.log"
     with prefork_worker(env, queue, log) as process:
         yield process, queue, pause, log
-
-
-def _wait(condition: Any, what: str, log: Path, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"{what} within {timeout} s; worker log:\n{log.read_text()[-3000:]}")
 
 
 def named_graphs(store: RemoteStore) -> set[str]:
@@ -167,7 +158,7 @@ def test_a_rebuild_killed_at_any_point_leaves_graph_and_records_consistent(
     )
     tasks.run_job.apply_async(args=(str(job.id),), queue=queue)
     reached = pause / f"{point}.reached"
-    _wait(reached.exists, f"the rebuild did not reach {point!r}", log)
+    wait_for(reached.exists, f"the rebuild did not reach {point!r}", log)
     assert sync.rebuilding(project.pk) == (point != "drained")  # (given up after the swap)
     [staging] = [g for g in remote_store.graphs(public.value + "/r") if g not in (old_live, public)]
     if point == "staged":
