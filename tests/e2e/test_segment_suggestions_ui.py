@@ -5,7 +5,6 @@ the word (and fills those glosses), Delete dismisses the proposal, and both are 
 from __future__ import annotations
 
 import io
-import json
 from typing import Any
 
 import pytest
@@ -14,29 +13,9 @@ from playwright.sync_api import expect
 
 from tests.e2e.test_linguistic_ui import log_in
 from tests.mlworkers.conftest import SENTENCES, import_text
+from tests.mlworkers.test_suggestions import import_unsegmented
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def import_unsegmented(team: Any, name: str, lines: list[list[str]]) -> str:
-    from annotations.linguistic_api import documents, services
-
-    doc = {
-        "id": name,
-        "title": name,
-        "utterances": [
-            {"id": f"{name}-{i}", "order": i, "transcription": " ".join(words),
-             "words": [{"form": w} for w in words]}
-            for i, words in enumerate(lines)
-        ],
-    }  # fmt: skip
-    raw = (json.dumps(doc) + "\n").encode()
-    services.import_file(
-        team.project, lambda: io.BytesIO(raw), "json", f"{name}.jsonl", f"t-{name}", "owner"
-    )
-    found = documents.texts.collection.find_one({"project": team.project.pk, "source_id": name})
-    assert found is not None
-    return str(found["_id"])
 
 
 def test_a_proposed_cut_is_taken_with_one_key_and_another_dismissed(
