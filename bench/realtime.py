@@ -36,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,16 +48,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
 
 
-# --- a minimal websocket client (RFC 6455 text frames), so the bench needs no extra package -----
+# --- minimal clients (RFC 6455 text frames, HTTP/1.1 keep-alive) on one event loop ---------------
+# The bench shares the machine's cores with the server it measures: its clients must cost little,
+# or the delays it reports are its own backlog. Frames are cut out of a buffer filled by large
+# reads (not two or three awaits a frame), and saves go out on the same loop over kept-alive
+# connections, with no thread per client.
 
 
 class Socket:
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader, self.writer = reader, writer
+        self.buffer = bytearray()
 
     @classmethod
     async def connect(cls, host: str, port: int, path: str, cookie: str) -> Socket:
-        reader, writer = await asyncio.open_connection(host, port)
+        reader, writer = await asyncio.open_connection(host, port, limit=1 << 20)
         key = base64.b64encode(os.urandom(16)).decode()
         writer.write(
             (
@@ -72,36 +78,46 @@ class Socket:
             pass
         return cls(reader, writer)
 
-    async def receive_raw(self) -> None:
-        """The next frame, unread (answering a ping as :meth:`receive` does)."""
-        head = await self.reader.readexactly(2)
-        opcode, length = head[0] & 0x0F, head[1] & 0x7F
-        if length == 126:
-            length = int.from_bytes(await self.reader.readexactly(2), "big")
-        elif length == 127:
-            length = int.from_bytes(await self.reader.readexactly(8), "big")
-        payload = await self.reader.readexactly(length)
-        if opcode == 8:
-            raise ConnectionError("closed by the server")
-        if opcode == 9:
-            self.pong(payload)
+    async def frames(self, parse: bool = True) -> AsyncIterator[list[Any]]:
+        """The text frames each read brought (decoded when ``parse``; else counted only), pings
+        answered (daphne pings every 20 s and drops a socket that does not answer)."""
+        buffer = self.buffer
+        while True:
+            data = await self.reader.read(1 << 18)
+            if not data:
+                raise ConnectionError("closed by the server")
+            buffer += data
+            found: list[Any] = []
+            at, size = 0, len(buffer)
+            while size - at >= 2:
+                opcode, length, start = buffer[at] & 0x0F, buffer[at + 1] & 0x7F, at + 2
+                if length == 126:
+                    if size - at < 4:
+                        break
+                    length, start = int.from_bytes(buffer[at + 2 : at + 4], "big"), at + 4
+                elif length == 127:
+                    if size - at < 10:
+                        break
+                    length, start = int.from_bytes(buffer[at + 2 : at + 10], "big"), at + 10
+                if size - start < length:
+                    break
+                if opcode == 1:
+                    found.append(json.loads(buffer[start : start + length]) if parse else None)
+                elif opcode == 8:
+                    raise ConnectionError("closed by the server")
+                elif opcode == 9:
+                    self.pong(bytes(buffer[start : start + length]))
+                at = start + length
+            del buffer[:at]
+            if found:
+                yield found
 
     async def receive(self) -> dict[str, Any]:
-        while True:
-            head = await self.reader.readexactly(2)
-            opcode, length = head[0] & 0x0F, head[1] & 0x7F
-            if length == 126:
-                length = int.from_bytes(await self.reader.readexactly(2), "big")
-            elif length == 127:
-                length = int.from_bytes(await self.reader.readexactly(8), "big")
-            payload = await self.reader.readexactly(length)
-            if opcode == 1:
-                message: dict[str, Any] = json.loads(payload)
-                return message
-            if opcode == 8:
-                raise ConnectionError("closed by the server")
-            if opcode == 9:  # daphne pings every 20 s and drops a socket that does not answer
-                self.pong(payload)
+        """The next text frame (for the handshake's hello)."""
+        async for batch in self.frames():
+            message: dict[str, Any] = batch[0]
+            return message
+        raise ConnectionError("closed by the server")
 
     def pong(self, payload: bytes) -> None:
         mask = os.urandom(4)
@@ -110,6 +126,57 @@ class Socket:
 
     def close(self) -> None:
         self.writer.close()
+
+
+class Http:
+    """One kept-alive HTTP/1.1 connection: a request at a time, as a browser tab saves."""
+
+    def __init__(self, host: str, port: int, headers: dict[str, str]) -> None:
+        self.host, self.port = host, port
+        self.head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        if self.writer is None or self.writer.is_closing():
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        payload = b"" if body is None else json.dumps(body).encode()
+        self.writer.write(
+            (
+                f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n{self.head}"
+                f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
+            ).encode()
+            + payload
+        )
+        status = int((await self.reader.readline()).split(b" ", 2)[1])
+        length, chunked, close = 0, False, False
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            name, value = name.strip().lower(), value.strip().lower()
+            if name == "content-length":
+                length = int(value)
+            elif name == "transfer-encoding":
+                chunked = "chunked" in value
+            elif name == "connection":
+                close = value == "close"
+        if chunked:
+            parts = []
+            while (size := int((await self.reader.readline()).strip(), 16)) > 0:
+                parts.append(await self.reader.readexactly(size))
+                await self.reader.readexactly(2)
+            await self.reader.readline()
+            data = b"".join(parts)
+        else:
+            data = await self.reader.readexactly(length)
+        if close:
+            self.writer.close()
+            self.writer = None
+        return status, json.loads(data) if data else None
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
 
 
 # --- one configuration (child process) -----------------------------------------------------------
@@ -244,7 +311,11 @@ def run_one(
         port = free_port()
         command = [str(Path(sys.executable).parent / "daphne")]
         argv = ["-b", "127.0.0.1", "-p", str(port), "fieldmark.asgi:application"]
-        if profile:
+        if os.environ.get("BENCH_WEB_SERVER") == "uvicorn":
+            command = [str(Path(sys.executable).parent / "uvicorn")]
+            argv = ["--host", "127.0.0.1", "--port", str(port), "--no-access-log",
+                    "--ws-ping-interval", "20", "fieldmark.asgi:application"]  # fmt: skip
+        elif profile:
             command = [sys.executable, str(ROOT / "bench" / "profiled_daphne.py"), profile]
         elif WEB_WORKERS > 1:  # as the launcher runs them: several processes on the one port
             command = [sys.executable, "-m", "fieldmark.webserver"]
@@ -285,8 +356,6 @@ def wait_port(port: int, timeout: float = 180) -> None:
 
 
 async def drive(run: Run, port: int, data: dict[str, Any], processes: dict[str, int]) -> None:
-    import requests
-
     people = data["people"]
     sockets = []
     for i, person in enumerate(people):
@@ -297,89 +366,89 @@ async def drive(run: Run, port: int, data: dict[str, Any], processes: dict[str, 
         assert hello["type"] == "hello", hello
         sockets.append(ws)
     expected_events: dict[str, int] = {}
+    seen: set[tuple[int, str]] = set()
+
+    def delivered(i: int, event: dict[str, Any], now: float, wall: float) -> None:
+        for word in event["data"].get("words", []):
+            for morpheme in word.get("morphemes", []):
+                name = morpheme.get("gloss", "")
+                if not name.startswith("c") or name.startswith(f"c{i}-"):
+                    continue
+                key = (i, name)
+                if key in seen or name not in run.sent_at:
+                    continue
+                seen.add(key)
+                run.from_request.append(now - run.sent_at[name])
+                if name in run.answered_at:
+                    run.from_response.append(now - run.answered_at[name])
+                if "committed_at" in event:  # this host's clock at the commit
+                    run.from_commit.append(wall - event["committed_at"])
 
     async def listen(i: int, ws: Socket) -> None:
+        # The server writes every frame to every socket; the receivers past ``measured`` only
+        # cut the frames out (one client process can then follow 200 sockets).
+        measured = i < run.measured
         try:
-            if i >= run.measured:
-                # The server still writes every frame to this socket; reading it raw keeps one
-                # client process able to follow 200 sockets (parsing 40,000 frames a second
-                # would make the bench, not the server, the bottleneck).
-                while True:
-                    await ws.receive_raw()
-            while True:
-                event = await ws.receive()
-                if event.get("type") != "linguistic.utterance.updated":
+            async for batch in ws.frames(parse=measured):
+                if not measured:
                     continue
                 now, wall = time.perf_counter(), time.time()
-                for word in event["data"].get("words", []):
-                    for morpheme in word.get("morphemes", []):
-                        name = morpheme.get("gloss", "")
-                        if not name.startswith("c") or name.startswith(f"c{i}-"):
-                            continue
-                        key = (i, name)
-                        with run.lock:
-                            if key in seen or name not in run.sent_at:
-                                continue
-                            seen.add(key)
-                            run.from_request.append(now - run.sent_at[name])
-                            if name in run.answered_at:
-                                run.from_response.append(now - run.answered_at[name])
-                            if "committed_at" in event:  # this host's clock at the commit
-                                run.from_commit.append(wall - event["committed_at"])
+                for event in batch:
+                    if event.get("type") == "linguistic.utterance.updated":
+                        delivered(i, event, now, wall)
         except (ConnectionError, asyncio.IncompleteReadError):
             return
 
-    seen: set[tuple[int, str]] = set()
     listeners = [asyncio.ensure_future(listen(i, ws)) for i, ws in enumerate(sockets)]
-    sessions = [requests.Session() for _ in people]
+    clients = [
+        Http("127.0.0.1", port, {"Authorization": f"Token {person['token']}",
+                                 "X-Fieldmark-Tab": f"c{i}"})
+        for i, person in enumerate(people)
+    ]  # fmt: skip
     versions = {uid: 1 for uid in data["utterances"]}
     bodies = {uid: json.loads(json.dumps(data["body"])) for uid in data["utterances"]}
-    base = f"http://127.0.0.1:{port}/api/v1/projects/bench/utterances/"
+    base = "/api/v1/projects/bench/utterances/"
 
-    def save(i: int, k: int) -> None:
+    async def save(i: int, k: int) -> None:
         uid = data["utterances"][0 if run.one_utterance else i]
         word = i if run.one_utterance else 0
         name = f"c{i}-{k}"
         body = json.loads(json.dumps(bodies[uid]))
         body["words"][word]["morphemes"][0]["gloss"] = name
-        headers = {"Authorization": f"Token {people[i]['token']}", "X-Fieldmark-Tab": f"c{i}"}
-        with run.lock:
-            run.sent_at[name] = time.perf_counter()
+        run.sent_at[name] = time.perf_counter()
         try:
-            response = sessions[i].put(
-                f"{base}{uid}/", json={**body, "version": versions[uid]}, headers=headers,
+            status, answer = await asyncio.wait_for(
+                clients[i].request("PUT", f"{base}{uid}/", {**body, "version": versions[uid]}),
                 timeout=30,
-            )  # fmt: skip
-        except requests.RequestException:  # a save the server did not answer in 30 s: an error
-            with run.lock:
-                run.errors += 1
+            )
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
+            run.errors += 1  # a save the server did not answer in 30 s, or a broken connection
+            clients[i].close()
+            clients[i].writer = None
             return
-        with run.lock:
-            if response.status_code == 200:
-                run.answered_at[name] = time.perf_counter()
-                run.ok += 1
-                run.expected += run.measured - (1 if i < run.measured else 0)
-                saved = response.json()
-                if saved["version"] > versions[uid]:
-                    versions[uid] = saved["version"]
-                    bodies[uid] = {"words": saved["words"]}
-            elif response.status_code == 409:
-                run.conflicts += 1
-                current = response.json()["current"]
-                versions[uid], bodies[uid] = current["version"], {"words": current["words"]}
-            else:
-                run.errors += 1
-
-    loop = asyncio.get_running_loop()
-    pool = ThreadPoolExecutor(max_workers=len(people))
+        if status == 200:
+            run.answered_at[name] = time.perf_counter()
+            run.ok += 1
+            run.expected += run.measured - (1 if i < run.measured else 0)
+            if answer["version"] > versions[uid]:
+                versions[uid] = answer["version"]
+                bodies[uid] = {"words": answer["words"]}
+        elif status == 409:
+            run.conflicts += 1
+            current = answer["current"]
+            versions[uid], bodies[uid] = current["version"], {"words": current["words"]}
+        else:
+            run.errors += 1
 
     served: dict[str, Any] = {}
 
     # Warm up each connection (and the server's first-request work) before timing.
-    def warm(i: int) -> None:
-        auth = {"Authorization": f"Token {people[i]['token']}"}
+    async def warm(i: int) -> None:
         uid = data["utterances"][0 if run.one_utterance else i]
-        served[uid] = sessions[i].get(f"{base}{uid}/", headers=auth, timeout=30).json()
+        served[uid] = (await clients[i].request("GET", f"{base}{uid}/"))[1]
+
+    loop = asyncio.get_running_loop()
+    pool = ThreadPoolExecutor(max_workers=4)
 
     def send_event(i: int, k: int) -> None:
         """What a save's event is, sent from this process as a worker sends its events."""
@@ -399,11 +468,18 @@ async def drive(run: Run, port: int, data: dict[str, Any], processes: dict[str, 
             run.ok += 1
             run.expected += run.measured - (1 if i < run.measured else 0)
 
-    await asyncio.gather(*(loop.run_in_executor(pool, warm, i) for i in range(len(people))))
+    async def event(i: int, k: int) -> None:
+        await loop.run_in_executor(pool, send_event, i, k)
+
+    for batch_start in range(0, len(people), 10):
+        await asyncio.gather(
+            *(warm(i) for i in range(batch_start, min(len(people), batch_start + 10)))
+        )
     started = time.perf_counter()
     cpu_before = {name: cpu_seconds(pid) for name, pid in processes.items()}
     pending: list[asyncio.Future[None]] = []
     in_flight: dict[int, asyncio.Future[None]] = {}
+    work = event if run.source == "events" else save
     for k in range(int(run.duration)):
         for i in range(len(people)):
             # Spread each client's save over the second, as independent people would; a person
@@ -413,8 +489,7 @@ async def drive(run: Run, port: int, data: dict[str, Any], processes: dict[str, 
             if i in in_flight and not in_flight[i].done():
                 run.skipped += 1
                 continue
-            work = send_event if run.source == "events" else save
-            in_flight[i] = loop.run_in_executor(pool, work, i, k)
+            in_flight[i] = asyncio.ensure_future(work(i, k))
             pending.append(in_flight[i])
     await asyncio.gather(*pending)
     expected_events["total"] = run.expected
@@ -431,6 +506,8 @@ async def drive(run: Run, port: int, data: dict[str, Any], processes: dict[str, 
         task.cancel()
     for ws in sockets:
         ws.close()
+    for client in clients:
+        client.close()
     pool.shutdown()
     run.answered_at["__expected__"] = float(expected_events["total"])
 

@@ -136,7 +136,7 @@ class ProjectConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
 
     async def _group(self, message: dict[str, Any]) -> None:
         assert self.group is not None
-        await self.channel_layer.group_send(self.group, {**message, "sender": self.channel_name})
+        await hub(self.channel_layer).publish(self.group, {**message, "sender": self.channel_name})
 
     async def _error(self, error: str, detail: str, field: str | None = None) -> None:
         body: dict[str, Any] = {"type": "error", "error": error, "detail": detail}

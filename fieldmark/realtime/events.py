@@ -33,11 +33,14 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
 from fieldmark.realtime.eventlog import get_log, to_json
+from fieldmark.realtime.hub import encode, pubsub_channel, redis_url
 
 logger = logging.getLogger(__name__)
 
 ORIGIN_HEADER = "HTTP_X_FIELDMARK_TAB"
 _TAB_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# The most messages the publisher sends in one round trip.
+PUBLISH_BATCH = 200
 _origin: contextvars.ContextVar[str] = contextvars.ContextVar("fieldmark_origin", default="")
 
 
@@ -117,10 +120,12 @@ class _Publisher:
     """Sends group messages from a thread of its own, one after the other in the order they
     came. A write never waits for the layer: in the web process a send through the server's
     event loop (``async_to_sync``) waited for that loop's turn, which under load took longer
-    than the rest of the request."""
+    than the rest of the request. On Redis the messages go by pub/sub (see
+    :mod:`fieldmark.realtime.hub`), those that queued up meanwhile in one pipelined round trip."""
 
     def __init__(self, layer: Any) -> None:
         self.layer = layer
+        self.url = redis_url(layer)
         self.pid = os.getpid()
         self.queue: queue.SimpleQueue[tuple[str, dict[str, Any]] | threading.Event | None] = (
             queue.SimpleQueue()
@@ -144,6 +149,9 @@ class _Publisher:
             self.thread.join(5.0)
 
     def _serve(self) -> None:
+        if self.url:
+            self._serve_pubsub()
+            return
         loop = asyncio.new_event_loop()
         try:
             while (item := self.queue.get()) is not None:
@@ -156,6 +164,36 @@ class _Publisher:
                     logger.exception("could not send an event to %s", item[0])
         finally:
             loop.close()
+
+    def _serve_pubsub(self) -> None:
+        import redis
+
+        client = redis.Redis.from_url(self.url, socket_timeout=5, socket_connect_timeout=2)
+        while True:
+            batch = [self.queue.get()]
+            while len(batch) < PUBLISH_BATCH:
+                try:
+                    batch.append(self.queue.get_nowait())
+                except queue.Empty:
+                    break
+            pipe = client.pipeline(transaction=False)
+            waiting: list[threading.Event] = []
+            for item in batch:
+                if item is None:
+                    break
+                if isinstance(item, threading.Event):
+                    waiting.append(item)  # set once what came before it was sent
+                else:
+                    pipe.publish(pubsub_channel(self.url, item[0]), encode(item[1]))
+            try:
+                pipe.execute()
+            except Exception:
+                logger.exception("could not send %d events", len(batch) - len(waiting))
+            for done in waiting:
+                done.set()
+            if None in batch:
+                client.close()
+                return
 
 
 _current: _Publisher | None = None

@@ -30,6 +30,12 @@ class LoopLocalRedisChannelLayer:
         )
         self._guard = threading.Lock()
 
+    @property
+    def redis_url(self) -> str:
+        """The Redis server's URL (the hub sends group messages by its pub/sub)."""
+        host = self._config["hosts"][0]
+        return str(host["address"] if isinstance(host, dict) else host)
+
     def instance(self) -> RedisChannelLayer:
         """The running loop's instance (the shared one outside a loop)."""
         try:
