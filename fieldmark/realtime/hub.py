@@ -191,7 +191,7 @@ class _RedisFeed:
         await self.client.publish(pubsub_channel(self.url, group), encode(message))
 
     async def close(self) -> None:
-        if self.reader is not None:
+        if self.reader is not None and self.reader is not asyncio.current_task():
             self.reader.cancel()
         try:
             await self.pubsub.aclose()  # type: ignore[no-untyped-call]
@@ -270,13 +270,16 @@ class Hub:
                 await subscription.stop()
 
 
-_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
+_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, Hub]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def hub(layer: BaseChannelLayer) -> Hub:
-    """This event loop's hub on ``layer``."""
-    loop = asyncio.get_running_loop()
-    found = _hubs.get(loop)
+    """This event loop's hub on ``layer`` (one per layer: a process has one, a test may have
+    two)."""
+    hubs = _hubs.setdefault(asyncio.get_running_loop(), {})
+    found = hubs.get(id(layer))
     if found is None or found.layer is not layer:
-        found = _hubs[loop] = Hub(layer)
+        found = hubs[id(layer)] = Hub(layer)
     return found
