@@ -166,10 +166,12 @@ def test_on_redis_a_worker_processs_event_reaches_the_hub_and_another_database_h
     async def scenario() -> None:
         await hub(layer).join("project.903", here)
         await hub(other).join("project.903", elsewhere)
-        await asyncio.get_running_loop().run_in_executor(
-            None,
-            lambda: (publish(layer, "project.903", {"type": "project.event", "n": 1}), flush()),
-        )
+
+        def send() -> None:  # as a request's thread or a worker sends, then waits until it left
+            publish(layer, "project.903", {"type": "project.event", "n": 1})
+            assert flush()
+
+        await asyncio.get_running_loop().run_in_executor(None, send)
         await until(lambda: len(here.got) == 1)
         await asyncio.sleep(0.3)  # time enough for a message that should not come
         await hub(layer).leave("project.903", here)
