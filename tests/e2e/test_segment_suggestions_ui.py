@@ -11,7 +11,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.e2e.test_linguistic_ui import log_in
+from tests.e2e.igt_layout import assert_inside, assert_on_label
+from tests.e2e.test_linguistic_ui import log_in, screenshot
 from tests.mlworkers.conftest import SENTENCES, import_text
 from tests.mlworkers.test_suggestions import import_unsegmented
 
@@ -45,6 +46,25 @@ def test_a_proposed_cut_is_taken_with_one_key_and_another_dismissed(
         ["x-tok COM look.for 100% →", "r-ixoq-iil E3S wife NMLZ 100% →"], timeout=30_000
     )
     expect(page.get_by_test_id("machine-suggestion")).to_have_count(0)  # no gloss model
+    # and the gloss and POS tiers stay on their labels
+    screenshot(page, "segment-proposals.png")
+    utterance = page.get_by_test_id("utterance").first
+    assert_on_label(
+        utterance, "gloss", first_cell, page.get_by_label("Gloss of rixoqiil in rixoqiil")
+    )
+    assert_on_label(
+        utterance, "POS", page.get_by_label("POS of xtok in xtok"),
+        page.get_by_label("POS of rixoqiil in rixoqiil"),
+    )  # fmt: skip
+    # and each proposal is on one line inside its cell, cut off where the cell ends (the title
+    # holds it all)
+    for proposal, word in zip(proposals.all(), ["xtok", "rixoqiil"], strict=True):
+        assert_inside(proposal, page.get_by_label(f"Gloss of {word} in {word}"))
+    expect(proposals.first).to_have_attribute(
+        "title",
+        "Model v1 proposes the cut “x-tok” glossed “COM look.for” (p 100%): "
+        "→ cuts the word, Delete dismisses",
+    )
 
     # When they take it with ArrowRight, the word is cut, the glosses filled, the caret on the first
     page.keyboard.press("ArrowRight")
@@ -53,6 +73,17 @@ def test_a_proposed_cut_is_taken_with_one_key_and_another_dismissed(
     expect(page.get_by_label("Gloss of x in xtok")).to_be_focused()
 
     expect(proposals).to_have_text(["r-ixoq-iil E3S wife NMLZ 100% →"])
+    # and the word still proposed keeps its tiers in line with the cut one's and their labels
+    screenshot(page, "segment-proposal-taken.png")
+    assert_on_label(
+        utterance, "gloss", page.get_by_label("Gloss of -tok in xtok"),
+        page.get_by_label("Gloss of rixoqiil in rixoqiil"),
+    )  # fmt: skip
+    assert_on_label(
+        utterance, "POS", page.get_by_label("POS of -tok in xtok"),
+        page.get_by_label("POS of rixoqiil in rixoqiil"),
+    )  # fmt: skip
+    assert_on_label(utterance, "word POS", page.get_by_label("Word POS of xtok"))
 
     # and when they move on to the second word and dismiss its proposal with Delete
     page.get_by_label("Gloss of rixoqiil in rixoqiil").focus()

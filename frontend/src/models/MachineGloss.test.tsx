@@ -36,6 +36,7 @@ describe("MachineGloss", () => {
     expect(onAccept).not.toHaveBeenCalled();
     expect(screen.queryByTestId("machine-suggestion")).toBeNull();
     expect(screen.getByTestId("machine-made").textContent).toBe("machine");
+    expect(screen.getByLabelText("Gloss").closest(".ml-gloss")?.getAttribute("title")).toBe("Accepted from model v2");
   });
 
   it("shows a proposed cut with its glosses, and ArrowRight takes it", () => {
@@ -48,6 +49,11 @@ describe("MachineGloss", () => {
     );
     expect(screen.queryByTestId("machine-suggestion")).toBeNull();
     expect(screen.getByTestId("machine-segmentation").textContent).toBe("r-ixoq-iil E3S wife NMLZ 80% →");
+    // The proposal is cut off where the cell ends and lets the pointer through to the input:
+    // hovering the cell shows it whole.
+    const whole = "Model v2 proposes the cut “r-ixoq-iil” glossed “E3S wife NMLZ” (p 80%): → cuts the word, Delete dismisses";
+    expect(screen.getByTestId("machine-segmentation").title).toBe(whole);
+    expect(screen.getByLabelText("Gloss").closest(".ml-gloss")?.getAttribute("title")).toBe(whole);
     fireEvent.keyDown(screen.getByLabelText("Gloss"), { key: "ArrowRight" });
     expect(onAccept).toHaveBeenCalledTimes(1);
   });

@@ -33,34 +33,38 @@ export function MachineGloss({ hint, cut = false, value, onAccept, onReject, chi
       onReject();
     }
   };
+  const title = hint && shown ? titleOf(hint, shown, cut) : undefined;
+  // The proposal and the mark lie over the cell and let the pointer through to the input: the
+  // cell carries their title too, so hovering it shows the whole proposal.
   return (
-    <div className={`ml-gloss${shown ? ` ml-gloss-${shown}` : ""}`} onKeyDownCapture={onKeyDownCapture}>
+    <div className={`ml-gloss${shown ? ` ml-gloss-${shown}` : ""}`} title={title} onKeyDownCapture={onKeyDownCapture}>
       {children}
       {shown === "ghost" && hint && !cut && (
-        <span
-          className="ml-ghost"
-          data-testid="machine-suggestion"
-          title={`Model v${hint.versionNumber} proposes “${hint.label}” (p ${percent(hint.p, 0)}): → accepts, Delete dismisses`}
-        >
+        <span className="ml-ghost" data-testid="machine-suggestion" title={title}>
           {hint.label} <span className="ml-p">{percent(hint.p, 0)} →</span>
         </span>
       )}
       {shown === "ghost" && hint && cut && (
-        <span
-          className="ml-ghost ml-ghost-cut"
-          data-testid="machine-segmentation"
-          title={`Model v${hint.versionNumber} proposes the cut “${hint.label}”${hint.glosses?.length ? ` glossed “${hint.glosses.join(" ")}”` : ""} (p ${percent(hint.p, 0)}): → cuts the word, Delete dismisses`}
-        >
+        <span className="ml-ghost ml-ghost-cut" data-testid="machine-segmentation" title={title}>
           <span className="ml-cut">{hint.label}</span>
           {hint.glosses?.some((g) => g) ? <span className="ml-cut-glosses"> {hint.glosses.join(" ")}</span> : null}{" "}
           <span className="ml-p">{percent(hint.p, 0)} →</span>
         </span>
       )}
       {shown === "machine" && hint && (
-        <span className="ml-machine-mark" data-testid="machine-made" title={`Accepted from model v${hint.versionNumber}`}>
+        <span className="ml-machine-mark" data-testid="machine-made" title={title}>
           machine
         </span>
       )}
     </div>
   );
+}
+
+/** What the proposal or the mark says in full: shown on hover, where the cell cuts it off. */
+function titleOf(hint: MachineHint, shown: "ghost" | "machine", cut: boolean): string {
+  const p = percent(hint.p, 0);
+  if (shown === "machine") return `Accepted from model v${hint.versionNumber}`;
+  if (!cut) return `Model v${hint.versionNumber} proposes “${hint.label}” (p ${p}): → accepts, Delete dismisses`;
+  const glossed = hint.glosses?.length ? ` glossed “${hint.glosses.join(" ")}”` : "";
+  return `Model v${hint.versionNumber} proposes the cut “${hint.label}”${glossed} (p ${p}): → cuts the word, Delete dismisses`;
 }
