@@ -56,7 +56,7 @@ FROM ${PYTHON_IMAGE} AS runtime
 ARG APP_UID=10001
 ARG APP_GID=10001
 
-# PYTHONPATH=/app: every process (manage.py, daphne, celery) imports the same copy of the code,
+# PYTHONPATH=/app: every process (manage.py, the web server, celery) imports the same copy of the code,
 # the one in /app, so settings.BASE_DIR is /app and frontend/dist is found there. The copy that
 # `pip install .` put into /opt/venv only matters for tools run outside /app.
 ENV PATH=/opt/venv/bin:$PATH \

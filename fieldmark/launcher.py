@@ -150,31 +150,16 @@ class Platform:
         )
 
     def start_web(self) -> None:
-        # One daphne process by default: the embedded channel layer lives in memory, so
-        # websocket events would not cross processes. FIELDMARK_WEB_WORKERS > 1 (benches, or
-        # with REDIS_URL) runs several on the one port, as production does.
+        # Production's web server (fieldmark.webserver: uvicorn processes on one port). One
+        # process by default, which a laptop's editing needs; FIELDMARK_WEB_WORKERS > 1 runs
+        # more (events cross them through the embedded Redis-protocol server).
         workers = int(self.env.get("FIELDMARK_WEB_WORKERS") or "1")
-        if workers > 1:
-            self.spawn(
-                "web",
-                [sys.executable, "-m", "fieldmark.webserver", "--host", self.host,
-                 "--port", str(self.port), "--workers", str(workers),
-                 "--access-log", str(self.var / "logs" / "access.log")],
-            )  # fmt: skip
-            return
         self.spawn(
             "web",
-            [
-                _bin("daphne"),
-                "-b",
-                self.host,
-                "-p",
-                str(self.port),
-                "--access-log",
-                str(self.var / "logs" / "access.log"),
-                "fieldmark.asgi:application",
-            ],
-        )
+            [sys.executable, "-m", "fieldmark.webserver", "--host", self.host,
+             "--port", str(self.port), "--workers", str(workers),
+             "--access-log", str(self.var / "logs" / "access.log")],
+        )  # fmt: skip
 
     def wait_healthy(self, timeout: float = 90.0) -> dict[str, object]:
         url = f"http://{self.host}:{self.port}/api/health"

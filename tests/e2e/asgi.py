@@ -1,10 +1,10 @@
-"""A live ASGI server (daphne, HTTP and websockets) for browser tests of live collaboration.
+"""A live ASGI server (uvicorn, HTTP and websockets, configured as production's web processes)
+for browser tests.
 
 pytest-django's ``live_server`` speaks WSGI only, so its pages never get a project socket.
-Daphne runs here in a thread of the test process, so it shares the test database (SQLite's
+uvicorn runs here in a thread of the test process, so it shares the test database (SQLite's
 shared in-memory test database, or PostgreSQL), the Mongo database and settings; the channel
-layer is the session's Redis-protocol server. Twisted's reactor runs once per process, hence
-one server for the whole session.
+layer is the session's Redis-protocol server. One server serves the whole session.
 """
 
 from __future__ import annotations
@@ -30,19 +30,26 @@ _started: AsgiServer | None = None
 
 
 def _start() -> AsgiServer:
-    from daphne.server import Server
+    import uvicorn
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 
     from fieldmark.asgi import application
+    from fieldmark.webserver import WS_MAX_BYTES
 
     port = free_port()
-    server = Server(
-        application=ASGIStaticFilesHandler(application),
-        endpoints=[f"tcp:port={port}:interface=127.0.0.1"],
-        signal_handlers=False,
-        verbosity=0,
+    config = uvicorn.Config(
+        ASGIStaticFilesHandler(application),
+        host="127.0.0.1",
+        port=port,
+        lifespan="off",
+        ws_max_size=WS_MAX_BYTES,
+        ws_ping_interval=20.0,
+        ws_ping_timeout=20.0,
+        proxy_headers=False,
+        log_level="warning",
     )
-    thread = threading.Thread(target=server.run, name="daphne", daemon=True)
+    server = uvicorn.Server(config)  # in a thread that is not the main one: no signal handlers
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -51,7 +58,7 @@ def _start() -> AsgiServer:
                 break
         time.sleep(0.1)
     else:
-        raise RuntimeError("daphne did not start within 20 s")
+        raise RuntimeError("the web server did not start within 20 s")
     url = f"http://127.0.0.1:{port}"
     # The first page pays for every lazy import and the static file index: warm it up here, so
     # the browser's first navigation does not spend its timeout on them.
@@ -62,7 +69,7 @@ def _start() -> AsgiServer:
 
 @pytest.fixture
 def asgi_server(transactional_db: Any, mongo_db: Any) -> AsgiServer:
-    """The session's daphne server; each test's data is committed, so it sees it."""
+    """The session's web server; each test's data is committed, so it sees it."""
     global _started
     if _started is None:
         _started = _start()

@@ -1,5 +1,5 @@
-"""``python -m fieldmark.webserver``: several daphne processes answer on one port, and one that
-dies is replaced."""
+"""``python -m fieldmark.webserver``: several uvicorn processes answer on one port, one that
+dies is replaced, and none outlives a supervisor killed outright."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from fieldmark.storage.embedded import free_port
 
@@ -42,7 +44,7 @@ def _until(condition: Any, timeout: float = 240) -> None:
     raise AssertionError("timed out")
 
 
-def test_two_daphne_processes_share_one_port_and_a_dead_one_is_replaced(tmp_path: Path) -> None:
+def test_two_web_processes_share_one_port_and_a_dead_one_is_replaced(tmp_path: Path) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/api/v1/projects/"
     env = {**os.environ, "FIELDMARK_VAR_DIR": str(tmp_path), "FIELDMARK_RDF_STORE": str(tmp_path)}
@@ -73,3 +75,35 @@ def test_two_daphne_processes_share_one_port_and_a_dead_one_is_replaced(tmp_path
     assert statuses == {401}, log_path.read_text(errors="replace")[-6000:]
     assert first[1] in replaced and first[0] not in replaced
     assert code == 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_web_processes_do_not_outlive_a_killed_supervisor(tmp_path: Path) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/api/v1/projects/"
+    env = {**os.environ, "FIELDMARK_VAR_DIR": str(tmp_path), "FIELDMARK_RDF_STORE": str(tmp_path)}
+    parent = subprocess.Popen(
+        [sys.executable, "-m", "fieldmark.webserver", "--port", str(port), "--workers", "2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _until(lambda: len(_children(parent.pid)) == 2 and _status(url) == 401)
+        children = _children(parent.pid)
+        parent.kill()  # SIGKILL: the supervisor cannot stop its children itself
+        parent.wait(10)
+        _until(lambda: not any(_alive(pid) for pid in children), timeout=60)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+    with pytest.raises(urllib.error.URLError, match="refused"):
+        urllib.request.urlopen(url, timeout=5)
