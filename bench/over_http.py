@@ -5,8 +5,9 @@
         .venv/bin/python bench/over_http.py                      # the issue's full size
 
 It starts the platform with the launcher (``python -m fieldmark.launcher``: the embedded
-MongoDB-wire server, Oxigraph, a Celery worker with beat, daphne; ``FIELDMARK_WEB_WORKERS`` > 1
-runs that many daphne processes on the one port) in a temporary ``FIELDMARK_VAR_DIR``, or uses
+MongoDB-wire server, Oxigraph, a Celery worker with beat, the web server;
+``FIELDMARK_WEB_WORKERS`` > 1 runs that many uvicorn processes on the one port) in a temporary
+``FIELDMARK_VAR_DIR``, or uses
 ``MONGO_URL`` if set, signs in as the admin it created, and measures, each bounded in count and
 time:
 
@@ -129,7 +130,7 @@ class Platform:
 
     def pids(self, program: bytes) -> list[int]:
         """This platform's processes running ``program`` (their environment names our var
-        dir): ``b"/daphne"`` for the web, ``b"/secantusd-py"`` for the store."""
+        dir): ``b"--serve-fd"`` (an argument) for the web, ``b"/secantusd-py"`` for the store."""
         mine = f"FIELDMARK_VAR_DIR={self.var}".encode()
         found = []
         for entry in Path("/proc").iterdir():
@@ -137,7 +138,7 @@ class Platform:
                 continue
             try:
                 argv = (entry / "cmdline").read_bytes().split(b"\0")
-                ours = any(arg.endswith(program) for arg in argv[:2])
+                ours = any(arg.endswith(program) for arg in argv[:2]) or program in argv
                 if ours and mine in (entry / "environ").read_bytes():
                     found.append(int(entry.name))
             except OSError:
@@ -145,7 +146,7 @@ class Platform:
         return found
 
     def web_pids(self) -> list[int]:
-        return self.pids(b"/daphne")
+        return self.pids(b"--serve-fd")  # fieldmark.webserver's uvicorn processes
 
     def store_pids(self) -> list[int]:
         return self.pids(b"/secantusd-py")
