@@ -8,8 +8,9 @@ through REST; the delay until every other client has the event, per channel laye
 
 Each configuration runs in a child process with its own temp SQLite database, an embedded
 MongoDB-wire server, the channel layer under test (``embedded``: the Redis-protocol server that
-``make run`` starts; or a Redis URL) and one daphne process, as ``make run`` serves
-(``FIELDMARK_WEB_WORKERS`` > 1: that many behind one port, ``fieldmark.webserver``). Client ``i``
+``make run`` starts; or a Redis URL) and the web server as ``make run`` serves
+(``fieldmark.webserver``: one uvicorn process, ``FIELDMARK_WEB_WORKERS`` of them on one port;
+``BENCH_WEB_SERVER=daphne``: one daphne process, the server it replaced). Client ``i``
 edits the first gloss of utterance ``i`` of the shared text (``--one-utterance``: all edit
 morphemes of a single utterance, so stale saves go through the three-way merge). The value
 saved names the save, so each receiving client knows which save an event carries.
@@ -18,7 +19,9 @@ Delay is measured on one clock, two ways: from the moment the writer's request w
 bound of commit → delivery) and from the moment its 2xx arrived (the writer's own view; the
 commit is earlier, so this can be negative). Lost = deliveries expected (2xx saves × the other
 clients) minus those received by the time none has arrived for 5 s. A client whose previous save
-is still in flight skips its turn (``skipped``), as a person waits for "Saved".
+is still in flight skips its turn (``skipped``), as a person waits for "Saved". CPU per save is
+each process's user + system time over the timed window divided by the 2xx saves: the web
+processes, the store, Redis and the bench's own clients (one event loop; its children apart).
 """
 
 from __future__ import annotations
@@ -260,9 +263,9 @@ def setup(clients: int, one_utterance: bool) -> dict[str, Any]:
             "project": project.pk}  # fmt: skip
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process and its live children have used (Linux; the web
-    server's workers are its children), whatever else loads the machine."""
+def cpu_seconds(pid: int, children: bool = True) -> float:
+    """User + system CPU time a process and (``children``) its live children have used (Linux;
+    the web server's workers are its children), whatever else loads the machine."""
     used = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -271,7 +274,7 @@ def cpu_seconds(pid: int) -> float:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(entry.name) == pid or int(fields[1]) == pid:
+        if int(entry.name) == pid or (children and int(fields[1]) == pid):
             used += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return used
 
@@ -309,17 +312,15 @@ def run_one(
     try:
         data = setup(clients, one_utterance)
         port = free_port()
-        command = [str(Path(sys.executable).parent / "daphne")]
-        argv = ["-b", "127.0.0.1", "-p", str(port), "fieldmark.asgi:application"]
-        if os.environ.get("BENCH_WEB_SERVER") == "uvicorn":
-            command = [str(Path(sys.executable).parent / "uvicorn")]
-            argv = ["--host", "127.0.0.1", "--port", str(port), "--no-access-log",
-                    "--ws-ping-interval", "20", "fieldmark.asgi:application"]  # fmt: skip
-        elif profile:
-            command = [sys.executable, str(ROOT / "bench" / "profiled_daphne.py"), profile]
-        elif WEB_WORKERS > 1:  # as the launcher runs them: several processes on the one port
-            command = [sys.executable, "-m", "fieldmark.webserver"]
-            argv = ["--host", "127.0.0.1", "--port", str(port), "--workers", str(WEB_WORKERS)]
+        # The platform's web server (fieldmark.webserver: uvicorn processes on one port), as
+        # make run and production start it; BENCH_WEB_SERVER=daphne for the server it replaced.
+        command = [sys.executable, "-m", "fieldmark.webserver"]
+        argv = ["--host", "127.0.0.1", "--port", str(port), "--workers", str(WEB_WORKERS)]
+        if profile or os.environ.get("BENCH_WEB_SERVER") == "daphne":
+            command = [str(Path(sys.executable).parent / "daphne")]
+            argv = ["-b", "127.0.0.1", "-p", str(port), "fieldmark.asgi:application"]
+            if profile:
+                command = [sys.executable, str(ROOT / "bench" / "profiled_daphne.py"), profile]
         daphne = subprocess.Popen(
             [*command, *argv],
             cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL,
@@ -476,7 +477,7 @@ async def drive(run: Run, port: int, data: dict[str, Any], processes: dict[str, 
             *(warm(i) for i in range(batch_start, min(len(people), batch_start + 10)))
         )
     started = time.perf_counter()
-    cpu_before = {name: cpu_seconds(pid) for name, pid in processes.items()}
+    cpu_before = {name: cpu_seconds(pid, name != "bench") for name, pid in processes.items()}
     pending: list[asyncio.Future[None]] = []
     in_flight: dict[int, asyncio.Future[None]] = {}
     work = event if run.source == "events" else save
@@ -501,7 +502,10 @@ async def drive(run: Run, port: int, data: dict[str, Any], processes: dict[str, 
         elif time.perf_counter() - quiet_since > 5:
             break
         await asyncio.sleep(0.1)
-    run.cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in processes.items()}
+    run.cpu = {
+        name: cpu_seconds(pid, name != "bench") - cpu_before[name]
+        for name, pid in processes.items()
+    }
     for task in listeners:
         task.cancel()
     for ws in sockets:
