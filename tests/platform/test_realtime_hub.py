@@ -99,7 +99,14 @@ async def until(condition: Any, timeout: float = 5.0) -> None:
 
 
 def pubsub_clients(client: Any) -> int:
+    """Connections of the server that listen to a pub/sub channel (other tests' hubs too)."""
     return sum(1 for c in client.client_list() if int(c.get("sub", 0)) > 0)
+
+
+def listeners(client: Any, url: str, group: str) -> int:
+    from fieldmark.realtime.hub import pubsub_channel
+
+    return int(client.pubsub_numsub(pubsub_channel(url, group))[0][1])
 
 
 def test_on_redis_one_pubsub_connection_serves_every_group_in_order() -> None:
@@ -114,15 +121,12 @@ def test_on_redis_one_pubsub_connection_serves_every_group_in_order() -> None:
 
     async def scenario() -> tuple[int, list[int]]:
         the_hub = hub(layer)
+        before = pubsub_clients(plain)
         await the_hub.join("project.901", a)
         await the_hub.join("project.901", b)
         await the_hub.join("project.902", c)
-        await until(
-            lambda: (
-                plain.pubsub_numsub(pubsub_channel(settings.REDIS_URL, "project.902"))[0][1] == 1
-            )
-        )
-        listening = pubsub_clients(plain)
+        await until(lambda: listeners(plain, settings.REDIS_URL, "project.902") == 1)
+        listening = pubsub_clients(plain) - before
         subscribed = [
             n for _, n in plain.pubsub_numsub(
                 *(pubsub_channel(settings.REDIS_URL, g) for g in ("project.901", "project.902"))
@@ -137,16 +141,12 @@ def test_on_redis_one_pubsub_connection_serves_every_group_in_order() -> None:
         await until(lambda: len(b.got) == 21)
         await the_hub.leave("project.901", b)
         await the_hub.leave("project.902", c)
-        await until(
-            lambda: (
-                plain.pubsub_numsub(pubsub_channel(settings.REDIS_URL, "project.901"))[0][1] == 0
-            )
-        )
+        await until(lambda: listeners(plain, settings.REDIS_URL, "project.901") == 0)
         return listening, subscribed
 
     listening, subscribed = async_to_sync(scenario)()
 
-    assert listening == 1  # one pub/sub connection for the process, whatever the groups
+    assert listening == 1  # one more pub/sub connection for the process, whatever the groups
     assert subscribed == [1, 1]
     assert [m["n"] for m in a.got] == list(range(20))
     assert [m["n"] for m in b.got] == list(range(21))
@@ -194,12 +194,13 @@ def test_on_redis_a_broken_feed_closes_the_sockets_and_a_new_join_listens_again(
     async def scenario() -> int:
         the_hub = hub(layer)
         await the_hub.join("project.904", a)
-        await until(lambda: pubsub_clients(plain) == 1)
-        plain.client_kill_filter(_type="pubsub")  # the connection goes, as when Redis restarts
+        await until(lambda: listeners(plain, settings.REDIS_URL, "project.904") == 1)
+        # Every pub/sub connection goes (other tests' too), as when Redis restarts.
+        plain.client_kill_filter(_type="pubsub")
         await until(lambda: a.lost)
         left = len(the_hub.subscriptions)
         await the_hub.join("project.904", b)
-        await until(lambda: pubsub_clients(plain) == 1)
+        await until(lambda: listeners(plain, settings.REDIS_URL, "project.904") == 1)
         await the_hub.publish("project.904", {"type": "project.event", "n": 7})
         await until(lambda: len(b.got) == 1)
         await the_hub.leave("project.904", b)
