@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Count, Q
 from pymongo import ReplaceOne
@@ -123,7 +124,9 @@ def preannotate(
     done = made = 0
     shown: list[dict[str, Any]] = []  # what the event carries (one past the limit: too many)
     now = datetime.now(UTC)
-    while batch := list(islice(cursor, BATCH)):
+    # A worker killed between two batches leaves the batches written whole (one replace per
+    # utterance, with the decisions it carried), the rest as the last run left them.
+    while batch := list(islice(cursor, settings.FIELDMARK_SUGGESTION_BATCH)):
         wanted = [doc for doc in batch if any(True for _ in _empty_slots(task, doc))]
         predictions = serving.predict(model, [as_core(d) for d in wanted], 3) if wanted else []
         previous = {
