@@ -30,7 +30,6 @@ from mlworkers.documents import suggestions as collection
 from mlworkers.models import ModelVersion, SuggestionFeedback
 from mlworkers.tasks_registry import get_task
 
-BATCH = 200
 FIELDS = {"gloss": "gloss", "pos": "pos", "segment": "morphemes"}
 
 
@@ -304,14 +303,11 @@ def bulk_accept(
     get_task(task)
     if not 0.0 <= threshold <= 1.0:
         raise DomainError("invalid", "threshold must be between 0 and 1.", field="threshold")
-    query: dict[str, Any] = {"project": project.pk, "task": task}
     if text:
         linguistic.get_text(project, text)
-        query["text"] = text
     accepted = skipped = 0
     versions = {v.pk: v for v in ModelVersion.objects.filter(project=project, task=task)}
-    cursor = collection().find(query, batch_size=BATCH)
-    while batch := list(islice(cursor, BATCH)):
+    for batch in _suggestion_windows(project, task, text):
         labels: dict[str, list[linguistic.Label]] = {}
         chosen: dict[str, list[dict[str, Any]]] = {}
         for doc in batch:
@@ -353,6 +349,27 @@ def bulk_accept(
         skipped += sum(len(v) for v in labels.values()) - sum(len(v) for v in applied.values())
         SuggestionFeedback.objects.bulk_create(feedback)
     return {"accepted": accepted, "skipped": skipped}
+
+
+def _suggestion_windows(
+    project: Project, task: str, text: str | None
+) -> Iterator[list[dict[str, Any]]]:
+    """The suggestion documents of ``task`` in a text (or each text of the project), a window of
+    utterances at a time: the utterances' ids from their ``(project, text, order)`` index, then
+    their documents by ``_id``. A filter on project, text and task matches no index of
+    ``ml_suggestions`` (the embedded store would scan the collection), and one query over a
+    large text outlasts the client's heartbeat there. A suggestion whose utterance was deleted
+    has no slot left to fill and is not read."""
+    from annotations.linguistic_api import exports
+    from mlworkers.linguistic import text_counts
+
+    size = settings.FIELDMARK_SUGGESTION_BATCH
+    for text_id, count in text_counts(project.pk, text):
+        ids = exports.utterance_docs(project.pk, text_id, expected=count, projection={"_id": 1})
+        while window := [doc_id(task, d["_id"]) for d in islice(ids, size)]:
+            found = {d["_id"]: d for d in collection().find({"_id": {"$in": window}})}
+            if batch := [found[key] for key in window if key in found]:
+                yield batch
 
 
 def acceptance(project: Project) -> dict[int, dict[str, Any]]:
