@@ -194,11 +194,11 @@ def preannotate(
 
 
 def for_text(project: Project, text: str, task: str | None = None) -> list[dict[str, Any]]:
-    """The stored suggestions of a text's utterances (what the editor shows)."""
+    """The stored suggestions of a text's utterances (what the editor shows). The task is
+    picked here: with it in the filter no index of ``ml_suggestions`` matches, and the embedded
+    store would scan every project's suggestions."""
     linguistic.get_text(project, text)
     query: dict[str, Any] = {"project": project.pk, "text": text}
-    if task:
-        query["task"] = task
     return [
         {
             "utterance": d["utterance"],
@@ -209,6 +209,7 @@ def for_text(project: Project, text: str, task: str | None = None) -> list[dict[
             "items": d["items"],
         }
         for d in collection().find(query)
+        if not task or d["task"] == task
     ]
 
 

@@ -455,3 +455,26 @@ def test_bulk_accept_reads_a_text_in_windows_and_accepts_each_suggestion_once(
     assert again.json() == {"accepted": 0, "skipped": 1}
     assert SuggestionFeedback.objects.filter(accepted=True).count() == len(wanted)
     assert list(documents.utterances.collection.find({"text": many}, sort=[("order", 1)])) == after
+
+
+def test_the_suggestions_of_one_task_are_read_from_the_text_index(
+    corpus: Any,
+    celery_worker_session: Any,
+    as_user: Any,
+    commands: Commands,  # noqa: F811 - the fixture imported above
+) -> None:
+    train(as_user(corpus.manager), activate=True)
+    annotator = as_user(corpus.annotator)
+    new = text_id(corpus, "new")
+    preannotate(annotator, new)
+
+    commands.on = True
+    listed = annotator.get(f"{BASE}/texts/{new}/suggestions/?task=gloss").json()
+    commands.on = False
+
+    expected = sorted(u["_id"] for u in new_utterances(corpus))
+    assert sorted(s["utterance"] for s in listed) == expected
+    assert {s["task"] for s in listed} == {"gloss"}
+    [read] = [c for name, coll, c in commands.seen if (name, coll) == ("find", "ml_suggestions")]
+    assert _plan("ml_suggestions", read) == ("ml_suggestions", "project_1_text_1")
+    assert annotator.get(f"{BASE}/texts/{new}/suggestions/?task=pos").json() == []
