@@ -427,6 +427,10 @@ def test_bulk_accept_reads_a_text_in_windows_and_accepts_each_suggestion_once(
     reads = [c for name, coll, c in commands.seen if (name, coll) == ("find", "ml_suggestions")]
     windows = [c["filter"]["_id"]["$in"] for c in reads if isinstance(c["filter"].get("_id"), dict)]
     assert [len(ids) for ids in windows] == [2, 2, 2, 1]
+    marks = [c for name, coll, c in commands.seen if (name, coll) == ("update", "ml_suggestions")]
+    assert sorted(c["updates"][0]["q"]["_id"] for c in marks) == sorted(
+        f"gloss:{d['_id']}" for d in docs
+    )
     assert sorted(i for ids in windows for i in ids) == sorted(f"gloss:{d['_id']}" for d in docs)
     assert {_plan("ml_suggestions", c) for c in reads} == {("ml_suggestions", "_id_")}
     after = list(documents.utterances.collection.find({"text": many}, sort=[("order", 1)]))
