@@ -300,6 +300,9 @@ FIELDMARK_MODEL_IMPORT_MAX_BYTES = env_int(
 )
 FIELDMARK_TRAIN_SOFT_LIMIT = env_int("FIELDMARK_TRAIN_SOFT_LIMIT", 3 * 3600, minimum=60)
 FIELDMARK_PREANNOTATE_SOFT_LIMIT = env_int("FIELDMARK_PREANNOTATE_SOFT_LIMIT", 3600, minimum=60)
+# Utterances per step of pre-annotation (one prediction call, one write of their suggestion
+# documents) and of bulk accept (one read of their suggestion documents, one write).
+FIELDMARK_SUGGESTION_BATCH = env_int("FIELDMARK_SUGGESTION_BATCH", 200, minimum=1)
 # Encoders a transformer run may name by path (``params.encoder``) live under this folder.
 FIELDMARK_ENCODER_DIR = env_path("FIELDMARK_ENCODER_DIR", VAR_DIR / "encoders")
 

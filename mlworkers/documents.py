@@ -27,5 +27,13 @@ mongo.register_indexes(
 )
 
 
+# The utterances added or changed since a time, for the retraining schedules' check
+# (``schedules.changes_since_last_run``): equality on ``project`` and a range on ``updated_at``
+# is what the embedded store serves from an index; without one it scans the collection.
+mongo.register_indexes(
+    "utterances", [IndexModel([("project", ASCENDING), ("updated_at", ASCENDING)])]
+)
+
+
 def suggestions() -> Collection[Doc]:
     return mongo.collection(SUGGESTIONS)

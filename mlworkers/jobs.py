@@ -38,6 +38,8 @@ def train(job: Job, progress: Progress) -> dict[str, Any]:
     soft_time_limit=PREANNOTATE_SOFT_LIMIT,
     time_limit=PREANNOTATE_SOFT_LIMIT + 120,
     retry_on=TRANSIENT,
+    # Nothing to undo: each suggestion document is written whole, with the decisions it carries.
+    after_loss="the suggestions it had stored stay, each complete; a new run fills the rest.",
 )
 def preannotate(job: Job, progress: Progress) -> dict[str, Any]:
     params = job.params

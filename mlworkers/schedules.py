@@ -159,6 +159,10 @@ def get(project: Project, schedule_id: int) -> Schedule:
 
 
 def changes_since_last_run(schedule: Schedule) -> int:
+    """Utterances of the project added or changed since the task's last run, counted up to
+    ``min_changes`` (all that the check needs): the ``(project, updated_at)`` index
+    (``mlworkers.documents``) finds them, and a server that counts from an index stops at the
+    limit instead of reading every change of a busy project."""
     from annotations.linguistic_api import documents
 
     last = (
@@ -169,7 +173,8 @@ def changes_since_last_run(schedule: Schedule) -> int:
     query: dict[str, Any] = {"project": schedule.project.pk}
     if last is not None:
         query["updated_at"] = {"$gt": last.created_at}
-    return int(documents.utterances.collection.count_documents(query))
+    limit = max(schedule.min_changes, 1)
+    return int(documents.utterances.collection.count_documents(query, limit=limit))
 
 
 def fire(schedule_id: int) -> str:

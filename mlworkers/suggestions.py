@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Count, Q
 from pymongo import ReplaceOne
@@ -29,7 +30,6 @@ from mlworkers.documents import suggestions as collection
 from mlworkers.models import ModelVersion, SuggestionFeedback
 from mlworkers.tasks_registry import get_task
 
-BATCH = 200
 FIELDS = {"gloss": "gloss", "pos": "pos", "segment": "morphemes"}
 
 
@@ -123,7 +123,9 @@ def preannotate(
     done = made = 0
     shown: list[dict[str, Any]] = []  # what the event carries (one past the limit: too many)
     now = datetime.now(UTC)
-    while batch := list(islice(cursor, BATCH)):
+    # A worker killed between two batches leaves the batches written whole (one replace per
+    # utterance, with the decisions it carried), the rest as the last run left them.
+    while batch := list(islice(cursor, settings.FIELDMARK_SUGGESTION_BATCH)):
         wanted = [doc for doc in batch if any(True for _ in _empty_slots(task, doc))]
         predictions = serving.predict(model, [as_core(d) for d in wanted], 3) if wanted else []
         previous = {
@@ -192,11 +194,11 @@ def preannotate(
 
 
 def for_text(project: Project, text: str, task: str | None = None) -> list[dict[str, Any]]:
-    """The stored suggestions of a text's utterances (what the editor shows)."""
+    """The stored suggestions of a text's utterances (what the editor shows). The task is
+    picked here: with it in the filter no index of ``ml_suggestions`` matches, and the embedded
+    store would scan every project's suggestions."""
     linguistic.get_text(project, text)
     query: dict[str, Any] = {"project": project.pk, "text": text}
-    if task:
-        query["task"] = task
     return [
         {
             "utterance": d["utterance"],
@@ -207,6 +209,7 @@ def for_text(project: Project, text: str, task: str | None = None) -> list[dict[
             "items": d["items"],
         }
         for d in collection().find(query)
+        if not task or d["task"] == task
     ]
 
 
@@ -301,14 +304,11 @@ def bulk_accept(
     get_task(task)
     if not 0.0 <= threshold <= 1.0:
         raise DomainError("invalid", "threshold must be between 0 and 1.", field="threshold")
-    query: dict[str, Any] = {"project": project.pk, "task": task}
     if text:
         linguistic.get_text(project, text)
-        query["text"] = text
     accepted = skipped = 0
     versions = {v.pk: v for v in ModelVersion.objects.filter(project=project, task=task)}
-    cursor = collection().find(query, batch_size=BATCH)
-    while batch := list(islice(cursor, BATCH)):
+    for batch in _suggestion_windows(project, task, text):
         labels: dict[str, list[linguistic.Label]] = {}
         chosen: dict[str, list[dict[str, Any]]] = {}
         for doc in batch:
@@ -350,6 +350,27 @@ def bulk_accept(
         skipped += sum(len(v) for v in labels.values()) - sum(len(v) for v in applied.values())
         SuggestionFeedback.objects.bulk_create(feedback)
     return {"accepted": accepted, "skipped": skipped}
+
+
+def _suggestion_windows(
+    project: Project, task: str, text: str | None
+) -> Iterator[list[dict[str, Any]]]:
+    """The suggestion documents of ``task`` in a text (or each text of the project), a window of
+    utterances at a time: the utterances' ids from their ``(project, text, order)`` index, then
+    their documents by ``_id``. A filter on project, text and task matches no index of
+    ``ml_suggestions`` (the embedded store would scan the collection), and one query over a
+    large text outlasts the client's heartbeat there. A suggestion whose utterance was deleted
+    has no slot left to fill and is not read."""
+    from annotations.linguistic_api import exports
+    from mlworkers.linguistic import text_counts
+
+    size = settings.FIELDMARK_SUGGESTION_BATCH
+    for text_id, count in text_counts(project.pk, text):
+        ids = exports.utterance_docs(project.pk, text_id, expected=count, projection={"_id": 1})
+        while window := [doc_id(task, d["_id"]) for d in islice(ids, size)]:
+            found = {d["_id"]: d for d in collection().find({"_id": {"$in": window}})}
+            if batch := [found[key] for key in window if key in found]:
+                yield batch
 
 
 def acceptance(project: Project) -> dict[int, dict[str, Any]]:

@@ -15,6 +15,7 @@ class Progress(Protocol):
 
 Handler = Callable[[Job, Progress], dict[str, Any] | None]
 Cleanup = Callable[[Job], None]
+AFTER_LOSS = "what the job had written was removed."
 
 
 def _nothing_to_clean(job: Job) -> None:
@@ -36,6 +37,8 @@ class JobKind:
     cancellable_running: bool = False
     # Removes what a job that did not finish wrote (called on failure and by the stale sweep).
     cleanup: Cleanup = _nothing_to_clean
+    # What the failure of a job whose worker died tells its reader about what it left.
+    after_loss: str = AFTER_LOSS
 
 
 _kinds: dict[str, JobKind] = {}
@@ -51,6 +54,7 @@ def job_kind(
     max_retries: int = 3,
     cancellable_running: bool = False,
     cleanup: Cleanup | None = None,
+    after_loss: str = AFTER_LOSS,
 ) -> Callable[[Handler], Handler]:
     """Register ``handler(job, progress) -> result`` as the implementation of job kind ``name``.
 
@@ -58,7 +62,8 @@ def job_kind(
     nothing). ``cleanup(job)`` removes what a run that never finished left behind; it is called
     when the job fails, also when its worker process died and the job is failed for it (by the
     worker's parent at once, or by the stale-job sweep), so it must work from the job row alone
-    and be safe to call more than once.
+    and be safe to call more than once. ``after_loss`` is what such a failure says the job
+    left (a kind that keeps what it wrote says so).
     """
 
     def register(handler: Handler) -> Handler:
@@ -72,6 +77,7 @@ def job_kind(
             max_retries=max_retries,
             cancellable_running=cancellable_running,
             cleanup=cleanup or _nothing_to_clean,
+            after_loss=after_loss,
         )
         return handler
 

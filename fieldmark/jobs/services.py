@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from fieldmark.api.errors import DomainError
 from fieldmark.jobs.models import FINISHED_STATES, Job, JobState
-from fieldmark.jobs.registry import get_kind
+from fieldmark.jobs.registry import AFTER_LOSS, get_kind
 from fieldmark.projects.models import Project
 from fieldmark.realtime.events import send_now
 
@@ -223,10 +223,11 @@ def _cancellable_running(kind: str) -> bool:
         return False
 
 
-def fail_lost(job: Job, detail: str, *, stale_before: Any = None) -> bool:
+def fail_lost(job: Job, cause: str, *, stale_before: Any = None) -> bool:
     """Fail a running job whose worker died, after undoing what it wrote (its kind's
-    ``cleanup``), so a failed job never shows half its work. False if the job was not running
-    (it finished, or another sweep has it). ``stale_before``: only if its heartbeat is older."""
+    ``cleanup``), so a failed job never shows half its work; the error says ``cause`` and what
+    the kind left. False if the job was not running (it finished, or another sweep has it).
+    ``stale_before``: only if its heartbeat is older."""
     mine = Job.objects.filter(id=job.id, state=JobState.RUNNING)
     if stale_before is not None:
         mine = mine.filter(heartbeat_at__lt=stale_before)
@@ -235,6 +236,11 @@ def fail_lost(job: Job, detail: str, *, stale_before: Any = None) -> bool:
         return False
     job.refresh_from_db()
     clean_up(job)
+    try:
+        left = get_kind(job.kind).after_loss
+    except KeyError:
+        left = AFTER_LOSS
+    detail = f"{cause}; {left} Start it again."
     Job.objects.filter(id=job.id, state=JobState.RUNNING).update(
         state=JobState.FAILED,
         error={"type": "WorkerLost", "detail": detail, "problems": []},
@@ -260,12 +266,12 @@ def fail_stale(older_than: timedelta) -> int:
     or lost the database), and clean up after each. Beat runs this every minute."""
     cutoff = timezone.now() - older_than
     seconds = int(older_than.total_seconds())
-    detail = (
+    cause = (
         f"The worker running this job stopped for over {seconds} s (it was killed or lost its "
-        "connection); what the job had written was removed. Start it again."
+        "connection)"
     )
     stale = list(Job.objects.filter(state=JobState.RUNNING, heartbeat_at__lt=cutoff))
-    return sum(fail_lost(job, detail, stale_before=cutoff) for job in stale)
+    return sum(fail_lost(job, cause, stale_before=cutoff) for job in stale)
 
 
 class Heartbeat:

@@ -64,11 +64,7 @@ def _worker_lost(sender: Any = None, exception: Any = None, args: Any = None, **
         return
     job = Job.objects.filter(id=(args or [None])[0]).first()
     if job is not None:
-        services.fail_lost(
-            job,
-            f"The worker process running this job stopped ({exception}); what the job had "
-            "written was removed. Start it again.",
-        )
+        services.fail_lost(job, f"The worker process running this job stopped ({exception})")
 
 
 @shared_task(name="fieldmark.jobs.tasks.fail_stale_jobs", ignore_result=True)

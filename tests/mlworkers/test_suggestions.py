@@ -10,7 +10,20 @@ import pytest
 
 from annotations.linguistic_api import concordance, documents, services
 from mlworkers.models import ModelVersion, SuggestionFeedback
-from tests.mlworkers.conftest import BASE, text_id, train, wait_job
+from tests.linguistic_api.test_store_round_trips import (
+    Commands,
+    _plan,
+    commands,  # noqa: F401 - a fixture
+)
+from tests.mlworkers.conftest import (
+    BASE,
+    SENTENCES,
+    gloss_of,
+    import_text,
+    text_id,
+    train,
+    wait_job,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -362,3 +375,110 @@ def test_whole_project_preannotation_reads_long_texts_in_windows(
     )
     assert stored.status_code == 200
     assert sorted(s["utterance"] for s in stored.json()) == sorted(long_ids)
+
+
+def test_bulk_accept_reads_a_text_in_windows_and_accepts_each_suggestion_once(
+    corpus: Any,
+    celery_worker_session: Any,
+    as_user: Any,
+    settings: Any,
+    commands: Commands,  # noqa: F811 - the fixture imported above
+) -> None:
+    from collections import Counter
+
+    train(as_user(corpus.manager), activate=True)
+    settings.FIELDMARK_SUGGESTION_BATCH = 2
+    annotator = as_user(corpus.annotator)
+    import_text(corpus, "many", SENTENCES[:7], glossed=False)
+    many = text_id(corpus, "many")
+    assert preannotate(annotator, many)["utterances"] == 7
+    docs = list(documents.utterances.collection.find({"text": many}, sort=[("order", 1)]))
+    # After pre-annotation a person types one slot, and rejects another suggestion
+    typed = docs[2]
+    typed["words"][0]["morphemes"][0]["gloss"] = "mine"
+    services.replace_utterance(corpus.annotator, corpus.project, typed["_id"], 1, typed)
+    version = ModelVersion.objects.get(task="gloss", number=1)
+    rejected = annotator.post(
+        f"{BASE}/suggestions/feedback/",
+        {"version": version.pk, "utterance": docs[4]["_id"], "word": 1, "morpheme": 0,
+         "label": gloss_of(SENTENCES[4][1][0]), "p": 1.0, "accepted": False},
+        format="json",
+    )  # fmt: skip
+    assert rejected.status_code == 201, rejected.content
+    slots = {
+        (d["_id"], w, m): gloss_of(morph)
+        for d, sentence in zip(docs, SENTENCES[:7], strict=True)
+        for w, word in enumerate(sentence)
+        for m, morph in enumerate(word)
+    }
+    wanted = set(slots) - {(typed["_id"], 0, 0), (docs[4]["_id"], 1, 0)}
+
+    commands.on = True
+    response = annotator.post(
+        f"{BASE}/suggestions/bulk-accept/",
+        {"task": "gloss", "threshold": 0.5, "text": many},
+        format="json",
+    )
+    commands.on = False
+
+    assert response.status_code == 200, response.content
+    assert response.json() == {"accepted": len(wanted), "skipped": 1}
+    # The suggestions were read two utterances a query, by _id (and each marked by its _id)
+    reads = [c for name, coll, c in commands.seen if (name, coll) == ("find", "ml_suggestions")]
+    windows = [c["filter"]["_id"]["$in"] for c in reads if isinstance(c["filter"].get("_id"), dict)]
+    assert [len(ids) for ids in windows] == [2, 2, 2, 1]
+    marks = [c for name, coll, c in commands.seen if (name, coll) == ("update", "ml_suggestions")]
+    assert sorted(c["updates"][0]["q"]["_id"] for c in marks) == sorted(
+        f"gloss:{d['_id']}" for d in docs
+    )
+    assert sorted(i for ids in windows for i in ids) == sorted(f"gloss:{d['_id']}" for d in docs)
+    assert {_plan("ml_suggestions", c) for c in reads} == {("ml_suggestions", "_id_")}
+    after = list(documents.utterances.collection.find({"text": many}, sort=[("order", 1)]))
+    assert [u["version"] for u in after] == [2, 2, 3, 2, 2, 2, 2]  # one write each
+    filled = {
+        (u["_id"], w, m): morph.get("gloss", "")
+        for u in after
+        for w, word in enumerate(u["words"])
+        for m, morph in enumerate(word["morphemes"])
+    }
+    assert filled == {
+        **slots,
+        (typed["_id"], 0, 0): "mine",  # what the person typed stays
+        (docs[4]["_id"], 1, 0): "",  # the rejected suggestion is not written
+    }
+    accepted = Counter(
+        (f.utterance, f.word, f.morpheme) for f in SuggestionFeedback.objects.filter(accepted=True)
+    )
+    assert set(accepted) == wanted and set(accepted.values()) == {1}
+    # A second bulk accept finds nothing left to accept
+    again = annotator.post(
+        f"{BASE}/suggestions/bulk-accept/",
+        {"task": "gloss", "threshold": 0.5, "text": many},
+        format="json",
+    )
+    assert again.json() == {"accepted": 0, "skipped": 1}
+    assert SuggestionFeedback.objects.filter(accepted=True).count() == len(wanted)
+    assert list(documents.utterances.collection.find({"text": many}, sort=[("order", 1)])) == after
+
+
+def test_the_suggestions_of_one_task_are_read_from_the_text_index(
+    corpus: Any,
+    celery_worker_session: Any,
+    as_user: Any,
+    commands: Commands,  # noqa: F811 - the fixture imported above
+) -> None:
+    train(as_user(corpus.manager), activate=True)
+    annotator = as_user(corpus.annotator)
+    new = text_id(corpus, "new")
+    preannotate(annotator, new)
+
+    commands.on = True
+    listed = annotator.get(f"{BASE}/texts/{new}/suggestions/?task=gloss").json()
+    commands.on = False
+
+    expected = sorted(u["_id"] for u in new_utterances(corpus))
+    assert sorted(s["utterance"] for s in listed) == expected
+    assert {s["task"] for s in listed} == {"gloss"}
+    [read] = [c for name, coll, c in commands.seen if (name, coll) == ("find", "ml_suggestions")]
+    assert _plan("ml_suggestions", read) == ("ml_suggestions", "project_1_text_1")
+    assert annotator.get(f"{BASE}/texts/{new}/suggestions/?task=pos").json() == []
