@@ -191,6 +191,7 @@ class Run:
     duration: float
     one_utterance: bool
     source: str = "rest"
+    values: str = "new"  # new: each save a gloss never seen; repeat: glosses from a small set
     measured: int = 50  # receivers whose deliveries are timed; the others read and discard
     expected: int = 0  # deliveries owed to the measured receivers by the 2xx saves
     sent_at: dict[str, float] = field(default_factory=dict)
@@ -212,6 +213,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# --values repeat: what a save writes (consecutive saves of a client differ).
+GRAMS = ("PL", "ERG", "DAT", "GEN", "LOC", "PST", "FUT", "NEG", "Q", "COM")
 WEB_WORKERS = int(os.environ.get("FIELDMARK_WEB_WORKERS") or "1")
 
 
@@ -287,6 +290,7 @@ def run_one(
     profile: str = "",
     source: str = "rest",
     measure: int = 50,
+    values: str = "new",
 ) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="fieldmark-bench-rt-"))
     os.environ.update(
@@ -327,7 +331,7 @@ def run_one(
             stderr=(tmp / "daphne.log").open("wb"),
         )  # fmt: skip
         wait_port(port)
-        run = Run(clients, duration, one_utterance, source, measured=min(measure, clients))
+        run = Run(clients, duration, one_utterance, source, values, measured=min(measure, clients))
         processes = {"web": daphne.pid, "bench": os.getpid()}
         for name, child in zip(("mongo", "redis"), servers, strict=False):
             assert child.process is not None
@@ -369,21 +373,28 @@ async def drive(run: Run, port: int, data: dict[str, Any], processes: dict[str, 
     expected_events: dict[str, int] = {}
     seen: set[tuple[int, str]] = set()
 
+    def timed(i: int, name: str, event: dict[str, Any], now: float, wall: float) -> None:
+        key = (i, name)
+        if key in seen or name not in run.sent_at:
+            return
+        seen.add(key)
+        run.from_request.append(now - run.sent_at[name])
+        if name in run.answered_at:
+            run.from_response.append(now - run.answered_at[name])
+        if "committed_at" in event:  # this host's clock at the commit
+            run.from_commit.append(wall - event["committed_at"])
+
     def delivered(i: int, event: dict[str, Any], now: float, wall: float) -> None:
+        if run.values == "repeat":
+            # Each client owns its utterance: a save is named by the version it makes.
+            if event.get("id") != data["utterances"][i]:
+                timed(i, f"{event.get('id')}@{event.get('version')}", event, now, wall)
+            return
         for word in event["data"].get("words", []):
             for morpheme in word.get("morphemes", []):
                 name = morpheme.get("gloss", "")
-                if not name.startswith("c") or name.startswith(f"c{i}-"):
-                    continue
-                key = (i, name)
-                if key in seen or name not in run.sent_at:
-                    continue
-                seen.add(key)
-                run.from_request.append(now - run.sent_at[name])
-                if name in run.answered_at:
-                    run.from_response.append(now - run.answered_at[name])
-                if "committed_at" in event:  # this host's clock at the commit
-                    run.from_commit.append(wall - event["committed_at"])
+                if name.startswith("c") and not name.startswith(f"c{i}-"):
+                    timed(i, name, event, now, wall)
 
     async def listen(i: int, ws: Socket) -> None:
         # The server writes every frame to every socket; the receivers past ``measured`` only
@@ -415,7 +426,11 @@ async def drive(run: Run, port: int, data: dict[str, Any], processes: dict[str, 
         word = i if run.one_utterance else 0
         name = f"c{i}-{k}"
         body = json.loads(json.dumps(bodies[uid]))
-        body["words"][word]["morphemes"][0]["gloss"] = name
+        if run.values == "repeat":  # a gram of a small set, as glossing mostly is
+            body["words"][word]["morphemes"][0]["gloss"] = GRAMS[k % len(GRAMS)]
+            name = f"{uid}@{versions[uid] + 1}"
+        else:
+            body["words"][word]["morphemes"][0]["gloss"] = name
         run.sent_at[name] = time.perf_counter()
         try:
             status, answer = await asyncio.wait_for(
@@ -528,6 +543,7 @@ def summary(run: Run, layer: str) -> dict[str, Any]:
     return {
         "layer": "embedded" if layer == "embedded" else layer.split("@")[-1],
         "source": run.source,
+        "values": run.values,
         "clients": run.clients,
         "measured": run.measured,
         "seconds": run.duration,
@@ -573,6 +589,14 @@ def main() -> int:
     parser.add_argument("--layers", default="embedded,redis://127.0.0.1:6379/14")
     parser.add_argument("--one-utterance", action="store_true")
     parser.add_argument(
+        "--values",
+        choices=("new", "repeat"),
+        default="new",
+        help="new: each save writes a gloss no utterance had (the concordance's worst case: a "
+        "new vocabulary value and bucket each time); repeat: grams of a set of ten, each save "
+        "named by the version it makes (not with --one-utterance)",
+    )
+    parser.add_argument(
         "--measure", type=int, default=50, help="receivers timed (the others only read)"
     )
     parser.add_argument("--profile", default="", help="cProfile the web process into this file")
@@ -585,13 +609,15 @@ def main() -> int:
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.values == "repeat" and args.one_utterance:
+        parser.error("--values repeat names saves by their utterance's version: one each")
     if args.child:
         # A stopped bench still stops its servers (the finally blocks run on SystemExit).
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
         layer, clients = args.child.rsplit("|", 1)
         row = run_one(
             layer, int(clients), args.duration, args.one_utterance, args.profile, args.source,
-            args.measure,
+            args.measure, args.values,
         )  # fmt: skip
         print(json.dumps(row))
         return 0
@@ -607,7 +633,8 @@ def main() -> int:
                        "--duration", str(args.duration)]  # fmt: skip
             if args.one_utterance:
                 command.append("--one-utterance")
-            command += ["--source", args.source, "--measure", str(args.measure)]
+            command += ["--source", args.source, "--measure", str(args.measure),
+                        "--values", args.values]  # fmt: skip
             if args.profile:
                 command += ["--profile", f"{args.profile}.{clients}"]
             child = subprocess.Popen(
@@ -629,9 +656,9 @@ def main() -> int:
             row = json.loads(result.stdout.strip().splitlines()[-1])
             rows.append(row)
             print(json.dumps(row), flush=True)
-    head = ("layer", "source", "clients", "seconds", "saves_2xx", "skipped", "conflicts_409",
-            "errors", "lost", "p50_ms", "p95_ms", "p99_ms", "commit_p50_ms", "commit_p95_ms",
-            "commit_p99_ms", "cpu_ms_per_save_web")  # fmt: skip
+    head = ("layer", "source", "values", "clients", "seconds", "saves_2xx", "skipped",
+            "conflicts_409", "errors", "lost", "p50_ms", "p95_ms", "p99_ms", "commit_p50_ms",
+            "commit_p95_ms", "commit_p99_ms", "cpu_ms_per_save_web")  # fmt: skip
     print("\n| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for row in rows:
