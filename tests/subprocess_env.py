@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -80,3 +81,27 @@ def wait_for(condition: Callable[[], object], what: str, log: Path, timeout: flo
             return
         time.sleep(0.1)
     raise AssertionError(f"{what} within {timeout} s; worker log:\n{log.read_text()[-3000:]}")
+
+
+def pool_children(pid: int) -> list[int]:
+    """The prefork worker's pool processes (its children)."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def kill_worker(process: subprocess.Popen[bytes], victim: str, test_settings: Any) -> None:
+    """SIGKILL the worker's one pool child (``"pool child"``: its parent fails the job at once),
+    or the whole worker, after which the stale-job sweep that beat runs every minute finds the
+    job's heartbeat stopped (here after 1 s; ``test_settings`` is pytest-django's ``settings``,
+    which puts it back after the test) and fails it."""
+    from fieldmark.jobs import tasks
+
+    if victim == "pool child":
+        [child] = pool_children(process.pid)
+        os.kill(child, signal.SIGKILL)
+        return
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(30)
+    test_settings.FIELDMARK_JOB_STALE_SECONDS = 1
+    time.sleep(1.5)
+    assert tasks.fail_stale_jobs() == 1

@@ -5,10 +5,7 @@ worker does (the stale-job sweep that beat runs fails it)."""
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +19,7 @@ from annotations.linguistic_api import concordance, documents, pending, services
 from fieldmark.jobs import tasks
 from fieldmark.jobs.models import Job
 from tests.linguistic_api.test_import_export import wait_finished
-from tests.subprocess_env import prefork_worker, wait_for, worker_env
+from tests.subprocess_env import kill_worker, prefork_worker, wait_for, worker_env
 
 UTTERANCES = 40_000
 
@@ -32,11 +29,6 @@ def _toolbox(n: int) -> bytes:
         f"\\t w{i} sad\n\\m w{i}-ar sad\n\\p N-PL NUM\n\\g house-PL one\n\\l house {i}\n\n"
         for i in range(n)
     ).encode()
-
-
-def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(child) for child in path.read_text().split()] if path.exists() else []
 
 
 @pytest.fixture
@@ -88,16 +80,8 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_fails_the_job(
         services.ConcordancePage(team.project, "gloss", "PL", "exact").hits,
     )
     # ...when its worker is killed,
-    if victim == "pool child":
-        [child] = _children(process.pid)
-        os.kill(child, signal.SIGKILL)
-    else:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(30)
-        # then the sweep that beat runs every minute finds its heartbeat stopped.
-        settings.FIELDMARK_JOB_STALE_SECONDS = 1
-        time.sleep(1.5)
-        assert tasks.fail_stale_jobs() == 1
+    # (the whole worker: then the sweep that beat runs every minute finds its heartbeat stopped)
+    kill_worker(process, victim, settings)
     failed = wait_finished(str(job.id), timeout=60)
 
     assert during == (0, 0)

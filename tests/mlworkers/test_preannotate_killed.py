@@ -6,10 +6,7 @@ and a new run fills every empty slot, keeping the accepts and rejects made befor
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,10 +20,9 @@ from fieldmark.jobs.models import Job
 from mlworkers.documents import suggestions
 from mlworkers.models import ModelVersion
 from tests.linguistic_api.test_import_export import wait_finished
-from tests.linguistic_api.test_import_worker_killed import _children
 from tests.mlworkers.conftest import BASE, SENTENCES, import_text, text_id, train
 from tests.mlworkers.test_suggestions import preannotate
-from tests.subprocess_env import prefork_worker, wait_for, worker_env
+from tests.subprocess_env import kill_worker, prefork_worker, wait_for, worker_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 UTTERANCES = 2400
@@ -146,16 +142,8 @@ def test_a_worker_killed_mid_preannotation_leaves_whole_suggestions_and_fails_th
         log,
     )
     # when its worker is killed,
-    if victim == "pool child":
-        [child] = _children(process.pid)
-        os.kill(child, signal.SIGKILL)
-    else:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(30)
-        # then the sweep that beat runs every minute finds its heartbeat stopped.
-        settings.FIELDMARK_JOB_STALE_SECONDS = 1
-        time.sleep(1.5)
-        assert tasks.fail_stale_jobs() == 1
+    # (the whole worker: then the sweep that beat runs every minute finds its heartbeat stopped)
+    kill_worker(process, victim, settings)
     failed = wait_finished(str(job.id), timeout=60)
 
     assert failed.state == "failed" and failed.error["type"] == "WorkerLost"
