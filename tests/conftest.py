@@ -154,8 +154,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests run last, after pytest-django has ordered the rest.
 
     They share one web server that runs for the rest of the session in a thread with its own
-    event loop; run last, its open sockets and event loop do not run beside the other tests. (The channel layer itself is per loop, so several loops may
-    receive at once: ``fieldmark.realtime.layer``.) The order is otherwise kept.
+    event loop; run last, its open sockets and event loop do not run beside the other tests.
+    (The channel layer itself is per loop, so several loops may receive at once:
+    ``fieldmark.realtime.layer``.) The order is otherwise kept.
     """
     browser = [item for item in items if item.get_closest_marker("browser") is not None]
     if browser:
