@@ -14,6 +14,8 @@ import pytest
 from lxml import etree
 from playwright.sync_api import expect
 
+from tests.e2e.igt_layout import assert_on_label
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery"
@@ -167,9 +169,19 @@ def test_lexicon_autocomplete_and_leipzig_hint(
     hint = page.get_by_test_id("leipzig-hint")
     expect(hint).to_be_visible()
     expect(hint.locator(".ling-gram-unknown")).to_have_text("XYZ")
+    gloss = page.get_by_label("Gloss of dog in dogs")
+    expect(gloss).to_have_attribute("aria-describedby", hint.get_attribute("id") or "")
+    # floating over the tiers below: the column's POS stays on its label, in line with the others
+    utterance = page.get_by_test_id("utterance").first
+    pos_cells = [page.get_by_label(f"POS of {m}") for m in ("dog in dogs", "-s in dogs")]
+    assert_on_label(utterance, "POS", *pos_cells, page.get_by_label("POS of bark in bark"))
 
     # And on the suffix, ArrowDown + Enter picks the lexicon's gloss
     page.keyboard.press("Tab")
+    # (the hint leaves with the focus; the underline and the title stay on the gloss)
+    expect(hint).to_have_count(0)
+    expect(gloss).to_have_class("ling-cell ling-gloss-input ling-has-unknown")
+    expect(gloss).to_have_attribute("title", "Not a Leipzig abbreviation: XYZ")
     page.keyboard.press("ArrowDown")
     expect(page.get_by_role("option", name="PL")).to_be_visible()
     page.keyboard.press("Enter")

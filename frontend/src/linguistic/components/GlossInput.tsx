@@ -25,7 +25,9 @@ interface GlossInputProps {
 
 /**
  * One gloss cell: a text input with lexicon autocomplete (ArrowDown / ArrowUp to move, Enter to
- * pick, Escape to close) and Leipzig hints (unknown grams underlined below, with a tooltip).
+ * pick, Escape to close) and Leipzig hints: a gloss with an unknown gram is underlined (its title
+ * names the grams), and while it has the focus a hint floats below it, over the next tiers
+ * rather than pushing them down, so every tier stays on its label.
  * With the list closed, Enter splits the morpheme and Backspace in an empty cell merges it back.
  * Tab is left to the editor's focus model.
  */
@@ -35,9 +37,13 @@ export function GlossInput(props: GlossInputProps) {
   const listId = useId();
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
+  const [focused, setFocused] = useState(false);
+  const hintId = useId();
   const showing = open && suggestions.length > 0;
   const tokens = tokenizeGloss(value, undefined, abbreviations);
   const unknown = tokens.filter((t) => t.kind === "gram" && t.meaning === null).map((t) => t.text);
+  // Below the focused gloss, where the suggestion list would be: the list wins while it shows.
+  const hinting = unknown.length > 0 && focused && !showing;
 
   const pick = (s: Suggestion) => {
     onPick(s);
@@ -93,12 +99,17 @@ export function GlossInput(props: GlossInputProps) {
           setOpen(true);
           setActive(0);
         }}
+        aria-describedby={hinting ? hintId : undefined}
         onFocus={() => {
+          setFocused(true);
           onFocusCell(cell);
           setOpen(value === "");
           setActive(0);
         }}
-        onBlur={() => setOpen(false)}
+        onBlur={() => {
+          setOpen(false);
+          setFocused(false);
+        }}
         onKeyDown={onKeyDown}
       />
       {showing && (
@@ -122,8 +133,8 @@ export function GlossInput(props: GlossInputProps) {
           ))}
         </ul>
       )}
-      {unknown.length > 0 && (
-        <div className="ling-gloss-hint" data-testid="leipzig-hint">
+      {hinting && (
+        <div className="ling-gloss-hint" data-testid="leipzig-hint" id={hintId}>
           {tokens.map((t, i) =>
             t.kind === "gram" ? (
               <span
