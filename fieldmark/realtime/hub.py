@@ -88,6 +88,10 @@ class _Subscription(ABC):
     async def stop(self) -> None:
         """Stop listening (the last member left)."""
 
+    @abstractmethod
+    def abandon(self) -> None:
+        """Let go after a failure, without a word to the layer."""
+
 
 class _LayerSubscription(_Subscription):
     """A channel of the process in the group, read with the layer's ``receive`` (the in-memory
@@ -138,6 +142,9 @@ class _RedisSubscription(_Subscription):
         feed = self.hub.current_feed
         if feed is not None:
             await feed.unsubscribe(self)
+
+    def abandon(self) -> None:
+        """Nothing to let go of: the feed that failed held the listening."""
 
 
 class _RedisFeed:
@@ -236,8 +243,7 @@ class Hub:
         async with self.lock:
             if self.subscriptions.get(subscription.group) is subscription:
                 del self.subscriptions[subscription.group]
-        if isinstance(subscription, _LayerSubscription):
-            subscription.abandon()
+        subscription.abandon()
         for member in list(subscription.members):
             try:
                 await member.feed_lost()
