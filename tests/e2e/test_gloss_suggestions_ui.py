@@ -20,6 +20,18 @@ from tests.mlworkers.conftest import SENTENCES, import_text, text_id
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def gloss_and_pos_in_line(page: Any, utterance: Any, first_cell: Any, tok: Any) -> None:
+    """The gloss and POS cells of the glossed column and of the proposed ones are on their
+    tiers' labels."""
+    assert_on_label(
+        utterance, "gloss", first_cell, tok, page.get_by_label("Gloss of r in rixoqiil")
+    )
+    assert_on_label(
+        utterance, "POS", page.get_by_label("POS of x in xtok"),
+        page.get_by_label("POS of -tok in xtok"), page.get_by_label("POS of -iil in rixoqiil"),
+    )  # fmt: skip
+
+
 def test_gloss_proposals_keep_the_tiers_on_their_labels(
     page: Any, live_server: Any, team: Any, mongo_db: Any, settings: Any, tmp_path: Any
 ) -> None:
@@ -48,13 +60,7 @@ def test_gloss_proposals_keep_the_tiers_on_their_labels(
     tok = page.get_by_label("Gloss of -tok in xtok")
     screenshot(page, "gloss-proposals.png")
     utterance = page.get_by_test_id("utterance").first
-    assert_on_label(
-        utterance, "gloss", first_cell, tok, page.get_by_label("Gloss of r in rixoqiil")
-    )
-    assert_on_label(
-        utterance, "POS", page.get_by_label("POS of x in xtok"),
-        page.get_by_label("POS of -tok in xtok"), page.get_by_label("POS of -iil in rixoqiil"),
-    )  # fmt: skip
+    gloss_and_pos_in_line(page, utterance, first_cell, tok)
     assert_on_label(
         utterance, "word POS", page.get_by_label("Word POS of xtok"),
         page.get_by_label("Word POS of rixoqiil"),
@@ -76,13 +82,7 @@ def test_gloss_proposals_keep_the_tiers_on_their_labels(
 
     # Then its "machine" mark moves no tier either
     screenshot(page, "gloss-proposal-taken.png")
-    assert_on_label(
-        utterance, "gloss", first_cell, tok, page.get_by_label("Gloss of r in rixoqiil")
-    )
-    assert_on_label(
-        utterance, "POS", page.get_by_label("POS of x in xtok"),
-        page.get_by_label("POS of -tok in xtok"), page.get_by_label("POS of -iil in rixoqiil"),
-    )  # fmt: skip
+    gloss_and_pos_in_line(page, utterance, first_cell, tok)
     expect(mark).to_have_attribute("title", "Accepted from model v1")
     # and the mark, on the cell's top edge, covers nothing of the morph's form above it
     form = box(page.get_by_label("Form of -tok in xtok"))
