@@ -11,13 +11,20 @@ from __future__ import annotations
 import os
 import threading
 
+import pyoxigraph as ox
 from django.conf import settings
+from oxrdflib import OxigraphStore
 from rdflib import Dataset
 from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
 
 _lock = threading.Lock()
 _dataset: Dataset | None = None
 _dataset_key: tuple[str, int] | None = None
+# One Oxigraph handle per directory and process, kept for the process's life. Closing a Dataset
+# does not release the directory while anything (a ``LocalStore``, a frame kept by a traceback)
+# still holds the store, and opening the directory again in this process then fails on
+# RocksDB's lock ("lock hold by current process"); so a reopen takes the handle already open.
+_local_stores: dict[tuple[str, int], ox.Store] = {}
 
 
 def store_location() -> str:
@@ -36,9 +43,11 @@ def _open(location: str) -> Dataset:
         )
         return Dataset(store=store, default_union=True)
     os.makedirs(location, exist_ok=True)
-    dataset = Dataset(store="Oxigraph", default_union=True)
-    dataset.open(location)
-    return dataset
+    key = (os.path.realpath(location), os.getpid())
+    handle = _local_stores.get(key)
+    if handle is None:
+        handle = _local_stores[key] = ox.Store(location)
+    return Dataset(store=OxigraphStore(store=handle), default_union=True)
 
 
 def get_dataset() -> Dataset:
@@ -49,18 +58,16 @@ def get_dataset() -> Dataset:
         return _dataset
     with _lock:
         if _dataset is None or _dataset_key != key:
-            if _dataset is not None and _dataset_key and _dataset_key[1] == os.getpid():
-                _dataset.close()
             _dataset = _open(key[0])
             _dataset_key = key
     return _dataset
 
 
 def close() -> None:
+    """Forget the dataset, so that the next ``get_dataset`` reads ``FIELDMARK_RDF_STORE`` again
+    (an on-disk store's handle stays open for this process: see ``_local_stores``)."""
     global _dataset, _dataset_key
     with _lock:
-        if _dataset is not None:
-            _dataset.close()
         _dataset = None
         _dataset_key = None
 
