@@ -12,16 +12,18 @@ class LinkedApiConfig(AppConfig):
         from django.db import transaction
         from django.db.models.signals import post_delete
 
-        from annotations.linked_api import sync
+        from annotations.linked_api import retire, sync
         from fieldmark.api import health
         from fieldmark.projects.models import Project
+        from fieldmark.projects.signals import project_deleted
         from fieldmark.storage import versioned
 
-        def drop_graph(sender: Any, instance: Project, **kwargs: Any) -> None:
-            slug = instance.slug
-            transaction.on_commit(lambda: sync.drop_project_graph(slug))
+        def retire_graph(sender: Any, instance: Project, **kwargs: Any) -> None:
+            project_id, slug = instance.pk, instance.slug
+            transaction.on_commit(lambda: retire.retire(project_id, slug))
 
-        post_delete.connect(drop_graph, sender=Project, weak=False, dispatch_uid="linked-drop")
+        post_delete.connect(retire_graph, sender=Project, weak=False, dispatch_uid="linked-drop")
+        project_deleted.connect(retire.drop_retired, dispatch_uid="linked-drop-retired")
         if sync.touched not in versioned.write_listeners:
             versioned.write_listeners.append(sync.touched)
         if sync.outbox_steps not in versioned.write_steps:

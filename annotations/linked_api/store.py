@@ -74,9 +74,6 @@ class GraphStore(Protocol):
         """Remove every triple of ``subjects`` and the exact ``triples``, then add ``add``."""
 
     def extend(self, graph: NamedNode, add: Iterable[Triple]) -> None: ...
-    def clear(self, graph: NamedNode) -> None:
-        """Remove the project's graph: the live one, its pointer and the public name's."""
-
     def live(self, graph: NamedNode) -> NamedNode:
         """The graph that holds the triples of ``graph`` now (``graph`` when no pointer)."""
 
@@ -85,6 +82,10 @@ class GraphStore(Protocol):
 
     def drop(self, graph: NamedNode) -> None:
         """Delete the triples of exactly ``graph`` (no pointer followed), in bounded chunks."""
+
+    def unpoint_empty(self, graph: NamedNode, target: NamedNode) -> None:
+        """Remove the pointer of ``graph`` if it points at ``target`` and ``target`` is empty,
+        in one transaction (so a write to ``target`` is never left without its pointer)."""
 
     def graphs(self, prefix: str) -> list[NamedNode]:
         """The named graphs whose IRI starts with ``prefix`` (a project's staging graphs)."""
@@ -121,8 +122,12 @@ def _swap(graph: NamedNode, new: NamedNode) -> str:
     )
 
 
-def _unpoint(graph: NamedNode) -> str:
-    return f"DELETE WHERE {{ GRAPH {POINTERS} {{ {graph} {LIVE} ?g }} }}"
+def _unpoint_empty(graph: NamedNode, target: NamedNode) -> str:
+    return (
+        f"DELETE {{ GRAPH {POINTERS} {{ {graph} {LIVE} {target} }} }} WHERE {{ "
+        f"GRAPH {POINTERS} {{ {graph} {LIVE} {target} }} "
+        f"FILTER NOT EXISTS {{ GRAPH {target} {{ ?s ?p ?o }} }} }}"
+    )
 
 
 def _drop_chunk(graph: NamedNode) -> str:
@@ -197,12 +202,8 @@ class LocalStore:
         if self.store.contains_named_graph(graph):
             self.store.remove_graph(graph)
 
-    def clear(self, graph: NamedNode) -> None:
-        live = self.live(graph)
-        self.store.update(_unpoint(graph))
-        self.drop(live)
-        if live != graph:
-            self.drop(graph)
+    def unpoint_empty(self, graph: NamedNode, target: NamedNode) -> None:
+        self.store.update(_unpoint_empty(graph, target))
 
     def graphs(self, prefix: str) -> list[NamedNode]:
         return [
@@ -342,12 +343,8 @@ class RemoteStore:
             self._update(_drop_chunk(graph))
         self._update(f"DROP SILENT GRAPH {graph}")
 
-    def clear(self, graph: NamedNode) -> None:
-        live = self.live(graph)
-        self._update(_unpoint(graph))
-        self.drop(live)
-        if live != graph:
-            self.drop(graph)
+    def unpoint_empty(self, graph: NamedNode, target: NamedNode) -> None:
+        self._update(_unpoint_empty(graph, target))
 
     def graphs(self, prefix: str) -> list[NamedNode]:
         start = ox.Literal(prefix)

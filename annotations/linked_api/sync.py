@@ -560,10 +560,6 @@ def delete_in_chunks(
     return deleted
 
 
-def drop_project_graph(slug: str) -> None:
-    get_store().clear(ProjectIris(base_iri(), slug).graph)
-
-
 def resource_subjects(project: Project, kind: str, doc_id: str) -> list[NamedNode]:
     """The subjects a synced resource owns, with those of its children (a text's utterances,
     a video's layers): what a per-resource export serializes."""

@@ -14,7 +14,7 @@ from pyoxigraph import NamedNode, Triple
 
 from annotations.linguistic_api import documents
 from annotations.linguistic_api import services as linguistic
-from annotations.linked_api import rebuild, sparql, sync
+from annotations.linked_api import rebuild, retire, sparql, sync
 from annotations.linked_api.store import POINTERS, GraphStore, LocalStore, get_store
 from tests.linked_api.conftest import graph_set, small_corpus
 from tests.linked_api.test_remote_store import remote_store  # noqa: F401 - a fixture
@@ -136,8 +136,12 @@ def test_the_old_graph_is_deleted_and_edits_during_a_rebuild_reach_the_new_one(
     morph = sync.iris_for(project).of("utterance", first["_id"]).value + "#w0.m1"
     assert f'<{morph}> <http://purl.org/ligt/ligt-0.2#gloss> "MIDWAY" .' in glosses
     assert mongo_outbox(project.pk) == 0
-    # Deleting the project's graph removes the live graph and the pointer
-    sync.drop_project_graph(project.slug)
+    # Retiring the project's graph points its name at an empty graph at once; the purge's
+    # step then removes the old live graph and the pointer
+    retire.retire(project.pk, project.slug)
+    assert graph_store.count(public) == 0
+    assert len(graph_store.store) == triples + 1
+    retire.drop_retired(None, project.pk)
     assert len(graph_store.store) == 0
 
 

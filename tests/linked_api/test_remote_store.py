@@ -14,10 +14,10 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 
 from annotations.linguistic_api import documents, services
-from annotations.linked_api import rebuild, sync
+from annotations.linked_api import rebuild, retire, sync
 from annotations.linked_api.store import RemoteStore, get_store
 from fieldmark.projects import services as projects
-from fieldmark.storage import rdf
+from fieldmark.storage import mongo, rdf
 from fieldmark.storage.embedded import free_port, oxigraph_server
 from tests.linked_api.conftest import graph_set, mapping, small_corpus
 
@@ -173,3 +173,43 @@ def test_deleting_a_project_drops_its_graph_and_nothing_else(
     assert deleted.status_code == 204
     assert store.count(graph) == 0
     assert graph_set(store, kept) == kept_before
+    # and the purge left neither a graph of the project's name nor its pointer, nor a marker
+    assert store.graphs(graph.value) == []
+    assert store.live(graph) == graph
+    assert mongo.collection(retire.RETIRED).count_documents({}) == 0
+
+
+@pytest.mark.parametrize("backend", ["local", "remote"])
+def test_a_project_made_again_under_the_slug_before_the_purge_starts_empty_and_keeps_its_graph(
+    backend: str, team: Any, as_user: Any, request: pytest.FixtureRequest,
+    django_capture_on_commit_callbacks: Any, settings: Any,
+) -> None:  # fmt: skip
+    """The delete only hides the graph (the big drop is the purge's); a project created again
+    under the same slug before the purge ran sees none of the old triples, and the purge takes
+    the old ones without touching the new project's."""
+    store = request.getfixturevalue("graph_store" if backend == "local" else "remote_store")
+    settings.FIELDMARK_PURGE_IN_BACKGROUND = True  # the purge is held: no worker consumes it
+    small_corpus(team.project, team.owner)
+    old_id, graph = team.project.pk, sync.iris_for(team.project).graph
+    assert store.live(graph) == graph  # no rebuild yet: the triples are in the name's own graph
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deleted = as_user(team.owner).delete("/api/v1/projects/lezgi/")
+    assert deleted.status_code == 204
+    assert store.count(graph) == 0
+    marker = mongo.collection(retire.RETIRED).find_one({"_id": old_id})
+    assert marker is not None and marker["drop"] == [graph.value]
+    # the old triples are still in the store, in a graph that nothing reads any more
+    assert store.graphs(graph.value) == [graph]
+
+    again = projects.create_project(team.owner, {"name": "Lezgi again", "slug": "lezgi"})
+    small_corpus(again, team.owner, gloss="AGAIN")
+    fresh = graph_set(store, again)
+    assert fresh == mapped(again)
+    assert not any('"NOM"' in line for line in fresh)
+
+    retire.drop_retired(None, old_id)
+
+    assert graph_set(store, again) == fresh
+    assert store.graphs(graph.value) == [store.live(graph)]
+    assert mongo.collection(retire.RETIRED).count_documents({}) == 0
