@@ -99,8 +99,10 @@ class Platform:
     def __init__(self) -> None:
         self.var = Path(tempfile.mkdtemp(prefix="fieldmark-http-bench-"))
         self.port = free_port()
+        mongo_port = free_port()
+        self.mongo_url = os.environ.get("MONGO_URL") or f"mongodb://{HOST}:{mongo_port}"
         env = {**os.environ, "FIELDMARK_VAR_DIR": str(self.var), "FIELDMARK_PORT": str(self.port),
-               "FIELDMARK_MONGO_PORT": str(free_port()), "FIELDMARK_RDF_PORT": str(free_port()),
+               "FIELDMARK_MONGO_PORT": str(mongo_port), "FIELDMARK_RDF_PORT": str(free_port()),
                "FIELDMARK_RDF_STORE": "", "FIELDMARK_LOGIN_RATE": "1000/min"}  # fmt: skip
         self.process = subprocess.Popen(
             [sys.executable, "-m", "fieldmark.launcher", "--host", HOST],
@@ -170,13 +172,17 @@ class Platform:
                     values.append(int(line.split()[1]) / 1024)
         return max(values)
 
-    def stop(self) -> None:
+    def stop(self, failed: bool = False) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(60)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
+        if failed and (self.var / "logs").is_dir():
+            kept = Path(tempfile.mkdtemp(prefix="fieldmark-http-bench-logs-"))
+            shutil.copytree(self.var / "logs", kept, dirs_exist_ok=True)
+            print(f"a phase failed: the platform's logs are in {kept}", flush=True)
         shutil.rmtree(self.var, ignore_errors=True)
 
 
@@ -252,6 +258,12 @@ class Bench:
     def port(self) -> int:
         return self.platform.port
 
+    def add(self, row: Row) -> None:
+        """Keep the row for the table at the end, and print it now: a full-size run takes most
+        of an hour, and a phase that fails must not take the figures before it along."""
+        self.rows.append(row)
+        print(f"[{time.strftime('%H:%M:%S')}] {row.measure}: {row.result}", flush=True)
+
     def call(self, method: str, path: str, body: Any = None, **kw: Any) -> tuple[int, Any]:
         return request(method, self.port, path, body, token=self.platform.token, **kw)
 
@@ -281,7 +293,7 @@ class Bench:
         seconds = time.perf_counter() - start
         target = "≤ 19 s for 100k (LS 186 s)" if not rich else "≥ 5× LS (≤ 37 s for 100k)"
         result = f"{seconds:.1f} s, {UTTERANCES / seconds:,.0f} utt/s"
-        self.rows.append(Row(f"import {UTTERANCES:,} {kind}, until queryable", result, target))
+        self.add(Row(f"import {UTTERANCES:,} {kind}, until queryable", result, target))
 
     def export(self, base: str, fmt: str) -> None:
         conn = http.client.HTTPConnection(HOST, self.port, timeout=600)
@@ -300,7 +312,7 @@ class Bench:
         peak = self.platform.rss("VmHWM")
         target = ("JSON 100k ≤ 4 s (LS 198 s / 50)" if fmt == "json"
                   else "CSV 100k ≤ 8.4 s (LS 210 s / 25)")  # fmt: skip
-        self.rows.append(Row(
+        self.add(Row(
             f"export {fmt} {UTTERANCES:,} rich",
             f"first byte {first_s * 1000:.0f} ms, last {last_s:.1f} s, {size / 1e6:.1f} MB; "
             f"web RSS {before:.0f} MB before, peak {peak:.0f} MB",
@@ -350,7 +362,7 @@ class Bench:
         cpu = self.platform.cpu()
         times = [self.save(base, utt, conn) for utt in utts[:SAVES]]
         conn.close()
-        self.rows.append(Row(f"{len(times)} sequential saves",
+        self.add(Row(f"{len(times)} sequential saves",
                              f"p50 {statistics.median(times) * 1000:.1f} ms, "
                              f"p95 {percentile(times, 0.95) * 1000:.1f} ms; "
                              + self.cpu_per(cpu, len(times)),
@@ -359,7 +371,7 @@ class Bench:
     def run_clients(self, clients: int, work: Callable[[int, http.client.HTTPConnection], float]
                     ) -> tuple[list[float], int, float]:  # fmt: skip
         times: list[float] = []
-        errors = [0]
+        errors: dict[str, int] = {}
         lock = threading.Lock()
         deadline = time.monotonic() + SECONDS
 
@@ -368,9 +380,10 @@ class Bench:
             while time.monotonic() < deadline:
                 try:
                     took = work(n, conn)
-                except Exception:
+                except Exception as exc:
+                    kind = repr(exc)[:60] if not isinstance(exc, AssertionError) else str(exc)[:60]
                     with lock:
-                        errors[0] += 1
+                        errors[kind] = errors.get(kind, 0) + 1
                     conn.close()
                     conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
                     continue
@@ -384,7 +397,9 @@ class Bench:
             thread.start()
         for thread in threads:
             thread.join()
-        return times, errors[0], time.monotonic() - start
+        if errors:
+            print(f"errors: {errors}", flush=True)
+        return times, sum(errors.values()), time.monotonic() - start
 
     def concurrent_saves(self, base: str, utts: list[dict[str, Any]]) -> None:
         profiles = [profile(pid, name) for name, pid in
@@ -404,7 +419,7 @@ class Bench:
         for done in profiles:
             if done is not None:
                 self.profiles.append(done())
-        self.rows.append(Row(f"{SAVERS} concurrent savers, {SECONDS:.0f} s",
+        self.add(Row(f"{SAVERS} concurrent savers, {SECONDS:.0f} s",
                              f"{len(times) / elapsed:.0f} saves/s, p50 "
                              f"{statistics.median(times) * 1000:.0f} ms, p99 "
                              f"{percentile(times, 0.99) * 1000:.0f} ms, {errors} errors; {spent}",
@@ -428,11 +443,11 @@ class Bench:
                 path = f"{base}/concordance/?field=gloss&q={rng.choice(glosses)}"
             start = time.perf_counter()
             status, _ = request("GET", self.port, path, token=self.platform.token, conn=conn)
-            assert status == 200, status
+            assert status == 200, f"{status} from {path.split('?')[0].rsplit('/', 2)[-2]}"
             return time.perf_counter() - start
 
         times, errors, elapsed = self.run_clients(CLIENTS, work)
-        self.rows.append(Row(f"mixed load, {CLIENTS} clients, {SECONDS:.0f} s",
+        self.add(Row(f"mixed load, {CLIENTS} clients, {SECONDS:.0f} s",
                              f"{len(times) / elapsed:.0f} req/s, p50 "
                              f"{statistics.median(times) * 1000:.0f} ms, p99 "
                              f"{percentile(times, 0.99) * 1000:.0f} ms, {errors} errors",
@@ -440,11 +455,31 @@ class Bench:
 
     def delete(self, base: str) -> None:
         start = time.perf_counter()
-        status, _ = self.call("DELETE", base + "/")
+        status, body = self.call("DELETE", base + "/")
         took = time.perf_counter() - start
-        assert status == 204, status
-        self.rows.append(Row("delete the rich project (response; purge runs on the worker)",
+        assert status == 204, (status, body)
+        self.add(Row("delete the rich project (response; purge runs on the worker)",
                              f"{took * 1000:.0f} ms", "≤ 18.6 s for 100k (LS)"))  # fmt: skip
+        purged = self.purged(start)
+        self.add(Row("delete the rich project, until the worker's purge is done",
+                     "not done in 15 min" if purged is None else f"{purged:.1f} s",
+                     "LS deletes in the request: 18.6 s for 100k"))  # fmt: skip
+
+    def purged(self, start: float, limit: float = 900) -> float | None:
+        """Seconds from the DELETE until the purge marker is gone (the documents, files and the
+        RDF graph removed), read from the store the platform uses."""
+        import pymongo
+
+        client: Any = pymongo.MongoClient(self.platform.mongo_url, serverSelectionTimeoutMS=5000)
+        purges = client[os.environ.get("MONGO_DB", "fieldmark")]["project_purges"]
+        try:
+            while time.perf_counter() - start < limit:
+                if purges.count_documents({}) == 0:
+                    return time.perf_counter() - start
+                time.sleep(0.5)
+            return None
+        finally:
+            client.close()
 
 
 PY_SPY = os.environ.get("BENCH_PY_SPY", shutil.which("py-spy") or "")
@@ -494,9 +529,9 @@ def summarise(name: str, raw: str, top: int = int(os.environ.get("BENCH_PY_SPY_T
 
 def main() -> None:
     platform = Platform()
+    bench = Bench(platform)
     try:
         platform.wait()
-        bench = Bench(platform)
         if "label" in PHASES:
             bench.import_corpus(bench.project("label"), rich=False)
         base = bench.project("rich")
@@ -512,7 +547,10 @@ def main() -> None:
             bench.mixed(base, utts)
         if "delete" in PHASES:
             bench.delete(base)
-    finally:
+    except BaseException:
+        platform.stop(failed=True)
+        raise
+    else:
         platform.stop()
     workers = os.environ.get("FIELDMARK_WEB_WORKERS", "1")
     store = "MONGO_URL" if os.environ.get("MONGO_URL") else "embedded SecantusDB"

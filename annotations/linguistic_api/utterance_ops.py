@@ -23,6 +23,7 @@ from annotations.linguistic_api.services import (
     normalize_utterance,
 )
 from annotations.linguistic_api.services.events import _event
+from annotations.linguistic_api.services.texts import utterance_count
 from fieldmark.api.errors import Conflict, DomainError
 from fieldmark.projects.models import Project
 from fieldmark.realtime.events import broadcast
@@ -51,11 +52,9 @@ def insert_utterance(
     user: User, project: Project, text_id: str, body: Mapping[str, Any], order: int | None
 ) -> Doc:
     """A new utterance at position ``order`` (the ones from there on move down), or at the end."""
-    get_text(project, text_id)
+    text = get_text(project, text_id)
     if order is not None:
-        total = documents.utterances.collection.count_documents(
-            {"project": project.pk, "text": text_id}
-        )
+        total = utterance_count(project.pk, text)
         if order > total:
             raise DomainError(
                 "invalid", f"order must be at most {total} (the text has {total}).", field="order"

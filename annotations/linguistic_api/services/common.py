@@ -82,14 +82,25 @@ def _check(kind: str) -> Callable[[Doc], None]:
 
 
 class MongoList:
-    """A lazy query that Django's paginator can count and slice without loading it all."""
+    """A lazy query that Django's paginator can count and slice without loading it all.
+    ``total``: the count when the caller keeps it (a text's ``utterance_count``), so a page is
+    not a count of the whole query: on the embedded store a count of a 100k-utterance text took
+    15 s, and 50 readers paging one text queued minutes of them ahead of every other request."""
 
     def __init__(
-        self, store: VersionedStore, project: Project, query: Doc, sort: list[tuple[str, int]]
+        self,
+        store: VersionedStore,
+        project: Project,
+        query: Doc,
+        sort: list[tuple[str, int]],
+        total: int | None = None,
     ) -> None:
         self.store, self.project_id, self.query, self.sort = store, project.pk, query, sort
+        self.total = total
 
     def count(self) -> int:
+        if self.total is not None:
+            return self.total
         return int(
             self.store.collection.count_documents({**self.query, "project": self.project_id})
         )

@@ -30,14 +30,20 @@ class TextList(MongoList):
     def __getitem__(self, index: slice) -> list[Doc]:
         page = super().__getitem__(index)
         for doc in page:
-            if "utterance_count" not in doc:
-                doc["utterance_count"] = documents.utterances.collection.count_documents(
-                    {"project": self.project_id, "text": doc["_id"]}
-                )
-                documents.texts.collection.update_one(
-                    {"_id": doc["_id"]}, {"$set": {"utterance_count": doc["utterance_count"]}}
-                )
+            doc["utterance_count"] = utterance_count(self.project_id, doc)
         return page
+
+
+def utterance_count(project_id: int, text: Doc) -> int:
+    """The text's ``utterance_count``, counted and kept once for a text stored before it was."""
+    if "utterance_count" not in text:
+        text["utterance_count"] = documents.utterances.collection.count_documents(
+            {"project": project_id, "text": text["_id"]}
+        )
+        documents.texts.collection.update_one(
+            {"_id": text["_id"]}, {"$set": {"utterance_count": text["utterance_count"]}}
+        )
+    return int(text["utterance_count"])
 
 
 def list_texts(project: Project) -> MongoList:
@@ -75,8 +81,10 @@ def delete_text(user: User, project: Project, text_id: str, version: int) -> Non
 
 
 def list_utterances(project: Project, text_id: str) -> MongoList:
-    get_text(project, text_id)
-    return MongoList(documents.utterances, project, {"text": text_id}, [("order", ASCENDING)])
+    """The text's utterances in order, counted by the text's ``utterance_count``."""
+    total = utterance_count(project.pk, get_text(project, text_id))
+    sort = [("order", ASCENDING)]
+    return MongoList(documents.utterances, project, {"text": text_id}, sort, total)
 
 
 def get_utterance(project: Project, utterance_id: str) -> Doc:
