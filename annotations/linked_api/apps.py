@@ -20,7 +20,9 @@ class LinkedApiConfig(AppConfig):
 
         def retire_graph(sender: Any, instance: Project, **kwargs: Any) -> None:
             project_id, slug = instance.pk, instance.slug
-            transaction.on_commit(lambda: retire.retire(project_id, slug))
+            # robust: a store that fails here leaves the purge to hide the graph; the delete
+            # has committed and the purge hook after this one must still run.
+            transaction.on_commit(lambda: retire.retire(project_id, slug), robust=True)
 
         post_delete.connect(retire_graph, sender=Project, weak=False, dispatch_uid="linked-drop")
         project_deleted.connect(retire.drop_retired, dispatch_uid="linked-drop-retired")

@@ -56,13 +56,17 @@ def retire(project_id: int, slug: str) -> None:
         logger.warning("the RDF store did not take project %s's deletion; the purge retries", slug)
 
 
-def drop_retired(sender: Any, project_id: int, **kwargs: Any) -> None:
+def drop_retired(sender: Any, project_id: int, slug: str = "", **kwargs: Any) -> None:
     """The purge's step (a ``project_deleted`` receiver): drop the old graphs, chunk by chunk,
-    then the marker. Idempotent; an error leaves the marker for the resumed purge."""
+    then the marker. Idempotent; an error leaves the marker for the resumed purge. Without a
+    marker (the delete's hook could not write it), the purge hides the graph itself."""
     retired = mongo.collection(RETIRED)
     marker = retired.find_one({"_id": project_id})
     if marker is None:
-        return
+        if not slug:
+            return
+        marker = {"_id": project_id, "public": ProjectIris(base_iri(), slug).graph.value}
+        retired.replace_one({"_id": project_id}, marker, upsert=True)
     if "drop" not in marker:
         marker = _hide(marker)
     store = get_store()

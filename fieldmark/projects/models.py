@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -135,3 +136,16 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} by {self.actor_id}"
+
+
+class PendingPurge(models.Model):
+    """A deleted project whose documents, files and RDF graph a worker has yet to remove.
+    Written in the delete's own transaction, so that no delete, whatever fails or dies after
+    it, leaves a project's data without a purge to come (beat resumes the old ones)."""
+
+    project_id = models.BigIntegerField(primary_key=True)
+    slug = models.CharField(max_length=64)
+    scheduled_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"purge of project {self.project_id} ({self.slug})"

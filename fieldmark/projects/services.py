@@ -22,6 +22,7 @@ from fieldmark.projects.models import (
     Invitation,
     InvitationStatus,
     Membership,
+    PendingPurge,
     Project,
     Role,
 )
@@ -93,27 +94,30 @@ def update_project(actor: User, project: Project, changes: dict[str, Any]) -> Pr
     return project
 
 
+LEGACY_PURGES = "project_purges"
+
+
 @transaction.atomic
 def delete_project(actor: User, project: Project) -> None:
     permissions.check(actor, project, Action.DELETE_PROJECT)
-    project_id = project.pk
-    broadcast(project_id, "project.deleted", {"project": project.slug})
+    project_id, slug = project.pk, project.slug
+    broadcast(project_id, "project.deleted", {"project": slug})
+    PendingPurge.objects.update_or_create(
+        project_id=project_id, defaults={"slug": slug, "scheduled_at": timezone.now()}
+    )
     project.delete()
-    transaction.on_commit(lambda: schedule_purge(project_id))
-
-
-PURGES = "project_purges"
+    # robust: a hook that fails (a broker or store down) is logged, and the row above has the
+    # purge resumed by beat; the delete itself has been committed and answers 204.
+    transaction.on_commit(lambda: schedule_purge(project_id), robust=True)
 
 
 def schedule_purge(project_id: int) -> None:
-    """Purge a deleted project's documents and files, in the background where a worker runs
-    (``FIELDMARK_PURGE_IN_BACKGROUND``): its documents are unreachable the moment its row is
-    gone (project ids are never reused), so a 100k-utterance project is deleted for its users
-    at once, however long the store takes to remove it. A marker remembers the purge until it
-    is done, so beat resumes one whose worker died (:func:`resume_purges`)."""
-    mongo.collection(PURGES).replace_one(
-        {"_id": project_id}, {"_id": project_id, "at": timezone.now()}, upsert=True
-    )
+    """Purge a deleted project's documents, files and graph, in the background where a worker
+    runs (``FIELDMARK_PURGE_IN_BACKGROUND``): its documents are unreachable the moment its row
+    is gone (project ids are never reused), so a 100k-utterance project is deleted for its
+    users at once, however long the store takes to remove it. Its :class:`PendingPurge` row
+    remembers the purge until it is done, so beat resumes one whose worker died
+    (:func:`resume_purges`)."""
     if settings.FIELDMARK_PURGE_IN_BACKGROUND:
         from fieldmark.projects.tasks import purge_project
 
@@ -124,18 +128,29 @@ def schedule_purge(project_id: int) -> None:
 
 def purge_project_data(project_id: int) -> None:
     """Remove a deleted project's annotation documents (every registered collection keys them
-    by ``project``) and let apps remove files through ``project_deleted``. Idempotent."""
+    by ``project``) and let apps remove files and graphs through ``project_deleted``.
+    Idempotent; the pending row goes last."""
+    pending = PendingPurge.objects.filter(project_id=project_id).first()
     mongo.delete_project_documents(project_id)
-    project_deleted.send(sender=Project, project_id=project_id)
-    mongo.collection(PURGES).delete_one({"_id": project_id})
+    project_deleted.send(
+        sender=Project, project_id=project_id, slug=pending.slug if pending else ""
+    )
+    PendingPurge.objects.filter(project_id=project_id).delete()
 
 
 def resume_purges(older_than: timedelta) -> int:
     """Run again the purges scheduled longer ago than ``older_than`` that never finished."""
     cutoff = timezone.now() - older_than
-    pending = [doc["_id"] for doc in mongo.collection(PURGES).find({"at": {"$lt": cutoff}})]
+    pending = list(
+        PendingPurge.objects.filter(scheduled_at__lt=cutoff).values_list("project_id", flat=True)
+    )
+    # Markers of the store's ``project_purges`` collection, where purges were kept before the
+    # pending row: resumed the same way, then dropped.
+    legacy = mongo.collection(LEGACY_PURGES)
+    pending += [int(doc["_id"]) for doc in legacy.find({"at": {"$lt": cutoff}}, {"_id": 1})]
     for project_id in pending:
         purge_project_data(int(project_id))
+        legacy.delete_one({"_id": project_id})
     return len(pending)
 
 

@@ -213,3 +213,20 @@ def test_a_project_made_again_under_the_slug_before_the_purge_starts_empty_and_k
     assert graph_set(store, again) == fresh
     assert store.graphs(graph.value) == [store.live(graph)]
     assert mongo.collection(retire.RETIRED).count_documents({}) == 0
+
+
+def test_a_purge_whose_delete_hook_wrote_no_marker_hides_and_drops_the_graph_by_slug(
+    team: Any, graph_store: Any
+) -> None:
+    """The delete's hook could not reach the store: the purge, told the slug, does both
+    steps itself, and leaves no graph, pointer or marker."""
+    small_corpus(team.project, team.owner)
+    graph = sync.iris_for(team.project).graph
+    assert graph_store.count(graph) > 0
+
+    retire.drop_retired(None, team.project.pk, slug=team.project.slug)
+
+    assert graph_store.count(graph) == 0
+    assert graph_store.graphs(graph.value) == []
+    assert graph_store.live(graph) == graph
+    assert mongo.collection(retire.RETIRED).count_documents({}) == 0
