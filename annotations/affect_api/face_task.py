@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Lock
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -33,14 +33,11 @@ from annotations.affect.model import EMOTION_TRACK
 from annotations.affect.schema import DIMENSIONS
 from fieldmark.projects.models import Project
 from mlworkers.face import models as face_models
-from mlworkers.face.pipeline import (
-    PIPELINE_VERSION,
-    PipelineOptions,
-    SubjectTrack,
-    collect,
-    run_video,
-)
+from mlworkers.face.version import PIPELINE_VERSION
 from mlworkers.tasks_registry import TaskHandler, register_task
+
+if TYPE_CHECKING:
+    from mlworkers.face.pipeline import SubjectTrack
 
 TASK: Final = "face"
 KINDS: Final = ("sklearn", "transformer")
@@ -242,6 +239,10 @@ def video_features(storage_name: str, crops: bool = False) -> SubjectTrack | Non
             _features.move_to_end(key)
             return _features[key]
     with videos.local_path(storage_name) as path:
+        # The pipeline (OpenCV, MediaPipe, PyAV) is imported by the work that runs it, not by
+        # every process that imports the task's registration.
+        from mlworkers.face.pipeline import PipelineOptions, collect, run_video
+
         tracks = collect(run_video(path, PipelineOptions()), crops=crops)
     subject = max(tracks.values(), key=lambda t: (len(t.frames), -t.subject), default=None)
     with _features_lock:

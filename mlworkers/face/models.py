@@ -19,19 +19,20 @@ import json
 import math
 import zipfile
 from dataclasses import dataclass, field
-from typing import Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
-import skops.io as sio
-from sklearn.decomposition import PCA
-from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.metrics import f1_score
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
 from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
 
-from mlworkers.face.pipeline import PIPELINE_VERSION
+from mlworkers.face.version import PIPELINE_VERSION
+
+# scikit-learn and skops are imported where a model is fitted, saved, loaded or scored: the web
+# process imports this module's types through the affect services, and skops's import of
+# scikit-learn brings torch with it (600 MB before a web process's first request).
+if TYPE_CHECKING:
+    from sklearn.linear_model import LogisticRegression, Ridge
+    from sklearn.pipeline import Pipeline
 
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
@@ -179,6 +180,11 @@ def train(
 ) -> FaceModels:
     """Fit every head that has labels with both classes (an AU never coded present, or only
     present, cannot be learned and is listed in ``meta["skipped"]``)."""
+    from sklearn.decomposition import PCA
+    from sklearn.linear_model import LogisticRegression, Ridge
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
     n = len(data.features)
     if n < 4:
         raise ValueError(f"training needs at least 4 coded frames, got {n}")
@@ -237,6 +243,8 @@ def dumps(models: FaceModels) -> bytes:
         "dimensions": models.dimensions,
         "meta": models.meta,
     }
+    import skops.io as sio
+
     data: bytes = sio.dumps(payload, compression=8)
     return data
 
@@ -264,6 +272,8 @@ def _archive_types(data: bytes) -> set[str]:
 
 def loads(data: bytes) -> FaceModels:
     """Load an archive written by :func:`dumps`; anything else is :class:`UntrustedModel`."""
+    import skops.io as sio
+
     try:
         found = _archive_types(data)
         untrusted = sio.get_untrusted_types(data=data)
@@ -300,6 +310,8 @@ def evaluate(models: Predictor, data: TrainingSet, threshold: float = 0.5) -> Ev
     """Frame-level scores on held-out frames, per AU that occurs in them. The chance level of an
     AU's F1 is its prevalence (a coin that says "present" as often as the AU is); of emotion,
     the majority category."""
+    from sklearn.metrics import f1_score
+
     pred = models.predict_faces(data.features, data.crops)
     f1: dict[str, float] = {}
     prevalence: dict[str, float] = {}

@@ -24,8 +24,7 @@ from mlworkers.face import align as align_mod
 from mlworkers.face.decode import DecodeReport, Frame, frames
 from mlworkers.face.features import F32, FEATURE_DIMS, SubjectNormaliser, geometry, hog
 from mlworkers.face.tracking import FaceTracker, Observation, TrackerStats
-
-PIPELINE_VERSION = "mp0.10.21-hog8x16-geom468-median200-v2"
+from mlworkers.face.version import PIPELINE_VERSION as PIPELINE_VERSION
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 from django.conf import settings
@@ -31,14 +31,12 @@ from fieldmark.storage.versioned import Doc, new_id
 from mlworkers.face import models as face_models
 from mlworkers.face.coding import FrameTraces, MachineCoding, machine_coding
 from mlworkers.face.decode import VideoUnreadable
-from mlworkers.face.landmarks import CONTOUR
-from mlworkers.face.pipeline import (
-    PIPELINE_VERSION,
-    FaceBatch,
-    PipelineOptions,
-    RunReport,
-    run_video,
-)
+from mlworkers.face.version import PIPELINE_VERSION
+
+# The pipeline and the face mesh (OpenCV, MediaPipe) are imported by the job that runs them: the
+# web process imports this module for its routes and checks, and has no use for them.
+if TYPE_CHECKING:
+    from mlworkers.face.pipeline import FaceBatch
 
 CODE_JOB: Final = "affect.face_code"
 MACHINE_PREFIX: Final = "machine:"
@@ -77,6 +75,8 @@ def start_coding(
 def _pack_tracks(
     project: Project, video: Mapping[str, Any], batches: Iterable[FaceBatch]
 ) -> list[dict[str, Any]]:
+    from mlworkers.face.landmarks import CONTOUR
+
     width, height = float(video["width"]), float(video["height"])
     scale = np.array([width, height], dtype=np.float32)
     docs: dict[tuple[int, int], dict[str, list[np.ndarray]]] = {}
@@ -122,6 +122,9 @@ class _Tee:
         self.traces: dict[int, FrameTraces] = {}
 
     def add(self, batch: FaceBatch) -> None:
+        from mlworkers.face.landmarks import CONTOUR
+        from mlworkers.face.pipeline import FaceBatch
+
         # Crops and features are dropped once predicted: only geometry is kept for the overlay.
         self.batches.append(
             FaceBatch(
@@ -150,6 +153,8 @@ def code_video(
     """Run the pipeline on a stored video, keep the faces it found and, with a model, write the
     machine layer. A failure part way (a broken file, a worker error) keeps and writes every
     frame coded until then and says where it stopped; a rerun replaces both."""
+    from mlworkers.face.pipeline import PipelineOptions, RunReport, run_video
+
     video = get_video(project, video_id)
     model_doc = None
     models = None
