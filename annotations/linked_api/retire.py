@@ -19,6 +19,7 @@ from pyoxigraph import NamedNode
 
 from annotations.linked.vocab import ProjectIris
 from annotations.linked_api.store import StoreError, get_store
+from annotations.linked_api.sync import base_iri
 from fieldmark.storage import mongo
 
 logger = logging.getLogger(__name__)
@@ -28,10 +29,9 @@ logger = logging.getLogger(__name__)
 RETIRED: Final = "rdf_retired_graphs"
 
 
-def base_iri() -> str:
-    from annotations.linked_api.sync import base_iri as configured
-
-    return configured()
+def _marker(project_id: int, slug: str) -> dict[str, Any]:
+    """A new marker: the project's public graph name, before anything is hidden."""
+    return {"_id": project_id, "public": ProjectIris(base_iri(), slug).graph.value}
 
 
 def _hide(marker: dict[str, Any]) -> dict[str, Any]:
@@ -48,7 +48,7 @@ def _hide(marker: dict[str, Any]) -> dict[str, Any]:
 def retire(project_id: int, slug: str) -> None:
     """At the delete's commit. A store that does not answer leaves the marker without its list,
     and the purge hides and drops the graph when it runs."""
-    marker = {"_id": project_id, "public": ProjectIris(base_iri(), slug).graph.value}
+    marker = _marker(project_id, slug)
     mongo.collection(RETIRED).replace_one({"_id": project_id}, marker, upsert=True)
     try:
         _hide(marker)
@@ -65,7 +65,7 @@ def drop_retired(sender: Any, project_id: int, slug: str = "", **kwargs: Any) ->
     if marker is None:
         if not slug:
             return
-        marker = {"_id": project_id, "public": ProjectIris(base_iri(), slug).graph.value}
+        marker = _marker(project_id, slug)
         retired.replace_one({"_id": project_id}, marker, upsert=True)
     if "drop" not in marker:
         marker = _hide(marker)

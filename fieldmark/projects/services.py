@@ -102,9 +102,7 @@ def delete_project(actor: User, project: Project) -> None:
     permissions.check(actor, project, Action.DELETE_PROJECT)
     project_id, slug = project.pk, project.slug
     broadcast(project_id, "project.deleted", {"project": slug})
-    PendingPurge.objects.update_or_create(
-        project_id=project_id, defaults={"slug": slug, "scheduled_at": timezone.now()}
-    )
+    PendingPurge.objects.create(project_id=project_id, slug=slug)  # ids are never reused
     project.delete()
     # robust: a hook that fails (a broker or store down) is logged, and the row above has the
     # purge resumed by beat; the delete itself has been committed and answers 204.
@@ -147,11 +145,13 @@ def resume_purges(older_than: timedelta) -> int:
     # Markers of the store's ``project_purges`` collection, where purges were kept before the
     # pending row: resumed the same way, then dropped.
     legacy = mongo.collection(LEGACY_PURGES)
-    pending += [int(doc["_id"]) for doc in legacy.find({"at": {"$lt": cutoff}}, {"_id": 1})]
+    old = [int(doc["_id"]) for doc in legacy.find({"at": {"$lt": cutoff}}, {"_id": 1})]
     for project_id in pending:
         purge_project_data(int(project_id))
+    for project_id in old:
+        purge_project_data(project_id)
         legacy.delete_one({"_id": project_id})
-    return len(pending)
+    return len(pending) + len(old)
 
 
 def _owner_count(project: Project) -> int:
