@@ -24,7 +24,6 @@ from mlworkers.face import align as align_mod
 from mlworkers.face.decode import DecodeReport, Frame, frames
 from mlworkers.face.features import F32, FEATURE_DIMS, SubjectNormaliser, geometry, hog
 from mlworkers.face.tracking import FaceTracker, Observation, TrackerStats
-from mlworkers.face.version import PIPELINE_VERSION as PIPELINE_VERSION
 
 
 @dataclass
